@@ -1,0 +1,220 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Hearth.Templates.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Hearth.Templates.Syntax;
+
+/// <summary>
+/// Reads a YAML or JSON document into <see cref="SyntaxNode"/>s that keep their line and column.
+/// Scalars are typed as Heat types them: YAML 1.1 for YAML, JSON rules for a document that starts with <c>{</c>.
+/// A syntax error becomes one diagnostic at its position; the loader never throws for bad input.
+/// </summary>
+public static class YamlLoader
+{
+    /// <summary>Documents nested deeper than this are refused: real templates are shallow, and it bounds the stack.</summary>
+    public const int MaxDepth = 256;
+
+    public static (SyntaxNode? Root, ImmutableArray<Diagnostic> Diagnostics) Load(string file, string text)
+    {
+        var diagnostics = new DiagnosticBag();
+        var isJson = text.TrimStart().StartsWith('{');
+        var reader = new Reader(file, isJson, diagnostics);
+        SyntaxNode? root = null;
+        var lastMark = Mark.Empty;
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            root = reader.ReadStream(parser, m => lastMark = m);
+        }
+        catch (YamlException e)
+        {
+            var message = CleanYamlMessage(e.Message);
+            diagnostics.Error(Span(file, e.Start, e.End), DiagnosticCodes.YamlSyntax, $"{(isJson ? "JSON" : "YAML")} syntax error: {message}");
+            root = null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet reports an unterminated flow collection ("a: [1, 2") without a position: point at the last mark read.
+            diagnostics.Error(Span(file, lastMark, lastMark), DiagnosticCodes.YamlSyntax,
+                $"{(isJson ? "JSON" : "YAML")} syntax error: a '[' or '{{' is not closed before the end of the file");
+            root = null;
+        }
+        catch (DepthException e)
+        {
+            diagnostics.Error(e.Span, DiagnosticCodes.YamlSyntax, $"the document is nested more than {MaxDepth} levels deep");
+            root = null;
+        }
+
+        return (root, diagnostics.ToImmutable());
+    }
+
+    internal static SourceSpan Span(string file, Mark start, Mark end) =>
+        new(file, Math.Max(1, (int)start.Line), Math.Max(1, (int)start.Column), Math.Max(1, (int)end.Line), Math.Max(1, (int)end.Column));
+
+    private static string CleanYamlMessage(string message)
+    {
+        // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the diagnostic has the position.
+        var index = message.IndexOf("): ", StringComparison.Ordinal);
+        var text = index >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(index + 3)..] : message;
+        return text.TrimEnd('.');
+    }
+
+    private sealed class DepthException(SourceSpan span) : Exception
+    {
+        public SourceSpan Span { get; } = span;
+    }
+
+    private sealed class Reader(string file, bool isJson, DiagnosticBag diagnostics)
+    {
+        private readonly Dictionary<string, SyntaxNode> _anchors = new(StringComparer.Ordinal);
+        private Action<Mark> _onMark = _ => { };
+
+        public SyntaxNode? ReadStream(IParser parser, Action<Mark> onMark)
+        {
+            _onMark = onMark;
+            parser.Consume<StreamStart>();
+            SyntaxNode? root = null;
+            var documents = 0;
+            while (parser.TryConsume<DocumentStart>(out var start))
+            {
+                documents++;
+                if (documents == 2)
+                {
+                    diagnostics.Error(Span(file, start.Start, start.End), DiagnosticCodes.YamlSyntax,
+                        "a template holds exactly one YAML document: remove the second '---' document");
+                }
+
+                var node = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, 0);
+                parser.Consume<DocumentEnd>();
+                root ??= node;
+            }
+
+            parser.Consume<StreamEnd>();
+            return root;
+        }
+
+        private SyntaxNode ReadNode(IParser parser, int depth)
+        {
+            var current = parser.Current;
+            if (current is not null)
+            {
+                _onMark(current.Start);
+            }
+
+            if (depth > MaxDepth && current is not null)
+            {
+                throw new DepthException(Span(file, current.Start, current.End));
+            }
+
+            switch (current)
+            {
+                case AnchorAlias alias:
+                    parser.MoveNext();
+                    if (_anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        return target;
+                    }
+
+                    var aliasSpan = Span(file, alias.Start, alias.End);
+                    diagnostics.Error(aliasSpan, DiagnosticCodes.YamlSyntax, $"YAML alias '*{alias.Value.Value}' names no anchor defined before it");
+                    return new ScalarNode(aliasSpan, null, "");
+
+                case Scalar scalar:
+                    parser.MoveNext();
+                    return Remember(scalar.Anchor, new ScalarNode(Span(file, scalar.Start, scalar.End), TypeScalar(scalar), scalar.Value));
+
+                case SequenceStart sequenceStart:
+                {
+                    parser.MoveNext();
+                    var items = ImmutableArray.CreateBuilder<SyntaxNode>();
+                    while (!parser.TryConsume<SequenceEnd>(out var end))
+                    {
+                        items.Add(ReadNode(parser, depth + 1));
+                        _ = end;
+                    }
+
+                    var endMark = parser.Current?.Start ?? sequenceStart.End;
+                    return Remember(sequenceStart.Anchor, new SequenceNode(Span(file, sequenceStart.Start, endMark), items.ToImmutable()));
+                }
+
+                case MappingStart mappingStart:
+                {
+                    parser.MoveNext();
+                    var entries = ImmutableArray.CreateBuilder<MappingEntry>();
+                    var keys = new HashSet<string>(StringComparer.Ordinal);
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyNode = ReadNode(parser, depth + 1);
+                        var value = ReadNode(parser, depth + 1);
+                        var key = KeyText(keyNode);
+                        if (!keys.Add(key))
+                        {
+                            diagnostics.Warning(keyNode.Span, DiagnosticCodes.DuplicateKey,
+                                $"the key '{key}' appears more than once in this map; the last one wins");
+                        }
+
+                        entries.Add(new MappingEntry(key, keyNode.Span, value));
+                    }
+
+                    var endMark = parser.Current?.Start ?? mappingStart.End;
+                    return Remember(mappingStart.Anchor, new MappingNode(Span(file, mappingStart.Start, endMark), entries.ToImmutable()));
+                }
+
+                default:
+                    throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "unexpected YAML content");
+            }
+        }
+
+        private string KeyText(SyntaxNode key)
+        {
+            switch (key)
+            {
+                case ScalarNode { Value: string s }:
+                    return s;
+                case ScalarNode scalar:
+                    return Values.Value.ToPythonString(scalar.Value);
+                default:
+                    diagnostics.Error(key.Span, DiagnosticCodes.YamlSyntax, "a map key must be a plain value, not a list or a map");
+                    return $"<complex key at {key.Span.Line}:{key.Span.Column}>";
+            }
+        }
+
+        private SyntaxNode Remember(AnchorName anchor, SyntaxNode node)
+        {
+            if (!anchor.IsEmpty)
+            {
+                _anchors[anchor.Value] = node;
+            }
+
+            return node;
+        }
+
+        private object? TypeScalar(Scalar scalar)
+        {
+            var tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
+            if (tag is "tag:yaml.org,2002:str" or "!!str" || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+            {
+                return scalar.Value;
+            }
+
+            if (!scalar.Tag.IsEmpty && tag is not ("tag:yaml.org,2002:int" or "tag:yaml.org,2002:float" or "tag:yaml.org,2002:bool" or "tag:yaml.org,2002:null" or "!"))
+            {
+                return scalar.Value;
+            }
+
+            return isJson ? JsonScalar(scalar.Value) : YamlScalars.Resolve(scalar.Value);
+        }
+
+        private static object? JsonScalar(string text) => text switch
+        {
+            "null" => null,
+            "true" => true,
+            "false" => false,
+            _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+            _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+            _ => YamlScalars.Resolve(text),
+        };
+    }
+}
