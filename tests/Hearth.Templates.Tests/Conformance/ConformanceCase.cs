@@ -26,28 +26,11 @@ public static class ConformanceCorpus
 {
     public static readonly string[] Files = ["hot-function-cases.json", "hot-function-cases-supplementary.json"];
 
-    /// <summary>The shared folder: ../shared beside the checkout, or HEARTH_SHARED_DIR.</summary>
-    public static string SharedDirectory
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("HEARTH_SHARED_DIR");
-            if (!string.IsNullOrEmpty(fromEnv))
-            {
-                return fromEnv;
-            }
-
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Hearth.slnx")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-                }
-            }
-
-            throw new DirectoryNotFoundException("cannot find the repository root (Hearth.slnx) above " + AppContext.BaseDirectory);
-        }
-    }
+    /// <summary>
+    /// The test data folder (tests/data): a copy of the shared conformance corpus and real templates, kept in the
+    /// repository so that CI on a fresh clone has them.
+    /// </summary>
+    public static string SharedDirectory => Path.Combine(RepositoryRoot, "tests", "data");
 
     public static string RepositoryRoot
     {

@@ -1,0 +1,15 @@
+namespace Hearth.Cli;
+
+/// <summary>
+/// Where the CLI writes: results (tables, JSON, YAML) to <see cref="Out"/>, diagnostics, progress and messages to
+/// <see cref="Error"/>. In-process tests pass string writers; <see cref="Program"/> passes the real console.
+/// </summary>
+public sealed class CliConsole(TextWriter @out, TextWriter error, bool isTerminal = false)
+{
+    public TextWriter Out { get; } = @out;
+
+    public TextWriter Error { get; } = error;
+
+    /// <summary>True when stderr is an interactive terminal: live progress is drawn only then.</summary>
+    public bool IsTerminal { get; } = isTerminal;
+}

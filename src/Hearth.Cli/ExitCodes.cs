@@ -1,0 +1,11 @@
+namespace Hearth.Cli;
+
+/// <summary>The exit codes of SPEC §4; scripts depend on them, so they never change.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int OperationFailed = 1;
+    public const int UsageOrTemplateError = 2;
+    public const int StackBusy = 3;
+    public const int NotFound = 4;
+}

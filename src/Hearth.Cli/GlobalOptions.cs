@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Hearth.Cli;
+
+/// <summary>Options every command accepts.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> State = new("--state")
+    {
+        Description = "State folder (default: $HEARTH_STATE, else ~/.local/share/hearth)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Database = new("--database")
+    {
+        Description = "PostgreSQL connection (postgres://…) for shared state (default: $HEARTH_DATABASE, else the embedded SQLite store)",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [State, Database];
+}

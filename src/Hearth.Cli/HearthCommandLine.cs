@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Hearth.Cli.Commands;
+
+namespace Hearth.Cli;
+
+/// <summary>
+/// The <c>hearth</c> command tree. Each command group lives in <c>Commands/</c>; this class wires them together,
+/// maps parse errors to exit code 2 and keeps unexpected exceptions (bugs) apart from user errors.
+/// </summary>
+internal sealed class HearthCommandLine(CliConsole console)
+{
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var root = new RootCommand("Hearth: a dataflow deployment orchestrator that speaks Heat (HOT) templates.");
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(TemplateCommands.Create(console));
+
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await console.Error.WriteLineAsync($"hearth: {error.Message}");
+            }
+
+            await console.Error.WriteLineAsync("Run 'hearth --help' for usage.");
+            return ExitCodes.UsageOrTemplateError;
+        }
+
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (UserErrorException e)
+        {
+            await console.Error.WriteLineAsync($"hearth: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("hearth: cancelled");
+            return ExitCodes.OperationFailed;
+        }
+    }
+}
+
+/// <summary>A mistake of the user's (a missing file, a stack that does not exist): a message and an exit code, never a stack trace.</summary>
+public sealed class UserErrorException(string message, int exitCode = ExitCodes.UsageOrTemplateError) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,25 @@
+namespace Hearth.Cli;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C asks the running operation to stop cleanly; a second one ends the process.
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+
+        var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected);
+        return await RunAsync(args, console, cancellation.Token);
+    }
+
+    /// <summary>Runs one command line: the entry point of in-process tests.</summary>
+    public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default) =>
+        new HearthCommandLine(console).RunAsync(args, cancellationToken);
+}
