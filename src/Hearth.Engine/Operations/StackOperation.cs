@@ -1,0 +1,533 @@
+using System.Collections.Concurrent;
+using Hearth.Engine.Graph;
+using Hearth.Engine.Resources;
+using Hearth.State;
+using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Model;
+using Hearth.Templates.Schema;
+using Hearth.Templates.Stacks;
+using Hearth.Templates.Values;
+
+namespace Hearth.Engine.Operations;
+
+/// <summary>
+/// Converges one stack's resources to a target definition, the one algorithm behind create, update, rollback,
+/// resume, cancel and delete:
+/// <list type="number">
+/// <item>Converge: every resource of the target, in dependency order and in parallel, is created, updated in
+/// place, replaced (create-before-delete: the new instance is created and made current, the old one is kept) or
+/// left alone. Each step is written to the store before it is acted on and when it ends.</item>
+/// <item>Clean up: once everything converged, instances no longer wanted (removed resources, replaced old
+/// instances) are deleted in reverse dependency order. So dependents already point at the replacement when the
+/// old instance goes: nothing is down in between.</item>
+/// </list>
+/// On the first failure no new step starts, running steps finish, and the operation reports failure; the caller
+/// decides on rollback, which is another convergence toward the previous definition.
+/// </summary>
+internal sealed class StackOperation(EngineContext engine, StackRecord stack, string operationId, ResourceAction action)
+{
+    internal const string DeletionPolicyKey = "hearth:deletion_policy";
+
+    private readonly RuntimeResources _resources = new(engine.Handlers);
+    private readonly ConcurrentDictionary<long, ResourceRecord> _rows = new();
+    private readonly ConcurrentDictionary<string, ChangeKind> _changed = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _failures = new();
+
+    public StackRecord Stack { get; } = stack;
+
+    /// <summary>Why the operation failed, one line per failed resource.</summary>
+    public IReadOnlyCollection<string> Failures => _failures;
+
+    /// <summary>The resources changed so far, by name, for <c>replace_on_change_of</c> and the summary.</summary>
+    public IReadOnlyDictionary<string, ChangeKind> Changed => _changed;
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var row in await engine.Store.ListResourcesAsync(Stack.Id, cancellationToken))
+        {
+            _rows[row.Id] = row;
+            if (row.IsCurrent)
+            {
+                _resources.Set(row);
+            }
+        }
+    }
+
+    /// <summary>The lookup functions use to read this stack's resources (outputs are evaluated with it).</summary>
+    public RuntimeResources Resources => _resources;
+
+    /// <summary>Converges to <paramref name="target"/> (null: no resources, as delete does) and cleans up. True when everything succeeded.</summary>
+    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, CancellationToken cancellationToken)
+    {
+        var converged = target is null || await ConvergeAsync(target, previous, cancellationToken);
+        if (!converged)
+        {
+            return false;
+        }
+
+        var wanted = target?.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        return await CleanUpAsync(wanted, cancellationToken);
+    }
+
+    private async Task<bool> ConvergeAsync(StackDefinition target, StackDefinition? previous, CancellationToken cancellationToken)
+    {
+        var definitions = target.EnabledResources.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var runner = new GraphRunner<string>(engine.Options.MaxParallel);
+        var outcomes = await runner.RunAsync(
+            definitions.Keys,
+            name => target.DependenciesOf(definitions[name]),
+            (name, ct) => ConvergeResourceAsync(target, previous, definitions[name], ct),
+            cancellationToken);
+        return outcomes.Values.All(o => o == NodeOutcome.Succeeded);
+    }
+
+    private async Task<bool> ConvergeResourceAsync(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, CancellationToken cancellationToken)
+    {
+        var type = target.ResolvedType(definition);
+        var handler = engine.Handlers.Find(type);
+        var current = _resources.Get(definition.Name);
+        if (handler is null)
+        {
+            await FailNewAsync(definition.Name, type, current, $"the resource type '{type}' is not known to Hearth", cancellationToken);
+            return false;
+        }
+
+        Evaluated evaluated;
+        try
+        {
+            evaluated = Evaluate(target, definition, handler);
+        }
+        catch (TemplateException e)
+        {
+            await FailNewAsync(definition.Name, type, current, e.Message, cancellationToken);
+            return false;
+        }
+
+        if (evaluated.Errors is { } errors)
+        {
+            await FailNewAsync(definition.Name, type, current, errors, cancellationToken);
+            return false;
+        }
+
+        var change = Decide(target, previous, definition, type, handler, current, evaluated);
+        try
+        {
+            switch (change.Kind)
+            {
+                case ChangeKind.Unchanged:
+                    return true;
+                case ChangeKind.Restore:
+                    await RestoreAsync(definition.Name, evaluated, cancellationToken);
+                    break;
+                case ChangeKind.Create when current is { Action: ResourceAction.Create, Status: OperationStatus.InProgress }:
+                    await CreateAsync(definition, type, handler, evaluated, change.Reason, existing: current, replaces: null, cancellationToken);
+                    break;
+                case ChangeKind.Create:
+                    await CreateAsync(definition, type, handler, evaluated, change.Reason, existing: null, replaces: null, cancellationToken);
+                    break;
+                case ChangeKind.Update when current is not null:
+                    await UpdateAsync(definition, handler, current, evaluated, change, cancellationToken);
+                    break;
+                case ChangeKind.Replace when current is not null:
+                    if (evaluated.DeleteBeforeCreate)
+                    {
+                        await DeleteRowAsync(current, $"replacing it (delete before create): {change.Reason}", cancellationToken);
+                        await CreateAsync(definition, type, handler, evaluated, change.Reason, existing: null, replaces: null, cancellationToken);
+                    }
+                    else
+                    {
+                        await CreateAsync(definition, type, handler, evaluated, change.Reason, existing: null, replaces: current, cancellationToken);
+                    }
+
+                    break;
+            }
+
+            _changed[definition.Name] = change.Kind;
+            return true;
+        }
+        catch (ResourceFailedException e)
+        {
+            _failures.Enqueue($"{definition.Name}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>A resource's properties, metadata and policies evaluated against the resources converged so far.</summary>
+    private sealed record Evaluated(
+        IReadOnlyDictionary<string, object?> Properties,
+        IReadOnlyDictionary<string, object?> Metadata,
+        string DeletionPolicy,
+        bool DeleteBeforeCreate,
+        IReadOnlyList<string> ReplaceOnChangeOf,
+        IReadOnlyList<string> Requires,
+        string? Errors);
+
+    private Evaluated Evaluate(StackDefinition target, ResourceDefinition definition, ResourceHandler handler)
+    {
+        var context = target.CreateContext(_resources);
+        var rawProperties = Resolve(definition.Properties.Evaluate(context));
+        var metadata = definition.Metadata is null ? Value.NewMap() : Resolve(definition.Metadata.Evaluate(context)) as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
+        var updatePolicy = definition.UpdatePolicy is null ? null : Resolve(definition.UpdatePolicy.Evaluate(context)) as IReadOnlyDictionary<string, object?>;
+        var deletionPolicy = definition.DeletionPolicy is null ? "Delete" : NormalizeDeletionPolicy(Resolve(definition.DeletionPolicy.Evaluate(context)));
+
+        var diagnostics = new DiagnosticBag();
+        var properties = PropertyValidator.Validate(handler.Schema, definition.Name, rawProperties, _ => definition.NameSpan, diagnostics);
+        var errors = diagnostics.HasErrors ? string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.Message)) : null;
+
+        var replacement = updatePolicy?.GetValueOrDefault("replacement") as string;
+        var replaceOnChangeOf = updatePolicy?.GetValueOrDefault("replace_on_change_of") is IReadOnlyList<object?> names
+            ? names.Select(Value.ToPythonString).ToList()
+            : [];
+        return new Evaluated(properties, metadata, deletionPolicy, replacement == "delete_before_create", replaceOnChangeOf,
+            target.DependenciesOf(definition), errors);
+    }
+
+    private static object? Resolve(object? value) => value is Omitted ? null : value;
+
+    private static string NormalizeDeletionPolicy(object? value) => Value.ToPythonString(value).ToLowerInvariant() switch
+    {
+        "retain" => "Retain",
+        "snapshot" => "Snapshot",
+        _ => "Delete",
+    };
+
+    private ResourceChange Decide(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, string type, ResourceHandler handler, ResourceRecord? current, Evaluated evaluated)
+    {
+        if (current is null)
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Create, "new resource", []);
+        }
+
+        if (current is { Action: ResourceAction.Create, Status: OperationStatus.InProgress })
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Create, "resuming an interrupted create", []);
+        }
+
+        // Rollback: the instance this stack had before a replacement still exists; make it current again as it was.
+        if (action == ResourceAction.Rollback && FindRestorable(current, evaluated) is not null)
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Restore, "restoring the instance it replaced", []);
+        }
+
+        if (current.Status == OperationStatus.Failed || current.Action == ResourceAction.Init)
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"it is {HeatStatus.Format(current.Action, current.Status)}", []);
+        }
+
+        if (current.Type != type)
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"its type changed from {current.Type} to {type}", []);
+        }
+
+        var oldProperties = ValueJson.DeserializeMap(current.PropertiesJson);
+        var changed = evaluated.Properties.Keys.Union(oldProperties.Keys)
+            .Where(k => !Value.DeepEquals(evaluated.Properties.GetValueOrDefault(k), oldProperties.GetValueOrDefault(k)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var metadataChanged = !Value.DeepEquals(evaluated.Metadata, ValueJson.DeserializeMap(current.MetadataJson));
+        var triggers = evaluated.ReplaceOnChangeOf
+            .Where(name => _changed.ContainsKey(name) || ParameterChanged(target, previous, name))
+            .ToList();
+        if (triggers.Count > 0)
+        {
+            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"replace_on_change_of: {string.Join(", ", triggers)} changed", changed);
+        }
+
+        if (changed.Count == 0)
+        {
+            return metadataChanged
+                ? new ResourceChange(definition.Name, type, ChangeKind.Update, "its metadata changed", changed)
+                : new ResourceChange(definition.Name, type, ChangeKind.Unchanged, "", changed);
+        }
+
+        var reason = $"{(changed.Count == 1 ? "property" : "properties")} {string.Join(", ", changed)} changed";
+        return handler.NeedsReplace(changed.ToHashSet(StringComparer.Ordinal), evaluated.Properties)
+            ? new ResourceChange(definition.Name, type, ChangeKind.Replace, reason, changed)
+            : new ResourceChange(definition.Name, type, ChangeKind.Update, reason, changed);
+    }
+
+    private static bool ParameterChanged(StackDefinition target, StackDefinition? previous, string name) =>
+        previous is not null
+        && target.Parameters.TryGetValue(name, out var now)
+        && previous.Parameters.TryGetValue(name, out var before)
+        && !Value.DeepEquals(now, before);
+
+    private ResourceRecord? FindRestorable(ResourceRecord current, Evaluated evaluated) =>
+        _rows.Values.FirstOrDefault(row =>
+            row.Name == current.Name
+            && !row.IsCurrent
+            && row.Status == OperationStatus.Complete
+            && row.Action is ResourceAction.Create or ResourceAction.Update or ResourceAction.Rollback
+            && (row.ReplacedById == current.Id || current.ReplacesId == row.Id)
+            && Value.DeepEquals(ValueJson.DeserializeMap(row.PropertiesJson), evaluated.Properties));
+
+    private async Task RestoreAsync(string name, Evaluated evaluated, CancellationToken cancellationToken)
+    {
+        var current = _resources.Get(name) ?? throw new InvalidOperationException($"no current row for {name}");
+        var restorable = FindRestorable(current, evaluated) ?? throw new InvalidOperationException($"nothing to restore for {name}");
+        await engine.Store.SetCurrentResourceAsync(restorable.Id, cancellationToken);
+        _rows[current.Id] = current with { IsCurrent = false };
+        var restored = restorable with { IsCurrent = true, ReplacedById = null };
+        _rows[restored.Id] = restored;
+        _resources.Set(restored);
+        await RecordAsync(restored with { Action = ResourceAction.Rollback, Status = OperationStatus.Complete, StatusReason = $"restored (it was replaced by {current.PhysicalId ?? current.Name})" }, cancellationToken);
+    }
+
+    private async Task CreateAsync(
+        ResourceDefinition definition,
+        string type,
+        ResourceHandler handler,
+        Evaluated evaluated,
+        string reason,
+        ResourceRecord? existing,
+        ResourceRecord? replaces,
+        CancellationToken cancellationToken)
+    {
+        var now = engine.Time.GetUtcNow();
+        var row = existing ?? new ResourceRecord(
+            0, Stack.Id, definition.Name, type, ResourceAction.Create, OperationStatus.InProgress, "",
+            null, "{}", "{}", "{}", "[]", "{}", replaces?.Id, null, IsCurrent: replaces is null, operationId, now, null);
+        var startReason = replaces is null ? "state changed" : $"replacing {replaces.PhysicalId ?? replaces.Name}: {reason}";
+        row = await RecordAsync(row with
+        {
+            Action = ResourceAction.Create,
+            Status = OperationStatus.InProgress,
+            StatusReason = startReason,
+            RequiresJson = ValueJson.Serialize(evaluated.Requires.ToList<object?>()),
+            OperationId = operationId,
+        }, cancellationToken);
+        if (replaces is null)
+        {
+            _resources.Set(row);
+        }
+
+        var request = new ResourceRequest(definition.Name, type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id));
+        ResourceResult result;
+        try
+        {
+            result = await handler.CreateAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var failedRow = await RecordAsync(row with
+            {
+                Status = OperationStatus.Failed,
+                StatusReason = FailureReason(e),
+                PropertiesJson = ValueJson.Serialize(evaluated.Properties),
+                MetadataJson = ValueJson.Serialize(evaluated.Metadata),
+            }, cancellationToken);
+            if (replaces is null)
+            {
+                _resources.Set(failedRow);
+            }
+
+            throw new ResourceFailedException(FailureReason(e));
+        }
+
+        var completed = row with
+        {
+            Status = OperationStatus.Complete,
+            StatusReason = "state changed",
+            PhysicalId = result.PhysicalId,
+            PropertiesJson = ValueJson.Serialize(evaluated.Properties),
+            MetadataJson = ValueJson.Serialize(evaluated.Metadata),
+            AttributesJson = ValueJson.Serialize(result.Attributes),
+            DataJson = ValueJson.Serialize(WithPolicy(result.Data, evaluated.DeletionPolicy)),
+        };
+        if (replaces is not null)
+        {
+            // Commit the replacement: the new instance becomes current; the old one waits for clean-up.
+            completed = await RecordAsync(completed, cancellationToken);
+            await engine.Store.SetCurrentResourceAsync(completed.Id, cancellationToken);
+            completed = completed with { IsCurrent = true };
+            var old = replaces with { IsCurrent = false, ReplacedById = completed.Id };
+            await engine.Store.SaveResourceAsync(old, cancellationToken);
+            _rows[old.Id] = old;
+            _rows[completed.Id] = completed;
+        }
+        else
+        {
+            completed = await RecordAsync(completed, cancellationToken);
+        }
+
+        _resources.Set(completed);
+    }
+
+    private async Task UpdateAsync(ResourceDefinition definition, ResourceHandler handler, ResourceRecord current, Evaluated evaluated, ResourceChange change, CancellationToken cancellationToken)
+    {
+        var row = await RecordAsync(current with
+        {
+            Action = action == ResourceAction.Rollback ? ResourceAction.Rollback : ResourceAction.Update,
+            Status = OperationStatus.InProgress,
+            StatusReason = change.Reason,
+            OperationId = operationId,
+        }, cancellationToken);
+        _resources.Set(row);
+        var request = new ResourceRequest(definition.Name, row.Type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id));
+        ResourceResult result;
+        try
+        {
+            result = await handler.UpdateAsync(request, RowMapping.ToState(current), change.ChangedProperties.ToHashSet(StringComparer.Ordinal), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The stored properties stay the old ones: a rollback or a retry compares against what really is.
+            _resources.Set(await RecordAsync(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }, cancellationToken));
+            throw new ResourceFailedException(FailureReason(e));
+        }
+
+        var completed = await RecordAsync(row with
+        {
+            Status = OperationStatus.Complete,
+            StatusReason = "state changed",
+            PhysicalId = result.PhysicalId ?? row.PhysicalId,
+            PropertiesJson = ValueJson.Serialize(evaluated.Properties),
+            MetadataJson = ValueJson.Serialize(evaluated.Metadata),
+            AttributesJson = ValueJson.Serialize(result.Attributes),
+            DataJson = ValueJson.Serialize(WithPolicy(result.Data, evaluated.DeletionPolicy)),
+            RequiresJson = ValueJson.Serialize(evaluated.Requires.ToList<object?>()),
+        }, cancellationToken);
+        _resources.Set(completed);
+    }
+
+    private static IReadOnlyDictionary<string, object?> WithPolicy(IReadOnlyDictionary<string, object?> data, string deletionPolicy)
+    {
+        var map = Value.NewMap();
+        foreach (var (key, value) in data)
+        {
+            map[key] = value;
+        }
+
+        map[DeletionPolicyKey] = deletionPolicy;
+        return map;
+    }
+
+    private async Task FailNewAsync(string name, string type, ResourceRecord? current, string reason, CancellationToken cancellationToken)
+    {
+        _failures.Enqueue($"{name}: {reason}");
+        var now = engine.Time.GetUtcNow();
+        var row = current is null
+            ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, reason, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
+            : current with { Action = current.Action == ResourceAction.Init ? ResourceAction.Create : ActionFor(current), Status = OperationStatus.Failed, StatusReason = reason, OperationId = operationId };
+        _resources.Set(await RecordAsync(row, cancellationToken));
+    }
+
+    private ResourceAction ActionFor(ResourceRecord current) => action switch
+    {
+        ResourceAction.Rollback => ResourceAction.Rollback,
+        ResourceAction.Create when current.Action == ResourceAction.Create => ResourceAction.Create,
+        _ => ResourceAction.Update,
+    };
+
+    private async Task<bool> CleanUpAsync(HashSet<string> wanted, CancellationToken cancellationToken)
+    {
+        var doomed = _rows.Values
+            .Where(row => !row.IsCurrent || !wanted.Contains(row.Name))
+            .ToDictionary(row => row.Id);
+        if (doomed.Count == 0)
+        {
+            return true;
+        }
+
+        // A row is deleted only after every doomed row that required it is gone (reverse dependency order).
+        var requiredBy = doomed.Values
+            .SelectMany(row => Requires(row).Select(name => (Dependency: name, Dependent: row.Id)))
+            .GroupBy(x => x.Dependency, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Dependent).ToList(), StringComparer.Ordinal);
+        var runner = new GraphRunner<long>(engine.Options.MaxParallel);
+        var outcomes = await runner.RunAsync(
+            doomed.Keys,
+            id => requiredBy.GetValueOrDefault(doomed[id].Name, []).Where(other => other != id && doomed[other].Name != doomed[id].Name),
+            async (id, ct) =>
+            {
+                try
+                {
+                    await DeleteRowAsync(_rows[id], "state changed", ct);
+                    return true;
+                }
+                catch (ResourceFailedException e)
+                {
+                    _failures.Enqueue($"{doomed[id].Name}: {e.Message}");
+                    return false;
+                }
+            },
+            cancellationToken);
+        return outcomes.Values.All(o => o == NodeOutcome.Succeeded);
+    }
+
+    private static IEnumerable<string> Requires(ResourceRecord row) =>
+        ValueJson.Deserialize(row.RequiresJson) is IReadOnlyList<object?> names ? names.OfType<string>() : [];
+
+    private async Task DeleteRowAsync(ResourceRecord row, string reason, CancellationToken cancellationToken)
+    {
+        var deleting = await RecordAsync(row with { Action = ResourceAction.Delete, Status = OperationStatus.InProgress, StatusReason = reason, OperationId = operationId }, cancellationToken);
+        var state = RowMapping.ToState(row);
+        var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
+        var handler = engine.Handlers.Find(row.Type);
+        if (!retain && handler is not null && row.Action != ResourceAction.Init)
+        {
+            try
+            {
+                await handler.DeleteAsync(state, StackInfo, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var failed = await RecordAsync(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }, cancellationToken);
+                if (failed.IsCurrent)
+                {
+                    _resources.Set(failed);
+                }
+
+                throw new ResourceFailedException(FailureReason(e));
+            }
+        }
+
+        await engine.Store.AppendEventAsync(Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" }), cancellationToken);
+        engine.Observer?.OnEvent(Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" }));
+        await engine.Store.DeleteResourceAsync(row.Id, cancellationToken);
+        _rows.TryRemove(row.Id, out _);
+        if (row.IsCurrent && _resources.Get(row.Name)?.Id == row.Id)
+        {
+            _resources.Remove(row.Name);
+        }
+    }
+
+    private StackInfo StackInfo => new(Stack.Id, Stack.Name, Stack.ParentStackId);
+
+    private string PhysicalName(string resourceName, long rowId) =>
+        $"{Stack.Name}-{resourceName}-{ShortId.Of(Stack.Id, rowId)}";
+
+    private static string FailureReason(Exception e) => e switch
+    {
+        ResourceFailedException or TemplateException => e.Message,
+        OperationCanceledException => "cancelled",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    /// <summary>Saves a row and its event in one transaction, and tells the observer.</summary>
+    private async Task<ResourceRecord> RecordAsync(ResourceRecord row, CancellationToken cancellationToken)
+    {
+        var stamped = row with { UpdatedAt = engine.Time.GetUtcNow() };
+        var evt = Event(stamped);
+        // Steps are recorded even when the operation is being cancelled: the state must know what happened.
+        var transition = await engine.Store.RecordResourceAsync(stamped, evt, CancellationToken.None);
+        var saved = stamped with { Id = transition.ResourceId };
+        _rows[saved.Id] = saved;
+        engine.Observer?.OnEvent(evt with { Sequence = transition.EventSequence ?? 0 });
+        _ = cancellationToken;
+        return saved;
+    }
+
+    private EventRecord Event(ResourceRecord row) => new(
+        0,
+        Guid.NewGuid().ToString(),
+        Stack.Id,
+        Stack.Name,
+        row.Name,
+        row.PhysicalId,
+        row.Type,
+        row.Action,
+        row.Status,
+        row.StatusReason,
+        engine.Time.GetUtcNow());
+}

@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using Hearth.Templates.Schema;
+
+namespace Hearth.Engine.Resources;
+
+/// <summary>The stored state of one resource instance, as a handler sees it.</summary>
+/// <param name="Name">The resource name in its stack.</param>
+/// <param name="Type">The resource type (after the environment's registry mapped it).</param>
+/// <param name="PhysicalId">The id of what the resource made, once created.</param>
+/// <param name="Properties">The properties it was last created or updated with (converted to the schema types).</param>
+/// <param name="Attributes">Its attribute values, stored when its last action completed.</param>
+/// <param name="Data">Private data of the handler (a generated value, a skip list…).</param>
+public sealed record ResourceState(
+    string Name,
+    string Type,
+    string? PhysicalId,
+    IReadOnlyDictionary<string, object?> Properties,
+    IReadOnlyDictionary<string, object?> Attributes,
+    IReadOnlyDictionary<string, object?> Data);
+
+/// <summary>What a handler is asked to do: the resource, its new properties, and the stack around it.</summary>
+/// <param name="Name">The resource name.</param>
+/// <param name="Type">The resource type.</param>
+/// <param name="Properties">The new properties, validated and converted.</param>
+/// <param name="Metadata">The resolved metadata.</param>
+/// <param name="Stack">The stack the resource belongs to.</param>
+/// <param name="PhysicalName">The physical name Heat would give it: <c>STACK-RESOURCE-SHORTID</c>.</param>
+public sealed record ResourceRequest(
+    string Name,
+    string Type,
+    IReadOnlyDictionary<string, object?> Properties,
+    IReadOnlyDictionary<string, object?> Metadata,
+    StackInfo Stack,
+    string PhysicalName);
+
+/// <summary>Identity of the stack a resource belongs to.</summary>
+public sealed record StackInfo(string Id, string Name, string? ParentStackId);
+
+/// <summary>What a successful action produced: the physical id, the attributes to store, and private data.</summary>
+public sealed record ResourceResult(
+    string? PhysicalId,
+    ImmutableDictionary<string, object?> Attributes,
+    ImmutableDictionary<string, object?> Data)
+{
+    public static ResourceResult Of(string? physicalId, IEnumerable<KeyValuePair<string, object?>>? attributes = null, IEnumerable<KeyValuePair<string, object?>>? data = null) =>
+        new(physicalId,
+            (attributes ?? []).ToImmutableDictionary(StringComparer.Ordinal),
+            (data ?? []).ToImmutableDictionary(StringComparer.Ordinal));
+}
+
+/// <summary>A resource action failed for a reason the user should read (a script's exit status, a test failure).</summary>
+public sealed class ResourceFailedException(string reason) : Exception(reason);
+
+/// <summary>
+/// The implementation of one resource type: how to create, update and delete it, and how its attributes and
+/// reference id are read. Handlers do the work; the engine decides when (graph order, replacement, rollback).
+/// </summary>
+public abstract class ResourceHandler
+{
+    public abstract ResourceTypeSchema Schema { get; }
+
+    public string Type => Schema.Type;
+
+    public abstract Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Updates in place. Called only when <see cref="NeedsReplace"/> said no.</summary>
+    public virtual Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
+        CreateAsync(request, cancellationToken);
+
+    public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Whether a change of these properties replaces the resource. Heat's rule: any changed property that is not
+    /// <c>update_allowed</c> replaces it; types may add their own (TestResource's <c>update_replace</c>).
+    /// </summary>
+    public virtual bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
+        changed.Any(name => !Schema.Properties.TryGetValue(name, out var schema) || !schema.UpdateAllowed);
+
+    /// <summary>The value of <c>get_resource</c> once created (Heat's reference id): the physical id by default.</summary>
+    public virtual object? ReferenceId(ResourceState state) => state.PhysicalId ?? state.Name;
+
+    /// <summary>An attribute value; the stored attributes by default.</summary>
+    public virtual object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
+}
