@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+
+namespace Hearth.State.Sqlite;
+
+/// <summary>
+/// The schema as an ordered list of steps. Append new steps; never edit one that has shipped, because
+/// databases that already applied it will not run it again.
+/// </summary>
+/// <remarks>
+/// The SQL sticks to what PostgreSQL also accepts (partial indexes, RETURNING, recursive CTEs), except
+/// that <c>INTEGER PRIMARY KEY AUTOINCREMENT</c> becomes an identity column there and booleans are 0/1.
+/// AUTOINCREMENT matters here: resource ids and event sequence numbers are never reused after a delete.
+/// </remarks>
+internal static class SqliteSchema
+{
+    public static ImmutableArray<SqliteMigration> Migrations { get; } =
+    [
+        new(1, "initial", """
+            CREATE TABLE stacks (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                parent_stack_id TEXT NULL REFERENCES stacks (id) ON DELETE CASCADE,
+                parent_resource_name TEXT NULL,
+                action INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                status_reason TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NULL,
+                current_template TEXT NULL,
+                current_environment TEXT NULL,
+                current_parameters TEXT NULL,
+                previous_template TEXT NULL,
+                previous_environment TEXT NULL,
+                previous_parameters TEXT NULL,
+                disable_rollback INTEGER NOT NULL,
+                operation_id TEXT NULL
+            );
+            CREATE UNIQUE INDEX ux_stacks_top_level_name ON stacks (name) WHERE parent_stack_id IS NULL;
+            CREATE INDEX ix_stacks_parent ON stacks (parent_stack_id);
+
+            CREATE TABLE resources (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                stack_id TEXT NOT NULL REFERENCES stacks (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                action INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                status_reason TEXT NOT NULL,
+                physical_id TEXT NULL,
+                properties_json TEXT NOT NULL,
+                attributes_json TEXT NOT NULL,
+                metadata_json TEXT NOT NULL,
+                requires_json TEXT NOT NULL,
+                data_json TEXT NOT NULL,
+                replaces_id INTEGER NULL REFERENCES resources (id) ON DELETE SET NULL,
+                replaced_by_id INTEGER NULL REFERENCES resources (id) ON DELETE SET NULL,
+                is_current INTEGER NOT NULL,
+                operation_id TEXT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NULL
+            );
+            CREATE INDEX ix_resources_stack ON resources (stack_id, name);
+            CREATE UNIQUE INDEX ux_resources_current ON resources (stack_id, name) WHERE is_current = 1;
+            CREATE INDEX ix_resources_replaces ON resources (replaces_id);
+            CREATE INDEX ix_resources_replaced_by ON resources (replaced_by_id);
+
+            CREATE TABLE events (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                stack_id TEXT NOT NULL REFERENCES stacks (id) ON DELETE CASCADE,
+                stack_name TEXT NOT NULL,
+                resource_name TEXT NOT NULL,
+                physical_resource_id TEXT NULL,
+                resource_type TEXT NOT NULL,
+                action INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                status_reason TEXT NOT NULL,
+                time TEXT NOT NULL
+            );
+            CREATE INDEX ix_events_stack ON events (stack_id, sequence);
+
+            CREATE TABLE operations (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                stack_id TEXT NOT NULL REFERENCES stacks (id) ON DELETE CASCADE,
+                kind INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                plan_json TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT NULL
+            );
+            CREATE INDEX ix_operations_stack ON operations (stack_id, seq);
+
+            CREATE TABLE stack_locks (
+                stack_id TEXT NOT NULL PRIMARY KEY REFERENCES stacks (id) ON DELETE CASCADE,
+                owner_id TEXT NOT NULL,
+                process_id INTEGER NOT NULL,
+                process_start_ticks INTEGER NOT NULL,
+                host TEXT NOT NULL,
+                acquired_at TEXT NOT NULL,
+                operation TEXT NOT NULL
+            );
+            """),
+    ];
+}

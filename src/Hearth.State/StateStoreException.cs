@@ -1,0 +1,74 @@
+namespace Hearth.State;
+
+/// <summary>The base of every failure the state store reports on purpose.</summary>
+public class StateStoreException : Exception
+{
+    public StateStoreException(string message)
+        : base(message)
+    {
+    }
+
+    public StateStoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A top-level stack with this name already exists.</summary>
+public sealed class StackAlreadyExistsException(string name)
+    : StateStoreException($"A stack named '{name}' already exists.")
+{
+    /// <summary>The name that is taken.</summary>
+    public string Name { get; } = name;
+}
+
+/// <summary>The stack does not exist (any more).</summary>
+public sealed class StackNotFoundException(string stackId)
+    : StateStoreException($"Stack '{stackId}' does not exist.")
+{
+    /// <summary>The id that was looked for.</summary>
+    public string StackId { get; } = stackId;
+}
+
+/// <summary>The resource row does not exist (any more).</summary>
+public sealed class ResourceNotFoundException(long resourceId)
+    : StateStoreException($"Resource row {resourceId} does not exist.")
+{
+    /// <summary>The id that was looked for.</summary>
+    public long ResourceId { get; } = resourceId;
+}
+
+/// <summary>The operation does not exist in the journal.</summary>
+public sealed class OperationNotFoundException(string operationId)
+    : StateStoreException($"Operation '{operationId}' does not exist.")
+{
+    /// <summary>The id that was looked for.</summary>
+    public string OperationId { get; } = operationId;
+}
+
+/// <summary>
+/// A write would break an invariant the store keeps: a second current instance of a resource name, a
+/// duplicate event or operation id, or a reference to a row that does not exist.
+/// </summary>
+public sealed class StateConflictException(string message, Exception innerException)
+    : StateStoreException(message, innerException);
+
+/// <summary>The state database was written by a newer Hearth whose schema this version does not know.</summary>
+public sealed class StateSchemaTooNewException(string path, int databaseVersion, int supportedVersion)
+    : StateStoreException(
+        $"The state database '{path}' has schema version {databaseVersion}, but this Hearth supports up to "
+        + $"{supportedVersion}. Upgrade Hearth to use it.")
+{
+    /// <summary>The schema version recorded in the database.</summary>
+    public int DatabaseVersion { get; } = databaseVersion;
+
+    /// <summary>The newest schema version this code can use.</summary>
+    public int SupportedVersion { get; } = supportedVersion;
+}
+
+/// <summary>
+/// Another process kept the state database busy for longer than the store's busy timeout. The write did
+/// not happen; retrying later is safe.
+/// </summary>
+public sealed class StateStoreBusyException(string message, Exception innerException)
+    : StateStoreException(message, innerException);

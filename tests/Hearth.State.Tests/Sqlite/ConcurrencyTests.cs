@@ -1,0 +1,121 @@
+using Hearth.State.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Hearth.State.Tests.Sqlite;
+
+public sealed class ConcurrencyTests : StoreTestBase
+{
+    [Fact]
+    public async Task RecordResourceAsync_TwoStoresWritingAtOnce_BothSucceedWithDistinctSequences()
+    {
+        const int PerStore = 300;
+        var stack = await CreateStackAsync("web");
+        await using var a = await OpenAnotherAsync();
+        await using var b = await OpenAnotherAsync();
+
+        async Task<List<long>> WriteAsync(IStateStore store, string prefix)
+        {
+            var sequences = new List<long>();
+            for (var i = 0; i < PerStore; i++)
+            {
+                var transition = await store.RecordResourceAsync(
+                    Build.Resource(stack.Id, $"{prefix}{i}"),
+                    Build.Event(stack, $"{prefix}{i}"),
+                    Ct);
+                sequences.Add(transition.EventSequence ?? 0);
+            }
+
+            return sequences;
+        }
+
+        var results = await Task.WhenAll(
+            Task.Run(() => WriteAsync(a, "a")),
+            Task.Run(() => WriteAsync(b, "b"))).Within();
+
+        results[0].ShouldBe(results[0].Order().ToList());
+        results[1].ShouldBe(results[1].Order().ToList());
+        results.SelectMany(r => r).Distinct().Count().ShouldBe(2 * PerStore);
+        var resources = await Store.ListResourcesAsync(stack.Id, Ct).Within();
+        resources.Select(r => r.Name).ShouldBe(
+            Enumerable.Range(0, PerStore).SelectMany(i => new[] { $"a{i}", $"b{i}" }),
+            ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task OpenAsync_ManyStoresOpeningNewFolderAtOnce_AllOpenAtLatestVersion()
+    {
+        using var folder = new TempFolder();
+        var opens = Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => SqliteStateStore.OpenAsync(folder.Path, Clock, Ct)))
+            .ToArray();
+
+        var stores = await Task.WhenAll(opens).Within();
+        try
+        {
+            stores.Select(s => s.SchemaVersion).Distinct().ShouldBe([SqliteSchema.Migrations[^1].Version]);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task CreateStackAsync_TwoStoresCreatingSameNameTwentyRounds_ExactlyOneWinsEachRound()
+    {
+        await using var a = await OpenAnotherAsync();
+        await using var b = await OpenAnotherAsync();
+
+        for (var round = 0; round < 20; round++)
+        {
+            var name = $"web-{round}";
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            async Task<Exception?> CreateAsync(IStateStore store)
+            {
+                await start.Task;
+                try
+                {
+                    await store.CreateStackAsync(Build.Stack(name), Ct);
+                    return null;
+                }
+                catch (StackAlreadyExistsException error)
+                {
+                    return error;
+                }
+            }
+
+            var racing = new[] { Task.Run(() => CreateAsync(a)), Task.Run(() => CreateAsync(b)) };
+            start.SetResult();
+            var outcomes = await Task.WhenAll(racing).Within();
+
+            outcomes.Count(e => e is null).ShouldBe(1, $"round {round}");
+            outcomes.OfType<StackAlreadyExistsException>().Single().Name.ShouldBe(name);
+        }
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_AnotherConnectionHoldsWriteLockPastTimeout_ThrowsStateStoreBusy()
+    {
+        var stack = await CreateStackAsync("web");
+        await using var impatient = await SqliteStateStore.OpenAsync(
+            Folder,
+            Clock,
+            SqliteSchema.Migrations,
+            TimeSpan.FromSeconds(1),
+            Ct).Within();
+        await using var blocker = new SqliteConnection($"Data Source={impatient.DatabasePath};Pooling=False");
+        await blocker.OpenAsync();
+        await using var hold = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+
+        var error = await Should.ThrowAsync<StateStoreBusyException>(
+            impatient.RecordResourceAsync(Build.Resource(stack.Id, "server"), Build.Event(stack, "server"), Ct).Within());
+
+        error.InnerException.ShouldBeOfType<SqliteException>().SqliteErrorCode.ShouldBe(5);
+        (await impatient.GetStackAsync(stack.Id, Ct).Within()).ShouldBe(stack);
+        await hold.RollbackAsync();
+        (await impatient.SaveResourceAsync(Build.Resource(stack.Id, "server"), Ct).Within()).ShouldBeGreaterThan(0);
+    }
+}

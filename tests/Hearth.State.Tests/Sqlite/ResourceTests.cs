@@ -1,0 +1,174 @@
+namespace Hearth.State.Tests.Sqlite;
+
+public sealed class ResourceTests : StoreTestBase
+{
+    [Fact]
+    public async Task SaveResourceAsync_NewRecord_AssignsIdAndRoundTrips()
+    {
+        var stack = await CreateStackAsync("web");
+        var resource = Build.Resource(stack.Id, "server") with
+        {
+            PhysicalId = "i-123",
+            AttributesJson = """{"ip":"10.0.0.1"}""",
+            MetadataJson = """{"m":1}""",
+            RequiresJson = """["net"]""",
+            DataJson = """{"secret":"x"}""",
+            OperationId = "op-1",
+            UpdatedAt = Build.Time.AddSeconds(3),
+        };
+
+        var id = await Store.SaveResourceAsync(resource, Ct).Within();
+
+        id.ShouldBeGreaterThan(0);
+        (await Store.GetResourceAsync(id, Ct).Within()).ShouldBe(resource with { Id = id });
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).ShouldBe([resource with { Id = id }]);
+    }
+
+    [Fact]
+    public async Task SaveResourceAsync_ExistingRecord_OverwritesOnlyThatRow()
+    {
+        var stack = await CreateStackAsync("web");
+        var serverId = await Store.SaveResourceAsync(Build.Resource(stack.Id, "server"), Ct).Within();
+        var network = Build.Resource(stack.Id, "network");
+        var networkId = await Store.SaveResourceAsync(network, Ct).Within();
+        var complete = Build.Resource(stack.Id, "server") with
+        {
+            Id = serverId,
+            Status = OperationStatus.Complete,
+            StatusReason = "state changed",
+            PhysicalId = "i-1",
+        };
+
+        (await Store.SaveResourceAsync(complete, Ct).Within()).ShouldBe(serverId);
+
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).ShouldBe([complete, network with { Id = networkId }]);
+    }
+
+    [Fact]
+    public async Task SaveResourceAsync_UnknownId_ThrowsResourceNotFound()
+    {
+        var stack = await CreateStackAsync("web");
+
+        var error = await Should.ThrowAsync<ResourceNotFoundException>(
+            Store.SaveResourceAsync(Build.Resource(stack.Id, "server") with { Id = 999 }, Ct).Within());
+
+        error.ResourceId.ShouldBe(999);
+    }
+
+    [Fact]
+    public async Task SaveResourceAsync_UnknownStack_ThrowsStateConflict()
+    {
+        await Should.ThrowAsync<StateConflictException>(
+            Store.SaveResourceAsync(Build.Resource(Guid.NewGuid().ToString(), "server"), Ct).Within());
+    }
+
+    [Fact]
+    public async Task SaveResourceAsync_SecondCurrentRowOfSameName_ThrowsStateConflict()
+    {
+        var stack = await CreateStackAsync("web");
+        await Store.SaveResourceAsync(Build.Resource(stack.Id, "server"), Ct).Within();
+
+        await Should.ThrowAsync<StateConflictException>(
+            Store.SaveResourceAsync(Build.Resource(stack.Id, "server"), Ct).Within());
+
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).Count(r => r.Name == "server").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_WithEvent_StoresBothAndReturnsIds()
+    {
+        var stack = await CreateStackAsync("web");
+        var resource = Build.Resource(stack.Id, "server");
+        var resourceEvent = Build.Event(stack, "server");
+
+        var transition = await Store.RecordResourceAsync(resource, resourceEvent, Ct).Within();
+
+        transition.EventSequence.ShouldNotBeNull();
+        (await Store.GetResourceAsync(transition.ResourceId, Ct).Within())
+            .ShouldBe(resource with { Id = transition.ResourceId });
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within())
+            .ShouldBe([resourceEvent with { Sequence = transition.EventSequence.Value }]);
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_WithoutEvent_ReturnsNoSequence()
+    {
+        var stack = await CreateStackAsync("web");
+
+        var transition = await Store.RecordResourceAsync(Build.Resource(stack.Id, "server"), null, Ct).Within();
+
+        transition.EventSequence.ShouldBeNull();
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_EventRejected_LeavesResourceUnchanged()
+    {
+        var stack = await CreateStackAsync("web");
+        var first = Build.Event(stack, "server");
+        var created = await Store.RecordResourceAsync(Build.Resource(stack.Id, "server"), first, Ct).Within();
+        var before = await Store.GetResourceAsync(created.ResourceId, Ct).Within();
+        var complete = before! with { Status = OperationStatus.Complete };
+
+        // Reusing the event id makes the event insert fail after the resource update ran.
+        await Should.ThrowAsync<StateConflictException>(
+            Store.RecordResourceAsync(complete, first with { Status = OperationStatus.Complete }, Ct).Within());
+
+        (await Store.GetResourceAsync(created.ResourceId, Ct).Within()).ShouldBe(before);
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SetCurrentResourceAsync_Replacement_MovesCurrentToNewRowAndBack()
+    {
+        var stack = await CreateStackAsync("web");
+        var oldId = await Store.SaveResourceAsync(
+            Build.Resource(stack.Id, "server") with { Status = OperationStatus.Complete, PhysicalId = "i-old" },
+            Ct).Within();
+        var newId = await Store.SaveResourceAsync(
+            Build.Resource(stack.Id, "server", isCurrent: false) with { ReplacesId = oldId, PhysicalId = "i-new" },
+            Ct).Within();
+
+        await Store.SetCurrentResourceAsync(newId, Ct).Within();
+
+        (await Store.GetResourceAsync(oldId, Ct).Within())!.IsCurrent.ShouldBeFalse();
+        (await Store.GetResourceAsync(newId, Ct).Within())!.IsCurrent.ShouldBeTrue();
+
+        await Store.SetCurrentResourceAsync(oldId, Ct).Within();
+
+        (await Store.GetResourceAsync(oldId, Ct).Within())!.IsCurrent.ShouldBeTrue();
+        (await Store.GetResourceAsync(newId, Ct).Within())!.IsCurrent.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task SetCurrentResourceAsync_UnknownId_ThrowsResourceNotFound()
+    {
+        await Should.ThrowAsync<ResourceNotFoundException>(Store.SetCurrentResourceAsync(12345, Ct).Within());
+    }
+
+    [Fact]
+    public async Task DeleteResourceAsync_ReplacedRow_DeletesItAndClearsReferencesToIt()
+    {
+        var stack = await CreateStackAsync("web");
+        var oldId = await Store.SaveResourceAsync(Build.Resource(stack.Id, "server", isCurrent: false), Ct).Within();
+        var newId = await Store.SaveResourceAsync(Build.Resource(stack.Id, "server") with { ReplacesId = oldId }, Ct).Within();
+
+        (await Store.DeleteResourceAsync(oldId, Ct).Within()).ShouldBeTrue();
+
+        (await Store.GetResourceAsync(oldId, Ct).Within()).ShouldBeNull();
+        (await Store.GetResourceAsync(newId, Ct).Within())!.ReplacesId.ShouldBeNull();
+        (await Store.DeleteResourceAsync(oldId, Ct).Within()).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task SaveResourceAsync_AfterDeletingNewestRow_NeverReusesId()
+    {
+        var stack = await CreateStackAsync("web");
+        var first = await Store.SaveResourceAsync(Build.Resource(stack.Id, "a"), Ct).Within();
+        await Store.DeleteResourceAsync(first, Ct).Within();
+
+        var second = await Store.SaveResourceAsync(Build.Resource(stack.Id, "b"), Ct).Within();
+
+        second.ShouldBeGreaterThan(first);
+    }
+}
