@@ -7,7 +7,7 @@ namespace Hearth.State;
 /// <param name="TemplateJson">The template content and its file map.</param>
 /// <param name="EnvironmentJson">The merged environment.</param>
 /// <param name="ParametersJson">The parameter values.</param>
-public sealed record StackDefinition(string TemplateJson, string EnvironmentJson, string ParametersJson);
+public sealed record StoredDefinition(string TemplateJson, string EnvironmentJson, string ParametersJson);
 
 /// <summary>One stack: a top-level stack or, with <see cref="ParentStackId"/> set, a nested one.</summary>
 /// <param name="Id">A UUID in text form.</param>
@@ -33,8 +33,8 @@ public sealed record StackRecord(
     string StatusReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt,
-    StackDefinition? Current,
-    StackDefinition? Previous,
+    StoredDefinition? Current,
+    StoredDefinition? Previous,
     bool DisableRollback,
     string? OperationId);
 

@@ -781,10 +781,10 @@ public sealed class SqliteStateStore : IStateStore
         DisableRollback: reader.GetInt64(15) != 0,
         OperationId: SqliteValues.ReadNullableString(reader, 16));
 
-    private static StackDefinition? ReadDefinition(SqliteDataReader reader, int ordinal) =>
+    private static StoredDefinition? ReadDefinition(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal)
             ? null
-            : new StackDefinition(reader.GetString(ordinal), reader.GetString(ordinal + 1), reader.GetString(ordinal + 2));
+            : new StoredDefinition(reader.GetString(ordinal), reader.GetString(ordinal + 1), reader.GetString(ordinal + 2));
 
     private static void BindResource(SqliteCommand command, ResourceRecord resource)
     {
