@@ -35,6 +35,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     public StackRecord Stack { get; } = stack;
 
+    public string OperationId { get; } = operationId;
+
     /// <summary>Why the operation failed, one line per failed resource.</summary>
     public IReadOnlyCollection<string> Failures => _failures;
 
@@ -171,7 +173,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var deletionPolicy = definition.DeletionPolicy is null ? "Delete" : NormalizeDeletionPolicy(Resolve(definition.DeletionPolicy.Evaluate(context)));
 
         var diagnostics = new DiagnosticBag();
-        var properties = PropertyValidator.Validate(handler.Schema, definition.Name, rawProperties, _ => definition.NameSpan, diagnostics);
+        var schema = handler.SchemaFor(rawProperties as IReadOnlyDictionary<string, object?> ?? Value.NewMap());
+        var properties = PropertyValidator.Validate(schema, definition.Name, rawProperties, _ => definition.NameSpan, diagnostics);
         var errors = diagnostics.HasErrors ? string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.Message)) : null;
 
         var replacement = updatePolicy?.GetValueOrDefault("replacement") as string;
@@ -193,64 +196,10 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     private ResourceChange Decide(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, string type, ResourceHandler handler, ResourceRecord? current, Evaluated evaluated)
     {
-        if (current is null)
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Create, "new resource", []);
-        }
-
-        if (current is { Action: ResourceAction.Create, Status: OperationStatus.InProgress })
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Create, "resuming an interrupted create", []);
-        }
-
-        // Rollback: the instance this stack had before a replacement still exists; make it current again as it was.
-        if (action == ResourceAction.Rollback && FindRestorable(current, evaluated) is not null)
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Restore, "restoring the instance it replaced", []);
-        }
-
-        if (current.Status == OperationStatus.Failed || current.Action == ResourceAction.Init)
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"it is {HeatStatus.Format(current.Action, current.Status)}", []);
-        }
-
-        if (current.Type != type)
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"its type changed from {current.Type} to {type}", []);
-        }
-
-        var oldProperties = ValueJson.DeserializeMap(current.PropertiesJson);
-        var changed = evaluated.Properties.Keys.Union(oldProperties.Keys)
-            .Where(k => !Value.DeepEquals(evaluated.Properties.GetValueOrDefault(k), oldProperties.GetValueOrDefault(k)))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        var metadataChanged = !Value.DeepEquals(evaluated.Metadata, ValueJson.DeserializeMap(current.MetadataJson));
-        var triggers = evaluated.ReplaceOnChangeOf
-            .Where(name => _changed.ContainsKey(name) || ParameterChanged(target, previous, name))
-            .ToList();
-        if (triggers.Count > 0)
-        {
-            return new ResourceChange(definition.Name, type, ChangeKind.Replace, $"replace_on_change_of: {string.Join(", ", triggers)} changed", changed);
-        }
-
-        if (changed.Count == 0)
-        {
-            return metadataChanged
-                ? new ResourceChange(definition.Name, type, ChangeKind.Update, "its metadata changed", changed)
-                : new ResourceChange(definition.Name, type, ChangeKind.Unchanged, "", changed);
-        }
-
-        var reason = $"{(changed.Count == 1 ? "property" : "properties")} {string.Join(", ", changed)} changed";
-        return handler.NeedsReplace(changed.ToHashSet(StringComparer.Ordinal), evaluated.Properties)
-            ? new ResourceChange(definition.Name, type, ChangeKind.Replace, reason, changed)
-            : new ResourceChange(definition.Name, type, ChangeKind.Update, reason, changed);
+        var canRestore = action == ResourceAction.Rollback && current is not null && FindRestorable(current, evaluated) is not null;
+        var triggers = current is null ? [] : Planner.Triggered(evaluated.ReplaceOnChangeOf, target, previous, _changed.ContainsKey);
+        return Planner.Decide(definition.Name, type, handler, current, evaluated.Properties, evaluated.Metadata, triggers, canRestore);
     }
-
-    private static bool ParameterChanged(StackDefinition target, StackDefinition? previous, string name) =>
-        previous is not null
-        && target.Parameters.TryGetValue(name, out var now)
-        && previous.Parameters.TryGetValue(name, out var before)
-        && !Value.DeepEquals(now, before);
 
     private ResourceRecord? FindRestorable(ResourceRecord current, Evaluated evaluated) =>
         _rows.Values.FirstOrDefault(row =>

@@ -1,0 +1,26 @@
+using Hearth.Engine.Resources;
+using Hearth.State;
+
+namespace Hearth.Engine;
+
+/// <summary>Options of the engine that a user sets (<c>--max-parallel</c>, …).</summary>
+/// <param name="MaxParallel">The most resource actions running at once in one stack operation.</param>
+public sealed record EngineOptions(int MaxParallel = EngineOptions.DefaultMaxParallel)
+{
+    /// <summary>Resource actions mostly wait (on scripts, on servers), so many may run at once; a bound keeps a 10,000-resource stack sane.</summary>
+    public const int DefaultMaxParallel = 64;
+}
+
+/// <summary>Receives events as they are recorded, for live progress. Called from many threads.</summary>
+public interface IEngineObserver
+{
+    void OnEvent(EventRecord stackEvent);
+}
+
+/// <summary>The services an operation uses: the store, the resource types, the clock, the options.</summary>
+internal sealed record EngineContext(
+    IStateStore Store,
+    ResourceHandlerRegistry Handlers,
+    TimeProvider Time,
+    EngineOptions Options,
+    IEngineObserver? Observer);

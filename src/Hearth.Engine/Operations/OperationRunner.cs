@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Hearth.State;
+using Hearth.Templates.Stacks;
+
+namespace Hearth.Engine.Operations;
+
+/// <summary>
+/// Runs one stack-level operation: records the stack's status and the operation in the journal, converges, and on
+/// failure rolls back (unless the stack disables rollback) by converging to the definition it had before.
+/// </summary>
+internal sealed class OperationRunner(EngineContext engine)
+{
+    public async Task<OperationOutcome> RunAsync(
+        StackRecord stack,
+        ResourceAction kind,
+        StackDefinition? target,
+        StackDefinition? previous,
+        StackDefinition? rollbackTo,
+        CancellationToken cancellationToken)
+    {
+        var (operation, started) = await StartAsync(stack, kind, cancellationToken);
+        stack = started;
+        bool succeeded;
+        var failures = new List<string>();
+        try
+        {
+            succeeded = await operation.RunAsync(target, previous, cancellationToken);
+            failures.AddRange(operation.Failures);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            succeeded = false;
+            failures.AddRange(operation.Failures);
+            failures.Add("the operation was cancelled by the user");
+        }
+
+        if (succeeded)
+        {
+            var done = await FinishAsync(stack, OperationStatus.Complete, $"Stack {HeatStatus.ToHeatString(kind)} completed successfully", operation.OperationId);
+            return new OperationOutcome(done, true, [], false);
+        }
+
+        var reason = Summarize(failures);
+        var failed = await FinishAsync(stack, OperationStatus.Failed, reason, operation.OperationId);
+        var rollBack = !stack.DisableRollback && kind is ResourceAction.Create or ResourceAction.Update;
+        if (!rollBack)
+        {
+            return new OperationOutcome(failed, false, [.. failures], false);
+        }
+
+        // A user's Ctrl+C stops the forward operation; the rollback still runs to the end (a second Ctrl+C kills the
+        // process, and 'hearth stack cancel' finishes the rollback later).
+        var rolledBack = await RollbackAsync(failed, rollbackTo, CancellationToken.None);
+        return rolledBack with { Failures = [.. failures, .. rolledBack.Failures], RolledBack = true, Succeeded = false };
+    }
+
+    /// <summary>Converges the stack back to <paramref name="to"/> (null: no resources, after a failed create).</summary>
+    public async Task<OperationOutcome> RollbackAsync(StackRecord stack, StackDefinition? to, CancellationToken cancellationToken)
+    {
+        var restored = stack with { Current = stack.Previous, Previous = stack.Current };
+        var (operation, started) = await StartAsync(restored, ResourceAction.Rollback, cancellationToken);
+        bool succeeded;
+        try
+        {
+            succeeded = await operation.RunAsync(to, previous: null, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            succeeded = false;
+        }
+
+        // After a rollback the stack holds its old definition again; the failed one is not kept as "previous".
+        var final = started with { Previous = null };
+        if (succeeded)
+        {
+            var done = await FinishAsync(final, OperationStatus.Complete, "Stack ROLLBACK completed successfully", operation.OperationId);
+            return new OperationOutcome(done, true, [], true);
+        }
+
+        var failed = await FinishAsync(final, OperationStatus.Failed, "Rollback failed: " + Summarize(operation.Failures), operation.OperationId);
+        return new OperationOutcome(failed, false, [.. operation.Failures], true);
+    }
+
+    private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind, CancellationToken cancellationToken)
+    {
+        var operationId = Guid.NewGuid().ToString();
+        var now = engine.Time.GetUtcNow();
+        var started = stack with
+        {
+            Action = kind,
+            Status = OperationStatus.InProgress,
+            StatusReason = $"Stack {HeatStatus.ToHeatString(kind)} started",
+            OperationId = operationId,
+            UpdatedAt = now,
+        };
+        await RecordStackAsync(started);
+        await engine.Store.StartOperationAsync(new OperationRecord(operationId, stack.Id, kind, OperationState.Running, "{}", now, null), CancellationToken.None);
+        var operation = new StackOperation(engine, started, operationId, kind);
+        await operation.LoadAsync(cancellationToken);
+        return (operation, started);
+    }
+
+    private async Task<StackRecord> FinishAsync(StackRecord stack, OperationStatus status, string reason, string operationId)
+    {
+        var now = engine.Time.GetUtcNow();
+        var finished = stack with { Status = status, StatusReason = reason, UpdatedAt = now };
+        await RecordStackAsync(finished);
+        var record = await engine.Store.GetOperationAsync(operationId, CancellationToken.None);
+        if (record is not null)
+        {
+            await engine.Store.UpdateOperationAsync(
+                record with { State = status == OperationStatus.Complete ? OperationState.Completed : OperationState.Failed, EndedAt = now },
+                CancellationToken.None);
+        }
+
+        return finished;
+    }
+
+    private async Task RecordStackAsync(StackRecord stack)
+    {
+        var evt = new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, stack.Name, stack.Id, "OS::Heat::Stack",
+            stack.Action, stack.Status, stack.StatusReason, engine.Time.GetUtcNow());
+        var sequence = await engine.Store.RecordStackAsync(stack, evt, CancellationToken.None);
+        engine.Observer?.OnEvent(evt with { Sequence = sequence ?? 0 });
+    }
+
+    private static string Summarize(IEnumerable<string> failures)
+    {
+        var list = failures.Distinct().ToList();
+        return list.Count switch
+        {
+            0 => "the operation failed",
+            1 => list[0],
+            _ => $"{list[0]} (and {list.Count - 1} more)",
+        };
+    }
+}

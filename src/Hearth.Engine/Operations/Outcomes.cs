@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using Hearth.State;
+using Hearth.Templates.Diagnostics;
+
+namespace Hearth.Engine.Operations;
+
+/// <summary>How an operation ended: the stack as it is now, and what failed, if anything.</summary>
+public sealed record OperationOutcome(StackRecord Stack, bool Succeeded, ImmutableArray<string> Failures, bool RolledBack);
+
+/// <summary>The kind of user-facing engine error, which the CLI maps to its exit code.</summary>
+public enum EngineErrorKind
+{
+    /// <summary>The template, environment or parameters are wrong (exit 2).</summary>
+    InvalidInput,
+
+    /// <summary>The stack is locked by another operation, or interrupted (exit 3).</summary>
+    Busy,
+
+    /// <summary>The stack, resource or output does not exist (exit 4).</summary>
+    NotFound,
+
+    /// <summary>The request does not fit the stack's state (exit 2).</summary>
+    Conflict,
+}
+
+/// <summary>A request the engine refuses, with a message that says what to do instead. Never a bug.</summary>
+public sealed class EngineException(EngineErrorKind kind, string message, ImmutableArray<Diagnostic> diagnostics = default) : Exception(message)
+{
+    public EngineErrorKind Kind { get; } = kind;
+
+    public ImmutableArray<Diagnostic> Diagnostics { get; } = diagnostics.IsDefault ? [] : diagnostics;
+}
+
+/// <summary>An output as Heat's API shows it: a value, or the error that evaluating it raised.</summary>
+public sealed record OutputValue(string Key, string? Description, object? Value, string? Error);
+
+/// <summary>What preview found: per resource, the change and why.</summary>
+public sealed record PreviewResult(string StackName, ImmutableArray<ResourceChange> Changes);

@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using Hearth.Engine.Operations;
+using Hearth.Engine.Resources;
+using Hearth.State;
+using Hearth.Templates.Stacks;
+using Hearth.Templates.Values;
+
+namespace Hearth.Engine;
+
+/// <summary>
+/// The engine's front door: stack operations (create, update, delete, resume, cancel, preview) and reads
+/// (stacks, resources, outputs, events). The CLI and the API server call this; nothing else drives operations.
+/// Every operation holds the stack's lock in the store for its whole run, so one stack has one operation at a time.
+/// </summary>
+public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handlers, TimeProvider time, EngineOptions options)
+{
+    private EngineContext Context(IEngineObserver? observer) => new(store, handlers, time, options, observer);
+
+    public ResourceHandlerRegistry Handlers => handlers;
+
+    public async Task<OperationOutcome> CreateAsync(string name, DefinitionSource source, bool disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        if (await store.GetStackByNameAsync(name, cancellationToken) is not null)
+        {
+            throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already: update it with 'hearth stack update {name}', or pick another name");
+        }
+
+        var id = Guid.NewGuid().ToString();
+        var definition = Definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId), handlers);
+        var stored = Definitions.Store(source);
+        var now = time.GetUtcNow();
+        var stack = new StackRecord(id, name, null, null, ResourceAction.Create, OperationStatus.InProgress, "Stack CREATE started",
+            now, null, stored, null, disableRollback, null);
+        try
+        {
+            await store.CreateStackAsync(stack, cancellationToken);
+        }
+        catch (StackAlreadyExistsException)
+        {
+            throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already");
+        }
+
+        return await RunLockedAsync(stack, "create", observer, cancellationToken, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Create, definition, previous: null, rollbackTo: null, ct));
+    }
+
+    public async Task<OperationOutcome> UpdateAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, bool? disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var current = stack.Current ?? throw new EngineException(EngineErrorKind.Conflict, $"stack '{name}' has no definition to update");
+        var currentSource = Definitions.Restore(current);
+        var newSource = source ?? currentSource;
+        if (!parameterOverrides.IsDefaultOrEmpty)
+        {
+            newSource = newSource with { Parameters = source is null ? currentSource.Parameters.AddRange(parameterOverrides) : newSource.Parameters };
+        }
+
+        var identity = Identity(stack);
+        var previousDefinition = Definitions.Load(currentSource, identity, handlers);
+        var definition = Definitions.Load(newSource, identity, handlers);
+        Definitions.CheckImmutableParameters(previousDefinition, definition);
+        stack = stack with
+        {
+            Previous = current,
+            Current = Definitions.Store(newSource),
+            DisableRollback = disableRollback ?? stack.DisableRollback,
+        };
+        return await RunLockedAsync(stack, "update", observer, cancellationToken, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, rollbackTo: previousDefinition, ct));
+    }
+
+    public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var outcome = await RunLockedAsync(stack, "delete", observer, cancellationToken, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, ct));
+        if (outcome.Succeeded)
+        {
+            await store.DeleteStackAsync(stack.Id, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Continues an operation whose process died: converges to the definition it was applying.</summary>
+    public async Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var (kind, target, previous) = Interrupted(stack);
+        return await RunLockedAsync(stack, "resume", observer, cancellationToken, (runner, s, ct) =>
+            runner.RunAsync(s, kind, target, previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true);
+    }
+
+    /// <summary>Rolls back an interrupted operation: converges to the definition the stack had before it.</summary>
+    public async Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var (_, _, previous) = Interrupted(stack);
+        return await RunLockedAsync(stack, "cancel", observer, cancellationToken, (runner, s, ct) =>
+            runner.RollbackAsync(s, previous, ct), allowInterrupted: true);
+    }
+
+    public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetStackByNameAsync(name, cancellationToken);
+        var identity = existing is null ? new StackIdentity(name, Guid.Empty.ToString(), Definitions.ProjectId) : Identity(existing);
+        var currentSource = existing?.Current is { } c ? Definitions.Restore(c) : null;
+        var newSource = source ?? currentSource ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found, and no template was given");
+        if (!parameterOverrides.IsDefaultOrEmpty && source is null)
+        {
+            newSource = newSource with { Parameters = newSource.Parameters.AddRange(parameterOverrides) };
+        }
+
+        var definition = Definitions.Load(newSource, identity, handlers);
+        var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
+        var rows = existing is null ? [] : await store.ListResourcesAsync(existing.Id, cancellationToken);
+        return new PreviewResult(name, Planner.Preview(definition, previous, rows, handlers));
+    }
+
+    // ---- Reads ----
+
+    public async Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) =>
+        await store.GetStackByNameAsync(name, cancellationToken)
+        ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found; 'hearth stack list' shows the stacks there are");
+
+    public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        return (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToList();
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> ListEventsAsync(string name, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        return await store.ListEventsAsync(stack.Id, afterSequence, limit, includeNested: true, cancellationToken);
+    }
+
+    /// <summary>The stack's outputs, evaluated from stored attributes (so they are the same after a rollback as before the update).</summary>
+    public async Task<IReadOnlyList<OutputValue>> GetOutputsAsync(string name, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        if (stack.Current is null)
+        {
+            return [];
+        }
+
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var resources = new RuntimeResources(handlers);
+        foreach (var row in await store.ListResourcesAsync(stack.Id, cancellationToken))
+        {
+            if (row.IsCurrent)
+            {
+                resources.Set(row);
+            }
+        }
+
+        return Definitions.EvaluateOutputs(definition, resources);
+    }
+
+    /// <summary>Is the stack in the middle of an operation whose process died?</summary>
+    public async Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken)
+    {
+        if (stack.Status != OperationStatus.InProgress)
+        {
+            return null;
+        }
+
+        var holder = await store.GetLockHolderAsync(stack.Id, cancellationToken);
+        return holder is null || !ProcessLiveness.IsAlive(holder) ? holder ?? new LockOwner("", 0, 0, "", stack.UpdatedAt ?? stack.CreatedAt, "") : null;
+    }
+
+    private static StackIdentity Identity(StackRecord stack) => new(stack.Name, stack.Id, Definitions.ProjectId);
+
+    private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous) Interrupted(StackRecord stack)
+    {
+        if (stack.Status != OperationStatus.InProgress)
+        {
+            throw new EngineException(EngineErrorKind.Conflict,
+                $"stack '{stack.Name}' is {HeatStatus.Format(stack.Action, stack.Status)}: there is no interrupted operation to resume or cancel");
+        }
+
+        var identity = Identity(stack);
+        var target = stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), identity, handlers);
+        var previous = stack.Previous is null ? null : Definitions.Load(Definitions.Restore(stack.Previous), identity, handlers);
+        return stack.Action switch
+        {
+            ResourceAction.Delete => (ResourceAction.Delete, null, target),
+            ResourceAction.Rollback => (ResourceAction.Rollback, previous, null),
+            var kind => (kind, target, previous),
+        };
+    }
+
+    private async Task<OperationOutcome> RunLockedAsync(
+        StackRecord stack,
+        string operation,
+        IEngineObserver? observer,
+        CancellationToken cancellationToken,
+        Func<OperationRunner, StackRecord, CancellationToken, Task<OperationOutcome>> run,
+        bool allowInterrupted = false)
+    {
+        var owner = ProcessLiveness.CreateLocalOwner(operation, time);
+        var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, cancellationToken);
+        if (attempt is LockAttempt.Held held)
+        {
+            throw new EngineException(EngineErrorKind.Busy,
+                $"stack '{stack.Name}' is busy: '{held.Holder.Operation}' is running in process {held.Holder.ProcessId} on {held.Holder.Host} since {held.Holder.AcquiredAt:u}");
+        }
+
+        try
+        {
+            var fresh = await store.GetStackAsync(stack.Id, cancellationToken) ?? stack;
+            if (!allowInterrupted && fresh.Status == OperationStatus.InProgress && operation != "create")
+            {
+                throw new EngineException(EngineErrorKind.Busy,
+                    $"stack '{stack.Name}' was interrupted during {HeatStatus.ToHeatString(fresh.Action)} (the process running it died): run 'hearth stack resume {stack.Name}' to finish it or 'hearth stack cancel {stack.Name}' to roll it back");
+            }
+
+            var runner = new OperationRunner(Context(observer));
+            return await run(runner, stack with { OperationId = fresh.OperationId }, cancellationToken);
+        }
+        finally
+        {
+            await store.ReleaseLockAsync(stack.Id, owner.OwnerId, CancellationToken.None);
+        }
+    }
+}
