@@ -1,0 +1,327 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Hearth.Cli.Rendering;
+using Hearth.Engine;
+using Hearth.Engine.Operations;
+using Hearth.State;
+using Hearth.Templates.Stacks;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>hearth stack …</c>: operations on stacks and reads of their resources, outputs and events.</summary>
+internal static class StackCommands
+{
+    private static readonly Argument<string> StackName = new("NAME") { Description = "The stack name" };
+
+    public static Command Create(CliConsole console)
+    {
+        var stack = new Command("stack", "Create, update, inspect and delete stacks");
+        stack.Subcommands.Add(CreateCommand(console));
+        stack.Subcommands.Add(UpdateCommand(console));
+        stack.Subcommands.Add(PreviewCommand(console));
+        stack.Subcommands.Add(DeleteCommand(console));
+        stack.Subcommands.Add(ListCommand(console));
+        stack.Subcommands.Add(ShowCommand(console));
+        stack.Subcommands.Add(ResumeCommand(console));
+        stack.Subcommands.Add(CancelCommand(console));
+        stack.Subcommands.Add(GraphCommands.Create(console));
+        stack.Subcommands.Add(OutputCommands.Create(console));
+        stack.Subcommands.Add(ResourceCommands.Create(console));
+        stack.Subcommands.Add(EventCommands.Create(console));
+        return stack;
+    }
+
+    private static readonly Option<int> MaxParallel = new("--max-parallel")
+    {
+        Description = $"The most resource actions at once (default {EngineOptions.DefaultMaxParallel})",
+        DefaultValueFactory = _ => EngineOptions.DefaultMaxParallel,
+    };
+
+    private static Command CreateCommand(CliConsole console)
+    {
+        var command = new Command("create", "Create a stack from a template");
+        var inputs = new TemplateInputOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be created, and change nothing" };
+        var disableRollback = new Option<bool>("--disable-rollback") { Description = "On failure, leave the stack as it failed instead of rolling back" };
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        inputs.AddTo(command);
+        command.Options.Add(dryRun);
+        command.Options.Add(disableRollback);
+        command.Options.Add(MaxParallel);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(StackName);
+            var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            await using (store)
+            {
+                if (parse.GetValue(dryRun))
+                {
+                    var preview = await engine.PreviewAsync(name, source, [], ct);
+                    await PreviewRenderer.WriteAsync(console, preview, parse.GetValue(format));
+                    return ExitCodes.Success;
+                }
+
+                var progress = new ProgressReporter(console);
+                var outcome = await engine.CreateAsync(name, source, parse.GetValue(disableRollback), progress, ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+            }
+        });
+        return command;
+    }
+
+    private static Command UpdateCommand(CliConsole console)
+    {
+        var command = new Command("update", "Update a stack to a new template, environment or parameters");
+        var inputs = new TemplateInputOptions();
+        inputs.Template.Required = false;
+        var existing = new Option<bool>("--existing") { Description = "Reuse the stack's stored template, environment and parameters (--parameter overrides)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would change and why, and change nothing" };
+        var disableRollback = new Option<bool?>("--disable-rollback") { Description = "On failure, leave the stack as it failed instead of rolling back" };
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        inputs.AddTo(command);
+        command.Options.Add(existing);
+        command.Options.Add(dryRun);
+        command.Options.Add(disableRollback);
+        command.Options.Add(MaxParallel);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(StackName);
+            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            await using (store)
+            {
+                if (parse.GetValue(dryRun))
+                {
+                    var preview = await engine.PreviewAsync(name, source, overrides, ct);
+                    await PreviewRenderer.WriteAsync(console, preview, parse.GetValue(format));
+                    return ExitCodes.Success;
+                }
+
+                var outcome = await engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), new ProgressReporter(console), ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+            }
+        });
+        return command;
+    }
+
+    private static Command PreviewCommand(CliConsole console)
+    {
+        var command = new Command("preview", "Show what an update (or a create) would do, per resource, and why");
+        var inputs = new TemplateInputOptions();
+        inputs.Template.Required = false;
+        var existing = new Option<bool>("--existing") { Description = "Preview against the stack's stored template (--parameter overrides)" };
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        inputs.AddTo(command);
+        command.Options.Add(existing);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(StackName);
+            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            await using (store)
+            {
+                var preview = await engine.PreviewAsync(name, source, overrides, ct);
+                await PreviewRenderer.WriteAsync(console, preview, parse.GetValue(format));
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<(DefinitionSource? Source, ImmutableArray<string> Overrides)> UpdateInputAsync(
+        ParseResult parse, TemplateInputOptions inputs, bool existing, CliConsole console, CancellationToken ct)
+    {
+        var template = parse.GetValue(inputs.Template);
+        if (existing || template is null)
+        {
+            if (!existing)
+            {
+                throw new UserErrorException("give the new template with -t FILE, or --existing to reuse the stored one");
+            }
+
+            return (null, [.. parse.GetValue(inputs.Parameters) ?? []]);
+        }
+
+        return (await TemplateInput.CaptureAsync(parse, inputs, console, ct), []);
+    }
+
+    private static Command DeleteCommand(CliConsole console)
+    {
+        var command = new Command("delete", "Delete a stack and everything it made (resources with deletion_policy: Retain are kept)");
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
+        command.Arguments.Add(StackName);
+        command.Options.Add(yes);
+        command.Options.Add(MaxParallel);
+        command.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetRequiredValue(StackName);
+            if (!parse.GetValue(yes) && console.IsTerminal)
+            {
+                await console.Error.WriteAsync($"Delete stack '{name}' and all its resources? [y/N] ");
+                var answer = System.Console.ReadLine();
+                if (answer is null || !answer.Trim().StartsWith('y'))
+                {
+                    await console.Error.WriteLineAsync("Not deleted.");
+                    return ExitCodes.Success;
+                }
+            }
+
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            await using (store)
+            {
+                var outcome = await engine.DeleteAsync(name, new ProgressReporter(console), ct);
+                if (outcome.Succeeded)
+                {
+                    await console.Error.WriteLineAsync($"Stack {name} deleted.");
+                    return ExitCodes.Success;
+                }
+
+                await console.Error.WriteLineAsync($"Stack {name} {HeatStatus.Format(outcome.Stack.Action, outcome.Stack.Status)}: {outcome.Stack.StatusReason}");
+                return ExitCodes.OperationFailed;
+            }
+        });
+        return command;
+    }
+
+    private static Command ListCommand(CliConsole console)
+    {
+        var command = new Command("list", "List the stacks");
+        var format = OutputFormatOption.Create();
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            await using (store)
+            {
+                var stacks = await engine.ListStacksAsync(ct);
+                if (parse.GetValue(format) == OutputFormat.Table)
+                {
+                    var rows = new List<IReadOnlyList<string>>();
+                    foreach (var s in stacks)
+                    {
+                        rows.Add([s.Name, await StatusTextAsync(engine, s, ct), HeatViews.Time(s.CreatedAt), s.UpdatedAt is { } u ? HeatViews.Time(u) : ""]);
+                    }
+
+                    await TableWriter.WriteAsync(console.Out, ["Stack Name", "Stack Status", "Creation Time", "Updated Time"], rows);
+                }
+                else
+                {
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(format), stacks.Select(s => HeatViews.Stack(s)).ToList());
+                }
+
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static Command ShowCommand(CliConsole console)
+    {
+        var command = new Command("show", "Show a stack: status, parameters (hidden ones masked) and outputs");
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            await using (store)
+            {
+                var stack = await engine.GetStackAsync(parse.GetRequiredValue(StackName), ct);
+                var outputs = await engine.GetOutputsAsync(stack.Name, ct);
+                var parameters = await engine.GetParametersAsync(stack.Name, ct);
+                var view = HeatViews.Stack(stack, parameters, outputs);
+                if (parse.GetValue(format) == OutputFormat.Table)
+                {
+                    view["stack_status"] = await StatusTextAsync(engine, stack, ct);
+                    var rows = view.Select(kv => (IReadOnlyList<string>)[kv.Key, HeatViews.Cell(kv.Value)]);
+                    await TableWriter.WriteAsync(console.Out, ["Field", "Value"], rows);
+                }
+                else
+                {
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(format), view);
+                }
+
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static Command ResumeCommand(CliConsole console)
+    {
+        var command = new Command("resume", "Finish an operation that was interrupted (its process died)");
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        command.Options.Add(MaxParallel);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            await using (store)
+            {
+                var outcome = await engine.ResumeAsync(parse.GetRequiredValue(StackName), new ProgressReporter(console), ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+            }
+        });
+        return command;
+    }
+
+    private static Command CancelCommand(CliConsole console)
+    {
+        var command = new Command("cancel", "Roll back an operation that was interrupted (its process died)");
+        var format = OutputFormatOption.Create();
+        command.Arguments.Add(StackName);
+        command.Options.Add(MaxParallel);
+        command.Options.Add(format);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            await using (store)
+            {
+                var outcome = await engine.CancelAsync(parse.GetRequiredValue(StackName), new ProgressReporter(console), ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The stack's status, with "(interrupted)" when its operation's process is gone.</summary>
+    internal static async Task<string> StatusTextAsync(StackEngine engine, StackRecord stack, CancellationToken ct)
+    {
+        var status = HeatStatus.Format(stack.Action, stack.Status);
+        return await engine.FindDeadHolderAsync(stack, ct) is not null ? status + " (interrupted)" : status;
+    }
+
+    /// <summary>Prints how an operation ended (and the outputs on success) and chooses the exit code.</summary>
+    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct)
+    {
+        var stack = outcome.Stack;
+        var outputs = outcome.Succeeded && !outcome.RolledBack ? await engine.GetOutputsAsync(stack.Name, ct) : [];
+        if (format == OutputFormat.Table)
+        {
+            await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");
+            foreach (var failure in outcome.Failures)
+            {
+                await console.Error.WriteLineAsync($"  failed: {failure}");
+            }
+
+            if (outputs.Count > 0)
+            {
+                await TableWriter.WriteAsync(console.Out, ["Output", "Value"], outputs.Select(o => (IReadOnlyList<string>)[o.Key, o.Error is null ? HeatViews.Cell(o.Value) : "error: " + o.Error]));
+            }
+        }
+        else
+        {
+            await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, null, outputs));
+        }
+
+        return outcome.Succeeded && !outcome.RolledBack ? ExitCodes.Success : ExitCodes.OperationFailed;
+    }
+}
