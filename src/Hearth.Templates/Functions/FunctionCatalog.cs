@@ -154,6 +154,7 @@ public static class FunctionCatalog
         "Fn::Base64" => "the plain string",
         "Fn::MemberListToMap" => "a map",
         "Fn::ResourceFacade" => "resource_facade",
+        "Fn::GetAZs" => "a parameter holding the availability zone",
         _ => "see the HOT guide",
     };
 }

@@ -62,6 +62,7 @@ public sealed class FunctionConformanceTests(ITestOutputHelper output)
         if (testCase.ExpectsError)
         {
             outcome.Error.ShouldNotBeNull($"Heat raises {testCase.Raw["error_type"]} ({testCase.ErrorContains}); Hearth gave {Value.ToPythonJson(outcome.Value)}");
+            output.WriteLine($"Heat's wording ({testCase.ErrorContains}) kept: {(testCase.ErrorContains is { } heat && outcome.Error.Contains(heat, StringComparison.Ordinal) ? "yes" : "no")}");
             outcome.Phase.ShouldBe(testCase.ErrorPhase, $"Hearth: {outcome.Error}");
             return;
         }
