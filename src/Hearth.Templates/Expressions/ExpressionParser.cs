@@ -84,7 +84,7 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
         var span = new SourceSpan(mapping.Span.File, entry.KeySpan.Line, entry.KeySpan.Column, mapping.Span.EndLine, mapping.Span.EndColumn);
         switch (definition.Kind)
         {
-            case FunctionKind.Removed:
+            case FunctionKind.Removed when definition.Factory is null:
                 return Fail(span, DiagnosticCodes.FunctionRemoved,
                     $"the function \"{entry.Key}\" is not supported in HOT version {Version.Date}; use the HOT equivalent ({FunctionCatalog.ReplacementHint(entry.Key)})");
             case FunctionKind.InvalidInContext:
@@ -94,9 +94,14 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
 
         var arguments = definition.IsMacro ? new LiteralExpression(entry.Value.Span, null) : Parse(entry.Value, table);
         var call = new FunctionCall(entry.Key, span, arguments, entry.Value, Version, this);
+        if (definition.Factory is null)
+        {
+            return Fail(span, DiagnosticCodes.FunctionArguments, $"the function \"{entry.Key}\" has no implementation");
+        }
+
         try
         {
-            return definition.Factory!(call);
+            return definition.Factory(call);
         }
         catch (TemplateException e)
         {
