@@ -31,7 +31,7 @@ public static class ConformanceCorpus
     {
         get
         {
-            var fromEnv = Environment.GetEnvironmentVariable("HEARTH_SHARED_DIR");
+            var fromEnv = System.Environment.GetEnvironmentVariable("HEARTH_SHARED_DIR");
             if (!string.IsNullOrEmpty(fromEnv))
             {
                 return fromEnv;
