@@ -66,6 +66,10 @@ public static class DiagnosticCodes
     public const string RegistryEntryInvalid = "HT402";
     public const string HookInvalid = "HT403";
     public const string MergeStrategyConflict = "HT404";
+    public const string RestrictedActionInvalid = "HT405";
+    public const string MergeStrategyInvalid = "HT406";
+    public const string EnvironmentSectionWrongType = "HT407";
+    public const string RegistryCycle = "HT408";
 
     // HT5xx: resource types and properties.
     public const string UnknownResourceType = "HT500";
