@@ -47,7 +47,12 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
         return resources.GetAllAttributes(resourceName, span);
     }
 
-    public override string GetFile(string key, SourceSpan span) => definition.Files.Read(key, definition.Template.File, span);
+    public override string GetFile(string key, SourceSpan span)
+    {
+        var diagnostics = new DiagnosticBag();
+        return definition.Files.Read(definition.Template.File, key, span, diagnostics)
+            ?? throw diagnostics.ToImmutable().Select(d => new TemplateException(d.Span, d.Code, d.Message)).First();
+    }
 
     public override bool GetCondition(string name, SourceSpan span) => definition.Conditions(this).IsEnabled(name, span);
 

@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using Hearth.Templates.Conditions;
+using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Environment;
+using Hearth.Templates.Expressions;
+using Hearth.Templates.Files;
+using Hearth.Templates.Model;
+using Hearth.Templates.Parameters;
+
+namespace Hearth.Templates.Stacks;
+
+/// <summary>
+/// A template made concrete for one stack: its environment, resolved parameter values, conditions and files.
+/// It knows which resources are enabled, what type each resolves to through the registry, and what each depends
+/// on; and it evaluates expressions against any view of the resources (<see cref="IResourceLookup"/>).
+/// Immutable once loaded; safe to share between threads.
+/// </summary>
+public sealed class StackDefinition
+{
+    private readonly ConditionResolver _conditions;
+    private readonly Lazy<ImmutableArray<ResourceDefinition>> _enabled;
+    private readonly Lazy<ImmutableDictionary<string, IReadOnlyList<string>>> _dependencies;
+    private readonly DiagnosticBag _loadDiagnostics;
+
+    internal StackDefinition(
+        Template template,
+        StackEnvironment environment,
+        ResolvedParameters parameters,
+        ConditionSet conditionSet,
+        TemplateFileSource files,
+        StackIdentity identity,
+        ImmutableArray<string> nestedPath,
+        DiagnosticBag diagnostics)
+    {
+        Template = template;
+        Environment = environment;
+        Parameters = parameters;
+        ConditionSet = conditionSet;
+        Files = files;
+        Identity = identity;
+        NestedPath = nestedPath;
+        _loadDiagnostics = diagnostics;
+        _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
+        _enabled = new(FindEnabled);
+        _dependencies = new(FindDependencies);
+    }
+
+    public Template Template { get; }
+
+    public StackEnvironment Environment { get; }
+
+    public ResolvedParameters Parameters { get; }
+
+    public ConditionSet ConditionSet { get; }
+
+    public TemplateFileSource Files { get; }
+
+    public StackIdentity Identity { get; }
+
+    /// <summary>The names of the resources this stack is nested in, outermost first (empty for a top-level stack).</summary>
+    public ImmutableArray<string> NestedPath { get; }
+
+    /// <summary>For a nested stack: the parent resource's <c>resource_facade</c> values.</summary>
+    public Func<string, SourceSpan, object?>? Facade { get; init; }
+
+    /// <summary>The resources whose condition is true, in template order.</summary>
+    public ImmutableArray<ResourceDefinition> EnabledResources => _enabled.Value;
+
+    public bool IsEnabled(string name) => _dependencies.Value.ContainsKey(name);
+
+    internal ConditionResolver Conditions(EvaluationContext context) => _conditions;
+
+    /// <summary>An evaluation context over the given resource values.</summary>
+    public EvaluationContext CreateContext(IResourceLookup resources) => new StackEvaluationContext(this, resources);
+
+    /// <summary>The resource type after the environment's registry: a type name, or a template path for a nested stack.</summary>
+    public ResolvedResourceType ResolveType(ResourceDefinition resource) =>
+        Environment.Registry.ResolveType(resource.Name, resource.Type, NestedPath);
+
+    /// <summary>The type an engine acts on: the registry's type name, or the absolute path of a nested template.</summary>
+    public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is { IsTemplate: true } t ? t.TemplatePath ?? t.Type : ResolveType(resource).Type;
+
+    /// <summary>The enabled resources this one depends on: <c>get_resource</c>/<c>get_attr</c> in properties and metadata, and <c>depends_on</c>.</summary>
+    public IReadOnlyList<string> DependenciesOf(ResourceDefinition resource) =>
+        _dependencies.Value.TryGetValue(resource.Name, out var dependencies) ? dependencies : [];
+
+    /// <summary>Evaluates a resource's or output's <c>condition</c>.</summary>
+    public bool IsConditionTrue(Expression? condition) => condition is null || _conditions.Evaluate(condition);
+
+    private ImmutableArray<ResourceDefinition> FindEnabled()
+    {
+        var enabled = ImmutableArray.CreateBuilder<ResourceDefinition>();
+        foreach (var resource in Template.Resources)
+        {
+            try
+            {
+                if (IsConditionTrue(resource.Condition))
+                {
+                    enabled.Add(resource);
+                }
+            }
+            catch (TemplateException e)
+            {
+                _loadDiagnostics.Add(e.ToDiagnostic());
+            }
+        }
+
+        return enabled.ToImmutable();
+    }
+
+    private ImmutableDictionary<string, IReadOnlyList<string>> FindDependencies()
+    {
+        var enabled = EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var context = CreateContext(UnresolvedResources.Instance);
+        var result = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var resource in EnabledResources)
+        {
+            var names = new List<string>();
+            foreach (var source in resource.DependencySources)
+            {
+                foreach (var reference in References(source, context))
+                {
+                    if (ReferencedName(reference, context) is { } name && enabled.Contains(name) && !names.Contains(name))
+                    {
+                        names.Add(name);
+                    }
+                }
+            }
+
+            // depends_on naming a disabled resource is ignored, as in Heat; an unknown name is a validation error.
+            foreach (var dependency in resource.DependsOn)
+            {
+                if (enabled.Contains(dependency.Name) && !names.Contains(dependency.Name))
+                {
+                    names.Add(dependency.Name);
+                }
+            }
+
+            result[resource.Name] = names;
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>The resource references that take part in evaluation (the untaken branch of an <c>if</c> makes none).</summary>
+    public static IEnumerable<IResourceReference> References(Expression expression, EvaluationContext context)
+    {
+        var stack = new Stack<Expression>();
+        stack.Push(expression);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current is IResourceReference reference)
+            {
+                yield return reference;
+            }
+
+            IEnumerable<Expression> children;
+            try
+            {
+                children = current.ActiveChildren(context);
+            }
+            catch (TemplateException)
+            {
+                children = current.Children;
+            }
+
+            foreach (var child in children)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+
+    /// <summary>The resource a reference names: literal, or computed from parameters.</summary>
+    public static string? ReferencedName(IResourceReference reference, EvaluationContext context)
+    {
+        if (reference.ResourceName is { } literal)
+        {
+            return literal;
+        }
+
+        try
+        {
+            return reference.ResourceNameExpression.Evaluate(context) as string;
+        }
+        catch (TemplateException)
+        {
+            return null;
+        }
+    }
+}

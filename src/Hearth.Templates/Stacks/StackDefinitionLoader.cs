@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using Hearth.Templates.Conditions;
+using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Environment;
+using Hearth.Templates.Expressions;
+using Hearth.Templates.Files;
+using Hearth.Templates.Model;
+using Hearth.Templates.Parameters;
+
+namespace Hearth.Templates.Stacks;
+
+/// <summary>What a stack is made from: the template, environment files and <c>--parameter</c> values.</summary>
+/// <param name="TemplatePath">The template file (absolute).</param>
+/// <param name="EnvironmentPaths">The environment files, in order (absolute).</param>
+/// <param name="Parameters">The <c>--parameter K=V</c> arguments as given.</param>
+/// <param name="AllowedPaths">Folders outside the template's tree that get_file and nested templates may read.</param>
+public sealed record StackSources(
+    string TemplatePath,
+    ImmutableArray<string> EnvironmentPaths,
+    ImmutableArray<string> Parameters,
+    ImmutableArray<string> AllowedPaths);
+
+/// <summary>
+/// Loads a <see cref="StackDefinition"/>: reads the template and environments through an <see cref="IFileReader"/>,
+/// resolves parameters (environment, then command line; <c>parameter_defaults</c>; template defaults) and parses
+/// conditions. Every problem is a diagnostic; the result is null only when nothing usable could be read.
+/// </summary>
+public static class StackDefinitionLoader
+{
+    public static StackDefinition? Load(StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics)
+    {
+        var policy = FileAccessPolicy.ForTemplate(sources.TemplatePath, sources.AllowedPaths);
+        var files = new TemplateFileSource(reader, policy);
+        if (!reader.TryReadAllText(sources.TemplatePath, out var text, out var error))
+        {
+            diagnostics.Error(SourceSpan.WholeFile(sources.TemplatePath), DiagnosticCodes.FileNotFound, $"cannot read the template: {error}");
+            return null;
+        }
+
+        var template = TemplateReader.Read(sources.TemplatePath, text, diagnostics);
+        if (template is null)
+        {
+            return null;
+        }
+
+        var environmentFiles = new List<EnvironmentFile>();
+        foreach (var path in sources.EnvironmentPaths)
+        {
+            if (!reader.TryReadAllText(path, out var environmentText, out var environmentError))
+            {
+                diagnostics.Error(SourceSpan.WholeFile(path), DiagnosticCodes.FileNotFound, $"cannot read the environment file: {environmentError}");
+                continue;
+            }
+
+            environmentFiles.Add(EnvironmentFile.Load(path, environmentText, diagnostics));
+        }
+
+        var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, diagnostics);
+        var environment = StackEnvironment.Merge(environmentFiles, schemas.ToDictionary(s => s.Name, s => s.Type, StringComparer.Ordinal), diagnostics);
+        var commandLine = CommandLineParameters.Parse(sources.Parameters, diagnostics);
+        return Create(template, environment, [.. environment.Parameters, .. commandLine], environment.ParameterDefaults, files, identity, [], diagnostics);
+    }
+
+    /// <summary>Makes the definition of a template whose inputs are already known (a nested stack's are its parent's properties).</summary>
+    public static StackDefinition Create(
+        Template template,
+        StackEnvironment environment,
+        IEnumerable<ParameterInput> userValues,
+        IEnumerable<ParameterInput> parameterDefaults,
+        TemplateFileSource files,
+        StackIdentity identity,
+        ImmutableArray<string> nestedPath,
+        DiagnosticBag diagnostics)
+    {
+        var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, new DiagnosticBag());
+        var parameters = ParameterResolver.Resolve(schemas, userValues, parameterDefaults, identity, diagnostics);
+        var conditions = ConditionSet.Parse(template.ConditionsSection, new ExpressionParser(template.Version, diagnostics));
+        var definition = new StackDefinition(template, environment, parameters, conditions, files, identity, nestedPath, diagnostics);
+        _ = definition.EnabledResources;
+        return definition;
+    }
+}
