@@ -45,6 +45,32 @@ public static class PropertyValidator
         return ValidateMap(schema.Properties, given, [], context);
     }
 
+    /// <summary>
+    /// Validates and converts a resource's <c>update_policy</c> section against <see cref="ResourceTypeSchema.UpdatePolicy"/>
+    /// as Heat does for every resource (resource.py validate_template); paths are relative to the section.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> ValidateUpdatePolicy(
+        ResourceTypeSchema schema,
+        string resourceName,
+        object? updatePolicy,
+        SpanLocator locate,
+        DiagnosticBag diagnostics)
+    {
+        var context = new Context(resourceName, schema.Type, locate, diagnostics, "update policy");
+        if (updatePolicy is Unknown)
+        {
+            return Value.NewMap();
+        }
+
+        if (updatePolicy is not null and not IReadOnlyDictionary<string, object?>)
+        {
+            context.Report([], DiagnosticCodes.PropertyWrongType, $"the update_policy of resource '{resourceName}' must be a map, not a {Value.TypeName(updatePolicy)}");
+            return Value.NewMap();
+        }
+
+        return ValidateMap(schema.UpdatePolicy, updatePolicy as IReadOnlyDictionary<string, object?> ?? Value.NewMap(), [], context);
+    }
+
     private static OrderedDictionary<string, object?> ValidateMap(
         IReadOnlyDictionary<string, PropertySchema> schemas,
         IReadOnlyDictionary<string, object?> given,
@@ -56,10 +82,10 @@ public static class PropertyValidator
         {
             if (!schemas.ContainsKey(key))
             {
-                var known = string.Join(", ", schemas.Keys.Order(StringComparer.Ordinal));
+                var known = schemas.Count == 0 ? "none" : string.Join(", ", schemas.Keys.Order(StringComparer.Ordinal));
                 var hint = Suggest(key, schemas.Keys);
                 context.Report([.. path, key], DiagnosticCodes.UnknownProperty,
-                    $"unknown property '{Join(path, key)}' for {context.Type}{(hint is null ? "" : $" (did you mean '{hint}'?)")}; known properties: {known}");
+                    $"unknown {context.Section} '{Join(path, key)}' for {context.Type}{(hint is null ? "" : $" (did you mean '{hint}'?)")}; known {(context.Section == "property" ? "properties" : "keys")}: {known}");
             }
         }
 
@@ -220,7 +246,11 @@ public static class PropertyValidator
         switch (constraint)
         {
             case AllowedValuesConstraint allowed:
-                return allowed.Values.Any(v => Value.DeepEquals(v, value)) || value is null
+                // As in Heat, a list value passes when every item is allowed (SoftwareDeployment actions).
+                return value is null
+                    || (value is IReadOnlyList<object?> items
+                        ? items.All(item => allowed.Values.Any(v => Value.DeepEquals(v, item)))
+                        : allowed.Values.Any(v => Value.DeepEquals(v, value)))
                     ? null
                     : $"{Value.ToPythonJson(value)} is not an allowed value [{string.Join(", ", allowed.Values.Select(v => Value.ToPythonJson(v)))}]";
             case RangeConstraint range when value is long or double:
@@ -298,8 +328,11 @@ public static class PropertyValidator
         return previous[b.Length];
     }
 
-    private sealed class Context(string resourceName, string type, SpanLocator locate, DiagnosticBag diagnostics)
+    private sealed class Context(string resourceName, string type, SpanLocator locate, DiagnosticBag diagnostics, string section = "property")
     {
+        /// <summary>What the names are, for messages: "property", or "update policy" for that section.</summary>
+        public string Section { get; } = section;
+
         public string ResourceName { get; } = resourceName;
 
         public string Type { get; } = type;
