@@ -78,7 +78,8 @@ internal static partial class YamlScalars
                 return sign * value;
             }
 
-            return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? sign * n : sign * double.Parse(s, CultureInfo.InvariantCulture);
+            // The cast keeps an integer a long: without it the conditional's type is double for both branches.
+            return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (object)(sign * n) : sign * double.Parse(s, CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
