@@ -7,8 +7,9 @@ namespace Hearth.Templates.Schema;
 
 /// <summary>
 /// Checks resolved property values against a resource type's schema and converts them to the schema types as Heat
-/// does (properties.py): absent or null takes the default, else the type's zero value; strings accept integers and
-/// booleans; integers and numbers accept numeric strings; booleans accept "true"/"false".
+/// does (properties.py): an absent property takes its default, else is null (and unchecked); an explicit null takes the
+/// default, else the type's zero value; strings accept integers and booleans; integers accept numeric strings and
+/// truncate floats (Python's int()); numbers accept numeric strings; booleans accept "true"/"false".
 /// Values known only after apply are passed through unchecked.
 /// </summary>
 public static class PropertyValidator
@@ -45,6 +46,32 @@ public static class PropertyValidator
         return ValidateMap(schema.Properties, given, [], context);
     }
 
+    /// <summary>
+    /// Validates and converts a resource's <c>update_policy</c> section against <see cref="ResourceTypeSchema.UpdatePolicy"/>
+    /// as Heat does for every resource (resource.py validate_template); paths are relative to the section.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> ValidateUpdatePolicy(
+        ResourceTypeSchema schema,
+        string resourceName,
+        object? updatePolicy,
+        SpanLocator locate,
+        DiagnosticBag diagnostics)
+    {
+        var context = new Context(resourceName, schema.Type, locate, diagnostics, "update policy");
+        if (updatePolicy is Unknown)
+        {
+            return Value.NewMap();
+        }
+
+        if (updatePolicy is not null and not IReadOnlyDictionary<string, object?>)
+        {
+            context.Report([], DiagnosticCodes.PropertyWrongType, $"the update_policy of resource '{resourceName}' must be a map, not a {Value.TypeName(updatePolicy)}");
+            return Value.NewMap();
+        }
+
+        return ValidateMap(schema.UpdatePolicy, updatePolicy as IReadOnlyDictionary<string, object?> ?? Value.NewMap(), [], context);
+    }
+
     private static OrderedDictionary<string, object?> ValidateMap(
         IReadOnlyDictionary<string, PropertySchema> schemas,
         IReadOnlyDictionary<string, object?> given,
@@ -56,24 +83,32 @@ public static class PropertyValidator
         {
             if (!schemas.ContainsKey(key))
             {
-                var known = string.Join(", ", schemas.Keys.Order(StringComparer.Ordinal));
+                var known = schemas.Count == 0 ? "none" : string.Join(", ", schemas.Keys.Order(StringComparer.Ordinal));
                 var hint = Suggest(key, schemas.Keys);
                 context.Report([.. path, key], DiagnosticCodes.UnknownProperty,
-                    $"unknown property '{Join(path, key)}' for {context.Type}{(hint is null ? "" : $" (did you mean '{hint}'?)")}; known properties: {known}");
+                    $"unknown {context.Section} '{Join(path, key)}' for {context.Type}{(hint is null ? "" : $" (did you mean '{hint}'?)")}; known {(context.Section == "property" ? "properties" : "keys")}: {known}");
             }
         }
 
         foreach (var (name, schema) in schemas)
         {
-            var present = given.TryGetValue(name, out var value) && value is not null and not Omitted;
-            if (!present && schema.Required && schema.Default is null)
+            // As Heat's Properties: a key that is absent (or Omitted by a 2-argument if) takes its default, else is
+            // null and unchecked, and a required one is "not assigned"; an explicit null is converted (default, else
+            // the type's zero value) and checked like any value, even for a required property.
+            if (!given.TryGetValue(name, out var value) || value is Omitted)
             {
-                context.Report(path, DiagnosticCodes.PropertyRequired,
-                    $"resource '{context.ResourceName}' ({context.Type}) needs the property '{Join(path, name)}'");
+                if (schema.Required && schema.Default is null)
+                {
+                    context.Report(path, DiagnosticCodes.PropertyRequired,
+                        $"resource '{context.ResourceName}' ({context.Type}) needs the property '{Join(path, name)}'");
+                    continue;
+                }
+
+                result[name] = schema.Default is null ? null : Convert(schema, null, [.. path, name], context);
                 continue;
             }
 
-            result[name] = Convert(schema, present ? value : null, [.. path, name], context);
+            result[name] = Convert(schema, value, [.. path, name], context);
         }
 
         return result;
@@ -140,8 +175,9 @@ public static class PropertyValidator
                 return l;
             case int i:
                 return i;
-            case double d when d == Math.Floor(d) && !double.IsInfinity(d):
-                throw new FormatException($"{Value.FormatPythonFloat(d)} is not an integer");
+            case double d when double.IsFinite(d):
+                // Heat converts with Python's int(), which truncates a float (2.5 → 2) rather than refusing it.
+                return (long)Math.Truncate(d);
             case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;
             default:
@@ -220,7 +256,11 @@ public static class PropertyValidator
         switch (constraint)
         {
             case AllowedValuesConstraint allowed:
-                return allowed.Values.Any(v => Value.DeepEquals(v, value)) || value is null
+                // As in Heat, a list value passes when every item is allowed (SoftwareDeployment actions).
+                return value is null
+                    || (value is IReadOnlyList<object?> items
+                        ? items.All(item => allowed.Values.Any(v => Value.DeepEquals(v, item)))
+                        : allowed.Values.Any(v => Value.DeepEquals(v, value)))
                     ? null
                     : $"{Value.ToPythonJson(value)} is not an allowed value [{string.Join(", ", allowed.Values.Select(v => Value.ToPythonJson(v)))}]";
             case RangeConstraint range when value is long or double:
@@ -248,7 +288,8 @@ public static class PropertyValidator
         }
     }
 
-    private static string Bound(double? bound) => bound is { } b ? Value.ToPythonString(b == Math.Floor(b) ? (long)b : b) : "None";
+    // Heat's bounds are usually ints, printed without a fraction ("min: 1", not "min: 1.0").
+    private static string Bound(double? bound) => bound is { } b ? Value.ToPythonString(b == Math.Floor(b) ? (object)(long)b : b) : "None";
 
     private static string Join(IReadOnlyList<object> path, string? last = null)
     {
@@ -274,32 +315,41 @@ public static class PropertyValidator
         return best is not null && bestDistance <= Math.Max(1, given.Length / 3) ? best : null;
     }
 
+    // Optimal string alignment distance: Levenshtein plus adjacent transpositions, so "vaule" is one edit from "value".
     private static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 
-    private sealed class Context(string resourceName, string type, SpanLocator locate, DiagnosticBag diagnostics)
+    private sealed class Context(string resourceName, string type, SpanLocator locate, DiagnosticBag diagnostics, string section = "property")
     {
+        /// <summary>What the names are, for messages: "property", or "update policy" for that section.</summary>
+        public string Section { get; } = section;
+
         public string ResourceName { get; } = resourceName;
 
         public string Type { get; } = type;

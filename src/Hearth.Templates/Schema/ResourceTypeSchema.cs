@@ -73,6 +73,14 @@ public sealed record ResourceTypeSchema(
     /// <summary>Every resource type has the attribute <c>show</c> (all of the resource's data).</summary>
     public const string ShowAttribute = "show";
 
+    /// <summary>
+    /// The schema of the resource's <c>update_policy</c> section (Heat's <c>update_policy_schema</c>), keyed by policy
+    /// name (<c>rolling_update</c>, <c>batch_create</c>). Heat validates every resource's update_policy against it, so
+    /// for most types (empty schema) any key there is an unknown property.
+    /// </summary>
+    public ImmutableDictionary<string, PropertySchema> UpdatePolicy { get; init; } =
+        ImmutableDictionary<string, PropertySchema>.Empty;
+
     public static ResourceTypeSchema Create(
         string type,
         IEnumerable<PropertySchema> properties,
