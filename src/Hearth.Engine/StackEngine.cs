@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.State;
+using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
-using Hearth.Templates.Values;
 
 namespace Hearth.Engine;
 
@@ -40,8 +40,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already");
         }
 
-        return await RunLockedAsync(stack, "create", observer, cancellationToken, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Create, definition, previous: null, rollbackTo: null, ct));
+        return await RunLockedAsync(stack, "create", observer, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Create, definition, previous: null, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
     }
 
     public async Task<OperationOutcome> UpdateAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, bool? disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var newSource = source ?? currentSource;
         if (!parameterOverrides.IsDefaultOrEmpty)
         {
-            newSource = newSource with { Parameters = source is null ? currentSource.Parameters.AddRange(parameterOverrides) : newSource.Parameters };
+            newSource = source is null ? currentSource.WithParameters(parameterOverrides) : newSource;
         }
 
         var identity = Identity(stack);
@@ -65,15 +65,24 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             Current = Definitions.Store(newSource),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
-        return await RunLockedAsync(stack, "update", observer, cancellationToken, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, rollbackTo: previousDefinition, ct));
+        return await RunLockedAsync(stack, "update", observer, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, rollbackTo: previousDefinition, ct), allowInterrupted: false, cancellationToken);
+    }
+
+    /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        return stack.Current is null
+            ? ImmutableSortedDictionary<string, string>.Empty
+            : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers).Parameters.Masked();
     }
 
     public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
-        var outcome = await RunLockedAsync(stack, "delete", observer, cancellationToken, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, ct));
+        var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, ct) =>
+            runner.RunAsync(s, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
         if (outcome.Succeeded)
         {
             await store.DeleteStackAsync(stack.Id, cancellationToken);
@@ -87,8 +96,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var (kind, target, previous) = Interrupted(stack);
-        return await RunLockedAsync(stack, "resume", observer, cancellationToken, (runner, s, ct) =>
-            runner.RunAsync(s, kind, target, previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true);
+        return await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
+            runner.RunAsync(s, kind, target, previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
     }
 
     /// <summary>Rolls back an interrupted operation: converges to the definition the stack had before it.</summary>
@@ -96,8 +105,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var (_, _, previous) = Interrupted(stack);
-        return await RunLockedAsync(stack, "cancel", observer, cancellationToken, (runner, s, ct) =>
-            runner.RollbackAsync(s, previous, ct), allowInterrupted: true);
+        return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+            runner.RollbackAsync(s, previous, ct), allowInterrupted: true, cancellationToken);
     }
 
     public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
@@ -108,7 +117,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var newSource = source ?? currentSource ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found, and no template was given");
         if (!parameterOverrides.IsDefaultOrEmpty && source is null)
         {
-            newSource = newSource with { Parameters = newSource.Parameters.AddRange(parameterOverrides) };
+            newSource = newSource.WithParameters(parameterOverrides);
         }
 
         var definition = Definitions.Load(newSource, identity, handlers);
@@ -196,9 +205,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         StackRecord stack,
         string operation,
         IEngineObserver? observer,
-        CancellationToken cancellationToken,
         Func<OperationRunner, StackRecord, CancellationToken, Task<OperationOutcome>> run,
-        bool allowInterrupted = false)
+        bool allowInterrupted,
+        CancellationToken cancellationToken)
     {
         var owner = ProcessLiveness.CreateLocalOwner(operation, time);
         var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, cancellationToken);

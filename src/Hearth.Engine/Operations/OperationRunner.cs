@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Hearth.State;
 using Hearth.Templates.Stacks;
 

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
-using Hearth.Templates.Graph;
 using Hearth.Templates.Model;
 using Hearth.Templates.Schema;
 using Hearth.Templates.Stacks;

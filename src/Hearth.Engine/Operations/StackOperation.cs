@@ -35,7 +35,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     public StackRecord Stack { get; } = stack;
 
-    public string OperationId { get; } = operationId;
+    public string OperationId => operationId;
 
     /// <summary>Why the operation failed, one line per failed resource.</summary>
     public IReadOnlyCollection<string> Failures => _failures;

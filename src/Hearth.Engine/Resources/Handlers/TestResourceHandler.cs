@@ -71,3 +71,4 @@ internal sealed class TestResourceHandler(TimeProvider time) : ResourceHandler
     public override object? GetAttribute(ResourceState state, string name) =>
         name == "output" ? state.Data.GetValueOrDefault("value") : base.GetAttribute(state, name);
 
+}

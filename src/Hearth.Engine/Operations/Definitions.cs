@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using Hearth.Engine.Resources;
+using Hearth.State;
+using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Files;
+using Hearth.Templates.Parameters;
+using Hearth.Templates.Stacks;
+using Hearth.Templates.Values;
+
+namespace Hearth.Engine.Operations;
+
+/// <summary>
+/// A stack's inputs with the content of every file they read, so the stored definition is self-contained: a
+/// rollback or a resume months later does not depend on the files still being on disk, or unchanged.
+/// </summary>
+public sealed record DefinitionSource(StackSources Sources, ImmutableSortedDictionary<string, string> Files)
+{
+    public DefinitionSource WithParameters(IEnumerable<string> parameters) =>
+        this with { Sources = Sources with { Parameters = [.. Sources.Parameters, .. parameters] } };
+}
+
+/// <summary>Loading, storing and evaluating stack definitions for the engine.</summary>
+public static class Definitions
+{
+    /// <summary>Hearth has no projects; OS::project_id is a fixed value so templates that use it still resolve.</summary>
+    public const string ProjectId = "hearth";
+
+    /// <summary>Reads a definition from disk, recording every file it reads. Template errors throw an <see cref="EngineException"/>.</summary>
+    public static DefinitionSource Capture(StackSources sources, IFileReader reader)
+    {
+        var recording = new RecordingFileReader(reader);
+        var diagnostics = new DiagnosticBag();
+        var definition = StackDefinitionLoader.Load(sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, diagnostics);
+        ThrowIfErrors(diagnostics);
+        if (definition is not null)
+        {
+            // Nested templates are read now so that they are stored with the definition.
+            foreach (var resource in definition.EnabledResources)
+            {
+                if (definition.ResolveType(resource) is { IsTemplate: true, TemplatePath: { } path })
+                {
+                    recording.TryReadAllText(path, out _, out _);
+                }
+            }
+        }
+
+        return new DefinitionSource(sources, recording.Read.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Loads a definition from its recorded files.</summary>
+    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers)
+    {
+        var diagnostics = new DiagnosticBag();
+        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics);
+        if (definition is not null)
+        {
+            foreach (var resource in definition.EnabledResources)
+            {
+                var type = definition.ResolvedType(resource);
+                if (handlers.Find(type) is null)
+                {
+                    diagnostics.Error(resource.TypeSpan, DiagnosticCodes.UnknownResourceType,
+                        $"Hearth cannot deploy resources of type '{type}' (resource '{resource.Name}') in this version");
+                }
+            }
+        }
+
+        ThrowIfErrors(diagnostics);
+        return definition ?? throw new EngineException(EngineErrorKind.InvalidInput, "the template could not be read");
+    }
+
+    private static void ThrowIfErrors(DiagnosticBag diagnostics)
+    {
+        if (diagnostics.HasErrors)
+        {
+            var list = diagnostics.ToImmutable();
+            throw new EngineException(EngineErrorKind.InvalidInput, $"the template has {list.Count(d => d.IsError)} error(s)", list);
+        }
+    }
+
+    public static StoredDefinition Store(DefinitionSource source)
+    {
+        var template = Value.NewMap();
+        template["template"] = source.Sources.TemplatePath;
+        template["allowed_paths"] = source.Sources.AllowedPaths.ToList<object?>();
+        var files = Value.NewMap();
+        foreach (var (path, content) in source.Files)
+        {
+            files[path] = content;
+        }
+
+        template["files"] = files;
+        var environment = Value.NewMap();
+        environment["environments"] = source.Sources.EnvironmentPaths.ToList<object?>();
+        var parameters = Value.NewMap();
+        parameters["parameters"] = source.Sources.Parameters.ToList<object?>();
+        return new StoredDefinition(ValueJson.Serialize(template), ValueJson.Serialize(environment), ValueJson.Serialize(parameters));
+    }
+
+    public static DefinitionSource Restore(StoredDefinition stored)
+    {
+        var template = ValueJson.DeserializeMap(stored.TemplateJson);
+        var environment = ValueJson.DeserializeMap(stored.EnvironmentJson);
+        var parameters = ValueJson.DeserializeMap(stored.ParametersJson);
+        var files = (template.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap())
+            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+        var sources = new StackSources(
+            template.GetValueOrDefault("template") as string ?? "",
+            Strings(environment.GetValueOrDefault("environments")),
+            Strings(parameters.GetValueOrDefault("parameters")),
+            Strings(template.GetValueOrDefault("allowed_paths")));
+        return new DefinitionSource(sources, files);
+    }
+
+    private static ImmutableArray<string> Strings(object? value) =>
+        value is IReadOnlyList<object?> list ? [.. list.OfType<string>()] : [];
+
+    /// <summary>Refuses an update that changes a parameter marked <c>immutable: true</c>.</summary>
+    public static void CheckImmutableParameters(StackDefinition previous, StackDefinition updated)
+    {
+        var changed = ParameterResolver.FindImmutableChanges(previous.Parameters, updated.Parameters);
+        if (!changed.IsEmpty)
+        {
+            throw new EngineException(EngineErrorKind.InvalidInput,
+                $"The following parameters are immutable and may not be updated: {string.Join(", ", changed)}");
+        }
+    }
+
+    /// <summary>Outputs evaluated against resources; an output that cannot be evaluated carries its error, as in Heat.</summary>
+    public static IReadOnlyList<OutputValue> EvaluateOutputs(StackDefinition definition, IResourceLookup resources)
+    {
+        var context = definition.CreateContext(resources);
+        var outputs = new List<OutputValue>(definition.Template.Outputs.Length);
+        foreach (var output in definition.Template.Outputs)
+        {
+            try
+            {
+                var value = definition.IsConditionTrue(output.Condition) ? output.Value.Evaluate(context) : null;
+                outputs.Add(new OutputValue(output.Name, output.Description, value is Omitted ? null : value, null));
+            }
+            catch (TemplateException e)
+            {
+                outputs.Add(new OutputValue(output.Name, output.Description, null, e.Message));
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>A reader that remembers what it read, to store it with the definition.</summary>
+    private sealed class RecordingFileReader(IFileReader inner) : IFileReader
+    {
+        public ConcurrentDictionary<string, string> Read { get; } = new(StringComparer.Ordinal);
+
+        public bool TryReadAllText(string absolutePath, [NotNullWhen(true)] out string? text, out string error)
+        {
+            if (!inner.TryReadAllText(absolutePath, out text, out error))
+            {
+                return false;
+            }
+
+            Read[Path.GetFullPath(absolutePath)] = text;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,396 @@
+using System.Collections.Immutable;
+using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Environment;
+using Hearth.Templates.Expressions;
+using Hearth.Templates.Files;
+using Hearth.Templates.Functions;
+using Hearth.Templates.Graph;
+using Hearth.Templates.Model;
+using Hearth.Templates.Parameters;
+using Hearth.Templates.Schema;
+using Hearth.Templates.Stacks;
+using Hearth.Templates.Syntax;
+using Hearth.Templates.Values;
+
+namespace Hearth.Templates.Validation;
+
+/// <summary>
+/// Static validation of a template with its environments and parameters, as <c>hearth template validate</c> and
+/// every stack operation run it: structure, parameters, functions, references, attributes, properties against each
+/// type's schema (nested templates included), deletion and update policies, and dependency cycles. Finds as many
+/// problems as it can in one run; values known only after apply are not judged.
+/// </summary>
+public static class TemplateValidator
+{
+    /// <summary>How deep nested templates may go (Heat's max_nested_stack_depth default is 5; TripleO uses 10).</summary>
+    public const int MaxNestingDepth = 10;
+
+    private static readonly string[] HearthUpdatePolicyKeys = ["replacement", "replace_on_change_of"];
+
+    public static ValidationReport Validate(StackSources sources, IFileReader reader, IResourceTypeCatalog catalog)
+    {
+        var diagnostics = new DiagnosticBag();
+        var identity = new StackIdentity("validate", Guid.Empty.ToString(), "hearth");
+        var definition = StackDefinitionLoader.Load(sources, identity, reader, diagnostics);
+        if (definition is null)
+        {
+            return new ValidationReport(sources.TemplatePath, null, null, diagnostics.ToImmutable(), [], [], []);
+        }
+
+        ValidateDefinition(definition, catalog, diagnostics, depth: 0);
+        var parameters = definition.Parameters.Parameters.Values
+            .Where(p => p.Schema is not null)
+            .OrderBy(p => definition.Parameters.Schemas.IndexOf(p.Schema!))
+            .Select(p => new ParameterSummary(p.Name, p.Schema!.Type.ToTemplateName(), p.Display, p.Hidden, SourceName(p.Source), p.Schema.Description))
+            .ToImmutableArray();
+        var enabled = definition.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var resources = definition.Template.Resources
+            .Select(r => new ResourceSummary(r.Name, r.Type, SafeResolvedType(definition, r), enabled.Contains(r.Name), [.. definition.DependenciesOf(r)]))
+            .ToImmutableArray();
+        var outputs = definition.Template.Outputs.Select(o => new OutputSummary(o.Name, o.Description)).ToImmutableArray();
+        return new ValidationReport(sources.TemplatePath, definition.Template.Version.Date, definition.Template.Description,
+            diagnostics.ToImmutable(), parameters, resources, outputs);
+    }
+
+    private static string SourceName(ParameterValueSource source) => source switch
+    {
+        ParameterValueSource.User => "given",
+        ParameterValueSource.ParameterDefaults => "parameter_defaults",
+        ParameterValueSource.TemplateDefault => "default",
+        _ => "pseudo",
+    };
+
+    private static string SafeResolvedType(StackDefinition definition, ResourceDefinition resource)
+    {
+        try
+        {
+            return definition.ResolvedType(resource);
+        }
+        catch (TemplateException)
+        {
+            return resource.Type;
+        }
+    }
+
+    /// <summary>Validates a loaded definition; nested templates are validated with the resource's properties as their parameters.</summary>
+    internal static void ValidateDefinition(StackDefinition definition, IResourceTypeCatalog catalog, DiagnosticBag diagnostics, int depth)
+    {
+        var template = definition.Template;
+        var context = definition.CreateContext(UnresolvedResources.Instance);
+        var validation = new ValidationContext(diagnostics, context);
+        ValidateParameterGroups(template, definition.Parameters, diagnostics);
+        definition.ConditionSet.Validate(validation);
+
+        var enabled = definition.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var resource in definition.EnabledResources)
+        {
+            var schema = ResolveSchema(definition, resource, catalog, diagnostics, depth);
+            foreach (var expression in resource.AllExpressions)
+            {
+                expression.Validate(validation);
+                CheckReferences(expression, definition, context, catalog, enabled, diagnostics, depth);
+            }
+
+            foreach (var dependency in resource.DependsOn.Where(d => definition.Template.FindResource(d.Name) is null))
+            {
+                diagnostics.Error(dependency.Span, DiagnosticCodes.UnknownDependency,
+                    $"resource '{resource.Name}' depends on '{dependency.Name}', which is not defined in this template{Hint(dependency.Name, template.Resources.Select(r => r.Name))}");
+            }
+
+            if (resource.ExternalId is not null && !resource.DependsOn.IsEmpty)
+            {
+                diagnostics.Error(resource.DependsOn[0].Span, DiagnosticCodes.ExternalIdWithDependsOn,
+                    $"resource '{resource.Name}' has an external_id, so it may not have depends_on");
+            }
+
+            ValidateDeletionPolicy(resource, context, template, diagnostics);
+            if (schema is not null)
+            {
+                ValidateProperties(definition, resource, schema, context, catalog, diagnostics, depth);
+            }
+        }
+
+        foreach (var output in template.Outputs)
+        {
+            output.Value.Validate(validation);
+            CheckReferences(output.Value, definition, context, catalog, enabled, diagnostics, depth);
+            try
+            {
+                if (definition.IsConditionTrue(output.Condition))
+                {
+                    output.Value.Evaluate(context);
+                }
+            }
+            catch (TemplateException e)
+            {
+                diagnostics.Add(e.ToDiagnostic());
+            }
+        }
+
+        foreach (var cycle in CycleDetector.FindCycles(definition.EnabledResources.Select(r => r.Name), name =>
+                     definition.EnabledResources.First(r => r.Name == name) is var r ? definition.DependenciesOf(r) : []))
+        {
+            var first = template.FindResource(cycle[0]);
+            diagnostics.Error(first?.NameSpan ?? SourceSpan.WholeFile(template.File), DiagnosticCodes.DependencyCycle,
+                $"dependency cycle: {string.Join(" -> ", cycle.Append(cycle[0]))}; break it by removing one of these references or depends_on");
+        }
+    }
+
+    private static void ValidateParameterGroups(Template template, ResolvedParameters parameters, DiagnosticBag diagnostics)
+    {
+        var seen = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var group in template.ParameterGroups)
+        {
+            foreach (var name in group.Parameters)
+            {
+                if (!parameters.Schemas.Any(s => s.Name == name.Name))
+                {
+                    diagnostics.Error(name.Span, DiagnosticCodes.ParameterGroupInvalid,
+                        $"parameter group '{group.Label}' lists '{name.Name}', which is not a declared parameter");
+                }
+                else if (!seen.TryAdd(name.Name, group.Label))
+                {
+                    diagnostics.Error(name.Span, DiagnosticCodes.ParameterGroupInvalid,
+                        $"the parameter '{name.Name}' is already in parameter group '{seen[name.Name]}'; a parameter may be in one group only");
+                }
+            }
+        }
+    }
+
+    private static ResourceTypeSchema? ResolveSchema(StackDefinition definition, ResourceDefinition resource, IResourceTypeCatalog catalog, DiagnosticBag diagnostics, int depth)
+    {
+        if (resource.Type.Length == 0)
+        {
+            return null;
+        }
+
+        ResolvedResourceType resolved;
+        try
+        {
+            resolved = definition.Environment.Registry.ResolveType(resource.Name, resource.Type, definition.NestedPath, diagnostics);
+        }
+        catch (TemplateException e)
+        {
+            diagnostics.Add(e.ToDiagnostic());
+            return null;
+        }
+
+        if (resolved.IsTemplate)
+        {
+            return NestedTemplates.Schema(definition, resource, resolved, catalog, diagnostics, depth);
+        }
+
+        if (catalog.Find(resolved.Type) is { } schema)
+        {
+            return schema;
+        }
+
+        var known = catalog.TypeNames.ToList();
+        var hint = Hint(resolved.Type, known);
+        var cloud = resolved.Type.StartsWith("OS::Nova::", StringComparison.Ordinal) || resolved.Type.StartsWith("OS::Neutron::", StringComparison.Ordinal)
+            ? "; Hearth deploys onto servers that exist: map it to OS::Heat::DeployedServer (or OS::Heat::None) in an environment's resource_registry"
+            : "";
+        diagnostics.Error(resource.TypeSpan, DiagnosticCodes.UnknownResourceType,
+            $"unknown resource type '{resolved.Type}' (resource '{resource.Name}'){hint}{cloud}");
+        return null;
+    }
+
+    private static void CheckReferences(
+        Expression expression,
+        StackDefinition definition,
+        EvaluationContext context,
+        IResourceTypeCatalog catalog,
+        HashSet<string> enabled,
+        DiagnosticBag diagnostics,
+        int depth)
+    {
+        foreach (var reference in StackDefinition.References(expression, context))
+        {
+            var name = StackDefinition.ReferencedName(reference, context);
+            var span = ((Expression)reference).Span;
+            if (name is null)
+            {
+                continue;
+            }
+
+            var target = definition.Template.FindResource(name);
+            if (target is null)
+            {
+                diagnostics.Error(span, DiagnosticCodes.UnknownResourceReference,
+                    $"the resource '{name}' is not defined in this template{Hint(name, definition.Template.Resources.Select(r => r.Name))}");
+                continue;
+            }
+
+            if (!enabled.Contains(name))
+            {
+                diagnostics.Error(span, DiagnosticCodes.UnknownResourceReference,
+                    $"the resource '{name}' is disabled by its condition, so it cannot be referenced here; guard the reference with the same condition");
+                continue;
+            }
+
+            if (reference.IsAttributeReference && reference.AttributeName is { } attribute)
+            {
+                var schema = ResolveSchemaQuietly(definition, target, catalog, depth);
+                if (schema is not null && !schema.HasAttribute(attribute))
+                {
+                    var known = schema.Attributes.Keys.Append(ResourceTypeSchema.ShowAttribute).Order(StringComparer.Ordinal);
+                    diagnostics.Error(span, DiagnosticCodes.UnknownAttribute,
+                        $"resource '{name}' ({schema.Type}) has no attribute '{attribute}'{Hint(attribute, known)}; its attributes are {string.Join(", ", known)}");
+                }
+            }
+        }
+    }
+
+    private static ResourceTypeSchema? ResolveSchemaQuietly(StackDefinition definition, ResourceDefinition resource, IResourceTypeCatalog catalog, int depth) =>
+        ResolveSchema(definition, resource, catalog, new DiagnosticBag(), depth);
+
+    private static void ValidateDeletionPolicy(ResourceDefinition resource, EvaluationContext context, Template template, DiagnosticBag diagnostics)
+    {
+        if (resource.DeletionPolicy is null)
+        {
+            return;
+        }
+
+        object? value;
+        try
+        {
+            value = resource.DeletionPolicy.Evaluate(context);
+        }
+        catch (TemplateException e)
+        {
+            diagnostics.Add(e.ToDiagnostic());
+            return;
+        }
+
+        if (value is Unknown)
+        {
+            return;
+        }
+
+        string[] allowed = template.Version.SupportsConditions ? ["Delete", "Retain", "Snapshot", "delete", "retain", "snapshot"] : ["Delete", "Retain", "Snapshot"];
+        if (value is not string policy || !allowed.Contains(policy))
+        {
+            diagnostics.Error(resource.DeletionPolicy.Span, DiagnosticCodes.InvalidDeletionPolicy,
+                $"invalid deletion_policy {Value.ToPythonRepr(value)} on resource '{resource.Name}'; use Delete, Retain or Snapshot");
+        }
+    }
+
+    private static void ValidateProperties(
+        StackDefinition definition,
+        ResourceDefinition resource,
+        ResourceTypeSchema schema,
+        EvaluationContext context,
+        IResourceTypeCatalog catalog,
+        DiagnosticBag diagnostics,
+        int depth)
+    {
+        object? properties;
+        try
+        {
+            properties = resource.Properties.Evaluate(context);
+        }
+        catch (TemplateException e)
+        {
+            diagnostics.Add(e.ToDiagnostic());
+            return;
+        }
+
+        if (properties is Omitted)
+        {
+            properties = null;
+        }
+
+        var locate = Locator(resource.PropertiesSyntax, resource.NameSpan);
+        var effective = schema.Type == "OS::Heat::Value" && properties is IReadOnlyDictionary<string, object?> map && map.GetValueOrDefault("type") is string valueType
+            ? ValueSchema(schema, valueType)
+            : schema;
+        var converted = PropertyValidator.Validate(effective, resource.Name, properties, locate, diagnostics);
+        NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth);
+
+        if (resource.UpdatePolicy is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var policy = resource.UpdatePolicy.Evaluate(context);
+            if (policy is IReadOnlyDictionary<string, object?> policyMap)
+            {
+                var typeKeys = Value.NewMap();
+                foreach (var (key, value) in policyMap.Where(kv => !HearthUpdatePolicyKeys.Contains(kv.Key)))
+                {
+                    typeKeys[key] = value;
+                }
+
+                ValidateHearthPolicy(resource, policyMap, diagnostics);
+                PropertyValidator.ValidateUpdatePolicy(schema, resource.Name, typeKeys, _ => resource.UpdatePolicy.Span, diagnostics);
+            }
+        }
+        catch (TemplateException e)
+        {
+            diagnostics.Add(e.ToDiagnostic());
+        }
+    }
+
+    private static void ValidateHearthPolicy(ResourceDefinition resource, IReadOnlyDictionary<string, object?> policy, DiagnosticBag diagnostics)
+    {
+        var span = resource.UpdatePolicy?.Span ?? resource.NameSpan;
+        if (policy.TryGetValue("replacement", out var replacement) && replacement is not ("create_before_delete" or "delete_before_create" or Unknown))
+        {
+            diagnostics.Error(span, DiagnosticCodes.PropertyConstraintFailed,
+                $"update_policy.replacement of resource '{resource.Name}' must be create_before_delete (the default) or delete_before_create");
+        }
+
+        if (policy.TryGetValue("replace_on_change_of", out var names) && names is not (IReadOnlyList<object?> or Unknown))
+        {
+            diagnostics.Error(span, DiagnosticCodes.PropertyWrongType,
+                $"update_policy.replace_on_change_of of resource '{resource.Name}' must be a list of resource, parameter or input names");
+        }
+    }
+
+    /// <summary>OS::Heat::Value re-types its value by its type property (as Heat's Value.reparse does).</summary>
+    private static ResourceTypeSchema ValueSchema(ResourceTypeSchema schema, string valueType)
+    {
+        PropertyType? typed = valueType switch
+        {
+            "string" => PropertyType.String,
+            "number" => PropertyType.Number,
+            "comma_delimited_list" => PropertyType.List,
+            "json" => PropertyType.Map,
+            "boolean" => PropertyType.Boolean,
+            _ => null,
+        };
+        return typed is { } t && schema.Properties.TryGetValue("value", out var value)
+            ? schema with { Properties = schema.Properties.SetItem("value", value with { Type = t }) }
+            : schema;
+    }
+
+    /// <summary>Finds the span of a property path in the written properties; the closest written ancestor when the path was computed.</summary>
+    internal static PropertyValidator.SpanLocator Locator(SyntaxNode? properties, SourceSpan fallback) => path =>
+    {
+        var node = properties;
+        var span = properties?.Span ?? fallback;
+        foreach (var step in path)
+        {
+            switch (node, step)
+            {
+                case (MappingNode map, string key) when map.Find(key) is { } entry:
+                    span = entry.KeySpan;
+                    node = entry.Value;
+                    break;
+                case (SequenceNode list, int index) when index < list.Items.Length:
+                    node = list.Items[index];
+                    span = node.Span;
+                    break;
+                default:
+                    return span;
+            }
+        }
+
+        return span;
+    };
+
+    private static string Hint(string name, IEnumerable<string> known) =>
+        PropertyValidator.Suggest(name, known) is { } s ? $" (did you mean '{s}'?)" : "";
+}
