@@ -78,7 +78,10 @@ internal static partial class YamlScalars
                 return sign * value;
             }
 
-            return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? sign * n : sign * double.Parse(s, CultureInfo.InvariantCulture);
+            // Box each branch: a plain conditional would make both a double (1 would read as 1.0).
+            return long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? (object)(sign * n)
+                : sign * double.Parse(s, CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {

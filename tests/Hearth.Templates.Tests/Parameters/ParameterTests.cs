@@ -47,9 +47,9 @@ public sealed class ParameterTests
         [
             "t.yaml:3:3: error HT300: Invalid key 'foo' for parameter (a) (valid keys: type, description, default, constraints, hidden, label, immutable, tags)",
             "t.yaml:4:1: error HT300: Missing parameter type for parameter: b",
-            "t.yaml:9:11: error HT300: Length constraint invalid for number (parameter c: 'length' does not apply to number parameters)",
-            "t.yaml:11:11: error HT300: A constraint entry expresses one constraint; this one has range and allowed_values. Write one list entry each",
-            "t.yaml:15:19: error HT300: offset must be smaller (by absolute value) than step.",
+            "t.yaml:9:7: error HT300: Length constraint invalid for number (parameter c: 'length' does not apply to number parameters)",
+            "t.yaml:11:7: error HT300: A constraint entry expresses one constraint; this one has range and allowed_values. Write one list entry each",
+            "t.yaml:15:15: error HT300: offset must be smaller (by absolute value) than step.",
         ]);
         schemas.Single(s => s.Name == "a").IsValid.ShouldBeFalse();
     }
