@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Hearth.Templates.Diagnostics;
-using Hearth.Templates.Values;
 
 namespace Hearth.Templates.Parameters;
 
