@@ -50,8 +50,8 @@ public sealed class ResourceRegistry
     }
 
     /// <summary>
-    /// The effective type of a resource: per-resource overrides, then exact aliases, then wildcards (Heat's order: the
-    /// more specific path first), followed through aliases until a type no entry maps, or a template.
+    /// The effective type of a resource: per-resource overrides, then exact aliases, then wildcards (longest prefix first),
+    /// followed through aliases until a type no entry maps, or a template.
     /// </summary>
     /// <param name="resourceName">The resource's name in its own template.</param>
     /// <param name="type">The type the template gives.</param>
@@ -61,6 +61,7 @@ public sealed class ResourceRegistry
         var resources = ResourcesAt(nestedPath);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var current = type;
+        SourceSpan? lastSpan = null;
         while (true)
         {
             if (IsTemplateName(current))
@@ -70,7 +71,7 @@ public sealed class ResourceRegistry
 
             if (!seen.Add(current))
             {
-                diagnostics?.Error(SourceSpan.WholeFile("resource_registry"), DiagnosticCodes.RegistryCycle,
+                diagnostics?.Error(lastSpan ?? SourceSpan.WholeFile("resource_registry"), DiagnosticCodes.RegistryCycle,
                     $"The resource_registry maps type '{type}' of resource '{resourceName}' around a cycle: {string.Join(" -> ", seen)} -> {current}");
                 return new ResolvedResourceType(current, null, null);
             }
@@ -81,6 +82,7 @@ public sealed class ResourceRegistry
                 return new ResolvedResourceType(current, null, null);
             }
 
+            lastSpan = match.Mapping.Span;
             if (match.Mapping.TemplatePath is { } template)
             {
                 return new ResolvedResourceType(current, template, match.Mapping.Span);
@@ -164,9 +166,13 @@ public sealed class ResourceRegistry
             }
         }
 
+        // Heat sorts candidates by path length, then by path text, and falls through to the next one when a target type
+        // does not exist. Hearth does not know here which types exist, so it takes the specific-first order that fall-through
+        // produces in practice: per-resource, exact, then the longest wildcard prefix.
         return candidates
             .OrderByDescending(c => c.Path.Length)
-            .ThenBy(c => string.Join("\u0000", c.Path), StringComparer.Ordinal)
+            .ThenBy(c => c.Mapping.Key.EndsWith('*') ? 1 : 0)
+            .ThenByDescending(c => c.Mapping.Key.Length)
             .FirstOrDefault();
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Hearth.Templates.Diagnostics;
-using Hearth.Templates.Values;
 
 namespace Hearth.Templates.Parameters;
 
@@ -74,6 +73,4 @@ public sealed record ResolvedParameters(
     /// <summary>Plain values (name → value) of the declared, non-pseudo parameters, as stored with a stack.</summary>
     public ImmutableDictionary<string, object?> UserValues() =>
         Parameters.Values.Where(p => p.Source != ParameterValueSource.Pseudo).ToImmutableDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-
-    internal static string Show(ParameterSchema schema, object? value) => schema.Hidden ? Mask : Value.ToPythonString(value);
 }
