@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Hearth.Cli.Commands;
+using Hearth.Cli.Rendering;
+using Hearth.Engine.Operations;
 
 namespace Hearth.Cli;
 
@@ -18,6 +20,7 @@ internal sealed class HearthCommandLine(CliConsole console)
         }
 
         root.Subcommands.Add(TemplateCommands.Create(console));
+        root.Subcommands.Add(StackCommands.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration
@@ -46,6 +49,17 @@ internal sealed class HearthCommandLine(CliConsole console)
         {
             await console.Error.WriteLineAsync($"hearth: {e.Message}");
             return e.ExitCode;
+        }
+        catch (EngineException e)
+        {
+            await DiagnosticPrinter.WriteAsync(console, e.Diagnostics);
+            await console.Error.WriteLineAsync($"hearth: {e.Message}");
+            return e.Kind switch
+            {
+                EngineErrorKind.Busy => ExitCodes.StackBusy,
+                EngineErrorKind.NotFound => ExitCodes.NotFound,
+                _ => ExitCodes.UsageOrTemplateError,
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

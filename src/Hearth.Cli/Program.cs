@@ -1,5 +1,8 @@
 namespace Hearth.Cli;
 
+// The one place that touches the process console; everything else writes through CliConsole.
+#pragma warning disable RS0030
+
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -15,7 +18,7 @@ public static class Program
             }
         };
 
-        var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected);
+        var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In);
         return await RunAsync(args, console, cancellation.Token);
     }
 

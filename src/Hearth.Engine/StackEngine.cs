@@ -168,6 +168,23 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         return Definitions.EvaluateOutputs(definition, resources);
     }
 
+    /// <summary>The stack's dependency graph: each enabled resource, its type, status and what it depends on.</summary>
+    public async Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        if (stack.Current is null)
+        {
+            return [];
+        }
+
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var rows = (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return definition.EnabledResources
+            .Select(r => new GraphNode(r.Name, definition.ResolvedType(r), definition.DependenciesOf(r),
+                rows.TryGetValue(r.Name, out var row) ? HeatStatus.Format(row.Action, row.Status) : null))
+            .ToList();
+    }
+
     /// <summary>Is the stack in the middle of an operation whose process died?</summary>
     public async Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken)
     {

@@ -4,7 +4,6 @@ using Hearth.Cli.Rendering;
 using Hearth.Engine;
 using Hearth.Engine.Operations;
 using Hearth.State;
-using Hearth.Templates.Stacks;
 
 namespace Hearth.Cli.Commands;
 
@@ -165,7 +164,7 @@ internal static class StackCommands
             if (!parse.GetValue(yes) && console.IsTerminal)
             {
                 await console.Error.WriteAsync($"Delete stack '{name}' and all its resources? [y/N] ");
-                var answer = System.Console.ReadLine();
+                var answer = await console.Input.ReadLineAsync(ct);
                 if (answer is null || !answer.Trim().StartsWith('y'))
                 {
                     await console.Error.WriteLineAsync("Not deleted.");

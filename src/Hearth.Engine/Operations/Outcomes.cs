@@ -36,3 +36,6 @@ public sealed record OutputValue(string Key, string? Description, object? Value,
 
 /// <summary>What preview found: per resource, the change and why.</summary>
 public sealed record PreviewResult(string StackName, ImmutableArray<ResourceChange> Changes);
+
+/// <summary>A resource in the dependency graph.</summary>
+public sealed record GraphNode(string Name, string Type, IReadOnlyList<string> DependsOn, string? Status);

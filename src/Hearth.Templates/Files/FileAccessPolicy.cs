@@ -70,6 +70,9 @@ public sealed class TemplateFileSource(IFileReader reader, FileAccessPolicy poli
 {
     public FileAccessPolicy Policy => policy;
 
+    /// <summary>The reader underneath, for nested templates that read with a policy of their own.</summary>
+    public IFileReader Reader => reader;
+
     /// <summary>The text of <paramref name="path"/> referenced from <paramref name="referencingFile"/>, or null after a diagnostic.</summary>
     public string? Read(string referencingFile, string path, SourceSpan span, DiagnosticBag diagnostics)
     {

@@ -3,7 +3,6 @@ using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Environment;
 using Hearth.Templates.Expressions;
 using Hearth.Templates.Files;
-using Hearth.Templates.Functions;
 using Hearth.Templates.Graph;
 using Hearth.Templates.Model;
 using Hearth.Templates.Parameters;

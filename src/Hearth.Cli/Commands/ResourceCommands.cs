@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Hearth.Cli.Rendering;
+using Hearth.Engine;
+using Hearth.Templates.Values;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>hearth stack resource list|show</c>.</summary>
+internal static class ResourceCommands
+{
+    public static Command Create(CliConsole console)
+    {
+        var resource = new Command("resource", "Read a stack's resources");
+        var stackName = new Argument<string>("NAME") { Description = "The stack name" };
+
+        var list = new Command("list", "List a stack's resources");
+        var nestedDepth = new Option<int>("--nested-depth") { Description = "Also list resources of nested stacks, this many levels down" };
+        var listFormat = OutputFormatOption.Create();
+        list.Arguments.Add(stackName);
+        list.Options.Add(nestedDepth);
+        list.Options.Add(listFormat);
+        list.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            await using (store)
+            {
+                var resources = await engine.ListResourcesAsync(parse.GetRequiredValue(stackName), ct);
+                if (parse.GetValue(listFormat) == OutputFormat.Table)
+                {
+                    await TableWriter.WriteAsync(console.Out, ["Resource Name", "Physical ID", "Resource Type", "Resource Status", "Updated Time"],
+                        resources.Select(r => (IReadOnlyList<string>)[r.Name, r.PhysicalId ?? "", r.Type, Hearth.State.HeatStatus.Format(r.Action, r.Status), HeatViews.Time(r.UpdatedAt ?? r.CreatedAt)]));
+                }
+                else
+                {
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(listFormat), resources.Select(r => HeatViews.Resource(r)).ToList());
+                }
+
+                return ExitCodes.Success;
+            }
+        });
+
+        var show = new Command("show", "Show one resource: status, properties and attributes");
+        var resourceName = new Argument<string>("RESOURCE") { Description = "The resource name" };
+        var showFormat = OutputFormatOption.Create();
+        show.Arguments.Add(stackName);
+        show.Arguments.Add(resourceName);
+        show.Options.Add(showFormat);
+        show.SetAction(async (parse, ct) =>
+        {
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            await using (store)
+            {
+                var name = parse.GetRequiredValue(resourceName);
+                var resources = await engine.ListResourcesAsync(parse.GetRequiredValue(stackName), ct);
+                var found = resources.FirstOrDefault(r => r.Name == name)
+                    ?? throw new UserErrorException($"stack '{parse.GetRequiredValue(stackName)}' has no resource '{name}'", ExitCodes.NotFound);
+                var view = HeatViews.Resource(found);
+                view["description"] = "";
+                view["properties"] = ValueJson.Deserialize(found.PropertiesJson);
+                view["attributes"] = ValueJson.Deserialize(found.AttributesJson);
+                view["metadata"] = ValueJson.Deserialize(found.MetadataJson);
+                view["required_by"] = resources.Where(r => ValueJson.Deserialize(r.RequiresJson) is IReadOnlyList<object?> l && l.Contains(name)).Select(r => (object?)r.Name).ToList();
+                if (parse.GetValue(showFormat) == OutputFormat.Table)
+                {
+                    await TableWriter.WriteAsync(console.Out, ["Field", "Value"], view.Select(kv => (IReadOnlyList<string>)[kv.Key, HeatViews.Cell(kv.Value)]));
+                }
+                else
+                {
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(showFormat), view);
+                }
+
+                return ExitCodes.Success;
+            }
+        });
+
+        resource.Subcommands.Add(list);
+        resource.Subcommands.Add(show);
+        return resource;
+    }
+}

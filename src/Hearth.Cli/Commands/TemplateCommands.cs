@@ -1,0 +1,111 @@
+using System.CommandLine;
+using Hearth.Cli.Rendering;
+using Hearth.Engine.ResourceTypes;
+using Hearth.Templates.Files;
+using Hearth.Templates.Validation;
+using Hearth.Templates.Values;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary><c>hearth template validate</c>: every problem of a template, or what it declares.</summary>
+internal static class TemplateCommands
+{
+    public static Command Create(CliConsole console)
+    {
+        var template = new Command("template", "Work with templates");
+        var validate = new Command("validate", "Validate a template with its environments and parameters");
+        var inputs = new TemplateInputOptions();
+        var format = OutputFormatOption.Create();
+        inputs.AddTo(validate);
+        validate.Options.Add(format);
+        validate.SetAction(async (parse, ct) =>
+        {
+            var report = TemplateValidator.Validate(TemplateInput.Sources(parse, inputs), DiskFileReader.Instance, BuiltinResourceTypes.Instance);
+            if (parse.GetValue(format) == OutputFormat.Table)
+            {
+                await WriteHumanAsync(console, report);
+            }
+            else
+            {
+                await StructuredOutput.WriteAsync(console.Out, parse.GetValue(format), ToView(report));
+            }
+
+            return report.IsValid ? ExitCodes.Success : ExitCodes.UsageOrTemplateError;
+        });
+        template.Subcommands.Add(validate);
+        return template;
+    }
+
+    private static async Task WriteHumanAsync(CliConsole console, ValidationReport report)
+    {
+        await DiagnosticPrinter.WriteAsync(console, report.Diagnostics);
+        if (!report.IsValid)
+        {
+            var errors = report.Diagnostics.Count(d => d.IsError);
+            await console.Error.WriteLineAsync($"{Path.GetFileName(report.TemplatePath)}: {errors} error{(errors == 1 ? "" : "s")}.");
+            return;
+        }
+
+        await console.Out.WriteLineAsync($"{report.TemplatePath} is a valid HOT {report.Version} template.");
+        await console.Out.WriteLineAsync();
+        if (report.Parameters.Length > 0)
+        {
+            await console.Out.WriteLineAsync("Parameters:");
+            await TableWriter.WriteAsync(console.Out, ["Name", "Type", "Value", "From"],
+                report.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, p.Type, p.DisplayValue, p.Source]));
+            await console.Out.WriteLineAsync();
+        }
+
+        await console.Out.WriteLineAsync("Resources:");
+        await TableWriter.WriteAsync(console.Out, ["Name", "Type", "Depends On"],
+            report.Resources.Select(r => (IReadOnlyList<string>)[
+                r.Name + (r.Enabled ? "" : " (condition false)"),
+                r.ResolvedType == r.Type ? r.Type : $"{r.Type} -> {r.ResolvedType}",
+                string.Join(", ", r.DependsOn)]));
+        if (report.Outputs.Length > 0)
+        {
+            await console.Out.WriteLineAsync();
+            await console.Out.WriteLineAsync("Outputs:");
+            await TableWriter.WriteAsync(console.Out, ["Name", "Description"], report.Outputs.Select(o => (IReadOnlyList<string>)[o.Name, o.Description ?? ""]));
+        }
+    }
+
+    private static OrderedDictionary<string, object?> ToView(ValidationReport report)
+    {
+        var view = Value.NewMap();
+        view["valid"] = report.IsValid;
+        view["template"] = report.TemplatePath;
+        view["heat_template_version"] = report.Version;
+        view["description"] = report.Description;
+        view["parameters"] = report.Parameters.Select(p =>
+        {
+            var map = Value.NewMap();
+            map["name"] = p.Name;
+            map["type"] = p.Type;
+            map["value"] = p.DisplayValue;
+            map["hidden"] = p.Hidden;
+            map["source"] = p.Source;
+            map["description"] = p.Description;
+            return (object?)map;
+        }).ToList();
+        view["resources"] = report.Resources.Select(r =>
+        {
+            var map = Value.NewMap();
+            map["resource_name"] = r.Name;
+            map["resource_type"] = r.Type;
+            map["resolved_type"] = r.ResolvedType;
+            map["enabled"] = r.Enabled;
+            map["depends_on"] = r.DependsOn.ToList<object?>();
+            return (object?)map;
+        }).ToList();
+        view["outputs"] = report.Outputs.Select(o =>
+        {
+            var map = Value.NewMap();
+            map["output_key"] = o.Name;
+            map["description"] = o.Description;
+            return (object?)map;
+        }).ToList();
+        view["diagnostics"] = report.Diagnostics.Select(d => (object?)DiagnosticPrinter.ToView(d)).ToList();
+        return view;
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Hearth.Engine.Operations;
+using Hearth.Templates.Files;
+using Hearth.Templates.Stacks;
+
+namespace Hearth.Cli.Commands;
+
+/// <summary>Turns <c>-t</c>, <c>-e</c>, <c>--parameter</c> and <c>--allow-file-path</c> into the engine's inputs.</summary>
+internal static class TemplateInput
+{
+    public static StackSources Sources(ParseResult parse, TemplateInputOptions options)
+    {
+        var template = parse.GetValue(options.Template) ?? throw new UserErrorException("give the template with -t FILE");
+        var templatePath = Path.GetFullPath(template);
+        if (!File.Exists(templatePath))
+        {
+            throw new UserErrorException($"the template '{template}' does not exist");
+        }
+
+        var environments = (parse.GetValue(options.Environments) ?? []).Select(Path.GetFullPath).ToList();
+        foreach (var environment in environments.Where(e => !File.Exists(e)))
+        {
+            throw new UserErrorException($"the environment file '{environment}' does not exist");
+        }
+
+        return new StackSources(
+            templatePath,
+            [.. environments],
+            [.. parse.GetValue(options.Parameters) ?? []],
+            [.. (parse.GetValue(options.AllowedPaths) ?? []).Select(Path.GetFullPath)]);
+    }
+
+    /// <summary>Reads the template and everything it uses from disk; template errors are printed and end the command with exit code 2.</summary>
+    public static async Task<DefinitionSource> CaptureAsync(ParseResult parse, TemplateInputOptions options, CliConsole console, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        await Task.CompletedTask;
+        return Definitions.Capture(Sources(parse, options), DiskFileReader.Instance);
+    }
+}

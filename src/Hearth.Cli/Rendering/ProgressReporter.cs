@@ -1,0 +1,23 @@
+using Hearth.Engine;
+using Hearth.State;
+
+namespace Hearth.Cli.Rendering;
+
+/// <summary>
+/// Live progress of an operation, one line per event on stderr: time, resource, status and reason. Lines are
+/// written as events are recorded, so a long operation shows what it is doing while it does it.
+/// </summary>
+internal sealed class ProgressReporter(CliConsole console) : IEngineObserver
+{
+    private readonly Lock _gate = new();
+
+    public void OnEvent(EventRecord stackEvent)
+    {
+        var line = $"{stackEvent.Time.UtcDateTime:HH:mm:ss} {stackEvent.ResourceName} {HeatStatus.Format(stackEvent.Action, stackEvent.Status)}"
+            + (string.IsNullOrEmpty(stackEvent.StatusReason) || stackEvent.StatusReason == "state changed" ? "" : $" {stackEvent.StatusReason}");
+        lock (_gate)
+        {
+            console.Error.WriteLine(line);
+        }
+    }
+}
