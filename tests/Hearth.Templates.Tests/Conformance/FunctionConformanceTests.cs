@@ -15,34 +15,19 @@ namespace Hearth.Templates.Tests.Conformance;
 /// </summary>
 public sealed class FunctionConformanceTests(ITestOutputHelper output)
 {
-    private const string ParameterSkipReason =
-        "parameters: this case checks parameter validation (schemas, constraints, missing/unknown/immutable values), "
-        + "which the parameter resolver owns; wire it to that resolver after merge";
-
     /// <summary>The cases Hearth does not support, with the reason. Keep this list short.</summary>
     private static readonly Dictionary<string, string> _unsupported = new(StringComparer.Ordinal);
 
     private static readonly string[] _modes =
     [
         "resolve", "validate", "validate_then_resolve", "condition", "condition_name", "created", "output",
-        "enabled_resources", "deletion_policy", "template", "params", "update_params",
+        "enabled_resources", "deletion_policy", "template",
     ];
 
     public static TheoryData<string> SupportedCases()
     {
         var data = new TheoryData<string>();
-        foreach (var c in ConformanceCorpus.Load().Where(c => _modes.Contains(c.Mode) && !NeedsParameterResolver(c) && !_unsupported.ContainsKey(c.Id)))
-        {
-            data.Add(c.Id);
-        }
-
-        return data;
-    }
-
-    public static TheoryData<string> ParameterCases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in ConformanceCorpus.Load().Where(NeedsParameterResolver))
+        foreach (var c in ConformanceCorpus.Load().Where(c => _modes.Contains(c.Mode) && !_unsupported.ContainsKey(c.Id)))
         {
             data.Add(c.Id);
         }
@@ -93,26 +78,17 @@ public sealed class FunctionConformanceTests(ITestOutputHelper output)
         Value.DeepEquals(expected, outcome.Value).ShouldBeTrue($"expected {Value.ToPythonJson(expected)}, got {Value.ToPythonJson(outcome.Value)}");
     }
 
-    [Theory(Skip = ParameterSkipReason)]
-    [MemberData(nameof(ParameterCases))]
-    public void ParameterCase_NeedsParameterResolver_Skipped(string id) => ConformanceCorpus.Get(id).ShouldNotBeNull();
-
     [Fact]
     public void Corpus_EveryCase_IsRunOrSkippedWithReason()
     {
         var all = ConformanceCorpus.Load();
         var run = SupportedCases().Count;
-        var parameters = ParameterCases().Count;
-        output.WriteLine($"{all.Count} cases: {run} run, {parameters} for the parameter resolver, {_unsupported.Count} unsupported");
+        // The params and update_params cases run in ParameterConformanceTests, against the parameter resolver.
+        var parameters = ParameterConformanceTests.Cases.Count;
+        output.WriteLine($"{all.Count} cases: {run} run here, {parameters} in the parameter tests, {_unsupported.Count} unsupported");
         (run + parameters + _unsupported.Count).ShouldBe(all.Count);
         _unsupported.Keys.ShouldAllBe(id => all.Any(c => c.Id == id));
     }
-
-    /// <summary>Cases that validate parameters (constraints, schemas, errors): the parameter resolver's job.</summary>
-    private static bool NeedsParameterResolver(ConformanceCase c) =>
-        c.Mode is "params" or "update_params"
-        && (c.ExpectsError || c.Raw["parameters"] is JsonObject parameters
-            && parameters.Any(p => p.Value is JsonObject schema && schema.ContainsKey("constraints")));
 
     private sealed record Outcome(object? Value, string? Phase, string? Error);
 
