@@ -60,6 +60,9 @@ public sealed class StackDefinition
     /// <summary>The names of the resources this stack is nested in, outermost first (empty for a top-level stack).</summary>
     public ImmutableArray<string> NestedPath { get; }
 
+    /// <summary>When true (template validation), a declared parameter with no value is "known after apply", not an error.</summary>
+    public bool MissingParametersAreUnknown { get; init; }
+
     /// <summary>For a nested stack: the parent resource's <c>resource_facade</c> values.</summary>
     public Func<string, SourceSpan, object?>? Facade { get; init; }
 

@@ -27,7 +27,15 @@ public sealed record StackSources(
 /// </summary>
 public static class StackDefinitionLoader
 {
-    public static StackDefinition? Load(StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics)
+    /// <param name="sources">The files and values to load.</param>
+    /// <param name="identity">The stack's name and id (for OS::stack_name and OS::stack_id).</param>
+    /// <param name="reader">Where files are read from.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="requireParameterValues">
+    /// False for validating a template on its own (as Heat's template-validate): a parameter with no value is then
+    /// "known after apply" instead of an error.
+    /// </param>
+    public static StackDefinition? Load(StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics, bool requireParameterValues = true)
     {
         var policy = FileAccessPolicy.ForTemplate(sources.TemplatePath, sources.AllowedPaths);
         var files = new TemplateFileSource(reader, policy);
@@ -58,7 +66,7 @@ public static class StackDefinitionLoader
         var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, diagnostics);
         var environment = StackEnvironment.Merge(environmentFiles, schemas.ToDictionary(s => s.Name, s => s.Type, StringComparer.Ordinal), diagnostics);
         var commandLine = CommandLineParameters.Parse(sources.Parameters, diagnostics);
-        return Create(template, environment, [.. environment.Parameters, .. commandLine], environment.ParameterDefaults, files, identity, [], diagnostics);
+        return Create(template, environment, [.. environment.Parameters, .. commandLine], environment.ParameterDefaults, files, identity, [], diagnostics, requireParameterValues);
     }
 
     /// <summary>Makes the definition of a template whose inputs are already known (a nested stack's are its parent's properties).</summary>
@@ -70,12 +78,22 @@ public static class StackDefinitionLoader
         TemplateFileSource files,
         StackIdentity identity,
         ImmutableArray<string> nestedPath,
-        DiagnosticBag diagnostics)
+        DiagnosticBag diagnostics,
+        bool requireParameterValues = true)
     {
         var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, new DiagnosticBag());
-        var parameters = ParameterResolver.Resolve(schemas, userValues, parameterDefaults, identity, diagnostics);
+        var resolverDiagnostics = requireParameterValues ? diagnostics : new DiagnosticBag();
+        var parameters = ParameterResolver.Resolve(schemas, userValues, parameterDefaults, identity, resolverDiagnostics);
+        if (!requireParameterValues)
+        {
+            diagnostics.AddRange(resolverDiagnostics.ToImmutable().Where(d => d.Code != DiagnosticCodes.ParameterMissing));
+        }
+
         var conditions = ConditionSet.Parse(template.ConditionsSection, new ExpressionParser(template.Version, diagnostics));
-        var definition = new StackDefinition(template, environment, parameters, conditions, files, identity, nestedPath, diagnostics);
+        var definition = new StackDefinition(template, environment, parameters, conditions, files, identity, nestedPath, diagnostics)
+        {
+            MissingParametersAreUnknown = !requireParameterValues,
+        };
         _ = definition.EnabledResources;
         return definition;
     }

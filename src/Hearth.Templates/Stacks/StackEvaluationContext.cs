@@ -19,6 +19,11 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
             return value;
         }
 
+        if (definition.Parameters.IsDeclared(name) && definition.MissingParametersAreUnknown)
+        {
+            return Values.Unknown.Value;
+        }
+
         if (definition.Parameters.IsDeclared(name))
         {
             throw new TemplateException(span, DiagnosticCodes.ParameterMissing,

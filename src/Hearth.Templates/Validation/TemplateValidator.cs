@@ -30,17 +30,17 @@ public static class TemplateValidator
     {
         var diagnostics = new DiagnosticBag();
         var identity = new StackIdentity("validate", Guid.Empty.ToString(), "hearth");
-        var definition = StackDefinitionLoader.Load(sources, identity, reader, diagnostics);
+        var definition = StackDefinitionLoader.Load(sources, identity, reader, diagnostics, requireParameterValues: false);
         if (definition is null)
         {
             return new ValidationReport(sources.TemplatePath, null, null, diagnostics.ToImmutable(), [], [], []);
         }
 
         ValidateDefinition(definition, catalog, diagnostics, depth: 0);
-        var parameters = definition.Parameters.Parameters.Values
-            .Where(p => p.Schema is not null)
-            .OrderBy(p => definition.Parameters.Schemas.IndexOf(p.Schema!))
-            .Select(p => new ParameterSummary(p.Name, p.Schema!.Type.ToTemplateName(), p.Display, p.Hidden, SourceName(p.Source), p.Schema.Description))
+        var parameters = definition.Parameters.Schemas
+            .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
+                ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
+                : new ParameterSummary(s.Name, s.Type.ToTemplateName(), "(no value)", s.Hidden, "missing", s.Description))
             .ToImmutableArray();
         var enabled = definition.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var resources = definition.Template.Resources
@@ -111,14 +111,28 @@ public static class TemplateValidator
 
         foreach (var output in template.Outputs)
         {
+            bool enabledOutput;
+            try
+            {
+                enabledOutput = definition.IsConditionTrue(output.Condition);
+            }
+            catch (TemplateException e)
+            {
+                diagnostics.Add(e.ToDiagnostic());
+                continue;
+            }
+
+            if (!enabledOutput)
+            {
+                // A disabled output is null whatever it says, as in Heat: its references are not checked.
+                continue;
+            }
+
             output.Value.Validate(validation);
             CheckReferences(output.Value, definition, context, catalog, enabled, diagnostics, depth);
             try
             {
-                if (definition.IsConditionTrue(output.Condition))
-                {
-                    output.Value.Evaluate(context);
-                }
+                output.Value.Evaluate(context);
             }
             catch (TemplateException e)
             {
