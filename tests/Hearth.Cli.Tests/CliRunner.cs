@@ -1,0 +1,70 @@
+namespace Hearth.Cli.Tests;
+
+/// <summary>What one in-process run of the <c>hearth</c> command printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+}
+
+/// <summary>Runs the real command line in-process (<see cref="Program.RunAsync"/>), capturing stdout and stderr.</summary>
+public static class CliRunner
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var console = new CliConsole(stdout, stderr);
+        var exit = await Program.RunAsync(args, console).WaitAsync(Timeout);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The repository root (where Hearth.slnx is).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Hearth.slnx")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new DirectoryNotFoundException("cannot find the repository root (Hearth.slnx) above " + AppContext.BaseDirectory);
+        }
+    }
+}
+
+/// <summary>A temporary folder deleted at the end of a test.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("hearth-test-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string File(string name, string content)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path) ?? Path);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process a test started may still hold a file; the OS cleans temp folders.
+        }
+    }
+}
