@@ -140,6 +140,28 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         return (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToList();
     }
 
+    /// <summary>The stack's resources and, down to <paramref name="nestedDepth"/> levels, those of its nested stacks, each with its stack's name.</summary>
+    public async Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var result = new List<StackResource>();
+        await CollectAsync(stack, nestedDepth);
+        return result;
+
+        async Task CollectAsync(StackRecord current, int depth)
+        {
+            var children = depth > 0 ? (await store.ListChildStacksAsync(current.Id, cancellationToken)).ToDictionary(c => c.Id) : [];
+            foreach (var row in (await store.ListResourcesAsync(current.Id, cancellationToken)).Where(r => r.IsCurrent))
+            {
+                result.Add(new StackResource(current.Name, row));
+                if (row.PhysicalId is { } id && children.TryGetValue(id, out var child))
+                {
+                    await CollectAsync(child, depth - 1);
+                }
+            }
+        }
+    }
+
     public async Task<IReadOnlyList<EventRecord>> ListEventsAsync(string name, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);

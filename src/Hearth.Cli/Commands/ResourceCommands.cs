@@ -24,15 +24,27 @@ internal static class ResourceCommands
             var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
             await using (store)
             {
-                var resources = await engine.ListResourcesAsync(parse.GetRequiredValue(stackName), ct);
+                var depth = parse.GetValue(nestedDepth);
+                var resources = await engine.ListResourcesAsync(parse.GetRequiredValue(stackName), depth, ct);
                 if (parse.GetValue(listFormat) == OutputFormat.Table)
                 {
-                    await TableWriter.WriteAsync(console.Out, ["Resource Name", "Physical ID", "Resource Type", "Resource Status", "Updated Time"],
-                        resources.Select(r => (IReadOnlyList<string>)[r.Name, r.PhysicalId ?? "", r.Type, Hearth.State.HeatStatus.Format(r.Action, r.Status), HeatViews.Time(r.UpdatedAt ?? r.CreatedAt)]));
+                    string[] headers = ["Resource Name", "Physical ID", "Resource Type", "Resource Status", "Updated Time"];
+                    await TableWriter.WriteAsync(console.Out, depth > 0 ? [.. headers, "Stack Name"] : headers,
+                        resources.Select(x => (IReadOnlyList<string>)[x.Resource.Name, x.Resource.PhysicalId ?? "", x.Resource.Type,
+                            Hearth.State.HeatStatus.Format(x.Resource.Action, x.Resource.Status), HeatViews.Time(x.Resource.UpdatedAt ?? x.Resource.CreatedAt), x.StackName]));
                 }
                 else
                 {
-                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(listFormat), resources.Select(r => HeatViews.Resource(r)).ToList());
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(listFormat), resources.Select(x =>
+                    {
+                        var view = HeatViews.Resource(x.Resource);
+                        if (depth > 0)
+                        {
+                            view["stack_name"] = x.StackName;
+                        }
+
+                        return view;
+                    }).ToList());
                 }
 
                 return ExitCodes.Success;

@@ -10,10 +10,16 @@ namespace Hearth.Cli.Rendering;
 internal sealed class ProgressReporter(CliConsole console) : IEngineObserver
 {
     private readonly Lock _gate = new();
+    private string? _rootStackId;
 
     public void OnEvent(EventRecord stackEvent)
     {
-        var line = $"{stackEvent.Time.UtcDateTime:HH:mm:ss} {stackEvent.ResourceName} {HeatStatus.Format(stackEvent.Action, stackEvent.Status)}"
+        // The first event is the operated stack's own; resources of nested stacks are shown with their stack's name.
+        var root = _rootStackId ??= stackEvent.StackId;
+        var name = stackEvent.StackId == root || stackEvent.ResourceName == stackEvent.StackName
+            ? stackEvent.ResourceName
+            : $"{stackEvent.StackName}/{stackEvent.ResourceName}";
+        var line = $"{stackEvent.Time.UtcDateTime:HH:mm:ss} {name} {HeatStatus.Format(stackEvent.Action, stackEvent.Status)}"
             + (string.IsNullOrEmpty(stackEvent.StatusReason) || stackEvent.StatusReason == "state changed" ? "" : $" {stackEvent.StatusReason}");
         lock (_gate)
         {

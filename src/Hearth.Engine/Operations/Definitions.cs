@@ -7,6 +7,7 @@ using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Files;
 using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
+using Hearth.Templates.Validation;
 using Hearth.Templates.Values;
 
 namespace Hearth.Engine.Operations;
@@ -36,17 +37,35 @@ public static class Definitions
         ThrowIfErrors(diagnostics);
         if (definition is not null)
         {
-            // Nested templates are read now so that they are stored with the definition.
-            foreach (var resource in definition.EnabledResources)
-            {
-                if (definition.ResolveType(resource) is { IsTemplate: true, TemplatePath: { } path })
-                {
-                    recording.TryReadAllText(path, out _, out _);
-                }
-            }
+            ReadNestedTemplates(definition, depth: 0);
         }
 
         return new DefinitionSource(sources, recording.Read.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Reads every nested template (at any depth) so that they are recorded and stored with the definition.</summary>
+    private static void ReadNestedTemplates(StackDefinition definition, int depth)
+    {
+        if (depth >= TemplateValidator.MaxNestingDepth)
+        {
+            return;
+        }
+
+        foreach (var resource in definition.Template.Resources)
+        {
+            var resolved = definition.ResolveType(resource);
+            if (!resolved.IsTemplate && !Resources.Handlers.NestedStackHandler.IsTemplateType(resolved.Type))
+            {
+                continue;
+            }
+
+            var ignored = new DiagnosticBag();
+            if (NestedStacks.ReadTemplate(definition, resource, resolved, ignored) is { } nested)
+            {
+                var identity = new StackIdentity("preview", Guid.Empty.ToString(), ProjectId);
+                ReadNestedTemplates(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
+            }
+        }
     }
 
     /// <summary>Loads a definition from its recorded files.</summary>
@@ -59,7 +78,7 @@ public static class Definitions
             foreach (var resource in definition.EnabledResources)
             {
                 var type = definition.ResolvedType(resource);
-                if (handlers.Find(type) is null)
+                if (handlers.Find(type) is null && !Resources.Handlers.NestedStackHandler.IsTemplateType(type))
                 {
                     diagnostics.Error(resource.TypeSpan, DiagnosticCodes.UnknownResourceType,
                         $"Hearth cannot deploy resources of type '{type}' (resource '{resource.Name}') in this version");

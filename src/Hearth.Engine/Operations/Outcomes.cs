@@ -39,3 +39,6 @@ public sealed record PreviewResult(string StackName, ImmutableArray<ResourceChan
 
 /// <summary>A resource in the dependency graph.</summary>
 public sealed record GraphNode(string Name, string Type, IReadOnlyList<string> DependsOn, string? Status);
+
+/// <summary>A resource with the name of the stack it belongs to (nested stacks have their own names).</summary>
+public sealed record StackResource(string StackName, ResourceRecord Resource);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hearth.Engine.Graph;
 using Hearth.Engine.Resources;
+using Hearth.Engine.Resources.Handlers;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Model;
@@ -86,8 +87,18 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private async Task<bool> ConvergeResourceAsync(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, CancellationToken cancellationToken)
     {
         var type = target.ResolvedType(definition);
-        var handler = engine.Handlers.Find(type);
         var current = _resources.Get(definition.Name);
+        ResourceHandler? handler;
+        try
+        {
+            handler = NestedStackHandler.IsTemplateType(type) ? new NestedStackHandler(engine, target, definition) : engine.Handlers.Find(type);
+        }
+        catch (ResourceFailedException e)
+        {
+            await FailNewAsync(definition.Name, type, current, e.Message, cancellationToken);
+            return false;
+        }
+
         if (handler is null)
         {
             await FailNewAsync(definition.Name, type, current, $"the resource type '{type}' is not known to Hearth", cancellationToken);
@@ -412,7 +423,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var deleting = await RecordAsync(row with { Action = ResourceAction.Delete, Status = OperationStatus.InProgress, StatusReason = reason, OperationId = operationId }, cancellationToken);
         var state = RowMapping.ToState(row);
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
-        var handler = engine.Handlers.Find(row.Type);
+        var handler = NestedStackHandler.IsTemplateType(row.Type) ? new NestedStackHandler(engine, null, null) : engine.Handlers.Find(row.Type);
         if (!retain && handler is not null && row.Action != ResourceAction.Init)
         {
             try

@@ -8,7 +8,9 @@ public sealed class ResourceHandlerRegistry(IEnumerable<ResourceHandler> handler
     private readonly FrozenDictionary<string, ResourceHandler> _handlers =
         handlers.ToFrozenDictionary(h => h.Type, StringComparer.Ordinal);
 
-    public ResourceHandler? Find(string type) => _handlers.GetValueOrDefault(type);
+    /// <summary>The handler of a type; for a template type (a nested stack), one that reads stored nested resources.</summary>
+    public ResourceHandler? Find(string type) =>
+        _handlers.GetValueOrDefault(type) ?? (Handlers.NestedStackHandler.IsTemplateType(type) ? Handlers.NestedStackHandler.Reader : null);
 
     public IEnumerable<string> TypeNames => _handlers.Keys.Order(StringComparer.Ordinal);
 }
