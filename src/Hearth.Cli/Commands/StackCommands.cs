@@ -63,8 +63,7 @@ internal static class StackCommands
                     return ExitCodes.Success;
                 }
 
-                var progress = new ProgressReporter(console);
-                var outcome = await engine.CreateAsync(name, source, parse.GetValue(disableRollback), progress, ct);
+                var outcome = await Progress.RunAsync(console, observer => engine.CreateAsync(name, source, parse.GetValue(disableRollback), observer, ct));
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
             }
         });
@@ -101,7 +100,7 @@ internal static class StackCommands
                     return ExitCodes.Success;
                 }
 
-                var outcome = await engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), new ProgressReporter(console), ct);
+                var outcome = await Progress.RunAsync(console, observer => engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), observer, ct));
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
             }
         });
@@ -175,7 +174,7 @@ internal static class StackCommands
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
-                var outcome = await engine.DeleteAsync(name, new ProgressReporter(console), ct);
+                var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
                 if (outcome.Succeeded)
                 {
                     await console.Error.WriteLineAsync($"Stack {name} deleted.");
@@ -265,7 +264,7 @@ internal static class StackCommands
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
-                var outcome = await engine.ResumeAsync(parse.GetRequiredValue(StackName), new ProgressReporter(console), ct);
+                var outcome = await Progress.RunAsync(console, observer => engine.ResumeAsync(parse.GetRequiredValue(StackName), observer, ct));
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
             }
         });
@@ -284,7 +283,7 @@ internal static class StackCommands
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
-                var outcome = await engine.CancelAsync(parse.GetRequiredValue(StackName), new ProgressReporter(console), ct);
+                var outcome = await Progress.RunAsync(console, observer => engine.CancelAsync(parse.GetRequiredValue(StackName), observer, ct));
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
             }
         });
