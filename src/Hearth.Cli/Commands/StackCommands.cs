@@ -48,11 +48,17 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
             var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
+            if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
+            {
+                return await Background.StartAsync(parse, console, name);
+            }
+
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
@@ -85,11 +91,17 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
             var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
+            if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
+            {
+                return await Background.StartAsync(parse, console, name);
+            }
+
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
@@ -157,9 +169,15 @@ internal static class StackCommands
         command.Arguments.Add(StackName);
         command.Options.Add(yes);
         command.Options.Add(MaxParallel);
+        Background.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
+            if (parse.GetValue(Background.NoWait))
+            {
+                return await Background.StartAsync(parse, console, name);
+            }
+
             if (!parse.GetValue(yes) && console.IsTerminal)
             {
                 await console.Error.WriteAsync($"Delete stack '{name}' and all its resources? [y/N] ");
@@ -258,9 +276,15 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         command.Options.Add(MaxParallel);
+        Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(Background.NoWait))
+            {
+                return await Background.StartAsync(parse, console, parse.GetRequiredValue(StackName));
+            }
+
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
@@ -277,9 +301,15 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         command.Options.Add(MaxParallel);
+        Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(Background.NoWait))
+            {
+                return await Background.StartAsync(parse, console, parse.GetRequiredValue(StackName));
+            }
+
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
