@@ -270,9 +270,22 @@ internal static class StackCommands
         return command;
     }
 
-    private static Command ResumeCommand(CliConsole console)
+    private static Command ResumeCommand(CliConsole console) =>
+        InterruptedCommand(console, "resume", "Finish an operation that was interrupted (its process died)",
+            (engine, name, observer, ct) => engine.ResumeAsync(name, observer, ct));
+
+    private static Command CancelCommand(CliConsole console) =>
+        InterruptedCommand(console, "cancel", "Roll back an operation that was interrupted (its process died)",
+            (engine, name, observer, ct) => engine.CancelAsync(name, observer, ct));
+
+    /// <summary>resume and cancel: an operation on a stack by name, with progress and the usual report.</summary>
+    private static Command InterruptedCommand(
+        CliConsole console,
+        string verb,
+        string description,
+        Func<StackEngine, string, IEngineObserver, CancellationToken, Task<OperationOutcome>> run)
     {
-        var command = new Command("resume", "Finish an operation that was interrupted (its process died)");
+        var command = new Command(verb, description);
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         command.Options.Add(MaxParallel);
@@ -280,40 +293,16 @@ internal static class StackCommands
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
         {
+            var name = parse.GetRequiredValue(StackName);
             if (parse.GetValue(Background.NoWait))
             {
-                return await Background.StartAsync(parse, console, parse.GetRequiredValue(StackName));
+                return await Background.StartAsync(parse, console, name);
             }
 
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
             await using (store)
             {
-                var outcome = await Progress.RunAsync(console, observer => engine.ResumeAsync(parse.GetRequiredValue(StackName), observer, ct));
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
-            }
-        });
-        return command;
-    }
-
-    private static Command CancelCommand(CliConsole console)
-    {
-        var command = new Command("cancel", "Roll back an operation that was interrupted (its process died)");
-        var format = OutputFormatOption.Create();
-        command.Arguments.Add(StackName);
-        command.Options.Add(MaxParallel);
-        Background.AddTo(command);
-        command.Options.Add(format);
-        command.SetAction(async (parse, ct) =>
-        {
-            if (parse.GetValue(Background.NoWait))
-            {
-                return await Background.StartAsync(parse, console, parse.GetRequiredValue(StackName));
-            }
-
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
-            await using (store)
-            {
-                var outcome = await Progress.RunAsync(console, observer => engine.CancelAsync(parse.GetRequiredValue(StackName), observer, ct));
+                var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
             }
         });

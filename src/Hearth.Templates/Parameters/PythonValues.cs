@@ -111,7 +111,7 @@ internal static partial class PythonValues
         try
         {
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
-            value = FromJson(document.RootElement);
+            value = ValueJson.Read(document.RootElement);
             error = "";
             return true;
         }
@@ -120,39 +120,6 @@ internal static partial class PythonValues
             value = null;
             error = ex.Message;
             return false;
-        }
-    }
-
-    private static object? FromJson(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var map = Value.NewMap();
-                foreach (var property in element.EnumerateObject())
-                {
-                    map[property.Name] = FromJson(property.Value);
-                }
-
-                return map;
-            case JsonValueKind.Array:
-                return element.EnumerateArray().Select(FromJson).ToList();
-            case JsonValueKind.String:
-                return element.GetString();
-            case JsonValueKind.Number:
-                var raw = element.GetRawText();
-                if (raw.IndexOfAny(['.', 'e', 'E']) < 0 && element.TryGetInt64(out var l))
-                {
-                    return l;
-                }
-
-                return element.GetDouble();
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.False:
-                return false;
-            default:
-                return null;
         }
     }
 

@@ -90,44 +90,7 @@ public sealed class ParameterConformanceTests(ITestOutputHelper output)
             ? [.. obj.Select((kv, i) => new ParameterInput(kv.Key, Json(kv.Value), new SourceSpan(file, i + 1, 1, i + 1, 1)))]
             : [];
 
-    /// <summary>JSON to template values, integers as long (Python's json gives int for "1", float for "1.0").</summary>
-    internal static object? Json(JsonNode? node)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(node.ToJsonString());
-        return FromElement(document.RootElement);
-    }
-
-    private static object? FromElement(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var map = Value.NewMap();
-                foreach (var property in element.EnumerateObject())
-                {
-                    map[property.Name] = FromElement(property.Value);
-                }
-
-                return map;
-            case JsonValueKind.Array:
-                return element.EnumerateArray().Select(FromElement).ToList();
-            case JsonValueKind.String:
-                return element.GetString();
-            case JsonValueKind.Number:
-                return element.GetRawText().IndexOfAny(['.', 'e', 'E']) < 0 && element.TryGetInt64(out var l) ? (object)l : element.GetDouble();
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.False:
-                return false;
-            default:
-                return null;
-        }
-    }
+    internal static object? Json(JsonNode? node) => ConformanceCorpus.ToValue(node);
 
     private static object? GetParam(ResolvedParameters parameters, JsonNode? snippet, DiagnosticBag diagnostics)
     {
