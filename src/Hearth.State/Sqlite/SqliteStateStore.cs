@@ -40,6 +40,7 @@ public sealed class SqliteStateStore : IStateStore
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingTransition> _pendingTransitions = new();
 
     // Reusing a command keeps its statement prepared; safe because _gate admits one call at a time.
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -253,20 +254,85 @@ public sealed class SqliteStateStore : IStateStore
         (await RecordResourceAsync(resource, null, cancellationToken)).ResourceId;
 
     /// <inheritdoc />
-    public Task<ResourceTransition> RecordResourceAsync(
+    public async Task<ResourceTransition> RecordResourceAsync(
         ResourceRecord resource,
         EventRecord? resourceEvent,
-        CancellationToken cancellationToken) =>
-        WriteAsync(
-            async transaction =>
+        CancellationToken cancellationToken)
+    {
+        // Group commit: every caller queues its transition; whoever holds the connection next writes everything
+        // queued in one transaction. Each caller still returns only once its own transition is committed, so
+        // "recorded before acted on" holds, while a wide graph pays one commit per batch instead of per step.
+        var pending = new PendingTransition(resource, resourceEvent, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        _pendingTransitions.Enqueue(pending);
+        await RunAsync(
+            async () =>
             {
-                var id = await SaveResourceRowAsync(resource, transaction, cancellationToken);
-                long? sequence = resourceEvent is null
-                    ? null
-                    : await InsertEventAsync(resourceEvent, transaction, cancellationToken);
-                return new ResourceTransition(id, sequence);
+                while (!pending.Done.Task.IsCompleted)
+                {
+                    var batch = new List<PendingTransition>();
+                    while (batch.Count < MaxTransitionBatch && _pendingTransitions.TryDequeue(out var next))
+                    {
+                        batch.Add(next);
+                    }
+
+                    await WriteTransitionsAsync(batch, cancellationToken);
+                }
+
+                return 0;
             },
             cancellationToken);
+        return await pending.Done.Task;
+    }
+
+    private const int MaxTransitionBatch = 512;
+
+    private sealed record PendingTransition(ResourceRecord Resource, EventRecord? Event, TaskCompletionSource<ResourceTransition> Done);
+
+    /// <summary>Writes a batch in one transaction; if that fails, each one alone, so one bad row fails only its own caller.</summary>
+    private async Task WriteTransitionsAsync(List<PendingTransition> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var results = new List<ResourceTransition>(batch.Count);
+            await using (var transaction = SqliteValues.BeginImmediate(_connection))
+            {
+                foreach (var item in batch)
+                {
+                    results.Add(await WriteTransitionAsync(item, transaction, cancellationToken));
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            foreach (var item in batch)
+            {
+                await WriteTransitionsAsync([item], cancellationToken);
+            }
+        }
+        catch (Exception exception)
+        {
+            batch[0].Done.TrySetException(exception is SqliteException sqlite && IsBusy(sqlite) ? Busy(sqlite) : exception);
+        }
+    }
+
+    private async Task<ResourceTransition> WriteTransitionAsync(PendingTransition item, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var id = await SaveResourceRowAsync(item.Resource, transaction, cancellationToken);
+        long? sequence = item.Event is null ? null : await InsertEventAsync(item.Event, transaction, cancellationToken);
+        return new ResourceTransition(id, sequence);
+    }
 
     /// <inheritdoc />
     public Task SetCurrentResourceAsync(long resourceId, CancellationToken cancellationToken) =>
