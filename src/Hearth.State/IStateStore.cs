@@ -51,6 +51,12 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Gets a resource row by id, or null.</summary>
     Task<ResourceRecord?> GetResourceAsync(long resourceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Finds a resource row by the physical id of what it made, in any stack (a deployment names its config and
+    /// server by physical id, and they may live in a parent stack). The current row first, then the newest.
+    /// </summary>
+    Task<ResourceRecord?> FindResourceByPhysicalIdAsync(string physicalId, CancellationToken cancellationToken);
+
     /// <summary>Inserts the row (when its id is 0) or overwrites it.</summary>
     /// <returns>The row's id.</returns>
     /// <exception cref="ResourceNotFoundException">A non-zero id names no row.</exception>

@@ -101,5 +101,8 @@ internal static class SqliteSchema
                 operation TEXT NOT NULL
             );
             """),
+        new(2, "resources by physical id", """
+            CREATE INDEX ix_resources_physical_id ON resources (physical_id) WHERE physical_id IS NOT NULL;
+            """),
     ];
 }

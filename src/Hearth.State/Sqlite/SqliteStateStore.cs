@@ -250,6 +250,17 @@ public sealed class SqliteStateStore : IStateStore
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<ResourceRecord?> FindResourceByPhysicalIdAsync(string physicalId, CancellationToken cancellationToken) =>
+        RunAsync(
+            () => QuerySingleAsync(
+                $"SELECT {ResourceColumns} FROM resources WHERE physical_id = @physical_id ORDER BY is_current DESC, id DESC LIMIT 1",
+                null,
+                c => c.Add("@physical_id", physicalId),
+                ReadResource,
+                cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task<long> SaveResourceAsync(ResourceRecord resource, CancellationToken cancellationToken) =>
         (await RecordResourceAsync(resource, null, cancellationToken)).ResourceId;
 

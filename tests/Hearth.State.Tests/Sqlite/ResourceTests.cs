@@ -171,4 +171,20 @@ public sealed class ResourceTests : StoreTestBase
 
         second.ShouldBeGreaterThan(first);
     }
+
+    [Fact]
+    public async Task FindResourceByPhysicalIdAsync_AcrossStacks_FindsTheCurrentRow()
+    {
+        var parent = await CreateStackAsync("parent");
+        var child = await CreateStackAsync("child");
+        await Store.SaveResourceAsync(Build.Resource(parent.Id, "config") with { PhysicalId = "cfg-1" }, Ct).Within();
+        var oldServer = await Store.SaveResourceAsync(Build.Resource(child.Id, "server", isCurrent: false) with { PhysicalId = "srv-1" }, Ct).Within();
+        var server = await Store.SaveResourceAsync(Build.Resource(child.Id, "server") with { PhysicalId = "srv-1" }, Ct).Within();
+
+        (await Store.FindResourceByPhysicalIdAsync("cfg-1", Ct).Within()).ShouldNotBeNull().Name.ShouldBe("config");
+        var found = (await Store.FindResourceByPhysicalIdAsync("srv-1", Ct).Within()).ShouldNotBeNull();
+        found.Id.ShouldBe(server);
+        found.Id.ShouldNotBe(oldServer);
+        (await Store.FindResourceByPhysicalIdAsync("nothing", Ct).Within()).ShouldBeNull();
+    }
 }
