@@ -1,0 +1,45 @@
+using Hearth.Engine.ResourceTypes.Schemas;
+using Hearth.Templates.Schema;
+
+namespace Hearth.Engine.Resources.Software;
+
+/// <summary>
+/// OS::Heat::DeployedServer: a server that exists already. Creating it records how deployments reach it
+/// (<c>software_config_transport</c>: LOCAL, this machine; SSH and AGENT come with their transports) and how many
+/// may run on it at once. Its physical id is what deployments name in their <c>server</c> property.
+/// </summary>
+internal sealed class DeployedServerHandler : ResourceHandler
+{
+    public override ResourceTypeSchema Schema => DeployedServerSchema.Schema;
+
+    public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
+    {
+        Check(request);
+        var name = request.Properties.GetValueOrDefault("name") as string is { Length: > 0 } given ? given : request.PhysicalName;
+        return Task.FromResult(ResourceResult.Of(Guid.NewGuid().ToString(), [new("name", name), new("os_collect_config", null)]));
+    }
+
+    public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken)
+    {
+        Check(request);
+        var name = request.Properties.GetValueOrDefault("name") as string is { Length: > 0 } given ? given : request.PhysicalName;
+        return Task.FromResult(ResourceResult.Of(current.PhysicalId, [new("name", name), new("os_collect_config", null)]));
+    }
+
+    /// <summary>The transport deployments to this server use.</summary>
+    public static string Transport(IReadOnlyDictionary<string, object?> properties) =>
+        properties.GetValueOrDefault("software_config_transport") as string ?? "LOCAL";
+
+    public static int MaxConcurrentDeployments(IReadOnlyDictionary<string, object?> properties) =>
+        properties.GetValueOrDefault("max_concurrent_deployments") is long n && n > 0 ? (int)n : 1;
+
+    private static void Check(ResourceRequest request)
+    {
+        var transport = Transport(request.Properties);
+        if (transport is not "LOCAL")
+        {
+            throw new ResourceFailedException(
+                $"server '{request.Name}': software_config_transport {transport} is not available in this version of Hearth; use LOCAL (deployments run on this machine)");
+        }
+    }
+}
