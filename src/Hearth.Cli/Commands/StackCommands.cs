@@ -285,7 +285,7 @@ internal static class StackCommands
             await using (store)
             {
                 var outcome = await engine.CancelAsync(parse.GetRequiredValue(StackName), new ProgressReporter(console), ct);
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested: true);
             }
         });
         return command;
@@ -299,10 +299,12 @@ internal static class StackCommands
     }
 
     /// <summary>Prints how an operation ended (and the outputs on success) and chooses the exit code.</summary>
-    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct)
+    /// <param name="rollbackRequested">Cancel: the rollback is what the user asked for, so a completed one is a success.</param>
+    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false)
     {
         var stack = outcome.Stack;
-        var outputs = outcome.Succeeded && !outcome.RolledBack ? await engine.GetOutputsAsync(stack.Name, ct) : [];
+        var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
+        var outputs = succeeded ? await engine.GetOutputsAsync(stack.Name, ct) : [];
         if (format == OutputFormat.Table)
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");
@@ -321,6 +323,6 @@ internal static class StackCommands
             await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, null, outputs));
         }
 
-        return outcome.Succeeded && !outcome.RolledBack ? ExitCodes.Success : ExitCodes.OperationFailed;
+        return succeeded ? ExitCodes.Success : ExitCodes.OperationFailed;
     }
 }
