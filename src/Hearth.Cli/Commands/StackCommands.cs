@@ -276,14 +276,15 @@ internal static class StackCommands
 
     private static Command CancelCommand(CliConsole console) =>
         InterruptedCommand(console, "cancel", "Roll back an operation that was interrupted (its process died)",
-            (engine, name, observer, ct) => engine.CancelAsync(name, observer, ct));
+            (engine, name, observer, ct) => engine.CancelAsync(name, observer, ct), rollbackRequested: true);
 
     /// <summary>resume and cancel: an operation on a stack by name, with progress and the usual report.</summary>
     private static Command InterruptedCommand(
         CliConsole console,
         string verb,
         string description,
-        Func<StackEngine, string, IEngineObserver, CancellationToken, Task<OperationOutcome>> run)
+        Func<StackEngine, string, IEngineObserver, CancellationToken, Task<OperationOutcome>> run,
+        bool rollbackRequested = false)
     {
         var command = new Command(verb, description);
         var format = OutputFormatOption.Create();
@@ -303,7 +304,7 @@ internal static class StackCommands
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested);
             }
         });
         return command;
@@ -317,10 +318,12 @@ internal static class StackCommands
     }
 
     /// <summary>Prints how an operation ended (and the outputs on success) and chooses the exit code.</summary>
-    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct)
+    /// <param name="rollbackRequested">Cancel: the rollback is what the user asked for, so a completed one is a success.</param>
+    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false)
     {
         var stack = outcome.Stack;
-        var outputs = outcome.Succeeded && !outcome.RolledBack ? await engine.GetOutputsAsync(stack.Name, ct) : [];
+        var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
+        var outputs = succeeded ? await engine.GetOutputsAsync(stack.Name, ct) : [];
         if (format == OutputFormat.Table)
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");
@@ -339,6 +342,6 @@ internal static class StackCommands
             await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, null, outputs));
         }
 
-        return outcome.Succeeded && !outcome.RolledBack ? ExitCodes.Success : ExitCodes.OperationFailed;
+        return succeeded ? ExitCodes.Success : ExitCodes.OperationFailed;
     }
 }

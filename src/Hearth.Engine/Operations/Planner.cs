@@ -49,7 +49,12 @@ internal static class Planner
             return new ResourceChange(name, type, ChangeKind.Restore, "restoring the instance it replaced", []);
         }
 
-        if (current.Status == OperationStatus.Failed || current.Action == ResourceAction.Init)
+        // A failed update or rollback left the instance in place (its stored properties are still the ones it had): it
+        // is updated again, so a rollback brings back the same physical resource. A failed create or delete, an
+        // interrupted delete, or a never-acted-on instance may not really exist: it is replaced.
+        var updatable = current.PhysicalId is not null && current.Action is ResourceAction.Update or ResourceAction.Rollback;
+        var interrupted = current.Status == OperationStatus.InProgress;
+        if (current.Action == ResourceAction.Init || (!updatable && (current.Status == OperationStatus.Failed || interrupted)))
         {
             return new ResourceChange(name, type, ChangeKind.Replace, $"it is {HeatStatus.Format(current.Action, current.Status)}", []);
         }
@@ -72,9 +77,13 @@ internal static class Planner
 
         if (changed.Count == 0)
         {
-            return Value.DeepEquals(metadata, ValueJson.DeserializeMap(current.MetadataJson))
-                ? new ResourceChange(name, type, ChangeKind.Unchanged, "", changed)
-                : new ResourceChange(name, type, ChangeKind.Update, "its metadata changed", changed);
+            // An instance whose update failed or was interrupted is never left as it is: updating it (to what it was
+            // before, on a rollback or cancel) ends its IN_PROGRESS or FAILED state.
+            return !Value.DeepEquals(metadata, ValueJson.DeserializeMap(current.MetadataJson))
+                ? new ResourceChange(name, type, ChangeKind.Update, "its metadata changed", changed)
+                : current.Status != OperationStatus.Complete
+                    ? new ResourceChange(name, type, ChangeKind.Update, $"it is {HeatStatus.Format(current.Action, current.Status)}", changed)
+                    : new ResourceChange(name, type, ChangeKind.Unchanged, "", changed);
         }
 
         var reason = $"{(changed.Count == 1 ? "property" : "properties")} {string.Join(", ", changed)} {(unknown ? "may change (known after apply)" : "changed")}";

@@ -442,8 +442,10 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             }
         }
 
-        await engine.Store.AppendEventAsync(Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" }), cancellationToken);
-        engine.Observer?.OnEvent(Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" }));
+        // The observer gets the event as stored (same id, its sequence number), as for every other step.
+        var deletedEvent = Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" });
+        var sequence = await engine.Store.AppendEventAsync(deletedEvent, CancellationToken.None);
+        engine.Observer?.OnEvent(deletedEvent with { Sequence = sequence });
         await engine.Store.DeleteResourceAsync(row.Id, cancellationToken);
         _rows.TryRemove(row.Id, out _);
         if (row.IsCurrent && _resources.Get(row.Name)?.Id == row.Id)

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace Hearth.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The real <c>hearth</c> program in a process of its own. The test project references Hearth.Cli, so every build of
+/// the tests (a fresh clone's <c>dotnet test</c> included) puts the program, <c>hearth.dll</c> with its runtimeconfig
+/// and deps files, beside the test assembly: what runs is what this commit builds, with no second build to race.
+/// </summary>
+internal sealed class HearthProcess : IDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private readonly Process _process;
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+
+    private HearthProcess(Process process)
+    {
+        _process = process;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static HearthProcess Start(params string[] args)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
+        if (!File.Exists(program))
+        {
+            throw new FileNotFoundException($"the hearth program is not beside the tests ({program}): the test project must reference src/Hearth.Cli", program);
+        }
+
+        // Run it with the dotnet host that runs the tests when the SDK says which one (DOTNET_HOST_PATH), else the apphost.
+        var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        var info = host is not null && File.Exists(host)
+            ? new ProcessStartInfo(host) { ArgumentList = { program } }
+            : new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        info.Environment.Remove("HEARTH_STATE");
+        info.Environment.Remove("HEARTH_DATABASE");
+        return new HearthProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start hearth"));
+    }
+
+    /// <summary>Runs hearth to its end and returns what it printed.</summary>
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var process = Start(args);
+        return await process.WaitAsync();
+    }
+
+    public async Task<CliResult> WaitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        return new CliResult(_process.ExitCode, await _stdout.WaitAsync(Timeout), await _stderr.WaitAsync(Timeout));
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to record anything.</summary>
+    public async Task<CliResult> KillAsync()
+    {
+        _process.Kill();
+        return await WaitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.Dispose();
+    }
+}

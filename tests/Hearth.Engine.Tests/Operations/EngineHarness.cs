@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using Hearth.Engine.Operations;
+using Hearth.Engine.Resources;
+using Hearth.State;
+using Hearth.State.Sqlite;
+using Hearth.Templates.Files;
+using Hearth.Templates.Stacks;
+using Hearth.Templates.Values;
+
+namespace Hearth.Engine.Tests.Operations;
+
+/// <summary>
+/// One engine over a real SQLite store in a folder of its own, with the built-in resource types and the system clock:
+/// what the CLI runs, without the CLI. Templates are written to files in the same folder and captured from disk.
+/// </summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _folder;
+    private readonly SqliteStateStore _store;
+    private int _templates;
+
+    private EngineHarness(string folder, SqliteStateStore store, int maxParallel)
+    {
+        _folder = folder;
+        _store = store;
+        Engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System), TimeProvider.System, new EngineOptions(maxParallel));
+    }
+
+    public StackEngine Engine { get; }
+
+    public IStateStore Store => _store;
+
+    public static async Task<EngineHarness> CreateAsync(int maxParallel = EngineOptions.DefaultMaxParallel)
+    {
+        var folder = Directory.CreateTempSubdirectory("hearth-engine-test-").FullName;
+        var store = await SqliteStateStore.OpenAsync(Path.Combine(folder, "state"), TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
+        return new EngineHarness(folder, store, maxParallel);
+    }
+
+    /// <summary>Writes the template to a new file and captures it with its parameters, as the CLI does.</summary>
+    public DefinitionSource Source(string template, params string[] parameters)
+    {
+        var path = Path.Combine(_folder, $"template-{Interlocked.Increment(ref _templates)}.yaml");
+        File.WriteAllText(path, template);
+        return Definitions.Capture(new StackSources(path, [], [.. parameters], []), DiskFileReader.Instance);
+    }
+
+    public Task<OperationOutcome> CreateAsync(string name, string template, params string[] parameters) =>
+        Engine.CreateAsync(name, Source(template, parameters), disableRollback: false, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
+    public Task<OperationOutcome> UpdateAsync(string name, string template, params string[] parameters) =>
+        Engine.UpdateAsync(name, Source(template, parameters), [], disableRollback: null, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
+    public Task<OperationOutcome> DeleteAsync(string name) =>
+        Engine.DeleteAsync(name, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
+    /// <summary>All the stack's events, oldest first.</summary>
+    public async Task<IReadOnlyList<EventRecord>> EventsAsync(string name, long after = 0) =>
+        await Engine.ListEventsAsync(name, after, 100_000, CancellationToken.None).WaitAsync(Timeout);
+
+    /// <summary>The last event sequence number so far, to look only at what an operation adds after it.</summary>
+    public async Task<long> LastSequenceAsync(string name) => (await EventsAsync(name)).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+    /// <summary>The resource events after <paramref name="after"/>, as "name ACTION_STATUS" lines, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ResourceEventsAsync(string name, long after = 0) =>
+        (await EventsAsync(name, after))
+            .Where(e => e.ResourceType != "OS::Heat::Stack")
+            .Select(e => $"{e.ResourceName} {HeatStatus.Format(e.Action, e.Status)}")
+            .ToList();
+
+    public async Task<IReadOnlyList<ResourceRecord>> ResourcesAsync(string name) =>
+        await Engine.ListResourcesAsync(name, CancellationToken.None).WaitAsync(Timeout);
+
+    /// <summary>Every row of the stack in the store, current or not.</summary>
+    public async Task<IReadOnlyList<ResourceRecord>> AllRowsAsync(string name)
+    {
+        var stack = await Engine.GetStackAsync(name, CancellationToken.None).WaitAsync(Timeout);
+        return await _store.ListResourcesAsync(stack.Id, CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    public async Task<ResourceRecord> ResourceAsync(string stack, string resource) =>
+        (await ResourcesAsync(stack)).Single(r => r.Name == resource);
+
+    public async Task<IReadOnlyDictionary<string, object?>> OutputsAsync(string name) =>
+        (await Engine.GetOutputsAsync(name, CancellationToken.None).WaitAsync(Timeout))
+            .ToDictionary(o => o.Key, o => o.Error is null ? o.Value : "error: " + o.Error, StringComparer.Ordinal);
+
+    public Task<StackRecord> StackAsync(string name) => Engine.GetStackAsync(name, CancellationToken.None).WaitAsync(Timeout);
+
+    /// <summary>What a user can observe of a stack: per resource its name, type, physical id and attributes; and the outputs.</summary>
+    public async Task<StackSnapshot> SnapshotAsync(string name)
+    {
+        var resources = (await ResourcesAsync(name))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => $"{r.Name} {r.Type} {r.PhysicalId} {r.AttributesJson}")
+            .ToImmutableArray();
+        var outputs = (await OutputsAsync(name))
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => $"{o.Key}={Value.ToPythonJson(o.Value, sortKeys: true)}")
+            .ToImmutableArray();
+        return new StackSnapshot(resources, outputs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans temporary folders; a leftover file must not fail a test.
+        }
+    }
+}
+
+/// <summary>A stack as a user sees it, comparable as a whole (records compare their arrays by reference, so this compares the lines).</summary>
+internal sealed record StackSnapshot(ImmutableArray<string> Resources, ImmutableArray<string> Outputs)
+{
+    public override string ToString() => string.Join("\n", Resources) + "\n--\n" + string.Join("\n", Outputs);
+}
+
+internal static class EventOrder
+{
+    /// <summary>The position of the first line equal to <paramref name="line"/>, failing the test when there is none.</summary>
+    public static int IndexOf(this IReadOnlyList<string> lines, string line)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i] == line)
+            {
+                return i;
+            }
+        }
+
+        throw new ShouldAssertException($"no event '{line}' in:\n{string.Join("\n", lines)}");
+    }
+}
