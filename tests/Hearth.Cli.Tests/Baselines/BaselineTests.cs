@@ -38,11 +38,11 @@ public sealed class BaselineTests
     public async Task Baseline_Case_PrintsExpectedOutput(string name)
     {
         var folder = Path.Combine(BaselineRoot, name);
-        var actual = await RunCaseAsync(folder);
+        var actual = Normalize(await RunCaseAsync(folder));
         var expectedPath = Path.Combine(folder, "expected.txt");
         if (System.Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            await File.WriteAllTextAsync(expectedPath, actual).WaitAsync(CliRunner.Timeout);
+            await File.WriteAllTextAsync(expectedPath, actual + "\n").WaitAsync(CliRunner.Timeout);
             return;
         }
 
