@@ -93,6 +93,17 @@ public sealed partial class ValidatorFuzzTests
         report.IsValid.ShouldBeTrue();
     }
 
+    /// <summary>Regression: finding dependencies evaluated the computed name, which asked for the dependencies again (a Lazy re-entry).</summary>
+    [Fact]
+    public void Validate_GetResourceNamedByGetResource_ReturnsAReportInsteadOfThrowing()
+    {
+        var report = Validate("heat_template_version: 2021-04-16\nresources:\n  first:\n    type: OS::Heat::None\n  second:\n    type: OS::Heat::Value\n"
+            + "    properties:\n      value: { get_resource: { get_resource: first } }\n");
+
+        report.Diagnostics.ShouldBeEmpty();
+        report.Resources.Single(r => r.Name == "second").DependsOn.ShouldBe(["first"]);
+    }
+
     internal static ValidationReport Validate(string text, IResourceTypeCatalog? catalog = null) =>
         TemplateValidator.Validate(
             new StackSources(TemplatePath, [], [], []),
