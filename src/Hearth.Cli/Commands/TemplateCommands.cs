@@ -60,7 +60,7 @@ internal static class TemplateCommands
         await TableWriter.WriteAsync(console.Out, ["Name", "Type", "Depends On"],
             report.Resources.Select(r => (IReadOnlyList<string>)[
                 r.Name + (r.Enabled ? "" : " (condition false)"),
-                r.ResolvedType == r.Type ? r.Type : $"{r.Type} -> {r.ResolvedType}",
+                r.ResolvedType == r.Type ? r.Type : $"{r.Type} -> {BesideTemplate(report.TemplatePath, r.ResolvedType)}",
                 string.Join(", ", r.DependsOn)]));
         if (report.Outputs.Length > 0)
         {
@@ -68,6 +68,18 @@ internal static class TemplateCommands
             await console.Out.WriteLineAsync("Outputs:");
             await TableWriter.WriteAsync(console.Out, ["Name", "Description"], report.Outputs.Select(o => (IReadOnlyList<string>)[o.Name, o.Description ?? ""]));
         }
+    }
+
+    /// <summary>A nested template in the template's folder tree as the environment names it (relative); others in full.</summary>
+    private static string BesideTemplate(string templatePath, string resolvedType)
+    {
+        if (!Path.IsPathRooted(resolvedType) || Path.GetDirectoryName(templatePath) is not { } folder)
+        {
+            return resolvedType;
+        }
+
+        var relative = Path.GetRelativePath(folder, resolvedType);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? resolvedType : relative;
     }
 
     private static OrderedDictionary<string, object?> ToView(ValidationReport report)

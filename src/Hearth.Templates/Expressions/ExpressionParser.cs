@@ -62,6 +62,11 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
 
             case MappingNode mapping:
             {
+                if (mapping.Entries.Length == 1 && ReferenceEquals(table, Version.Functions))
+                {
+                    WarnIfFunctionOfLaterVersion(mapping.Entries[0]);
+                }
+
                 var entries = ImmutableArray.CreateBuilder<MapExpressionEntry>(mapping.Entries.Length);
                 var allLiteral = true;
                 foreach (var entry in mapping.Entries)
@@ -108,6 +113,23 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
             Diagnostics.Add(e.ToDiagnostic());
             return new InvalidExpression(span, e.ToDiagnostic());
         }
+    }
+
+    /// <summary>
+    /// A one-key map named after a function of a later version is data here (as in Heat), but almost always a mistake:
+    /// warn, naming the first version that has the function.
+    /// </summary>
+    private void WarnIfFunctionOfLaterVersion(MappingEntry entry)
+    {
+        var since = TemplateVersion.All.FirstOrDefault(v =>
+            v.AtLeast(Version) && v.Functions.Find(entry.Key) is { Kind: FunctionKind.Available });
+        if (since is null || since == Version)
+        {
+            return;
+        }
+
+        Diagnostics.Add(new Diagnostic(entry.KeySpan, DiagnosticLevel.Warning, DiagnosticCodes.FunctionNotInVersion,
+            $"\"{entry.Key}\" is a function only from heat_template_version {since} on; in {Version.Date} this map is plain data, so raise the version to use it"));
     }
 
     private InvalidExpression Fail(SourceSpan span, string code, string message)

@@ -20,6 +20,7 @@ public sealed class StackDefinition
     private readonly ConditionResolver _conditions;
     private readonly Lazy<ImmutableArray<ResourceDefinition>> _enabled;
     private readonly Lazy<ImmutableDictionary<string, IReadOnlyList<string>>> _dependencies;
+    private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
 
     internal StackDefinition(
@@ -43,6 +44,7 @@ public sealed class StackDefinition
         _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
         _enabled = new(FindEnabled);
         _dependencies = new(FindDependencies);
+        _enabledNames = new(() => _enabled.Value.Select(r => r.Name).ToImmutableHashSet(StringComparer.Ordinal));
     }
 
     public Template Template { get; }
@@ -69,7 +71,11 @@ public sealed class StackDefinition
     /// <summary>The resources whose condition is true, in template order.</summary>
     public ImmutableArray<ResourceDefinition> EnabledResources => _enabled.Value;
 
-    public bool IsEnabled(string name) => _dependencies.Value.ContainsKey(name);
+    /// <summary>
+    /// Whether a resource's condition is true. From the enabled list, not the dependency map: finding dependencies
+    /// evaluates computed resource names (<c>get_resource: {get_resource: x}</c>), which asks this again.
+    /// </summary>
+    public bool IsEnabled(string name) => _enabledNames.Value.Contains(name);
 
     internal ConditionResolver Conditions(EvaluationContext context) => _conditions;
 

@@ -31,7 +31,7 @@ public static class YamlLoader
         catch (YamlException e)
         {
             var message = CleanYamlMessage(e.Message);
-            diagnostics.Error(Span(file, e.Start, e.End), DiagnosticCodes.YamlSyntax, $"{(isJson ? "JSON" : "YAML")} syntax error: {message}");
+            diagnostics.Error(ErrorSpan(file, text, e, lastMark), DiagnosticCodes.YamlSyntax, $"{(isJson ? "JSON" : "YAML")} syntax error: {message}");
             root = null;
         }
         catch (InvalidOperationException)
@@ -52,6 +52,50 @@ public static class YamlLoader
 
     internal static SourceSpan Span(string file, Mark start, Mark end) =>
         new(file, Math.Max(1, (int)start.Line), Math.Max(1, (int)start.Column), Math.Max(1, (int)end.Line), Math.Max(1, (int)end.Column));
+
+    /// <summary>
+    /// Where a YAML error is. YamlDotNet reports some errors (a tab in the indentation) without a position: point at the
+    /// first indenting tab, or else at the last node read, never at 1:1 of a file whose line 1 is fine.
+    /// </summary>
+    private static SourceSpan ErrorSpan(string file, string text, YamlException e, Mark lastMark)
+    {
+        if (e.Start.Index > 0 || e.Start.Line > 1 || e.Start.Column > 1)
+        {
+            return Span(file, e.Start, e.End);
+        }
+
+        if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindIndentingTab(text) is var (line, column))
+        {
+            return new SourceSpan(file, line, column, line, column + 1);
+        }
+
+        return Span(file, lastMark, lastMark);
+    }
+
+    private static (int Line, int Column)? FindIndentingTab(string text)
+    {
+        var line = 1;
+        var column = 1;
+        var indenting = true;
+        foreach (var c in text)
+        {
+            if (c == '\n')
+            {
+                (line, column, indenting) = (line + 1, 1, true);
+                continue;
+            }
+
+            if (indenting && c == '\t')
+            {
+                return (line, column);
+            }
+
+            indenting &= c is ' ' or '\r';
+            column++;
+        }
+
+        return null;
+    }
 
     private static string CleanYamlMessage(string message)
     {
@@ -149,13 +193,23 @@ public static class YamlLoader
                         var keyNode = ReadNode(parser, depth + 1);
                         var value = ReadNode(parser, depth + 1);
                         var key = KeyText(keyNode);
-                        if (!keys.Add(key))
+                        if (keys.Add(key))
                         {
-                            diagnostics.Warning(keyNode.Span, DiagnosticCodes.DuplicateKey,
-                                $"the key '{key}' appears more than once in this map; the last one wins");
+                            entries.Add(new MappingEntry(key, keyNode.Span, value));
+                            continue;
                         }
 
-                        entries.Add(new MappingEntry(key, keyNode.Span, value));
+                        diagnostics.Warning(keyNode.Span, DiagnosticCodes.DuplicateKey,
+                            $"the key '{key}' appears more than once in this map; the last one wins");
+
+                        // As a YAML load into a Python dict (Heat): the first key's place, the last key's value.
+                        for (var i = 0; i < entries.Count; i++)
+                        {
+                            if (entries[i].Key == key)
+                            {
+                                entries[i] = new MappingEntry(key, keyNode.Span, value);
+                            }
+                        }
                     }
 
                     var endMark = parser.Current?.Start ?? mappingStart.End;

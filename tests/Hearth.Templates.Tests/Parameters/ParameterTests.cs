@@ -241,5 +241,6 @@ public sealed class ParameterTests
     {
         var codes = typeof(DiagnosticCodes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
         codes.Distinct().Count().ShouldBe(codes.Count);
+        codes.ShouldAllBe(c => c.Length == 5 && c.StartsWith("HT") && c.Skip(2).All(char.IsAsciiDigit));
     }
 }
