@@ -5,6 +5,9 @@ namespace Hearth.Cli;
 
 public static class Program
 {
+    /// <summary>The exit code of a bug (EX_SOFTWARE), never of a user's mistake.</summary>
+    public const int InternalError = 70;
+
     public static async Task<int> Main(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
@@ -19,7 +22,16 @@ public static class Program
         };
 
         var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In);
-        return await RunAsync(args, console, cancellation.Token);
+        try
+        {
+            return await RunAsync(args, console, cancellation.Token);
+        }
+        catch (Exception e)
+        {
+            // Only bugs get here (user errors are messages with their own exit codes): say so, with the details to report.
+            await console.Error.WriteLineAsync($"hearth: internal error, a bug in Hearth (please report it with what follows):{System.Environment.NewLine}{e}");
+            return InternalError;
+        }
     }
 
     /// <summary>Runs one command line: the entry point of in-process tests.</summary>

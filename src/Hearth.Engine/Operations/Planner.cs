@@ -87,7 +87,7 @@ internal static class Planner
         }
 
         var reason = $"{(changed.Count == 1 ? "property" : "properties")} {string.Join(", ", changed)} {(unknown ? "may change (known after apply)" : "changed")}";
-        var kind = handler.NeedsReplace(changed.ToHashSet(StringComparer.Ordinal), properties) ? ChangeKind.Replace : ChangeKind.Update;
+        var kind = handler.NeedsReplace(RowMapping.ToState(current), changed.ToHashSet(StringComparer.Ordinal), properties) ? ChangeKind.Replace : ChangeKind.Update;
         return new ResourceChange(name, type, kind, reason, changed, unknown);
     }
 

@@ -420,7 +420,17 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     private async Task DeleteRowAsync(ResourceRecord row, string reason, CancellationToken cancellationToken)
     {
-        var deleting = await RecordAsync(row with { Action = ResourceAction.Delete, Status = OperationStatus.InProgress, StatusReason = reason, OperationId = operationId }, cancellationToken);
+        // A row being deleted no longer replaces anything: its partner may already be gone (a resumed replacement
+        // leaves two old rows that are cleaned up side by side), and a stale link would not satisfy the store.
+        var deleting = await RecordAsync(row with
+        {
+            Action = ResourceAction.Delete,
+            Status = OperationStatus.InProgress,
+            StatusReason = reason,
+            OperationId = operationId,
+            ReplacesId = null,
+            ReplacedById = null,
+        }, cancellationToken);
         var state = RowMapping.ToState(row);
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
         var handler = NestedStackHandler.IsTemplateType(row.Type) ? new NestedStackHandler(engine, null, null) : engine.Handlers.Find(row.Type);

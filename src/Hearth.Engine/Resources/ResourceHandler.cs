@@ -79,6 +79,10 @@ public abstract class ResourceHandler
     public virtual bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
         changed.Any(name => !Schema.Properties.TryGetValue(name, out var schema) || !schema.UpdateAllowed);
 
+    /// <summary>As <see cref="NeedsReplace(IReadOnlySet{string}, IReadOnlyDictionary{string, object?})"/>, for types whose rule depends on what they stored (a deployment's replace_on_change inputs).</summary>
+    public virtual bool NeedsReplace(ResourceState current, IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
+        NeedsReplace(changed, newProperties);
+
     /// <summary>The value of <c>get_resource</c> once created (Heat's reference id): the physical id by default.</summary>
     public virtual object? ReferenceId(ResourceState state) => state.PhysicalId ?? state.Name;
 

@@ -1,0 +1,246 @@
+using System.Collections.Immutable;
+using Hearth.Engine.ResourceTypes.Schemas;
+using Hearth.Execution;
+using Hearth.State;
+using Hearth.Templates.Schema;
+using Hearth.Templates.Values;
+
+namespace Hearth.Engine.Resources.Software;
+
+/// <summary>What deployments need beyond their properties: where configs and servers are found, and how to reach servers.</summary>
+/// <param name="Store">Finds configs and servers by physical id (they may live in a parent stack).</param>
+/// <param name="Local">Runs deployments on this machine (transport LOCAL).</param>
+/// <param name="Gates">Bounds how many deployments run on one server at once.</param>
+/// <param name="DefaultTimeout">How long a deployment may run unless its config's options say otherwise.</param>
+public sealed record DeploymentServices(IStateStore Store, IDeploymentTransport Local, TimeSpan DefaultTimeout)
+{
+    internal ServerGates Gates { get; } = new();
+}
+
+/// <summary>
+/// OS::Heat::SoftwareDeployment and OS::Heat::StructuredDeployment: run a config on a server for the lifecycle
+/// actions listed in <c>actions</c>, with the config's inputs as environment variables, and expose the run's
+/// stdout, stderr, status code and declared outputs as attributes. A non-zero exit, a set error_output or a timeout
+/// fails the resource (and so the operation, which rolls back).
+/// </summary>
+internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, DeploymentServices? services, bool structured) : ResourceHandler
+{
+    internal const string ReplaceOnChangeKey = "replace_on_change";
+
+    private static readonly string[] DefaultActions = ["CREATE", "UPDATE"];
+
+    public override ResourceTypeSchema Schema => schema;
+
+    public static SoftwareDeploymentHandler Software(DeploymentServices? services) => new(SoftwareDeploymentSchemas.SoftwareDeployment, services, structured: false);
+
+    public static SoftwareDeploymentHandler Structured(DeploymentServices? services) => new(SoftwareDeploymentSchemas.StructuredDeployment, services, structured: true);
+
+    public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
+        RunAsync("CREATE", request.Name, request.Properties, request.Stack, previous: null, cancellationToken);
+
+    public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
+        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, current, cancellationToken);
+
+    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
+        await RunAsync("DELETE", current.Name, current.Properties, stack, current, cancellationToken);
+
+    /// <summary>
+    /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
+    /// dependents update, then the old one's DELETE runs); <c>server</c> and <c>signal_transport</c> are not
+    /// update_allowed; anything else updates in place.
+    /// </summary>
+    public override bool NeedsReplace(ResourceState current, IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties)
+    {
+        if (changed.Contains("input_values") && current.Data.GetValueOrDefault(ReplaceOnChangeKey) is IReadOnlyList<object?> names)
+        {
+            var before = current.Properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?>;
+            var after = newProperties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?>;
+            if (names.OfType<string>().Any(name => !Value.DeepEquals(before?.GetValueOrDefault(name), after?.GetValueOrDefault(name))))
+            {
+                return true;
+            }
+        }
+
+        return base.NeedsReplace(current, changed, newProperties);
+    }
+
+    public override object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
+
+    private async Task<ResourceResult> RunAsync(
+        string action,
+        string resourceName,
+        IReadOnlyDictionary<string, object?> properties,
+        StackInfo stack,
+        ResourceState? previous,
+        CancellationToken cancellationToken)
+    {
+        var physicalId = previous?.PhysicalId ?? Guid.NewGuid().ToString();
+        var configId = properties.GetValueOrDefault("config") as string;
+        var document = string.IsNullOrEmpty(configId) ? null : await FindConfigAsync(configId, cancellationToken);
+        var data = Data(document, previous);
+        if (document is null || !Runs(action, document, properties))
+        {
+            // Not an action of this deployment: the step completes at once and nothing runs (Heat's actions gating).
+            return new ResourceResult(physicalId, Attributes(previous), data);
+        }
+
+        var deployments = Services();
+        var serverId = properties.GetValueOrDefault("server") as string ?? "";
+        var server = await deployments.Store.FindResourceByPhysicalIdAsync(serverId, cancellationToken)
+            ?? throw new ResourceFailedException($"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
+        var serverProperties = ValueJson.DeserializeMap(server.PropertiesJson);
+        var transport = DeployedServerHandler.Transport(serverProperties);
+        if (transport != "LOCAL")
+        {
+            throw new ResourceFailedException($"server '{server.Name}' uses the {transport} transport, which this version of Hearth cannot run yet");
+        }
+
+        var inputValues = properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
+        var inputs = DeploymentInputs.Build(Declarations(document), inputValues, serverId, action, $"{stack.Name}/{stack.Id}", resourceName);
+        var request = new DeploymentRequest(
+            $"{physicalId}-{action.ToLowerInvariant()}",
+            serverId,
+            action,
+            document.Group,
+            ConfigText(document, inputs, properties),
+            inputs,
+            [.. document.Outputs.Select(Output)],
+            document.Options.ToImmutableDictionary(StringComparer.Ordinal),
+            Timeout(document, deployments));
+
+        DeploymentResult result;
+        using (await deployments.Gates.EnterAsync(serverId, DeployedServerHandler.MaxConcurrentDeployments(serverProperties), resourceName, cancellationToken))
+        {
+            result = await deployments.Local.DeployAsync(request, cancellationToken);
+        }
+
+        return result.Status switch
+        {
+            DeploymentStatus.Complete => new ResourceResult(physicalId, Attributes(result), data),
+            DeploymentStatus.Skipped => new ResourceResult(physicalId, Attributes(previous), data),
+            _ => throw new ResourceFailedException($"Deployment to server failed: {result.StatusReason}"),
+        };
+    }
+
+    private DeploymentServices Services() =>
+        services ?? throw new ResourceFailedException("software deployments need the deployment services; this engine was built without them");
+
+    private async Task<ConfigDocument> FindConfigAsync(string configId, CancellationToken cancellationToken)
+    {
+        var row = await Services().Store.FindResourceByPhysicalIdAsync(configId, cancellationToken);
+        return (row is null ? null : ConfigDocument.FromData(ValueJson.DeserializeMap(row.DataJson)))
+            ?? throw new ResourceFailedException($"the config '{configId}' is not a software config Hearth knows; give the get_resource of an OS::Heat::SoftwareConfig (or StructuredConfig, SoftwareComponent)");
+    }
+
+    /// <summary>Heat's gating: a component runs for the actions its entries list; any other config for the deployment's <c>actions</c>.</summary>
+    private static bool Runs(string action, ConfigDocument document, IReadOnlyDictionary<string, object?> properties)
+    {
+        if (document.Group == "component")
+        {
+            return document.Config is IReadOnlyDictionary<string, object?> component
+                && component.GetValueOrDefault("configs") is IReadOnlyList<object?> configs
+                && configs.OfType<IReadOnlyDictionary<string, object?>>().Any(c =>
+                    (c.GetValueOrDefault("actions") as IReadOnlyList<object?> ?? DefaultActions).Contains(action));
+        }
+
+        var actions = properties.GetValueOrDefault("actions") as IReadOnlyList<object?> ?? DefaultActions;
+        return actions.Contains(action);
+    }
+
+    private static ImmutableDictionary<string, object?> Data(ConfigDocument? document, ResourceState? previous)
+    {
+        var names = document?.Inputs
+            .Where(i => i.GetValueOrDefault("replace_on_change") is true)
+            .Select(i => (object?)(i.GetValueOrDefault("name") as string))
+            .ToList();
+        return names is null
+            ? previous?.Data.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, object?>.Empty
+            : ImmutableDictionary<string, object?>.Empty.WithComparers(StringComparer.Ordinal).Add(ReplaceOnChangeKey, names);
+    }
+
+    private static IEnumerable<DeploymentInputDeclaration> Declarations(ConfigDocument document) =>
+        document.Inputs
+            .Where(i => i.GetValueOrDefault("name") is string)
+            .Select(i => new DeploymentInputDeclaration(
+                i.GetValueOrDefault("name") as string ?? "",
+                DeploymentValueType.TryParse(i.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
+                i.GetValueOrDefault("default")));
+
+    private static DeploymentOutputDeclaration Output(IReadOnlyDictionary<string, object?> output) => new(
+        output.GetValueOrDefault("name") as string ?? "",
+        DeploymentValueType.TryParse(output.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
+        output.GetValueOrDefault("error_output") is true);
+
+    /// <summary>The text delivered: the script as is; a structured config as JSON with its get_input maps replaced; a component as JSON.</summary>
+    private string ConfigText(ConfigDocument document, ImmutableArray<DeploymentInput> inputs, IReadOnlyDictionary<string, object?> properties)
+    {
+        if (document.Config is string text)
+        {
+            return text;
+        }
+
+        if (!structured)
+        {
+            return Value.ToPythonJson(document.Config, sortKeys: false);
+        }
+
+        var key = properties.GetValueOrDefault("input_key") as string ?? "get_input";
+        var strict = properties.GetValueOrDefault("input_values_validate") as string == "STRICT";
+        var values = inputs.ToDictionary(i => i.Name, i => i.Value, StringComparer.Ordinal);
+        return Value.ToPythonJson(Substitute(document.Config, key, values, strict), sortKeys: false);
+    }
+
+    private static object? Substitute(object? value, string key, IReadOnlyDictionary<string, object?> inputs, bool strict)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> map when map.Count == 1 && map.TryGetValue(key, out var name) && name is string inputName:
+                if (inputs.TryGetValue(inputName, out var input))
+                {
+                    return input;
+                }
+
+                return strict ? throw new ResourceFailedException($"The Parameter ({inputName}) was not provided (input_values_validate: STRICT)") : null;
+            case IReadOnlyDictionary<string, object?> map:
+                var result = Value.NewMap();
+                foreach (var (k, v) in map)
+                {
+                    result[k] = Substitute(v, key, inputs, strict);
+                }
+
+                return result;
+            case IReadOnlyList<object?> list:
+                return list.Select(item => Substitute(item, key, inputs, strict)).ToList();
+            default:
+                return value;
+        }
+    }
+
+    /// <summary>Hearth: a config's <c>options: {timeout: SECONDS}</c> bounds its runs; otherwise the engine's default.</summary>
+    private static TimeSpan Timeout(ConfigDocument document, DeploymentServices services) =>
+        document.Options.GetValueOrDefault("timeout") switch
+        {
+            long seconds when seconds > 0 => TimeSpan.FromSeconds(seconds),
+            double seconds when seconds > 0 => TimeSpan.FromSeconds(seconds),
+            _ => services.DefaultTimeout,
+        };
+
+    private static ImmutableDictionary<string, object?> Attributes(ResourceState? previous) =>
+        previous?.Attributes.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, object?>.Empty
+            .WithComparers(StringComparer.Ordinal)
+            .Add("deploy_stdout", null).Add("deploy_stderr", null).Add("deploy_status_code", null);
+
+    private static ImmutableDictionary<string, object?> Attributes(DeploymentResult result)
+    {
+        var attributes = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in result.Outputs)
+        {
+            attributes[name] = value;
+        }
+
+        attributes["deploy_stdout"] = result.Stdout;
+        attributes["deploy_stderr"] = result.Stderr;
+        attributes["deploy_status_code"] = result.ExitCode is { } code ? (long)code : null;
+        return attributes.ToImmutable();
+    }
+}
