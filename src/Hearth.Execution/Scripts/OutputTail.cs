@@ -36,8 +36,8 @@ internal sealed class OutputTail(int capacity)
 
             if (data.Length >= capacity)
             {
-                data = data[^capacity..];
                 _total += data.Length;
+                data = data[^capacity..];
                 data.CopyTo(_ring);
                 // The ring now starts at the write position, which must equal _total % capacity.
                 Rotate((int)(_total % capacity));
