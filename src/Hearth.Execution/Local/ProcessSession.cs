@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Hearth.Execution.Local;
+
+/// <summary>
+/// Kills everything a script started. A script started through <c>setsid</c> leads a new session and process group
+/// whose id is its pid: SIGKILL goes to the group, then to any process still in the session (one that moved to a
+/// group of its own); what calls setsid(2) itself again escapes, as it would escape a terminal hang-up.
+/// </summary>
+internal static class ProcessSession
+{
+    private const int MaxRounds = 50;
+    private static readonly TimeSpan RoundPause = TimeSpan.FromMilliseconds(10);
+
+    public static async Task KillAsync(Process leader, bool ownSession, TimeProvider timeProvider)
+    {
+        int leaderPid;
+        try
+        {
+            leaderPid = leader.Id;
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        if (ownSession)
+        {
+            _ = NativeMethods.Kill(-leaderPid, NativeMethods.SigKill);
+            for (var round = 0; round < MaxRounds; round++)
+            {
+                var members = Members(leaderPid);
+                if (members.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var pid in members)
+                {
+                    _ = NativeMethods.Kill(pid, NativeMethods.SigKill);
+                }
+
+                await Task.Delay(RoundPause, timeProvider, CancellationToken.None);
+            }
+        }
+
+        // Without a session of its own (or if setsid had to fork), the tree of live descendants is what we can find.
+        try
+        {
+            leader.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Exited between the check and the kill.
+        }
+    }
+
+    /// <summary>The live (not zombie) processes whose session id is <paramref name="sessionId"/>, from /proc.</summary>
+    public static IReadOnlyList<int> Members(int sessionId)
+    {
+        var members = new List<int>();
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateDirectories("/proc");
+        }
+        catch (IOException)
+        {
+            return members;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(entry, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // Gone meanwhile.
+            }
+
+            // "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses, so split after the last ')'.
+            var close = stat.LastIndexOf(')');
+            if (close < 0)
+            {
+                continue;
+            }
+
+            var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 4 || fields[0] is "Z" or "X")
+            {
+                continue;
+            }
+
+            if (int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session) && session == sessionId)
+            {
+                members.Add(pid);
+            }
+        }
+
+        return members;
+    }
+}

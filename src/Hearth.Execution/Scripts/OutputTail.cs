@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hearth.Execution.Scripts;
+
+/// <summary>
+/// Keeps the last <c>capacity</c> bytes written to it (a ring), and how many were written in all. Safe to append from
+/// one reader while another thread takes the text.
+/// </summary>
+internal sealed class OutputTail(int capacity)
+{
+    private readonly Lock _lock = new();
+    private readonly byte[] _ring = new byte[capacity];
+    private long _total;
+
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _total;
+            }
+        }
+    }
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            if (capacity == 0)
+            {
+                _total += data.Length;
+                return;
+            }
+
+            if (data.Length >= capacity)
+            {
+                _total += data.Length;
+                data = data[^capacity..];
+                data.CopyTo(_ring);
+                // The ring now starts at the write position, which must equal _total % capacity.
+                Rotate((int)(_total % capacity));
+                return;
+            }
+
+            var start = (int)(_total % capacity);
+            var first = Math.Min(data.Length, capacity - start);
+            data[..first].CopyTo(_ring.AsSpan(start));
+            data[first..].CopyTo(_ring);
+            _total += data.Length;
+        }
+    }
+
+    /// <summary>
+    /// The kept bytes as UTF-8 text (invalid sequences replaced). When bytes were dropped, the text starts with a marker
+    /// line saying how many, and a character cut in half at the start is left out.
+    /// </summary>
+    public string ToText()
+    {
+        byte[] bytes;
+        long total;
+        lock (_lock)
+        {
+            total = _total;
+            if (total <= capacity)
+            {
+                bytes = _ring.AsSpan(0, (int)total).ToArray();
+            }
+            else
+            {
+                var start = (int)(total % capacity);
+                bytes = new byte[capacity];
+                _ring.AsSpan(start).CopyTo(bytes);
+                _ring.AsSpan(0, start).CopyTo(bytes.AsSpan(capacity - start));
+            }
+        }
+
+        if (total <= capacity)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        var skip = 0;
+        while (skip < bytes.Length && skip < 3 && (bytes[skip] & 0xC0) == 0x80)
+        {
+            skip++;
+        }
+
+        var dropped = total - bytes.Length + skip;
+        return string.Create(CultureInfo.InvariantCulture, $"{TruncationMarker(dropped)}\n{Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip)}");
+    }
+
+    public static string TruncationMarker(long droppedBytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"[hearth: output truncated, the first {droppedBytes} bytes were dropped]");
+
+    private void Rotate(int shift)
+    {
+        // Content is in order at [0, capacity); move it so that the oldest byte sits at index `shift`.
+        if (shift == 0)
+        {
+            return;
+        }
+
+        var copy = _ring.AsSpan().ToArray();
+        copy.AsSpan(0, capacity - shift).CopyTo(_ring.AsSpan(shift));
+        copy.AsSpan(capacity - shift).CopyTo(_ring);
+    }
+}

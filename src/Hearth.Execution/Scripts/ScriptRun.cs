@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace Hearth.Execution.Scripts;
+
+/// <summary>How a script process ended, before the deployment's failure rules are applied.</summary>
+internal enum ScriptTermination
+{
+    Exited,
+    TimedOut,
+    Cancelled,
+}
+
+/// <summary>What one run of a script produced, whichever transport ran it.</summary>
+internal sealed record ScriptRun(
+    ScriptTermination Termination,
+    int? ExitCode,
+    string Stdout,
+    string Stderr,
+    ImmutableDictionary<string, object?> Outputs);
+
+/// <summary>Turns a script run into a deployment result with Heat's signal-processing rules.</summary>
+internal static class ScriptResults
+{
+    /// <summary>How many lines of stderr a failure reason quotes.</summary>
+    public const int ReasonStderrLines = 20;
+
+    private const int ReasonStderrMaxChars = 4096;
+    private const int ReasonValueMaxChars = 512;
+
+    /// <summary>
+    /// Timed out or cancelled → that status. Otherwise FAILED when a declared <c>error_output</c> has a value
+    /// ("An error output was set: name : value") or the exit status is not 0 ("Deployment exited with non-zero
+    /// status code: N", then the last lines of stderr); else COMPLETE ("Outputs received", as Heat says).
+    /// </summary>
+    public static DeploymentResult Interpret(
+        ScriptRun run,
+        IEnumerable<DeploymentOutputDeclaration> declared,
+        TimeSpan timeout,
+        TimeSpan duration)
+    {
+        switch (run.Termination)
+        {
+            case ScriptTermination.TimedOut:
+                return Result(DeploymentStatus.TimedOut, $"Deployment timed out after {FormatSeconds(timeout)}");
+            case ScriptTermination.Cancelled:
+                return Result(DeploymentStatus.Cancelled, "Deployment cancelled.");
+        }
+
+        var reasons = new List<string>();
+        foreach (var output in declared)
+        {
+            if (output.ErrorOutput && run.Outputs.TryGetValue(output.Name, out var value))
+            {
+                reasons.Add($"An error output was set: {output.Name} : {Shorten(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")}");
+            }
+        }
+
+        if (run.ExitCode is { } code && code != 0)
+        {
+            var reason = $"Deployment exited with non-zero status code: {code.ToString(CultureInfo.InvariantCulture)}";
+            var tail = StderrTail(run.Stderr);
+            reasons.Add(tail.Length == 0 ? reason : $"{reason}\n{tail}");
+        }
+
+        return reasons.Count == 0
+            ? Result(DeploymentStatus.Complete, "Outputs received")
+            : Result(DeploymentStatus.Failed, string.Join("\n", reasons));
+
+        DeploymentResult Result(DeploymentStatus status, string reason) =>
+            new(status, run.ExitCode, run.Stdout, run.Stderr, run.Outputs, reason, duration);
+    }
+
+    /// <summary>The last <see cref="ReasonStderrLines"/> lines of stderr (at most a few KiB), without trailing blank lines.</summary>
+    public static string StderrTail(string stderr)
+    {
+        var lines = stderr.TrimEnd('\n', '\r').Split('\n');
+        var tail = string.Join("\n", lines.TakeLast(ReasonStderrLines)).TrimEnd();
+        return tail.Length <= ReasonStderrMaxChars ? tail : "…" + tail[^ReasonStderrMaxChars..];
+    }
+
+    public static string FormatSeconds(TimeSpan span) =>
+        span.TotalSeconds == Math.Floor(span.TotalSeconds)
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###}s");
+
+    private static string Shorten(string text) =>
+        text.Length <= ReasonValueMaxChars ? text : text[..ReasonValueMaxChars] + "…";
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Hearth.Execution.Local;
+
+namespace Hearth.Execution.Tests.Local;
+
+/// <summary>A state root of its own per test, and a transport over it.</summary>
+public abstract class LocalTransportFixture : IDisposable
+{
+    /// <summary>The limit on any single await in these tests; a hang fails the test instead of the run.</summary>
+    protected static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+
+    protected LocalTransportFixture()
+    {
+        StateRoot = Directory.CreateTempSubdirectory("hearth-exec-").FullName;
+        Transport = new LocalTransport(new LocalTransportOptions(StateRoot));
+    }
+
+    protected string StateRoot { get; }
+
+    protected LocalTransport Transport { get; set; }
+
+    protected static DeploymentRequest Request(
+        string config,
+        IEnumerable<DeploymentInput>? inputs = null,
+        IEnumerable<DeploymentOutputDeclaration>? outputs = null,
+        string group = "script",
+        string action = "CREATE",
+        TimeSpan? timeout = null,
+        string deploymentId = "d-1") =>
+        new(
+            deploymentId,
+            "server-1",
+            action,
+            group,
+            config,
+            (inputs ?? []).ToImmutableArray(),
+            (outputs ?? []).ToImmutableArray(),
+            ImmutableDictionary<string, object?>.Empty,
+            timeout ?? TestTimeout);
+
+    protected async Task<DeploymentResult> DeployAsync(DeploymentRequest request, CancellationToken ct = default) =>
+        await Transport.DeployAsync(request, ct).WaitAsync(TestTimeout);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(StateRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
