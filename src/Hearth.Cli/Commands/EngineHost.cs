@@ -1,5 +1,7 @@
 using Hearth.Engine;
 using Hearth.Engine.Resources;
+using Hearth.Engine.Resources.Software;
+using Hearth.Execution.Local;
 using Hearth.State;
 using Hearth.State.Sqlite;
 using System.CommandLine;
@@ -9,6 +11,9 @@ namespace Hearth.Cli.Commands;
 /// <summary>Opens the state store the user chose and builds the engine over it, once per command.</summary>
 internal static class EngineHost
 {
+    /// <summary>Heat's default stack timeout: a deployment runs at most an hour unless its config says otherwise.</summary>
+    public static readonly TimeSpan DefaultDeploymentTimeout = TimeSpan.FromHours(1);
+
     public static async Task<(StackEngine Engine, IStateStore Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
     {
         var database = parse.GetValue(GlobalOptions.Database) ?? System.Environment.GetEnvironmentVariable("HEARTH_DATABASE");
@@ -36,7 +41,9 @@ internal static class EngineHost
             throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
         }
 
-        var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System), TimeProvider.System, new EngineOptions(maxParallel));
+        // Deployments on this machine keep their working folders under the state folder.
+        var deployments = new DeploymentServices(store, new LocalTransport(new LocalTransportOptions(directory)), DefaultDeploymentTimeout);
+        var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System, deployments), TimeProvider.System, new EngineOptions(maxParallel));
         return (engine, store);
     }
 }

@@ -66,20 +66,20 @@ public abstract class ResourceHandler
 
     public abstract Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Updates in place. Called only when <see cref="NeedsReplace"/> said no.</summary>
+    /// <summary>Updates in place. Called only when <c>NeedsReplace</c> said no.</summary>
     public virtual Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
         CreateAsync(request, cancellationToken);
 
     public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Whether a change of these properties replaces the resource. Heat's rule: any changed property that is not
+    /// Whether a change of these properties replaces the resource (the overload with the current state defers to this one). Heat's rule: any changed property that is not
     /// <c>update_allowed</c> replaces it; types may add their own (TestResource's <c>update_replace</c>).
     /// </summary>
     public virtual bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
         changed.Any(name => !Schema.Properties.TryGetValue(name, out var schema) || !schema.UpdateAllowed);
 
-    /// <summary>As <see cref="NeedsReplace(IReadOnlySet{string}, IReadOnlyDictionary{string, object?})"/>, for types whose rule depends on what they stored (a deployment's replace_on_change inputs).</summary>
+    /// <summary>As the overload without <paramref name="current"/>, for types whose rule depends on what they stored (a deployment's replace_on_change inputs).</summary>
     public virtual bool NeedsReplace(ResourceState current, IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
         NeedsReplace(changed, newProperties);
 

@@ -10,10 +10,10 @@ namespace Hearth.Engine.Resources.Software;
 /// <summary>What deployments need beyond their properties: where configs and servers are found, and how to reach servers.</summary>
 /// <param name="Store">Finds configs and servers by physical id (they may live in a parent stack).</param>
 /// <param name="Local">Runs deployments on this machine (transport LOCAL).</param>
-/// <param name="Gates">Bounds how many deployments run on one server at once.</param>
 /// <param name="DefaultTimeout">How long a deployment may run unless its config's options say otherwise.</param>
 public sealed record DeploymentServices(IStateStore Store, IDeploymentTransport Local, TimeSpan DefaultTimeout)
 {
+    /// <summary>Bounds how many deployments run on one server at once.</summary>
     internal ServerGates Gates { get; } = new();
 }
 
@@ -98,7 +98,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         var inputValues = properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
         var inputs = DeploymentInputs.Build(Declarations(document), inputValues, serverId, action, $"{stack.Name}/{stack.Id}", resourceName);
         var request = new DeploymentRequest(
-            $"{physicalId}-{action.ToLowerInvariant()}",
+            physicalId,
             serverId,
             action,
             document.Group,
@@ -163,12 +163,12 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
             .Where(i => i.GetValueOrDefault("name") is string)
             .Select(i => new DeploymentInputDeclaration(
                 i.GetValueOrDefault("name") as string ?? "",
-                DeploymentValueType.TryParse(i.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
+                DeploymentValueTypes.TryParse(i.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
                 i.GetValueOrDefault("default")));
 
     private static DeploymentOutputDeclaration Output(IReadOnlyDictionary<string, object?> output) => new(
         output.GetValueOrDefault("name") as string ?? "",
-        DeploymentValueType.TryParse(output.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
+        DeploymentValueTypes.TryParse(output.GetValueOrDefault("type") as string, out var type) ? type : DeploymentValueType.String,
         output.GetValueOrDefault("error_output") is true);
 
     /// <summary>The text delivered: the script as is; a structured config as JSON with its get_input maps replaced; a component as JSON.</summary>
