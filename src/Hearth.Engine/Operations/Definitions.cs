@@ -37,18 +37,31 @@ public static class Definitions
         ThrowIfErrors(diagnostics);
         if (definition is not null)
         {
-            ReadNestedTemplates(definition, depth: 0);
+            ReadReferencedFiles(definition, depth: 0);
         }
 
         return new DefinitionSource(sources, recording.Read.ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 
-    /// <summary>Reads every nested template (at any depth) so that they are recorded and stored with the definition.</summary>
-    private static void ReadNestedTemplates(StackDefinition definition, int depth)
+    /// <summary>
+    /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client
+    /// collects them) and nested templates, at any depth — so that they are recorded and stored with it.
+    /// </summary>
+    private static void ReadReferencedFiles(StackDefinition definition, int depth)
     {
         if (depth >= TemplateValidator.MaxNestingDepth)
         {
             return;
+        }
+
+        var template = definition.Template;
+        var expressions = template.Resources.SelectMany(r => r.AllExpressions).Concat(template.Outputs.Select(o => o.Value));
+        foreach (var call in expressions.SelectMany(e => e.DescendantsAndSelf()).OfType<Templates.Expressions.FunctionExpression>())
+        {
+            if (call.Name == "get_file" && call.Arguments is Templates.Expressions.LiteralExpression { Value: string path })
+            {
+                definition.Files.Read(template.File, path, call.Span, new DiagnosticBag());
+            }
         }
 
         foreach (var resource in definition.Template.Resources)
@@ -63,7 +76,7 @@ public static class Definitions
             if (NestedStacks.ReadTemplate(definition, resource, resolved, ignored) is { } nested)
             {
                 var identity = new StackIdentity("preview", Guid.Empty.ToString(), ProjectId);
-                ReadNestedTemplates(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
+                ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
             }
         }
     }
