@@ -23,7 +23,8 @@ internal sealed class ProgressReporter(CliConsole console) : IEngineObserver
             + (string.IsNullOrEmpty(stackEvent.StatusReason) || stackEvent.StatusReason == "state changed" ? "" : $" {stackEvent.StatusReason}");
         lock (_gate)
         {
-            console.Error.WriteLine(line);
+            // A reason may carry several lines (the end of a script's stderr): indent them under their event.
+            console.Error.WriteLine(line.ReplaceLineEndings(System.Environment.NewLine + "    "));
         }
     }
 }
