@@ -46,8 +46,7 @@ internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IReso
         }
 
         var state = entry.State;
-        var value = attributeName == "show" ? (object?)state.Properties : handler.GetAttribute(state, attributeName);
-        return AttributePath.Select(value, path);
+        return attributeName == "show" ? AttributePath.Select(state.Properties, path) : handler.GetAttribute(state, attributeName, path);
     }
 
     public object? GetAllAttributes(string resourceName, SourceSpan span)

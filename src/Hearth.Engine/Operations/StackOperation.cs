@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Hearth.Engine.Graph;
 using Hearth.Engine.Resources;
-using Hearth.Engine.Resources.Handlers;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Model;
@@ -91,7 +90,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         ResourceHandler? handler;
         try
         {
-            handler = NestedStackHandler.IsTemplateType(type) ? new NestedStackHandler(engine, target, definition) : engine.Handlers.Find(type);
+            handler = engine.Handlers.Find(type)?.ForOperation(engine, target, definition);
         }
         catch (ResourceFailedException e)
         {
@@ -169,6 +168,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private sealed record Evaluated(
         IReadOnlyDictionary<string, object?> Properties,
         IReadOnlyDictionary<string, object?> Metadata,
+        IReadOnlyDictionary<string, object?> UpdatePolicy,
         string DeletionPolicy,
         bool DeleteBeforeCreate,
         IReadOnlyList<string> ReplaceOnChangeOf,
@@ -192,7 +192,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var replaceOnChangeOf = updatePolicy?.GetValueOrDefault("replace_on_change_of") is IReadOnlyList<object?> names
             ? names.Select(Value.ToPythonString).ToList()
             : [];
-        return new Evaluated(properties, metadata, deletionPolicy, replacement == "delete_before_create", replaceOnChangeOf,
+        return new Evaluated(properties, metadata, updatePolicy ?? Value.NewMap(), deletionPolicy, replacement == "delete_before_create", replaceOnChangeOf,
             target.DependenciesOf(definition), errors);
     }
 
@@ -261,7 +261,10 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             _resources.Set(row);
         }
 
-        var request = new ResourceRequest(definition.Name, type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id));
+        var request = new ResourceRequest(definition.Name, type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id))
+        {
+            UpdatePolicy = evaluated.UpdatePolicy,
+        };
         ResourceResult result;
         try
         {
@@ -323,7 +326,10 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             OperationId = operationId,
         }, cancellationToken);
         _resources.Set(row);
-        var request = new ResourceRequest(definition.Name, row.Type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id));
+        var request = new ResourceRequest(definition.Name, row.Type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id))
+        {
+            UpdatePolicy = evaluated.UpdatePolicy,
+        };
         ResourceResult result;
         try
         {
@@ -433,7 +439,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }, cancellationToken);
         var state = RowMapping.ToState(row);
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
-        var handler = NestedStackHandler.IsTemplateType(row.Type) ? new NestedStackHandler(engine, null, null) : engine.Handlers.Find(row.Type);
+        var handler = engine.Handlers.Find(row.Type)?.ForOperation(engine, null, null);
         if (!retain && handler is not null && row.Action != ResourceAction.Init)
         {
             try

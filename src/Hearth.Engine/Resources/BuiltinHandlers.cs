@@ -20,6 +20,7 @@ public static class BuiltinHandlers
         ConfigHandler.MultipartMime(),
         ConfigHandler.CloudConfig(),
         new DeployedServerHandler(),
+        new Groups.ResourceGroupHandler(),
         SoftwareDeploymentHandler.Software(deployments),
         SoftwareDeploymentHandler.Structured(deployments),
         SoftwareDeploymentGroupHandler.Software(deployments),

@@ -31,7 +31,11 @@ public sealed record ResourceRequest(
     IReadOnlyDictionary<string, object?> Properties,
     IReadOnlyDictionary<string, object?> Metadata,
     StackInfo Stack,
-    string PhysicalName);
+    string PhysicalName)
+{
+    /// <summary>The resolved <c>update_policy</c> (groups read their rolling_update and batch_create from it).</summary>
+    public IReadOnlyDictionary<string, object?> UpdatePolicy { get; init; } = new Dictionary<string, object?>();
+}
 
 /// <summary>Identity of the stack a resource belongs to.</summary>
 public sealed record StackInfo(string Id, string Name, string? ParentStackId);
@@ -83,9 +87,22 @@ public abstract class ResourceHandler
     public virtual bool NeedsReplace(ResourceState current, IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
         NeedsReplace(changed, newProperties);
 
+    /// <summary>
+    /// The handler an operation uses for one resource. Types that run child stacks (nested templates, groups) need
+    /// the engine and the resource's definition; every other type is its own handler.
+    /// </summary>
+    internal virtual ResourceHandler ForOperation(EngineContext engine, Templates.Stacks.StackDefinition? definition, Templates.Model.ResourceDefinition? resource) => this;
+
     /// <summary>The value of <c>get_resource</c> once created (Heat's reference id): the physical id by default.</summary>
     public virtual object? ReferenceId(ResourceState state) => state.PhysicalId ?? state.Name;
 
     /// <summary>An attribute value; the stored attributes by default.</summary>
     public virtual object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
+
+    /// <summary>
+    /// An attribute with a <c>get_attr</c> path: by default the attribute, then the path selected in it; types that
+    /// build per-path values (a group's <c>attributes</c>) take the path themselves, as Heat passes it to them.
+    /// </summary>
+    public virtual object? GetAttribute(ResourceState state, string name, IReadOnlyList<object?> path) =>
+        Templates.Functions.AttributePath.Select(GetAttribute(state, name), path);
 }

@@ -1,12 +1,8 @@
 using System.Collections.Immutable;
-using Hearth.Engine.Operations;
-using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Model;
-using Hearth.Templates.Parameters;
 using Hearth.Templates.Schema;
 using Hearth.Templates.Stacks;
-using Hearth.Templates.Values;
 
 namespace Hearth.Engine.Resources.Handlers;
 
@@ -50,54 +46,25 @@ internal sealed class NestedStackHandler : ResourceHandler
         Path.IsPathRooted(type) || type.EndsWith(".yaml", StringComparison.Ordinal) || type.EndsWith(".yml", StringComparison.Ordinal)
         || type.EndsWith(".template", StringComparison.Ordinal) || type.EndsWith(".json", StringComparison.Ordinal);
 
+    internal override ResourceHandler ForOperation(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
+        new NestedStackHandler(engine, definition, resource);
+
     public override ResourceTypeSchema Schema => _template is null ? AnySchema : NestedStacks.SchemaOf(_template, _template.File);
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
         var (engine, parent, resource, template) = Require();
-        var now = engine.Time.GetUtcNow();
-        var childId = Guid.NewGuid().ToString();
-        var childName = request.PhysicalName;
-        var definition = Load(parent, resource, template, request.Properties, new StackIdentity(childName, childId, Definitions.ProjectId));
-        var child = new StackRecord(childId, childName, request.Stack.Id, request.Name, ResourceAction.Create, OperationStatus.InProgress,
-            "Stack CREATE started", now, null, StoredFor(template, request.Properties), null, DisableRollback: true, null);
-        await engine.Store.CreateStackAsync(child, cancellationToken);
-        var outcome = await new OperationRunner(engine).RunAsync(child, ResourceAction.Create, definition, previous: null, rollbackTo: null, cancellationToken);
-        return await ResultAsync(engine, outcome, definition, cancellationToken);
+        return Result(await ChildStacks.CreateAsync(engine, parent, resource, template, request.Properties, request, cancellationToken));
     }
 
     public override async Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken)
     {
         var (engine, parent, resource, template) = Require();
-        var child = current.PhysicalId is { } id ? await engine.Store.GetStackAsync(id, cancellationToken) : null;
-        if (child is null)
-        {
-            return await CreateAsync(request, cancellationToken);
-        }
-
-        var identity = new StackIdentity(child.Name, child.Id, Definitions.ProjectId);
-        var definition = Load(parent, resource, template, request.Properties, identity);
-        var previous = Load(parent, resource, template, current.Properties, identity);
-        child = child with { Current = StoredFor(template, request.Properties), Previous = child.Current, DisableRollback = true };
-        var outcome = await new OperationRunner(engine).RunAsync(child, ResourceAction.Update, definition, previous, rollbackTo: null, cancellationToken);
-        return await ResultAsync(engine, outcome, definition, cancellationToken);
+        return Result(await ChildStacks.UpdateAsync(engine, parent, resource, template, request.Properties, template, current.Properties, current, request, cancellationToken));
     }
 
-    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
-    {
-        if (_engine is not { } engine || current.PhysicalId is not { } id || await engine.Store.GetStackAsync(id, cancellationToken) is not { } child)
-        {
-            return;
-        }
-
-        var outcome = await new OperationRunner(engine).RunAsync(child with { DisableRollback = true }, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, cancellationToken);
-        if (!outcome.Succeeded)
-        {
-            throw new ResourceFailedException($"nested stack {child.Name}: {string.Join("; ", outcome.Failures)}");
-        }
-
-        await engine.Store.DeleteStackAsync(child.Id, cancellationToken);
-    }
+    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
+        _engine is { } engine ? ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken) : Task.CompletedTask;
 
     /// <summary>Updating a nested stack is a convergence of the child: every property change is an update in place.</summary>
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => false;
@@ -111,48 +78,9 @@ internal sealed class NestedStackHandler : ResourceHandler
             ? (_engine, _parent, _resource, _template)
             : throw new InvalidOperationException("a nested stack handler without its definition can only read");
 
-    private static StackDefinition Load(StackDefinition parent, ResourceDefinition resource, Template template, IReadOnlyDictionary<string, object?> properties, StackIdentity identity)
-    {
-        var diagnostics = new DiagnosticBag();
-        var definition = NestedStacks.Load(parent, resource, template, properties, identity, diagnostics);
-        if (diagnostics.HasErrors)
-        {
-            throw new ResourceFailedException(string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.ToString())));
-        }
-
-        return definition;
-    }
-
-    private static StoredDefinition StoredFor(Template template, IReadOnlyDictionary<string, object?> properties)
-    {
-        // A child is always derived from its parent's definition; this records what it was made from, for people.
-        var description = Value.NewMap();
-        description["template"] = template.File;
-        return new StoredDefinition(ValueJson.Serialize(description), "{}", ValueJson.Serialize(properties));
-    }
-
-    private static async Task<ResourceResult> ResultAsync(EngineContext engine, OperationOutcome outcome, StackDefinition definition, CancellationToken cancellationToken)
-    {
-        if (!outcome.Succeeded)
-        {
-            throw new ResourceFailedException($"nested stack {outcome.Stack.Name} failed: {string.Join("; ", outcome.Failures)}");
-        }
-
-        var resources = new RuntimeResources(engine.Handlers);
-        foreach (var row in await engine.Store.ListResourcesAsync(outcome.Stack.Id, cancellationToken))
-        {
-            if (row.IsCurrent)
-            {
-                resources.Set(row);
-            }
-        }
-
-        var attributes = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
-        foreach (var output in Definitions.EvaluateOutputs(definition, resources))
-        {
-            attributes[output.Key] = output.Value;
-        }
-
-        return new ResourceResult(outcome.Stack.Id, attributes.ToImmutable(), ImmutableDictionary<string, object?>.Empty);
-    }
+    /// <summary>The child's outputs are the resource's attributes.</summary>
+    private static ResourceResult Result(ChildResult child) => new(
+        child.Stack.Id,
+        child.Outputs.ToImmutableDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal),
+        ImmutableDictionary<string, object?>.Empty);
 }
