@@ -64,7 +64,7 @@ public static class Definitions
             }
         }
 
-        foreach (var resource in definition.Template.Resources)
+        foreach (var resource in definition.Template.Resources.SelectMany(WithGroupMembers))
         {
             var resolved = definition.ResolveType(resource);
             if (!resolved.IsTemplate && !Resources.Handlers.NestedStackHandler.IsTemplateType(resolved.Type))
@@ -79,6 +79,46 @@ public static class Definitions
                 ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
             }
         }
+    }
+
+    /// <summary>A resource, and for a ResourceGroup also its members' definition (their type may be a template file).</summary>
+    private static IEnumerable<Templates.Model.ResourceDefinition> WithGroupMembers(Templates.Model.ResourceDefinition resource)
+    {
+        yield return resource;
+        object? evaluated;
+        try
+        {
+            evaluated = resource.Type == "OS::Heat::ResourceGroup" ? resource.Properties.Evaluate(new LiteralOnlyContext()) : null;
+        }
+        catch (TemplateException)
+        {
+            evaluated = null;
+        }
+
+        if (evaluated is IReadOnlyDictionary<string, object?> properties
+            && properties.GetValueOrDefault("resource_def") is IReadOnlyDictionary<string, object?> memberDefinition
+            && memberDefinition.GetValueOrDefault("type") is string memberType)
+        {
+            yield return resource with { Type = memberType };
+        }
+    }
+
+    /// <summary>Only literal values: functions give "known after apply", so nothing is read or resolved while capturing.</summary>
+    private sealed class LiteralOnlyContext : Templates.Expressions.EvaluationContext
+    {
+        public override Templates.Versions.TemplateVersion Version => Templates.Versions.TemplateVersion.V2021_04_16;
+
+        public override object? GetParameter(string name, SourceSpan span) => Unknown.Value;
+
+        public override object? GetResourceReference(string resourceName, SourceSpan span) => Unknown.Value;
+
+        public override object? GetAttribute(string resourceName, string attributeName, IReadOnlyList<object?> path, SourceSpan span) => Unknown.Value;
+
+        public override object? GetAllAttributes(string resourceName, SourceSpan span) => Unknown.Value;
+
+        public override string GetFile(string key, SourceSpan span) => "";
+
+        public override bool GetCondition(string name, SourceSpan span) => true;
     }
 
     /// <summary>Loads a definition from its recorded files.</summary>

@@ -39,6 +39,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         return new EngineHarness(folder, store, maxParallel);
     }
 
+    /// <summary>Writes a file beside the templates (a nested template they name as a type).</summary>
+    public void WriteFile(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
+
     /// <summary>Writes the template to a new file and captures it with its parameters, as the CLI does.</summary>
     public DefinitionSource Source(string template, params string[] parameters)
     {
