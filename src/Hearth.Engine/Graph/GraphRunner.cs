@@ -30,11 +30,16 @@ public sealed class GraphRunner<TNode>(int maxParallel)
     /// <param name="dependencies">The nodes a node waits for; dependencies outside <paramref name="nodes"/> are ignored.</param>
     /// <param name="work">The node's work: true when it succeeded. An exception counts as a failure and is rethrown at the end if nothing reported it.</param>
     /// <param name="cancellationToken">Stops starting new nodes; running ones get the token too.</param>
+    /// <param name="starting">
+    /// Called on the coordinator, before any of the nodes that become ready together has started its work; what it
+    /// returns is disposed when the node's work ends. It lets nodes that start together learn of each other first.
+    /// </param>
     public async Task<IReadOnlyDictionary<TNode, NodeOutcome>> RunAsync(
         IReadOnlyCollection<TNode> nodes,
         Func<TNode, IEnumerable<TNode>> dependencies,
         Func<TNode, CancellationToken, Task<bool>> work,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<TNode, IDisposable?>? starting = null)
     {
         var nodeSet = nodes.ToHashSet();
         var waitingOn = new Dictionary<TNode, int>(nodeSet.Count);
@@ -63,10 +68,16 @@ public sealed class GraphRunner<TNode>(int maxParallel)
 
         while (true)
         {
+            var batch = new List<(TNode Node, IDisposable? Ticket)>();
             while (!failed && !cancellationToken.IsCancellationRequested && running < MaxParallel && ready.TryDequeue(out var next))
             {
                 running++;
-                _ = RunOneAsync(next);
+                batch.Add((next, starting?.Invoke(next)));
+            }
+
+            foreach (var (started, ticket) in batch)
+            {
+                _ = RunOneAsync(started, ticket);
             }
 
             if (running == 0)
@@ -101,8 +112,9 @@ public sealed class GraphRunner<TNode>(int maxParallel)
 
         return outcomes;
 
-        async Task RunOneAsync(TNode node)
+        async Task RunOneAsync(TNode node, IDisposable? ticket)
         {
+            using var _ = ticket;
             try
             {
                 // Yield first so that starting many nodes never runs their synchronous parts on the coordinator's stack.

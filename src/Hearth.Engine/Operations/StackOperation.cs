@@ -79,8 +79,23 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             definitions.Keys,
             name => target.DependenciesOf(definitions[name]),
             (name, ct) => ConvergeResourceAsync(target, previous, definitions[name], ct),
-            cancellationToken);
+            cancellationToken,
+            name => Starting(target, definitions[name]));
         return outcomes.Values.All(o => o == NodeOutcome.Succeeded);
+    }
+
+    private IDisposable? Starting(StackDefinition target, ResourceDefinition definition)
+    {
+        var type = target.ResolvedType(definition);
+        try
+        {
+            return NestedStackHandler.IsTemplateType(type) ? null : engine.Handlers.Find(type)?.Starting(definition.Name);
+        }
+        catch (ResourceFailedException)
+        {
+            // The step reports an unusable type itself.
+            return null;
+        }
     }
 
     private async Task<bool> ConvergeResourceAsync(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, CancellationToken cancellationToken)

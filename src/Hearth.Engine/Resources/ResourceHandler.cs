@@ -77,6 +77,12 @@ public abstract class ResourceHandler
     public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// The engine is about to converge this resource, together with the others that became ready at the same time;
+    /// what is returned is disposed when its step ends. Deployments use it to start on a server in name order.
+    /// </summary>
+    internal virtual IDisposable? Starting(string resourceName) => null;
+
+    /// <summary>
     /// Whether a change of these properties replaces the resource (the overload with the current state defers to this one). Heat's rule: any changed property that is not
     /// <c>update_allowed</c> replaces it; types may add their own (TestResource's <c>update_replace</c>).
     /// </summary>

@@ -5,38 +5,61 @@ namespace Hearth.Engine.Resources.Software;
 /// deployments one at a time). When a slot frees, the waiting deployment with the smallest name goes next, so
 /// deployments that the graph leaves unordered run on a server in name order.
 /// </summary>
+/// <remarks>
+/// Deployments that become ready together reach the gate one by one (each reads the store first), so the first to
+/// arrive would take a free slot whatever its name. The engine therefore announces them (<see cref="Announce"/>)
+/// before any starts, and a free slot is not given while a deployment with a smaller name is announced but has not
+/// arrived yet (it arrives, or its step ends without running anything, which withdraws it).
+/// </remarks>
 internal sealed class ServerGates
 {
+    private static readonly Comparer<(string Name, long Order)> ByName =
+        Comparer<(string Name, long Order)>.Create((a, b) =>
+            string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Server> _servers = new(StringComparer.Ordinal);
+    private readonly SortedSet<(string Name, long Order)> _announced = new(ByName);
+    private long _order;
 
     private sealed class Server
     {
         public int Running { get; set; }
 
-        public SortedSet<(string Name, long Order, TaskCompletionSource Ready)> Waiting { get; } =
-            new(Comparer<(string Name, long Order, TaskCompletionSource Ready)>.Create((a, b) =>
-                string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order)));
+        public int Capacity { get; set; } = 1;
+
+        public SortedDictionary<(string Name, long Order), TaskCompletionSource> Waiting { get; } = new(ByName);
     }
 
-    private long _order;
+    /// <summary>A deployment is about to start; disposing the result withdraws it if it never reached a gate.</summary>
+    public IDisposable Announce(string deploymentName)
+    {
+        lock (_gate)
+        {
+            var key = (deploymentName, _order++);
+            _announced.Add(key);
+            return new Ticket(this, key);
+        }
+    }
 
     public async Task<IDisposable> EnterAsync(string serverId, int capacity, string deploymentName, CancellationToken cancellationToken)
     {
-        TaskCompletionSource ready;
-        (string, long, TaskCompletionSource) entry;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (string, long) entry;
         lock (_gate)
         {
-            var server = Get(serverId);
-            if (server.Running < capacity && server.Waiting.Count == 0)
+            // This deployment has arrived: it no longer holds back the others.
+            var announced = _announced.GetViewBetween((deploymentName, long.MinValue), (deploymentName, long.MaxValue));
+            if (announced.Count > 0)
             {
-                server.Running++;
-                return new Slot(this, serverId, capacity);
+                _announced.Remove(announced.Min);
             }
 
-            ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            entry = (deploymentName, _order++, ready);
-            server.Waiting.Add(entry);
+            var server = Get(serverId);
+            server.Capacity = capacity;
+            entry = (deploymentName, _order++);
+            server.Waiting.Add(entry, ready);
+            DispatchAll();
         }
 
         using (cancellationToken.Register(() =>
@@ -46,6 +69,7 @@ internal sealed class ServerGates
                 if (Get(serverId).Waiting.Remove(entry))
                 {
                     ready.TrySetCanceled(cancellationToken);
+                    DispatchAll();
                 }
             }
         }))
@@ -53,7 +77,7 @@ internal sealed class ServerGates
             await ready.Task;
         }
 
-        return new Slot(this, serverId, capacity);
+        return new Slot(this, serverId);
     }
 
     private Server Get(string serverId)
@@ -67,23 +91,52 @@ internal sealed class ServerGates
         return server;
     }
 
-    private void Leave(string serverId, int capacity)
+    /// <summary>Gives free slots to waiting deployments in name order, holding back for smaller announced names. Under the lock.</summary>
+    private void DispatchAll()
     {
-        lock (_gate)
+        foreach (var server in _servers.Values)
         {
-            var server = Get(serverId);
-            server.Running--;
-            while (server.Running < capacity && server.Waiting.Count > 0)
+            while (server.Running < server.Capacity && server.Waiting.Count > 0)
             {
-                var next = server.Waiting.Min;
+                var (next, ready) = server.Waiting.First();
+                if (_announced.Count > 0 && string.CompareOrdinal(_announced.Min.Name, next.Name) < 0)
+                {
+                    break;
+                }
+
                 server.Waiting.Remove(next);
                 server.Running++;
-                next.Ready.TrySetResult();
+                ready.TrySetResult();
             }
         }
     }
 
-    private sealed class Slot(ServerGates gates, string serverId, int capacity) : IDisposable
+    private void Leave(string serverId)
+    {
+        lock (_gate)
+        {
+            Get(serverId).Running--;
+            DispatchAll();
+        }
+    }
+
+    private void Withdraw((string Name, long Order) key)
+    {
+        lock (_gate)
+        {
+            if (_announced.Remove(key))
+            {
+                DispatchAll();
+            }
+        }
+    }
+
+    private sealed class Ticket(ServerGates gates, (string Name, long Order) key) : IDisposable
+    {
+        public void Dispose() => gates.Withdraw(key);
+    }
+
+    private sealed class Slot(ServerGates gates, string serverId) : IDisposable
     {
         private int _disposed;
 
@@ -91,7 +144,7 @@ internal sealed class ServerGates
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                gates.Leave(serverId, capacity);
+                gates.Leave(serverId);
             }
         }
     }

@@ -44,6 +44,8 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
         await RunAsync("DELETE", current.Name, current.Properties, stack, current, cancellationToken);
 
+    internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
+
     /// <summary>
     /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
     /// dependents update, then the old one's DELETE runs); <c>server</c> and <c>signal_transport</c> are not
