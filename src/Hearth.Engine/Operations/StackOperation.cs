@@ -89,7 +89,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var type = target.ResolvedType(definition);
         try
         {
-            return NestedStackHandler.IsTemplateType(type) ? null : engine.Handlers.Find(type)?.Starting(definition.Name);
+            return engine.Handlers.Find(type)?.Starting(definition.Name);
         }
         catch (ResourceFailedException)
         {
