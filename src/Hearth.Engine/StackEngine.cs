@@ -81,8 +81,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
+        var current = TryLoad(stack);
         var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
+            runner.RunAsync(s, ResourceAction.Delete, target: null, previous: current, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
         if (outcome.Succeeded)
         {
             await store.DeleteStackAsync(stack.Id, cancellationToken);
@@ -124,6 +125,70 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
         var rows = existing is null ? [] : await store.ListResourcesAsync(existing.Id, cancellationToken);
         return new PreviewResult(name, Planner.Preview(definition, previous, rows, handlers));
+    }
+
+    /// <summary>The stack's current definition, or null when it cannot be loaded any more (a delete must still work).</summary>
+    private StackDefinition? TryLoad(StackRecord stack)
+    {
+        try
+        {
+            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        }
+        catch (EngineException)
+        {
+            return null;
+        }
+    }
+
+    // ---- Hooks ----
+
+    /// <summary>The resources of the stack (nested ones as <c>parent/child</c>) paused at a hook now.</summary>
+    public async Task<IReadOnlyList<PausedHook>> ListHooksAsync(string name, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var result = new List<PausedHook>();
+        await CollectAsync(stack, "");
+        return result;
+
+        async Task CollectAsync(StackRecord current, string prefix)
+        {
+            var events = await store.ListEventsAsync(current.Id, 0, int.MaxValue, includeNested: false, cancellationToken);
+            result.AddRange(Breakpoints.Pending(events).Select(p => new PausedHook(prefix + p.Resource, p.Hook, p.Paused.Time)));
+            foreach (var child in await store.ListChildStacksAsync(current.Id, cancellationToken))
+            {
+                await CollectAsync(child, $"{prefix}{child.ParentResourceName}/");
+            }
+        }
+    }
+
+    /// <summary>Releases a resource waiting at a hook (<c>hearth stack hook clear</c>); <c>parent/child</c> names a nested resource.</summary>
+    public async Task<PausedHook> ClearHookAsync(string name, string resourcePath, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var parts = resourcePath.Split('/');
+        foreach (var parent in parts[..^1])
+        {
+            stack = (await store.ListChildStacksAsync(stack.Id, cancellationToken)).LastOrDefault(c => c.ParentResourceName == parent)
+                ?? throw new EngineException(EngineErrorKind.NotFound, $"'{parent}' in '{resourcePath}' is not a nested stack of stack '{name}'");
+        }
+
+        var resource = parts[^1];
+        var events = await store.ListEventsAsync(stack.Id, 0, int.MaxValue, includeNested: false, cancellationToken);
+        var pending = Breakpoints.Pending(events).FirstOrDefault(p => p.Resource == resource);
+        if (pending.Resource is null)
+        {
+            throw new EngineException(EngineErrorKind.Conflict, $"resource '{resourcePath}' of stack '{name}' is not waiting at a hook ('hearth stack hook list {name}' shows those that are)");
+        }
+
+        var cleared = pending.Paused with
+        {
+            Sequence = 0,
+            Id = Guid.NewGuid().ToString(),
+            StatusReason = Breakpoints.ClearedReason(pending.Hook),
+            Time = time.GetUtcNow(),
+        };
+        await store.AppendEventAsync(cleared, cancellationToken);
+        return new PausedHook(resourcePath, pending.Hook, pending.Paused.Time);
     }
 
     // ---- Reads ----

@@ -27,6 +27,7 @@ internal static class StackCommands
         stack.Subcommands.Add(OutputCommands.Create(console));
         stack.Subcommands.Add(ResourceCommands.Create(console));
         stack.Subcommands.Add(EventCommands.Create(console));
+        stack.Subcommands.Add(HookCommands.Create(console));
         return stack;
     }
 

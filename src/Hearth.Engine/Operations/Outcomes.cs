@@ -42,3 +42,6 @@ public sealed record GraphNode(string Name, string Type, IReadOnlyList<string> D
 
 /// <summary>A resource with the name of the stack it belongs to (nested stacks have their own names).</summary>
 public sealed record StackResource(string StackName, ResourceRecord Resource);
+
+/// <summary>A resource paused at a hook: its path (nested resources as <c>parent/child</c>), the hook, and since when.</summary>
+public sealed record PausedHook(string Resource, string Hook, DateTimeOffset Since);

@@ -32,6 +32,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly ConcurrentDictionary<long, ResourceRecord> _rows = new();
     private readonly ConcurrentDictionary<string, ChangeKind> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _failures = new();
+    private StackDefinition? _hookSource;
 
     public StackRecord Stack { get; } = stack;
 
@@ -61,6 +62,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// <summary>Converges to <paramref name="target"/> (null: no resources, as delete does) and cleans up. True when everything succeeded.</summary>
     public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, CancellationToken cancellationToken)
     {
+        // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
+        _hookSource = target ?? previous;
         var converged = target is null || await ConvergeAsync(target, previous, cancellationToken);
         if (!converged)
         {
@@ -137,8 +140,14 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
 
         var change = Decide(target, previous, definition, type, handler, current, evaluated);
+        var hookAction = HookAction(change.Kind);
         try
         {
+            if (hookAction is { } before)
+            {
+                await BreakpointAsync(target, definition.Name, type, post: false, before, cancellationToken);
+            }
+
             switch (change.Kind)
             {
                 case ChangeKind.Unchanged:
@@ -169,6 +178,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
                     break;
             }
 
+            if (hookAction is { } after)
+            {
+                await BreakpointAsync(target, definition.Name, type, post: true, after, cancellationToken);
+            }
+
             _changed[definition.Name] = change.Kind;
             return true;
         }
@@ -176,6 +190,30 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         {
             _failures.Enqueue($"{definition.Name}: {e.Message}");
             return false;
+        }
+    }
+
+    /// <summary>Which hooks a step checks, as Heat: pre-create only while the stack is created; an update or a replacement checks pre-update; rollbacks check none.</summary>
+    private ResourceAction? HookAction(ChangeKind kind) => (kind, action) switch
+    {
+        (_, ResourceAction.Rollback) => null,
+        (ChangeKind.Create, ResourceAction.Create) => ResourceAction.Create,
+        (ChangeKind.Update or ChangeKind.Replace, _) => ResourceAction.Update,
+        _ => null,
+    };
+
+    /// <summary>Waits at a hook of the environment's resource_registry, if one is set for this resource and step.</summary>
+    private async Task BreakpointAsync(StackDefinition? source, string name, string type, bool post, ResourceAction step, CancellationToken cancellationToken)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        var (flag, hook) = Breakpoints.For(post, step);
+        if (source.Environment.Registry.HooksFor(name, source.NestedPath).HasFlag(flag))
+        {
+            await Breakpoints.PauseAsync(engine, Stack, name, type, step, hook, cancellationToken);
         }
     }
 
@@ -423,7 +461,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             {
                 try
                 {
-                    await DeleteRowAsync(_rows[id], "state changed", ct);
+                    var row = _rows[id];
+                    var deletion = action == ResourceAction.Rollback ? null : _hookSource;
+                    await BreakpointAsync(deletion, row.Name, row.Type, post: false, ResourceAction.Delete, ct);
+                    await DeleteRowAsync(row, "state changed", ct);
+                    await BreakpointAsync(deletion, row.Name, row.Type, post: true, ResourceAction.Delete, ct);
                     return true;
                 }
                 catch (ResourceFailedException e)

@@ -1,0 +1,80 @@
+using Hearth.State;
+using Hearth.Templates.Environment;
+
+namespace Hearth.Engine.Operations;
+
+/// <summary>
+/// Hooks (breakpoints) from the environment's <c>resource_registry</c>: a resource that reaches one records the event
+/// "<c>CREATE paused until Hook pre-create is cleared</c>" and waits, still IN_PROGRESS (its dependents wait too;
+/// everything else goes on), until <c>hearth stack hook clear</c> — from any process — records "<c>Hook pre-create is
+/// cleared</c>". The events are the protocol, so a hook survives nothing but is visible to everyone reading events.
+/// </summary>
+internal static class Breakpoints
+{
+    /// <summary>How often a paused resource looks for its clearing event.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    public static string PausedReason(ResourceAction action, string hook) => $"{HeatStatus.ToHeatString(action)} paused until Hook {hook} is cleared";
+
+    public static string ClearedReason(string hook) => $"Hook {hook} is cleared";
+
+    /// <summary>The hook name for a step: pre-/post- and create/update/delete.</summary>
+    public static (ResourceHooks Flag, string Name) For(bool post, ResourceAction action) => (post, action) switch
+    {
+        (false, ResourceAction.Create) => (ResourceHooks.PreCreate, "pre-create"),
+        (false, ResourceAction.Delete) => (ResourceHooks.PreDelete, "pre-delete"),
+        (false, _) => (ResourceHooks.PreUpdate, "pre-update"),
+        (true, ResourceAction.Create) => (ResourceHooks.PostCreate, "post-create"),
+        (true, ResourceAction.Delete) => (ResourceHooks.PostDelete, "post-delete"),
+        (true, _) => (ResourceHooks.PostUpdate, "post-update"),
+    };
+
+    /// <summary>Records the pause and waits for the hook to be cleared.</summary>
+    public static async Task PauseAsync(EngineContext engine, StackRecord stack, string resourceName, string type, ResourceAction action, string hook, CancellationToken cancellationToken)
+    {
+        var paused = new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, resourceName, null, type, action,
+            OperationStatus.InProgress, PausedReason(action, hook), engine.Time.GetUtcNow());
+        var sequence = await engine.Store.AppendEventAsync(paused, CancellationToken.None);
+        engine.Observer?.OnEvent(paused with { Sequence = sequence });
+        var cleared = ClearedReason(hook);
+        var after = sequence;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var evt in await engine.Store.ListEventsAsync(stack.Id, after, 500, includeNested: false, cancellationToken))
+            {
+                after = evt.Sequence;
+                if (evt.ResourceName == resourceName && evt.StatusReason == cleared)
+                {
+                    engine.Observer?.OnEvent(evt);
+                    return;
+                }
+            }
+
+            await Task.Delay(PollInterval, engine.Time, cancellationToken);
+        }
+    }
+
+    /// <summary>The hooks resources of a stack are paused at now: for each resource, a pause with no clearing after it.</summary>
+    public static IReadOnlyList<(string Resource, string Hook, EventRecord Paused)> Pending(IEnumerable<EventRecord> events)
+    {
+        var pending = new Dictionary<string, (string Hook, EventRecord Paused)>(StringComparer.Ordinal);
+        foreach (var evt in events.OrderBy(e => e.Sequence))
+        {
+            var reason = evt.StatusReason;
+            var pausedAt = reason.IndexOf(" paused until Hook ", StringComparison.Ordinal);
+            if (pausedAt > 0 && reason.EndsWith(" is cleared", StringComparison.Ordinal))
+            {
+                var hook = reason[(pausedAt + " paused until Hook ".Length)..^" is cleared".Length];
+                pending[evt.ResourceName] = (hook, evt);
+            }
+            else if (reason.StartsWith("Hook ", StringComparison.Ordinal) && reason.EndsWith(" is cleared", StringComparison.Ordinal)
+                     && pending.TryGetValue(evt.ResourceName, out var open) && reason == ClearedReason(open.Hook))
+            {
+                pending.Remove(evt.ResourceName);
+            }
+        }
+
+        return [.. pending.Select(kv => (kv.Key, kv.Value.Hook, kv.Value.Paused))];
+    }
+}
