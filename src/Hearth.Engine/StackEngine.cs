@@ -164,15 +164,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     /// <summary>Releases a resource waiting at a hook (<c>hearth stack hook clear</c>); <c>parent/child</c> names a nested resource.</summary>
     public async Task<PausedHook> ClearHookAsync(string name, string resourcePath, CancellationToken cancellationToken)
     {
-        var stack = await GetStackAsync(name, cancellationToken);
-        var parts = resourcePath.Split('/');
-        foreach (var parent in parts[..^1])
-        {
-            stack = (await store.ListChildStacksAsync(stack.Id, cancellationToken)).LastOrDefault(c => c.ParentResourceName == parent)
-                ?? throw new EngineException(EngineErrorKind.NotFound, $"'{parent}' in '{resourcePath}' is not a nested stack of stack '{name}'");
-        }
-
-        var resource = parts[^1];
+        var (stack, resource) = await ResolveResourcePathAsync(name, resourcePath, cancellationToken);
         var events = await store.ListEventsAsync(stack.Id, 0, int.MaxValue, includeNested: false, cancellationToken);
         var pending = Breakpoints.Pending(events).FirstOrDefault(p => p.Resource == resource);
         if (pending.Resource is null)
@@ -189,6 +181,42 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         };
         await store.AppendEventAsync(cleared, cancellationToken);
         return new PausedHook(resourcePath, pending.Hook, pending.Paused.Time);
+    }
+
+    // ---- Signals ----
+
+    /// <summary>
+    /// Signals a wait condition handle (<c>hearth stack signal</c>): records the signal as an event of the handle,
+    /// where a WaitCondition reads it. <paramref name="data"/> is Heat's <c>{status, reason, data, id}</c> or any value.
+    /// </summary>
+    public async Task SignalAsync(string name, string resourcePath, object? data, CancellationToken cancellationToken)
+    {
+        var (stack, resource) = await ResolveResourcePathAsync(name, resourcePath, cancellationToken);
+        var row = (await store.ListResourcesAsync(stack.Id, cancellationToken)).FirstOrDefault(r => r.Name == resource && r.IsCurrent)
+            ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' has no resource '{resourcePath}'");
+        if (row.Type != "OS::Heat::WaitConditionHandle")
+        {
+            throw new EngineException(EngineErrorKind.Conflict, $"'{resourcePath}' is a {row.Type}; only OS::Heat::WaitConditionHandle resources take signals");
+        }
+
+        var earlier = Resources.Signals.HandleSignals.Read(await store.ListEventsAsync(stack.Id, 0, int.MaxValue, includeNested: false, cancellationToken), resource);
+        var signal = Resources.Signals.HandleSignals.Normalise(data, earlier.Count + 1);
+        await store.AppendEventAsync(new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, resource, row.PhysicalId, row.Type,
+            ResourceAction.Create, OperationStatus.Complete, Resources.Signals.HandleSignals.ReasonPrefix + Templates.Values.ValueJson.Serialize(signal), time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>A resource named in a stack, <c>parent/child</c> for one of a nested stack: its stack and its name there.</summary>
+    private async Task<(StackRecord Stack, string Resource)> ResolveResourcePathAsync(string name, string resourcePath, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        var parts = resourcePath.Split('/');
+        foreach (var parent in parts[..^1])
+        {
+            stack = (await store.ListChildStacksAsync(stack.Id, cancellationToken)).LastOrDefault(c => c.ParentResourceName == parent)
+                ?? throw new EngineException(EngineErrorKind.NotFound, $"'{parent}' in '{resourcePath}' is not a nested stack of stack '{name}'");
+        }
+
+        return (stack, parts[^1]);
     }
 
     // ---- Reads ----

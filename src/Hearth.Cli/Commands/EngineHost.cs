@@ -11,6 +11,26 @@ namespace Hearth.Cli.Commands;
 /// <summary>Opens the state store the user chose and builds the engine over it, once per command.</summary>
 internal static class EngineHost
 {
+    /// <summary>
+    /// The command that runs this hearth, shell-quoted, for commands handed to scripts: the native launcher beside
+    /// hearth.dll when there is one (also when hearth runs inside a test host), else <c>dotnet hearth.dll</c>.
+    /// </summary>
+    internal static string SelfCommand()
+    {
+        var assembly = typeof(EngineHost).Assembly.Location;
+        var folder = Path.GetDirectoryName(assembly) ?? ".";
+        var launcher = Path.Combine(folder, "hearth");
+        if (File.Exists(launcher))
+        {
+            return Quote(launcher);
+        }
+
+        var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        return $"{Quote(dotnet)} {Quote(assembly)}";
+    }
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>Heat's default stack timeout: a deployment runs at most an hour unless its config says otherwise.</summary>
     public static readonly TimeSpan DefaultDeploymentTimeout = TimeSpan.FromHours(1);
 
@@ -42,7 +62,11 @@ internal static class EngineHost
         }
 
         // Deployments on this machine keep their working folders under the state folder.
-        var deployments = new DeploymentServices(store, new LocalTransport(new LocalTransportOptions(directory)), DefaultDeploymentTimeout);
+        var deployments = new DeploymentServices(store, new LocalTransport(new LocalTransportOptions(directory)), DefaultDeploymentTimeout)
+        {
+            StateDirectory = directory,
+            HearthCommand = SelfCommand(),
+        };
         var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System, deployments), TimeProvider.System, new EngineOptions(maxParallel));
         return (engine, store);
     }

@@ -28,6 +28,7 @@ internal static class StackCommands
         stack.Subcommands.Add(ResourceCommands.Create(console));
         stack.Subcommands.Add(EventCommands.Create(console));
         stack.Subcommands.Add(HookCommands.Create(console));
+        stack.Subcommands.Add(SignalCommands.Create(console));
         return stack;
     }
 

@@ -25,5 +25,7 @@ public static class BuiltinHandlers
         SoftwareDeploymentHandler.Structured(deployments),
         SoftwareDeploymentGroupHandler.Software(deployments),
         SoftwareDeploymentGroupHandler.Structured(deployments),
+        new Signals.WaitConditionHandleHandler(deployments?.StateDirectory, deployments?.HearthCommand),
+        new Signals.WaitConditionHandler(deployments?.Store, time),
     ]);
 }

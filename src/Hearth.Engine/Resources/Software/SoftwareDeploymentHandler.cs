@@ -13,6 +13,12 @@ namespace Hearth.Engine.Resources.Software;
 /// <param name="DefaultTimeout">How long a deployment may run unless its config's options say otherwise.</param>
 public sealed record DeploymentServices(IStateStore Store, IDeploymentTransport Local, TimeSpan DefaultTimeout)
 {
+    /// <summary>The state folder, for commands that scripts run against this engine's state (a wait condition handle's <c>curl_cli</c>).</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>How a script runs this hearth (shell-quoted), for the same commands.</summary>
+    public string? HearthCommand { get; init; }
+
     /// <summary>Bounds how many deployments run on one server at once.</summary>
     internal ServerGates Gates { get; } = new();
 }
