@@ -182,13 +182,19 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
             var status = await StatusAsync(state);
             log.Append(CultureInfo.InvariantCulture, $"after recovery: {status}\n");
             var expectedRows = status is "ROLLBACK_COMPLETE" && kind == Kind.Create ? 0 : ResourceCount;
-            if (recovered)
+            if (recovered || status is not null)
             {
                 await ShouldBeConsistentAsync(state, markers, expectedRows);
             }
 
+            if (status is null)
+            {
+                // Killed while starting, before the stack was recorded: nothing ran.
+                Markers(markers).ShouldBeEmpty();
+            }
+
             // The stack takes the next update (a create rolled back to nothing creates everything again).
-            var next = await CliRunner.RunAsync(Run("stack", "update", StackName, "-t", template, "-P", $"markers={markers}", "-P", "version=v2", "-P", "gen=2"));
+            var next = await CliRunner.RunAsync(Run("stack", status is null ? "create" : "update", StackName, "-t", template, "-P", $"markers={markers}", "-P", "version=v2", "-P", "gen=2"));
             next.ExitCode.ShouldBe(0, next.ToString());
             await ShouldBeConsistentAsync(state, markers, ResourceCount);
 
