@@ -209,8 +209,8 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
         }
         finally
         {
-            await WaitForScriptsAsync(state);
-            KillServers(state);
+            await DeploymentProcesses.WaitForNoneAsync(state);
+            DeploymentProcesses.KillAll(state);
         }
     }
 
@@ -238,7 +238,9 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
     /// <summary>Resumes or cancels until the stack is no longer interrupted; the first try may be killed too. True when a recovery ran.</summary>
     private static async Task<bool> RecoverAsync(string state, string command, string? crashAt, StringBuilder log)
     {
-        await WaitForScriptsAsync(state);
+        // A script the killed engine started runs on in its own session (the engine cannot stop it: it is gone). It is
+        // waited for, bounded, as an operator's resume comes after it ended.
+        await DeploymentProcesses.WaitForNoneAsync(state);
         if (await StatusAsync(state) is not { } status || !status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal))
         {
             log.Append("not interrupted (the operation ended before the kill)\n");
@@ -249,7 +251,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
         {
             var first = await HearthProcess.RunAsync(new Dictionary<string, string> { ["HEARTH_CRASH_AT"] = crashAt }, "--state", state, "stack", command, StackName);
             log.Append(CultureInfo.InvariantCulture, $"{command} with HEARTH_CRASH_AT={crashAt}: exit {first.ExitCode}, {await StatusAsync(state)}\n");
-            await WaitForScriptsAsync(state);
+            await DeploymentProcesses.WaitForNoneAsync(state);
             if (await StatusAsync(state) is { } after && !after.EndsWith("_IN_PROGRESS", StringComparison.Ordinal))
             {
                 return true;
@@ -306,62 +308,6 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
             ? Directory.GetFiles(markers).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
                 .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal)
             : [];
-
-    /// <summary>
-    /// A script the killed engine started runs on in its own session; it is waited for (bounded) before the next
-    /// command, as an operator's resume would come after it ended.
-    /// </summary>
-    private static async Task WaitForScriptsAsync(string state)
-    {
-        var deployments = Path.Combine(state, "deployments") + "/";
-        for (var i = 0; i < 300 && ProcessesIn(deployments).Any(); i++)
-        {
-            await Task.Delay(50);
-        }
-    }
-
-    private static void KillServers(string state)
-    {
-        foreach (var pid in ProcessesIn(Path.Combine(state, "deployments") + "/"))
-        {
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // Gone already.
-            }
-        }
-    }
-
-    /// <summary>Processes whose working directory is under <paramref name="folder"/> (Linux /proc).</summary>
-    private static IEnumerable<int> ProcessesIn(string folder)
-    {
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string? cwd;
-            try
-            {
-                cwd = new FileInfo(Path.Combine(entry, "cwd")).LinkTarget;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (cwd is not null && (cwd + "/").StartsWith(folder, StringComparison.Ordinal))
-            {
-                yield return pid;
-            }
-        }
-    }
 
     private static int? EnvironmentInt(string name) =>
         int.TryParse(System.Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
