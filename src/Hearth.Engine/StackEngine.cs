@@ -47,18 +47,23 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     public async Task<OperationOutcome> UpdateAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, bool? disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
-        var current = stack.Current ?? throw new EngineException(EngineErrorKind.Conflict, $"stack '{name}' has no definition to update");
-        var currentSource = Definitions.Restore(current);
-        var newSource = source ?? currentSource;
-        if (!parameterOverrides.IsDefaultOrEmpty)
+        // A stack whose create was rolled back (or cancelled) has no definition: an update with a template creates it again.
+        var current = stack.Current;
+        var currentSource = current is null ? null : Definitions.Restore(current);
+        var newSource = source ?? currentSource ?? throw new EngineException(EngineErrorKind.Conflict, $"stack '{name}' has no definition to update: give a template");
+        if (!parameterOverrides.IsDefaultOrEmpty && source is null)
         {
-            newSource = source is null ? currentSource.WithParameters(parameterOverrides) : newSource;
+            newSource = newSource.WithParameters(parameterOverrides);
         }
 
         var identity = Identity(stack);
-        var previousDefinition = Definitions.Load(currentSource, identity, handlers);
+        var previousDefinition = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
         var definition = Definitions.Load(newSource, identity, handlers);
-        Definitions.CheckImmutableParameters(previousDefinition, definition);
+        if (previousDefinition is not null)
+        {
+            Definitions.CheckImmutableParameters(previousDefinition, definition);
+        }
+
         stack = stack with
         {
             Previous = current,
@@ -98,14 +103,21 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var stack = await GetStackAsync(name, cancellationToken);
         var (kind, target, previous) = Interrupted(stack);
         return await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
-            runner.RunAsync(s, kind, target, previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
+            runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
     }
 
     /// <summary>Rolls back an interrupted operation: converges to the definition the stack had before it.</summary>
     public async Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
-        var (_, _, previous) = Interrupted(stack);
+        var (kind, target, previous) = Interrupted(stack);
+        if (kind == ResourceAction.Rollback)
+        {
+            // Cancelling a rollback is finishing it: there is nothing before the definition it goes back to.
+            return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+                runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, rollbackTo: null, ct), allowInterrupted: true, cancellationToken);
+        }
+
         return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
             runner.RollbackAsync(s, previous, ct), allowInterrupted: true, cancellationToken);
     }
@@ -328,7 +340,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         return stack.Action switch
         {
             ResourceAction.Delete => (ResourceAction.Delete, null, target),
-            ResourceAction.Rollback => (ResourceAction.Rollback, previous, null),
+            // A rollback records the definition it goes back to as current (and the failed one as previous): resuming
+            // it, or cancelling it, finishes it toward that one. (It used to converge to the failed definition.)
+            ResourceAction.Rollback => (ResourceAction.Rollback, target, target),
             var kind => (kind, target, previous),
         };
     }

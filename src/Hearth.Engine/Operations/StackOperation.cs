@@ -306,6 +306,10 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             Action = ResourceAction.Create,
             Status = OperationStatus.InProgress,
             StatusReason = startReason,
+            // What is about to be created is recorded first: if the process dies during the create, a cancel's delete
+            // runs with these properties (a deployment's DELETE needs its config and inputs).
+            PropertiesJson = ValueJson.Serialize(evaluated.Properties),
+            MetadataJson = ValueJson.Serialize(evaluated.Metadata),
             RequiresJson = ValueJson.Serialize(evaluated.Requires.ToList<object?>()),
             OperationId = operationId,
         }, cancellationToken);
@@ -386,7 +390,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         ResourceResult result;
         try
         {
-            result = await handler.UpdateAsync(request, RowMapping.ToState(current), change.ChangedProperties.ToHashSet(StringComparer.Ordinal), cancellationToken);
+            result = await handler.UpdateAsync(request, RowMapping.ToState(current) with { PhysicalName = request.PhysicalName }, change.ChangedProperties.ToHashSet(StringComparer.Ordinal), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -494,7 +498,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             ReplacesId = null,
             ReplacedById = null,
         }, cancellationToken);
-        var state = RowMapping.ToState(row);
+        var state = RowMapping.ToState(row) with { PhysicalName = PhysicalName(row.Name, row.Id) };
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
         var handler = engine.Handlers.Find(row.Type)?.ForOperation(engine, null, null);
         if (!retain && handler is not null && row.Action != ResourceAction.Init)
@@ -520,6 +524,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var sequence = await engine.Store.AppendEventAsync(deletedEvent, CancellationToken.None);
         engine.Observer?.OnEvent(deletedEvent with { Sequence = sequence });
         await engine.Store.DeleteResourceAsync(row.Id, cancellationToken);
+        CrashTestHook.StepRecorded();
         _rows.TryRemove(row.Id, out _);
         if (row.IsCurrent && _resources.Get(row.Name)?.Id == row.Id)
         {
@@ -549,6 +554,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var saved = stamped with { Id = transition.ResourceId };
         _rows[saved.Id] = saved;
         engine.Observer?.OnEvent(evt with { Sequence = transition.EventSequence ?? 0 });
+        CrashTestHook.StepRecorded();
         _ = cancellationToken;
         return saved;
     }

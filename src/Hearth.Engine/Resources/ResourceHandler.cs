@@ -16,7 +16,15 @@ public sealed record ResourceState(
     string? PhysicalId,
     IReadOnlyDictionary<string, object?> Properties,
     IReadOnlyDictionary<string, object?> Attributes,
-    IReadOnlyDictionary<string, object?> Data);
+    IReadOnlyDictionary<string, object?> Data)
+{
+    /// <summary>
+    /// The name the engine gave this instance (<see cref="ResourceRequest.PhysicalName"/>): stable for the instance, so a
+    /// handler that names what it makes after it finds that again when a create was interrupted before its physical id
+    /// was recorded. Null where the engine does not know it (a group's members).
+    /// </summary>
+    public string? PhysicalName { get; init; }
+}
 
 /// <summary>What a handler is asked to do: the resource, its new properties, and the stack around it.</summary>
 /// <param name="Name">The resource name.</param>

@@ -26,7 +26,10 @@ internal sealed class HearthProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static HearthProcess Start(params string[] args)
+    public static HearthProcess Start(params string[] args) => Start(environment: null, args);
+
+    /// <summary>Starts hearth with extra environment variables (the crash harness's <c>HEARTH_CRASH_AT</c>).</summary>
+    public static HearthProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var program = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
         if (!File.Exists(program))
@@ -49,13 +52,22 @@ internal sealed class HearthProcess : IDisposable
         info.UseShellExecute = false;
         info.Environment.Remove("HEARTH_STATE");
         info.Environment.Remove("HEARTH_DATABASE");
+        info.Environment.Remove("HEARTH_CRASH_AT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new HearthProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start hearth"));
     }
 
     /// <summary>Runs hearth to its end and returns what it printed.</summary>
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(environment: null, args);
+
+    /// <summary>Runs hearth, with extra environment variables, to its end and returns what it printed.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(environment, args);
         return await process.WaitAsync();
     }
 

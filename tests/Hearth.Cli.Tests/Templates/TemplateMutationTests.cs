@@ -13,8 +13,9 @@ namespace Hearth.Cli.Tests.Templates;
 /// <summary>
 /// Property tests over mutations of the valid templates (tests/data/templates, examples/): dropped, duplicated and
 /// retyped keys, random scalars, truncation, stray '[' '{' ':' and tabs, deep nesting, huge strings, self-references
-/// and cycles. Through <see cref="TemplateValidator.Validate"/> and through the CLI: never an exception, every
-/// diagnostic at a real line and column with a code HT###.
+/// and cycles. Through <see cref="TemplateValidator.Validate"/> and through the CLI (<c>template validate</c> and
+/// <c>stack create --dry-run</c>): never an exception, every diagnostic at a real line and column with a code HT###.
+/// 1,000 cases in CI; <c>HEARTH_FUZZ_CASES=10000</c> runs more (docs/performance.md).
 /// </summary>
 public sealed partial class TemplateMutationTests
 {
@@ -100,22 +101,33 @@ public sealed partial class TemplateMutationTests
     {
         var runs = 0;
         var invalid = 0;
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Cases.ToArbitrary(), c =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(CliCases), Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             runs++;
             var report = Validate(c);
             invalid += report.IsValid ? 0 : 1;
             return AllWellFormed(report.Diagnostics.Select(d => (d.Code, d.Span.Line, d.Span.Column, d.Span.File, d.Message)), c);
         }));
-        runs.ShouldBe(500);
+        runs.ShouldBe(CliCases);
         invalid.ShouldBeGreaterThan(100, "the mutations should break most templates");
     }
 
+    /// <summary>How many mutated templates the CLI tests run: 1,000 in CI, <c>HEARTH_FUZZ_CASES=10000</c> on demand.</summary>
+    private static int CliCases =>
+        int.TryParse(System.Environment.GetEnvironmentVariable("HEARTH_FUZZ_CASES"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1000;
+
+    /// <summary>
+    /// Each mutated template through <c>template validate -f json</c> and <c>stack create --dry-run</c>, in-process:
+    /// exit code 0 or 2, no exception or stack trace on stderr, every diagnostic positioned
+    /// (<c>file:line:col: error HT###: message</c>), and an exit code 2 always explained by at least one of them.
+    /// </summary>
     [Fact]
-    public async Task Cli_MutatedTemplate_ExitsZeroOrTwoWithWellFormedJsonDiagnostics()
+    public async Task Cli_MutatedTemplate_ValidateAndDryRunExitZeroOrTwoWithPositionedDiagnostics()
     {
-        var cases = Cases.Sample(300);
+        var cases = Cases.Sample(CliCases);
         using var temp = new TempDirectory();
+        var state = Path.Combine(temp.Path, "state");
+        var dryRunFailures = 0;
         foreach (var (c, i) in cases.Select((c, i) => (c, i)))
         {
             // The mutated template beside the files it uses (nested templates of the same folder).
@@ -125,17 +137,49 @@ public sealed partial class TemplateMutationTests
                 temp.File(Path.Combine(folder, Path.GetFileName(path)), path == c.Path ? Apply(c) : text);
             }
 
-            var result = await CliRunner.RunAsync("template", "validate", "-t", Path.Combine(folder, Path.GetFileName(c.Path)), "-f", "json");
+            var template = Path.Combine(folder, Path.GetFileName(c.Path));
+            var result = await CliRunner.RunAsync("template", "validate", "-t", template, "-f", "json");
 
-            result.ExitCode.ShouldBeOneOf([0, 2], $"{c}\n{result}");
-            result.Error.ShouldNotContain("Exception", Shouldly.Case.Sensitive, $"{c}\n{result}");
-            using var json = JsonDocument.Parse(result.Out);
-            json.RootElement.GetProperty("valid").GetBoolean().ShouldBe(result.ExitCode == 0, c.ToString());
-            AllWellFormed(json.RootElement.GetProperty("diagnostics").EnumerateArray().Select(d => (
-                d.GetProperty("code").GetString()!, d.GetProperty("line").GetInt32(), d.GetProperty("column").GetInt32(),
-                d.GetProperty("file").GetString()!, d.GetProperty("message").GetString()!)), c);
+            ShouldNotHaveCrashed(result, c);
+            using (var json = JsonDocument.Parse(result.Out))
+            {
+                json.RootElement.GetProperty("valid").GetBoolean().ShouldBe(result.ExitCode == 0, c.ToString());
+                AllWellFormed(json.RootElement.GetProperty("diagnostics").EnumerateArray().Select(d => (
+                    d.GetProperty("code").GetString()!, d.GetProperty("line").GetInt32(), d.GetProperty("column").GetInt32(),
+                    d.GetProperty("file").GetString()!, d.GetProperty("message").GetString()!)), c);
+            }
+
+            var dryRun = await CliRunner.RunAsync("--state", state, "stack", "create", "fuzz", "-t", template, "--dry-run");
+
+            ShouldNotHaveCrashed(dryRun, c);
+            dryRunFailures += dryRun.ExitCode == 2 ? 1 : 0;
+            var lines = dryRun.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var positioned = lines.Count(line => PositionedDiagnostic().IsMatch(line));
+            lines.Where(line => line.Contains(" error ", StringComparison.Ordinal) || line.StartsWith("hearth: ", StringComparison.Ordinal))
+                .Where(line => !PositionedDiagnostic().IsMatch(line) && !ErrorCount().IsMatch(line))
+                .ShouldBeEmpty($"every error is positioned: {c}\n{dryRun}");
+            if (dryRun.ExitCode == 2)
+            {
+                positioned.ShouldBeGreaterThan(0, $"{c}\n{dryRun}");
+            }
         }
+
+        dryRunFailures.ShouldBeGreaterThan(CliCases / 5, "the mutations should break most templates");
+        System.IO.Directory.Exists(Path.Combine(state, "deployments")).ShouldBeFalse("a dry run deploys nothing");
     }
+
+    private static void ShouldNotHaveCrashed(CliResult result, Case c)
+    {
+        result.ExitCode.ShouldBeOneOf([0, 2], $"{c}\n{result}");
+        result.Error.ShouldNotContain("Exception", Shouldly.Case.Sensitive, $"{c}\n{result}");
+        result.Error.ShouldNotContain("   at ", Shouldly.Case.Sensitive, $"{c}\n{result}");
+    }
+
+    [GeneratedRegex(@"^.+:\d+:\d+: (error|warning) HT\d{3}: .+")]
+    private static partial Regex PositionedDiagnostic();
+
+    [GeneratedRegex(@"^hearth: the template has \d+ error\(s\)$")]
+    private static partial Regex ErrorCount();
 
     [Theory]
     [InlineData(MutationKind.SelfReference)]

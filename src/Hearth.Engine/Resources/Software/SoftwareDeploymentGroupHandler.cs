@@ -48,7 +48,7 @@ internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, 
             }
 
             properties["server"] = Value.ToPythonString(entry.Value);
-            var memberRequest = request with { Name = entry.Key, Properties = properties };
+            var memberRequest = request with { Name = entry.Key, Properties = properties, PhysicalName = $"{request.PhysicalName}/{entry.Key}" };
             var result = existing.TryGetValue(entry.Key, out var state)
                 ? await member.UpdateAsync(memberRequest, state, new HashSet<string>(StringComparer.Ordinal), cancellationToken)
                 : await member.CreateAsync(memberRequest, cancellationToken);

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Execution;
 using Hearth.State;
@@ -42,13 +44,13 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     public static SoftwareDeploymentHandler Structured(DeploymentServices? services) => new(SoftwareDeploymentSchemas.StructuredDeployment, services, structured: true);
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
-        RunAsync("CREATE", request.Name, request.Properties, request.Stack, previous: null, cancellationToken);
+        RunAsync("CREATE", request.Name, request.Properties, request.Stack, previous: null, DeploymentId(request.PhysicalName), cancellationToken);
 
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
-        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, current, cancellationToken);
+        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, current, DeploymentId(request.PhysicalName), cancellationToken);
 
     public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        await RunAsync("DELETE", current.Name, current.Properties, stack, current, cancellationToken);
+        await RunAsync("DELETE", current.Name, current.Properties, stack, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
@@ -80,9 +82,10 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         IReadOnlyDictionary<string, object?> properties,
         StackInfo stack,
         ResourceState? previous,
+        string newId,
         CancellationToken cancellationToken)
     {
-        var physicalId = previous?.PhysicalId ?? Guid.NewGuid().ToString();
+        var physicalId = previous?.PhysicalId ?? newId;
         var configId = properties.GetValueOrDefault("config") as string;
         var document = string.IsNullOrEmpty(configId) ? null : await FindConfigAsync(configId, cancellationToken);
         var data = Data(document, previous);
@@ -128,6 +131,19 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
             DeploymentStatus.Skipped => new ResourceResult(physicalId, Attributes(previous), data),
             _ => throw new ResourceFailedException($"Deployment to server failed: {result.StatusReason}"),
         };
+    }
+
+    /// <summary>
+    /// A deployment's id (and so its working folder) is derived from the instance's physical name, which the engine
+    /// keeps for the instance: a create interrupted by a crash is redone (resume) or undone (cancel) in the same folder,
+    /// with whatever the first run left there. A random id would leave that run's work where nothing knows of it.
+    /// </summary>
+    internal static string DeploymentId(string physicalName)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(physicalName));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8: a name-based id of our own
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
     }
 
     private DeploymentServices Services() =>
