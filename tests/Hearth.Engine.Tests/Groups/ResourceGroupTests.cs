@@ -131,6 +131,24 @@ public sealed class ResourceGroupTests
         after["refs"].ShouldBe(before["refs"]);
     }
 
+    [Fact]
+    public async Task Create_BatchCreateOfTwo_CreatesMembersInBatches()
+    {
+        await using var harness = await HarnessAsync();
+        var template = Template.Replace("rolling_update: {max_batch_size: {get_param: batch}, min_in_service: {get_param: min}}", "batch_create: {max_batch_size: 2}", StringComparison.Ordinal);
+
+        var outcome = await harness.CreateAsync("g", template, "count=5");
+
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Failures));
+        (await Outputs(harness))["values"].ShouldBe(new List<object?> { "a-0", "a-1", "a-2", "a-3", "a-4" });
+        // One child-stack create, then two growths: three batches of at most two members.
+        var childOperations = (await harness.EventsAsync("g"))
+            .Where(e => e.ResourceName == e.StackName && e.StackName.Split('-').Length == 3 && e.Status == OperationStatus.Complete)
+            .Select(e => e.Action)
+            .ToList();
+        childOperations.ShouldBe([ResourceAction.Create, ResourceAction.Update, ResourceAction.Update]);
+    }
+
     private static async Task<Dictionary<string, object?>> Outputs(EngineHarness harness) =>
         (await harness.Engine.GetOutputsAsync("g", CancellationToken.None)).ToDictionary(o => o.Key, o => o.Value);
 }

@@ -16,7 +16,8 @@ namespace Hearth.Engine.Resources.Groups;
 /// on the removal skip list are never reused), <c>index_var</c> replaced by each member's name in the definition's
 /// strings. A change of count or removal_policies resizes the group; a change of resource_def updates the members
 /// all at once, or in batches with <c>update_policy: {rolling_update: {max_batch_size, min_in_service, pause_time}}</c>
-/// as Heat batches them (<see cref="RollingUpdate"/>).
+/// as Heat batches them (<see cref="RollingUpdate"/>). <c>batch_create: {max_batch_size, pause_time}</c> creates the
+/// members in batches.
 /// </summary>
 internal sealed class ResourceGroupHandler : ResourceHandler
 {
@@ -51,8 +52,28 @@ internal sealed class ResourceGroupHandler : ResourceHandler
         var skipList = SkipList(request.Properties, members: [], previous: []);
         var names = MemberNames(Count(request.Properties), skipList);
         var definition = Definition(request.Properties);
-        var template = Generate(parent, resource, names.Select(n => (n, definition)), IndexVar(request.Properties));
+        var indexVar = IndexVar(request.Properties);
+        var batch = request.UpdatePolicy.GetValueOrDefault("batch_create") as IReadOnlyDictionary<string, object?>;
+        var size = batch is null ? Math.Max(1, names.Count) : Math.Max(1, Int(batch, "max_batch_size", 1));
+        var pause = batch is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Number(batch, "pause_time"));
+
+        // batch_create: the first batch creates the child stack, each next one grows it, with pause_time between.
+        var first = names.Take(size).ToList();
+        var template = Generate(parent, resource, first.Select(n => (n, definition)), indexVar);
         var child = await ChildStacks.CreateAsync(engine, parent, resource, template, Value.NewMap(), request, cancellationToken);
+        var state = new ResourceState(request.Name, request.Type, child.Stack.Id, request.Properties, ImmutableDictionary<string, object?>.Empty, ImmutableDictionary<string, object?>.Empty);
+        for (var created = first.Count; created < names.Count; created += size)
+        {
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, engine.Time, cancellationToken);
+            }
+
+            var next = Generate(parent, resource, names.Take(created + size).Select(n => (n, definition)), indexVar);
+            child = await ChildStacks.UpdateAsync(engine, parent, resource, next, Value.NewMap(), template, Value.NewMap(), state, request, cancellationToken);
+            template = next;
+        }
+
         return Result(engine, child, skipList, definition);
     }
 
