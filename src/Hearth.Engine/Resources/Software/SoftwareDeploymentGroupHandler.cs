@@ -39,26 +39,48 @@ internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, 
     {
         var servers = request.Properties.GetValueOrDefault("servers") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
         var existing = current is null ? [] : Members(current);
-        var work = servers.Select(async entry =>
+
+        // Heat's batching for deployment groups: batch_create on create, rolling_update on update
+        // ({max_batch_size, pause_time}; there is no min_in_service). Without a policy every member runs at once.
+        var policy = request.UpdatePolicy.GetValueOrDefault(current is null ? "batch_create" : "rolling_update") as IReadOnlyDictionary<string, object?>;
+        var batchSize = policy?.GetValueOrDefault("max_batch_size") is long size && size > 0 ? (int)size : Math.Max(1, servers.Count);
+        var pause = policy?.GetValueOrDefault("pause_time") switch
         {
-            var properties = Value.NewMap();
-            foreach (var (key, value) in request.Properties.Where(kv => kv.Key != "servers"))
+            long seconds => TimeSpan.FromSeconds(seconds),
+            double seconds => TimeSpan.FromSeconds(seconds),
+            _ => TimeSpan.Zero,
+        };
+
+        var members = new List<(string Key, ResourceState State)>();
+        var ordered = servers.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        for (var start = 0; start < ordered.Count; start += batchSize)
+        {
+            if (start > 0 && pause > TimeSpan.Zero)
             {
-                properties[key] = value;
+                await Task.Delay(pause, cancellationToken);
             }
 
-            properties["server"] = Value.ToPythonString(entry.Value);
-            var memberRequest = request with { Name = entry.Key, Properties = properties, PhysicalName = $"{request.PhysicalName}/{entry.Key}" };
-            var result = existing.TryGetValue(entry.Key, out var state)
-                ? await member.UpdateAsync(memberRequest, state, new HashSet<string>(StringComparer.Ordinal), cancellationToken)
-                : await member.CreateAsync(memberRequest, cancellationToken);
-            return (entry.Key, State: new ResourceState(entry.Key, request.Type, result.PhysicalId, properties, result.Attributes, result.Data));
-        }).ToList();
-        var members = await Task.WhenAll(work);
+            members.AddRange(await Task.WhenAll(ordered.Skip(start).Take(batchSize).Select(async entry =>
+            {
+                var properties = Value.NewMap();
+                foreach (var (key, value) in request.Properties.Where(kv => kv.Key != "servers"))
+                {
+                    properties[key] = value;
+                }
+
+                properties["server"] = Value.ToPythonString(entry.Value);
+                // Each member has a name of its own under the group's, so its working folder is its own and stable.
+                var memberRequest = request with { Name = entry.Key, Properties = properties, PhysicalName = $"{request.PhysicalName}/{entry.Key}" };
+                var result = existing.TryGetValue(entry.Key, out var state)
+                    ? await member.UpdateAsync(memberRequest, state, new HashSet<string>(StringComparer.Ordinal), cancellationToken)
+                    : await member.CreateAsync(memberRequest, cancellationToken);
+                return (entry.Key, State: new ResourceState(entry.Key, request.Type, result.PhysicalId, properties, result.Attributes, result.Data));
+            })));
+        }
 
         // Members no longer listed run their DELETE (when their actions include it) and leave the group.
         await Task.WhenAll(existing.Where(m => !servers.ContainsKey(m.Key)).Select(m => member.DeleteAsync(m.Value, request.Stack, cancellationToken)));
-        return Result(current?.PhysicalId ?? Guid.NewGuid().ToString(), members.OrderBy(m => m.Key, StringComparer.Ordinal).ToList());
+        return Result(current?.PhysicalId ?? Guid.NewGuid().ToString(), [.. members.OrderBy(m => m.Key, StringComparer.Ordinal)]);
     }
 
     private static ResourceResult Result(string physicalId, List<(string Name, ResourceState State)> members)
@@ -111,7 +133,11 @@ internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, 
                         entry.GetValueOrDefault("physical_id") as string,
                         entry.GetValueOrDefault("properties") as IReadOnlyDictionary<string, object?> ?? Value.NewMap(),
                         entry.GetValueOrDefault("attributes") as IReadOnlyDictionary<string, object?> ?? Value.NewMap(),
-                        entry.GetValueOrDefault("data") as IReadOnlyDictionary<string, object?> ?? Value.NewMap());
+                        entry.GetValueOrDefault("data") as IReadOnlyDictionary<string, object?> ?? Value.NewMap())
+                    {
+                        // The member's own name under the group's: its DELETE runs in the folder its CREATE used.
+                        PhysicalName = group.PhysicalName is { } name ? $"{name}/{kv.Key}" : null,
+                    };
                 },
                 StringComparer.Ordinal);
 }
