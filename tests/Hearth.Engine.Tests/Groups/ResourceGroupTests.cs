@@ -149,6 +149,63 @@ public sealed class ResourceGroupTests
         childOperations.ShouldBe([ResourceAction.Create, ResourceAction.Update, ResourceAction.Update]);
     }
 
+    [Fact]
+    public async Task Update_MinInServiceThree_AddsATemporaryMemberAndRemovesItLast()
+    {
+        await using var harness = await HarnessAsync();
+        await harness.CreateAsync("g", Template);
+        var after = await harness.LastSequenceAsync("g");
+
+        var outcome = await harness.UpdateAsync("g", Template, "value=b", "min=3");
+
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Failures));
+        // Heat's batches for 3 members, batch 1, min_in_service 3: (4,1) (4,1) (4,1) (4,1) (3,0): member "3" is
+        // created with the new definition first, so three members always serve while 2, 1 and 0 are updated one at a
+        // time, and it is removed in the last batch.
+        var members = (await harness.EventsAsync("g", after))
+            .Where(e => e.StackName.Split('-').Length == 3 && e.ResourceName is "0" or "1" or "2" or "3" && e.Status == OperationStatus.Complete)
+            .Select(e => $"{e.ResourceName} {e.Action}")
+            .ToList();
+        members.First().ShouldBe("3 Create");
+        members.Last().ShouldBe("3 Delete");
+        members.Where(m => m.EndsWith("Update", StringComparison.Ordinal)).ShouldBe(["2 Update", "1 Update", "0 Update"]);
+        (await Outputs(harness))["values"].ShouldBe(new List<object?> { "b-0", "b-1", "b-2" });
+    }
+
+    [Fact]
+    public async Task Update_MembersThatMustBeReplaced_GetNewReferences()
+    {
+        await using var harness = await HarnessAsync();
+        const string replacing = """
+            heat_template_version: 2021-04-16
+            parameters:
+              value: {type: string, default: a}
+            resources:
+              group:
+                type: OS::Heat::ResourceGroup
+                properties:
+                  count: 2
+                  resource_def:
+                    type: OS::Heat::TestResource
+                    properties: {value: {get_param: value}, update_replace: true}
+            outputs:
+              refs: {value: {get_attr: [group, refs]}}
+              values: {value: {get_attr: [group, output]}}
+            """;
+        await harness.CreateAsync("g", replacing);
+        var before = (await Outputs(harness))["refs"] as IReadOnlyList<object?>;
+
+        var outcome = await harness.UpdateAsync("g", replacing, "value=b");
+
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Failures));
+        var outputs = await Outputs(harness);
+        outputs["values"].ShouldBe(new List<object?> { "b", "b" });
+        var refs = (outputs["refs"] as IReadOnlyList<object?>).ShouldNotBeNull();
+        refs.Count.ShouldBe(2);
+        refs.ShouldNotContain(before.ShouldNotBeNull()[0]);
+        refs.ShouldNotContain(before[1]);
+    }
+
     private static async Task<Dictionary<string, object?>> Outputs(EngineHarness harness) =>
         (await harness.Engine.GetOutputsAsync("g", CancellationToken.None)).ToDictionary(o => o.Key, o => o.Value);
 }
