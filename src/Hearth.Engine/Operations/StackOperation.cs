@@ -33,6 +33,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly ConcurrentDictionary<string, ChangeKind> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _failures = new();
     private StackDefinition? _hookSource;
+    private IReadOnlyList<string> _secrets = [];
 
     public StackRecord Stack { get; } = stack;
 
@@ -64,6 +65,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     {
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
+        _secrets = Secrets(target, previous);
         var converged = target is null || await ConvergeAsync(target, previous, cancellationToken);
         if (!converged)
         {
@@ -188,10 +190,21 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (ResourceFailedException e)
         {
-            _failures.Enqueue($"{definition.Name}: {e.Message}");
+            Fail($"{definition.Name}: {e.Message}");
             return false;
         }
     }
+
+    /// <summary>The text of every hidden parameter value (short ones too risky to mask everywhere are left out).</summary>
+    private static IReadOnlyList<string> Secrets(params StackDefinition?[] definitions) =>
+        [.. definitions
+            .OfType<StackDefinition>()
+            .SelectMany(d => d.Parameters.Parameters.Values)
+            .Where(p => p.Hidden)
+            .Select(p => Value.ToPythonString(p.Value))
+            .Where(text => text.Length >= 4)
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(text => text.Length)];
 
     /// <summary>Which hooks a step checks, as Heat: pre-create only while the stack is created; an update or a replacement checks pre-update; rollbacks check none.</summary>
     private ResourceAction? HookAction(ChangeKind kind) => (kind, action) switch
@@ -427,7 +440,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     private async Task FailNewAsync(string name, string type, ResourceRecord? current, string reason, CancellationToken cancellationToken)
     {
-        _failures.Enqueue($"{name}: {reason}");
+        Fail($"{name}: {reason}");
         var now = engine.Time.GetUtcNow();
         var row = current is null
             ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, reason, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
@@ -474,7 +487,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
                 }
                 catch (ResourceFailedException e)
                 {
-                    _failures.Enqueue($"{doomed[id].Name}: {e.Message}");
+                    Fail($"{doomed[id].Name}: {e.Message}");
                     return false;
                 }
             },
@@ -569,6 +582,22 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         row.Type,
         row.Action,
         row.Status,
-        row.StatusReason,
+        Mask(row.StatusReason),
         engine.Time.GetUtcNow());
+
+    /// <summary>
+    /// Hidden parameter values never reach events or failure reasons, even when an error message quotes a value
+    /// (a property that could not be converted, a script's stderr).
+    /// </summary>
+    private string Mask(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            text = text.Replace(secret, Templates.Parameters.ResolvedParameters.Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private void Fail(string message) => _failures.Enqueue(Mask(message));
 }
