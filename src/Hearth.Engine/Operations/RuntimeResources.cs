@@ -15,10 +15,12 @@ namespace Hearth.Engine.Operations;
 /// </summary>
 internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IResourceLookup
 {
-    // The decoded state is kept beside its row: attributes are read far more often than rows change.
-    private readonly ConcurrentDictionary<string, (ResourceRecord Row, ResourceState State)> _current = new(StringComparer.Ordinal);
+    // The decoded state is kept beside its row: attributes are read far more often than rows change. It is decoded on
+    // first use: an operation loads every row of the stack, but most are never read through a function (an update that
+    // changes one of 10,000 resources, or the outputs of a big stack, read a handful).
+    private readonly ConcurrentDictionary<string, Entry> _current = new(StringComparer.Ordinal);
 
-    public void Set(ResourceRecord row) => _current[row.Name] = (row, RowMapping.ToState(row));
+    public void Set(ResourceRecord row) => _current[row.Name] = new Entry(row);
 
     public void Remove(string name) => _current.TryRemove(name, out _);
 
@@ -64,6 +66,15 @@ internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IReso
         }
 
         return map;
+    }
+
+    private sealed class Entry(ResourceRecord row)
+    {
+        private readonly Lazy<ResourceState> _state = new(() => RowMapping.ToState(row), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public ResourceRecord Row => row;
+
+        public ResourceState State => _state.Value;
     }
 
     /// <summary>Heat returns attributes once the resource has been acted on (created, updated…), even when that failed.</summary>

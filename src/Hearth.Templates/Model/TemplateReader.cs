@@ -24,7 +24,55 @@ public static class TemplateReader
 
     private static readonly string[] ConditionalResourceKeys = ["external_id", "condition"];
 
+    // The templates read last, with what reading them reported. One command reads the same text several times (an update
+    // loads the new and the previous definition, then the outputs are evaluated; `--existing` gives all three the same
+    // text), and reading is most of the cost of an operation on a big stack. A Template is immutable, so it is shared.
+    private const int RecentCapacity = 4;
+    private static readonly LinkedList<(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics)> Recent = new();
+    private static readonly Lock RecentLock = new();
+
+    /// <summary>Forgets the templates read last (benchmarks that measure reading).</summary>
+    internal static void ForgetRecent()
+    {
+        lock (RecentLock)
+        {
+            Recent.Clear();
+        }
+    }
+
     public static Template? Read(string file, string text, DiagnosticBag diagnostics)
+    {
+        lock (RecentLock)
+        {
+            for (var node = Recent.First; node is not null; node = node.Next)
+            {
+                if (node.Value.File == file && string.Equals(node.Value.Text, text, StringComparison.Ordinal))
+                {
+                    Recent.Remove(node);
+                    Recent.AddFirst(node);
+                    diagnostics.AddRange(node.Value.Diagnostics);
+                    return node.Value.Template;
+                }
+            }
+        }
+
+        var own = new DiagnosticBag();
+        var template = ReadUncached(file, text, own);
+        var reported = own.ToImmutable();
+        diagnostics.AddRange(reported);
+        lock (RecentLock)
+        {
+            Recent.AddFirst((file, text, template, reported));
+            while (Recent.Count > RecentCapacity)
+            {
+                Recent.RemoveLast();
+            }
+        }
+
+        return template;
+    }
+
+    private static Template? ReadUncached(string file, string text, DiagnosticBag diagnostics)
     {
         var (root, syntaxDiagnostics) = YamlLoader.Load(file, text);
         diagnostics.AddRange(syntaxDiagnostics);
