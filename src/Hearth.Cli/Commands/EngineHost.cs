@@ -1,6 +1,7 @@
 using Hearth.Engine;
 using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Software;
+using Hearth.Execution;
 using Hearth.Execution.Local;
 using Hearth.State;
 using Hearth.State.Sqlite;
@@ -22,14 +23,13 @@ internal static class EngineHost
         var launcher = Path.Combine(folder, "hearth");
         if (File.Exists(launcher))
         {
-            return Quote(launcher);
+            return ShellText.Quote(launcher);
         }
 
         var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        return $"{Quote(dotnet)} {Quote(assembly)}";
+        return $"{ShellText.Quote(dotnet)} {ShellText.Quote(assembly)}";
     }
 
-    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>Heat's default stack timeout: a deployment runs at most an hour unless its config says otherwise.</summary>
     public static readonly TimeSpan DefaultDeploymentTimeout = TimeSpan.FromHours(1);

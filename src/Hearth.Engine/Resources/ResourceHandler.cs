@@ -74,7 +74,7 @@ public abstract class ResourceHandler
     public string Type => Schema.Type;
 
     /// <summary>The schema to check these (resolved, unconverted) properties against; a type may refine it by a property's value.</summary>
-    public virtual ResourceTypeSchema SchemaFor(IReadOnlyDictionary<string, object?> rawProperties) => Schema;
+    public ResourceTypeSchema SchemaFor(IReadOnlyDictionary<string, object?> rawProperties) => Schema.For(rawProperties);
 
     public abstract Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken);
 

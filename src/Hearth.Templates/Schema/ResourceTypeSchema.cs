@@ -94,6 +94,12 @@ public sealed record ResourceTypeSchema(
             anyAttributes);
 
     public bool HasAttribute(string name) => AnyAttributes || name == ShowAttribute || Attributes.ContainsKey(name);
+
+    /// <summary>For types whose schema depends on a property's value (OS::Heat::Value re-types <c>value</c> by <c>type</c>).</summary>
+    public Func<IReadOnlyDictionary<string, object?>, ResourceTypeSchema>? RefineByProperties { get; init; }
+
+    /// <summary>The schema to check these resolved (unconverted) properties against: this one, or its refinement.</summary>
+    public ResourceTypeSchema For(IReadOnlyDictionary<string, object?> properties) => RefineByProperties?.Invoke(properties) ?? this;
 }
 
 /// <summary>Finds the schema of a resource type by name; the engine's registry implements it.</summary>

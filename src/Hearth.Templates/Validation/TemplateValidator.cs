@@ -314,9 +314,7 @@ public static class TemplateValidator
         }
 
         var locate = Locator(resource.PropertiesSyntax, resource.NameSpan);
-        var effective = schema.Type == "OS::Heat::Value" && properties is IReadOnlyDictionary<string, object?> map && map.GetValueOrDefault("type") is string valueType
-            ? ValueSchema(schema, valueType)
-            : schema;
+        var effective = properties is IReadOnlyDictionary<string, object?> map ? schema.For(map) : schema;
         var converted = PropertyValidator.Validate(effective, resource.Name, properties, locate, diagnostics);
         NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth);
 
@@ -360,23 +358,6 @@ public static class TemplateValidator
             diagnostics.Error(span, DiagnosticCodes.PropertyWrongType,
                 $"update_policy.replace_on_change_of of resource '{resource.Name}' must be a list of resource, parameter or input names");
         }
-    }
-
-    /// <summary>OS::Heat::Value re-types its value by its type property (as Heat's Value.reparse does).</summary>
-    private static ResourceTypeSchema ValueSchema(ResourceTypeSchema schema, string valueType)
-    {
-        PropertyType? typed = valueType switch
-        {
-            "string" => PropertyType.String,
-            "number" => PropertyType.Number,
-            "comma_delimited_list" => PropertyType.List,
-            "json" => PropertyType.Map,
-            "boolean" => PropertyType.Boolean,
-            _ => null,
-        };
-        return typed is { } t && schema.Properties.TryGetValue("value", out var value)
-            ? schema with { Properties = schema.Properties.SetItem("value", value with { Type = t }) }
-            : schema;
     }
 
     /// <summary>Finds the span of a property path in the written properties; the closest written ancestor when the path was computed.</summary>

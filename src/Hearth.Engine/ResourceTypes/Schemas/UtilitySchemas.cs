@@ -25,7 +25,10 @@ public static class UtilitySchemas
                 updateAllowed: true,
                 constraints: AllowedValues("string", "number", "comma_delimited_list", "json", "boolean")),
         ],
-        [Attr("value", "The value property, converted to the given type.")]);
+        [Attr("value", "The value property, converted to the given type.")]) with
+    {
+        RefineByProperties = properties => ValueWithType(properties.GetValueOrDefault("type") as string),
+    };
 
     /// <summary>
     /// OS::Heat::Value with its <c>value</c> re-typed by a resolved <c>type</c> property, as Heat's <c>Value.reparse</c>

@@ -8,10 +8,6 @@ internal sealed class ValueHandler : ResourceHandler
 {
     public override ResourceTypeSchema Schema => UtilitySchemas.Value;
 
-    /// <summary>Heat re-types <c>value</c> by the <c>type</c> property (Value.reparse).</summary>
-    public override ResourceTypeSchema SchemaFor(IReadOnlyDictionary<string, object?> rawProperties) =>
-        UtilitySchemas.ValueWithType(rawProperties.GetValueOrDefault("type") as string);
-
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(ResourceResult.Of(request.PhysicalName, [new("value", request.Properties.GetValueOrDefault("value"))]));
 }

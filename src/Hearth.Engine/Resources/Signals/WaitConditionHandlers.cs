@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Hearth.Engine.ResourceTypes.Schemas;
+using Hearth.Execution;
 using Hearth.State;
 using Hearth.Templates.Schema;
 using Hearth.Templates.Values;
@@ -61,11 +62,10 @@ internal sealed class WaitConditionHandleHandler(string? stateDirectory, string?
 
     private string SignalCommand(string stack, string handle)
     {
-        var state = stateDirectory is null ? "" : $" --state {Quote(stateDirectory)}";
-        return $"{hearthCommand ?? "hearth"}{state} stack signal {Quote(stack)} {Quote(handle)}";
+        var state = stateDirectory is null ? "" : $" --state {ShellText.Quote(stateDirectory)}";
+        return $"{hearthCommand ?? "hearth"}{state} stack signal {ShellText.Quote(stack)} {ShellText.Quote(handle)}";
     }
 
-    internal static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
 
 /// <summary>
