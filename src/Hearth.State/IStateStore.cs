@@ -65,11 +65,35 @@ public interface IStateStore : IAsyncDisposable
 
     /// <summary>
     /// Saves a resource row as <see cref="SaveResourceAsync"/> does and appends its event, in one transaction.
+    /// Transitions are committed in the order they were recorded (several to a transaction when they come
+    /// together), and before any call made after them: a caller may go on before the task completes, knowing that
+    /// whatever it records or writes later becomes durable only with or after this.
     /// </summary>
     Task<ResourceTransition> RecordResourceAsync(
         ResourceRecord resource,
         EventRecord? resourceEvent,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RecordResourceAsync"/>, but committed lazily: a moment later or with the next write, whichever
+    /// comes first, so that steps following each other quickly share a commit. For a caller that does not wait.
+    /// </summary>
+    Task<ResourceTransition> QueueResourceAsync(ResourceRecord resource, EventRecord? resourceEvent);
+
+    /// <summary>
+    /// Deletes a resource row and appends its event, in one transaction, committed lazily and in order as
+    /// <see cref="QueueResourceAsync"/> is.
+    /// </summary>
+    /// <returns>The event's sequence number, or null if no event was given.</returns>
+    Task<long?> QueueResourceDeletedAsync(long resourceId, EventRecord? resourceEvent);
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> consecutive resource ids for rows not saved yet, so that a caller knows a new
+    /// row's id before the row is committed (and need not wait for the commit to go on). Saving a row with a reserved
+    /// id inserts it the first time; no other row ever gets one of these ids, in this process or another.
+    /// </summary>
+    /// <returns>The first of the ids.</returns>
+    Task<long> ReserveResourceIdsAsync(int count, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes one row the current instance of its name and every other row of that stack and name not

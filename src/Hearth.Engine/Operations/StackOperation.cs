@@ -32,6 +32,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly ConcurrentDictionary<long, ResourceRecord> _rows = new();
     private readonly ConcurrentDictionary<string, ChangeKind> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly StepRecorder _recorder = new(engine);
+    private readonly RowIds _rowIds = new(engine.Store);
     private StackDefinition? _hookSource;
     private IReadOnlyList<string> _secrets = [];
 
@@ -66,14 +68,25 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
         _secrets = Secrets(target, previous);
-        var converged = target is null || await ConvergeAsync(target, previous, cancellationToken);
-        if (!converged)
+        bool succeeded;
+        try
         {
+            succeeded = (target is null || await ConvergeAsync(target, previous, cancellationToken))
+                && await CleanUpAsync(target?.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) ?? [], cancellationToken);
+        }
+        finally
+        {
+            // Steps recorded without waiting are committed before the operation reports anything.
+            await _recorder.DisposeAsync();
+        }
+
+        if (_recorder.Failure is { } failure)
+        {
+            Fail($"the state store could not record a step: {failure.Message}");
             return false;
         }
 
-        var wanted = target?.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) ?? [];
-        return await CleanUpAsync(wanted, cancellationToken);
+        return succeeded;
     }
 
     private async Task<bool> ConvergeAsync(StackDefinition target, StackDefinition? previous, CancellationToken cancellationToken)
@@ -226,6 +239,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var (flag, hook) = Breakpoints.For(post, step);
         if (source.Environment.Registry.HooksFor(name, source.NestedPath).HasFlag(flag))
         {
+            // The pause is seen after the steps before it.
+            await _recorder.FlushAsync();
             await Breakpoints.PauseAsync(engine, Stack, name, type, step, hook, cancellationToken);
         }
     }
@@ -296,7 +311,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var restored = restorable with { IsCurrent = true, ReplacedById = null };
         _rows[restored.Id] = restored;
         _resources.Set(restored);
-        await RecordAsync(restored with { Action = ResourceAction.Rollback, Status = OperationStatus.Complete, StatusReason = $"restored (it was replaced by {current.PhysicalId ?? current.Name})" }, cancellationToken);
+        Record(restored with { Action = ResourceAction.Rollback, Status = OperationStatus.Complete, StatusReason = $"restored (it was replaced by {current.PhysicalId ?? current.Name})" });
     }
 
     private async Task CreateAsync(
@@ -314,7 +329,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             0, Stack.Id, definition.Name, type, ResourceAction.Create, OperationStatus.InProgress, "",
             null, "{}", "{}", "{}", "[]", "{}", replaces?.Id, null, IsCurrent: replaces is null, operationId, now, null);
         var startReason = replaces is null ? "state changed" : $"replacing {replaces.PhysicalId ?? replaces.Name}: {reason}";
-        row = await RecordAsync(row with
+        row = await RecordAsync(handler, row with
         {
             Action = ResourceAction.Create,
             Status = OperationStatus.InProgress,
@@ -325,7 +340,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             MetadataJson = ValueJson.Serialize(evaluated.Metadata),
             RequiresJson = ValueJson.Serialize(evaluated.Requires.ToList<object?>()),
             OperationId = operationId,
-        }, cancellationToken);
+        });
         if (replaces is null)
         {
             _resources.Set(row);
@@ -342,13 +357,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var failedRow = await RecordAsync(row with
+            var failedRow = Record(row with
             {
                 Status = OperationStatus.Failed,
                 StatusReason = FailureReason(e),
                 PropertiesJson = ValueJson.Serialize(evaluated.Properties),
                 MetadataJson = ValueJson.Serialize(evaluated.Metadata),
-            }, cancellationToken);
+            });
             if (replaces is null)
             {
                 _resources.Set(failedRow);
@@ -370,7 +385,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         if (replaces is not null)
         {
             // Commit the replacement: the new instance becomes current; the old one waits for clean-up.
-            completed = await RecordAsync(completed, cancellationToken);
+            completed = Record(completed);
             await engine.Store.SetCurrentResourceAsync(completed.Id, cancellationToken);
             completed = completed with { IsCurrent = true };
             var old = replaces with { IsCurrent = false, ReplacedById = completed.Id };
@@ -380,7 +395,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         else
         {
-            completed = await RecordAsync(completed, cancellationToken);
+            completed = Record(completed);
         }
 
         _resources.Set(completed);
@@ -388,13 +403,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     private async Task UpdateAsync(ResourceDefinition definition, ResourceHandler handler, ResourceRecord current, Evaluated evaluated, ResourceChange change, CancellationToken cancellationToken)
     {
-        var row = await RecordAsync(current with
+        var row = await RecordAsync(handler, current with
         {
             Action = action == ResourceAction.Rollback ? ResourceAction.Rollback : ResourceAction.Update,
             Status = OperationStatus.InProgress,
             StatusReason = change.Reason,
             OperationId = operationId,
-        }, cancellationToken);
+        });
         _resources.Set(row);
         var request = new ResourceRequest(definition.Name, row.Type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id))
         {
@@ -408,11 +423,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The stored properties stay the old ones: a rollback or a retry compares against what really is.
-            _resources.Set(await RecordAsync(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }, cancellationToken));
+            _resources.Set(Record(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }));
             throw new ResourceFailedException(FailureReason(e));
         }
 
-        var completed = await RecordAsync(row with
+        var completed = Record(row with
         {
             Status = OperationStatus.Complete,
             StatusReason = "state changed",
@@ -422,7 +437,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             AttributesJson = ValueJson.Serialize(result.Attributes),
             DataJson = ValueJson.Serialize(WithPolicy(result.Data, evaluated.DeletionPolicy)),
             RequiresJson = ValueJson.Serialize(evaluated.Requires.ToList<object?>()),
-        }, cancellationToken);
+        });
         _resources.Set(completed);
     }
 
@@ -445,7 +460,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var row = current is null
             ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, reason, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
             : current with { Action = current.Action == ResourceAction.Init ? ResourceAction.Create : ActionFor(current), Status = OperationStatus.Failed, StatusReason = reason, OperationId = operationId };
-        _resources.Set(await RecordAsync(row, cancellationToken));
+        _resources.Set(Record(row.Id == 0 ? row with { Id = await _rowIds.NextAsync() } : row));
     }
 
     private ResourceAction ActionFor(ResourceRecord current) => action switch
@@ -502,7 +517,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     {
         // A row being deleted no longer replaces anything: its partner may already be gone (a resumed replacement
         // leaves two old rows that are cleaned up side by side), and a stale link would not satisfy the store.
-        var deleting = await RecordAsync(row with
+        var handler = engine.Handlers.Find(row.Type)?.ForOperation(engine, null, null);
+        var deleting = await RecordAsync(handler, row with
         {
             Action = ResourceAction.Delete,
             Status = OperationStatus.InProgress,
@@ -510,10 +526,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             OperationId = operationId,
             ReplacesId = null,
             ReplacedById = null,
-        }, cancellationToken);
+        });
         var state = RowMapping.ToState(row) with { PhysicalName = PhysicalName(row.Name, row.Id) };
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
-        var handler = engine.Handlers.Find(row.Type)?.ForOperation(engine, null, null);
         if (!retain && handler is not null && row.Action != ResourceAction.Init)
         {
             try
@@ -522,7 +537,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var failed = await RecordAsync(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }, cancellationToken);
+                var failed = Record(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) });
                 if (failed.IsCurrent)
                 {
                     _resources.Set(failed);
@@ -532,12 +547,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             }
         }
 
-        // The observer gets the event as stored (same id, its sequence number), as for every other step.
         var deletedEvent = Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" });
-        var sequence = await engine.Store.AppendEventAsync(deletedEvent, CancellationToken.None);
-        engine.Observer?.OnEvent(deletedEvent with { Sequence = sequence });
-        await engine.Store.DeleteResourceAsync(row.Id, cancellationToken);
-        CrashTestHook.StepRecorded();
+        _ = Follow(engine.Store.QueueResourceDeletedAsync(row.Id, deletedEvent), deletedEvent);
         _rows.TryRemove(row.Id, out _);
         if (row.IsCurrent && _resources.Get(row.Name)?.Id == row.Id)
         {
@@ -557,19 +568,56 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    /// <summary>Saves a row and its event in one transaction, and tells the observer.</summary>
-    private async Task<ResourceRecord> RecordAsync(ResourceRecord row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the step that starts acting on a resource: saved with its event in one transaction, and committed before
+    /// this returns unless the resource lives only in the store (then nothing outside can tell it was begun).
+    /// </summary>
+    private async Task<ResourceRecord> RecordAsync(ResourceHandler? handler, ResourceRecord row)
     {
+        var saved = row.Id == 0 ? row with { Id = await _rowIds.NextAsync() } : row;
+        var storeOnly = handler is { IsStoreOnly: true };
+        saved = Record(saved, commitNow: !storeOnly, out var committed);
+        if (!storeOnly)
+        {
+            await committed;
+        }
+
+        return saved;
+    }
+
+    /// <summary>
+    /// Records a step without waiting for its commit: the step that ends acting on a resource (if the process dies
+    /// before it is committed, the resource is still in progress, and a resume does the step again). Whatever later
+    /// waits for its own step to be committed waits for this one too.
+    /// </summary>
+    private ResourceRecord Record(ResourceRecord row) => Record(row, commitNow: false, out _);
+
+    private ResourceRecord Record(ResourceRecord row, bool commitNow, out Task committed)
+    {
+        if (row.Id == 0)
+        {
+            throw new InvalidOperationException($"a new row of {row.Name} is recorded before it has an id");
+        }
+
         var stamped = row with { UpdatedAt = engine.Time.GetUtcNow() };
         var evt = Event(stamped);
+
         // Steps are recorded even when the operation is being cancelled: the state must know what happened.
-        var transition = await engine.Store.RecordResourceAsync(stamped, evt, CancellationToken.None);
-        var saved = stamped with { Id = transition.ResourceId };
-        _rows[saved.Id] = saved;
-        engine.Observer?.OnEvent(evt with { Sequence = transition.EventSequence ?? 0 });
-        CrashTestHook.StepRecorded();
-        _ = cancellationToken;
-        return saved;
+        var write = commitNow ? engine.Store.RecordResourceAsync(stamped, evt, CancellationToken.None) : engine.Store.QueueResourceAsync(stamped, evt);
+        committed = Follow(EventSequenceAsync(write), evt);
+        _rows[stamped.Id] = stamped;
+        return stamped;
+
+        static async Task<long?> EventSequenceAsync(Task<ResourceTransition> transition) => (await transition).EventSequence;
+    }
+
+    private Task Follow(Task<long?> write, EventRecord evt)
+    {
+        var committed = _recorder.Follow(write, evt);
+
+        // A failure reaches the operation through the recorder; whoever does not wait must not leave it unobserved.
+        _ = committed.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return committed;
     }
 
     private EventRecord Event(ResourceRecord row) => new(

@@ -76,6 +76,15 @@ public abstract class ResourceHandler
     /// <summary>The schema to check these (resolved, unconverted) properties against; a type may refine it by a property's value.</summary>
     public ResourceTypeSchema SchemaFor(IReadOnlyDictionary<string, object?> rawProperties) => Schema.For(rawProperties);
 
+    /// <summary>
+    /// Whether the resource exists only as its row in the state: creating, updating or deleting it touches nothing
+    /// outside the store (no process, file or service). The engine then goes on without waiting for its steps to
+    /// be committed: if the process dies before they are, nothing outside knows of the resource, and a resume simply
+    /// makes it again. Anything that does act outside still waits for its own step to be committed, and so for all of
+    /// these before it.
+    /// </summary>
+    public virtual bool IsStoreOnly => false;
+
     public abstract Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken);
 
     /// <summary>Updates in place. Called only when <c>NeedsReplace</c> said no.</summary>

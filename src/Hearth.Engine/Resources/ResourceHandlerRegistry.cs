@@ -13,4 +13,8 @@ public sealed class ResourceHandlerRegistry(IEnumerable<ResourceHandler> handler
         _handlers.GetValueOrDefault(type) ?? (Handlers.NestedStackHandler.IsTemplateType(type) ? Handlers.NestedStackHandler.Reader : null);
 
     public IEnumerable<string> TypeNames => _handlers.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>These handlers, with <paramref name="replacements"/> taking over their types.</summary>
+    internal ResourceHandlerRegistry With(params ResourceHandler[] replacements) =>
+        new(_handlers.Values.Where(h => replacements.All(r => r.Type != h.Type)).Concat(replacements));
 }

@@ -25,10 +25,25 @@ public sealed class SqliteStateStore : IStateStore
         + "current_template, current_environment, current_parameters, "
         + "previous_template, previous_environment, previous_parameters, disable_rollback, operation_id";
 
-    private const string ResourceColumns =
-        "id, stack_id, name, type, action, status, status_reason, physical_id, properties_json, attributes_json, "
+    /// <summary>A resource row's columns but its id, each bound as a parameter of the same name.</summary>
+    private const string ResourceValueColumns =
+        "stack_id, name, type, action, status, status_reason, physical_id, properties_json, attributes_json, "
         + "metadata_json, requires_json, data_json, replaces_id, replaced_by_id, is_current, operation_id, "
         + "created_at, updated_at";
+
+    private const string ResourceColumns = "id, " + ResourceValueColumns;
+
+    private static readonly string[] ResourceValueNames = ResourceValueColumns.Split(", ");
+
+    private static readonly string InsertResourceSql =
+        $"INSERT INTO resources ({ResourceValueColumns}) VALUES ({string.Join(", ", ResourceValueNames.Select(c => "@" + c))}) RETURNING id";
+
+    private static readonly string InsertReservedResourceSql =
+        $"INSERT INTO resources ({ResourceColumns}) VALUES (@id, {string.Join(", ", ResourceValueNames.Select(c => "@" + c))}) "
+        + $"ON CONFLICT (id) DO UPDATE SET {string.Join(", ", ResourceValueNames.Select(c => $"{c} = excluded.{c}"))}";
+
+    private static readonly string UpdateResourceSql =
+        $"UPDATE resources SET {string.Join(", ", ResourceValueNames.Select(c => $"{c} = @{c}"))} WHERE id = @id";
 
     private const string EventColumns =
         "sequence, id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, action, status, "
@@ -41,6 +56,9 @@ public sealed class SqliteStateStore : IStateStore
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingTransition> _pendingTransitions = new();
+
+    // Ids this store reserved whose rows may not exist yet: saving one inserts the row (see ReserveResourceIdsAsync).
+    private readonly HashSet<long> _reservedIds = [];
 
     // Reusing a command keeps its statement prepared; safe because _gate admits one call at a time.
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -268,36 +286,120 @@ public sealed class SqliteStateStore : IStateStore
     public async Task<ResourceTransition> RecordResourceAsync(
         ResourceRecord resource,
         EventRecord? resourceEvent,
-        CancellationToken cancellationToken)
-    {
-        // Group commit: every caller queues its transition; whoever holds the connection next writes everything
-        // queued in one transaction. Each caller still returns only once its own transition is committed, so
-        // "recorded before acted on" holds, while a wide graph pays one commit per batch instead of per step.
-        var pending = new PendingTransition(resource, resourceEvent, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        _pendingTransitions.Enqueue(pending);
-        await RunAsync(
-            async () =>
-            {
-                while (!pending.Done.Task.IsCompleted)
-                {
-                    var batch = new List<PendingTransition>();
-                    while (batch.Count < MaxTransitionBatch && _pendingTransitions.TryDequeue(out var next))
-                    {
-                        batch.Add(next);
-                    }
+        CancellationToken cancellationToken) =>
+        await QueueAsync(new PendingTransition(resource, 0, resourceEvent), commitNow: true, cancellationToken);
 
-                    await WriteTransitionsAsync(batch, cancellationToken);
+    /// <inheritdoc />
+    public Task<ResourceTransition> QueueResourceAsync(ResourceRecord resource, EventRecord? resourceEvent) =>
+        QueueAsync(new PendingTransition(resource, 0, resourceEvent), commitNow: false, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task<long?> QueueResourceDeletedAsync(long resourceId, EventRecord? resourceEvent) =>
+        (await QueueAsync(new PendingTransition(null, resourceId, resourceEvent), commitNow: false, CancellationToken.None)).EventSequence;
+
+    /// <inheritdoc />
+    public Task<long> ReserveResourceIdsAsync(int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return WriteAsync(
+            async transaction =>
+            {
+                // AUTOINCREMENT keeps the highest id it ever handed out in sqlite_sequence: moving that on reserves the
+                // ids in between, so no insert of any process takes them, and ids are still never reused.
+                await ExecuteAsync(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'resources', COALESCE((SELECT MAX(id) FROM resources), 0) "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'resources')",
+                    transaction,
+                    _ => { },
+                    () => "Cannot reserve resource ids.",
+                    cancellationToken);
+                var last = await ExecuteScalarInt64Async(
+                    "UPDATE sqlite_sequence SET seq = seq + @count WHERE name = 'resources' RETURNING seq",
+                    transaction,
+                    c => c.Add("@count", count),
+                    () => "Cannot reserve resource ids.",
+                    cancellationToken);
+                var first = last - count + 1;
+                lock (_reservedIds)
+                {
+                    for (var id = first; id <= last; id++)
+                    {
+                        _reservedIds.Add(id);
+                    }
                 }
 
-                return 0;
+                return first;
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Group commit: every caller queues its transition; whoever holds the connection next writes everything queued,
+    /// oldest first, in one transaction per batch. A caller's task completes once its own transition is committed, so
+    /// "recorded before acted on" holds while a wide graph pays one commit per batch instead of per step; and anything
+    /// queued after a transition commits with it or after it, so a caller that does not wait at once still knows the
+    /// order in which its steps become durable.
+    /// </summary>
+    private async Task<ResourceTransition> QueueAsync(PendingTransition pending, bool commitNow, CancellationToken cancellationToken)
+    {
+        _pendingTransitions.Enqueue(pending);
+        if (commitNow || Interlocked.Increment(ref _lazyTransitions) >= MaxTransitionBatch)
+        {
+            Interlocked.Exchange(ref _lazyTransitions, 0);
+            await RunAsync(() => Task.FromResult(0), cancellationToken);
+        }
+        else if (Interlocked.Exchange(ref _commitScheduled, 1) == 0)
+        {
+            _ = CommitSoonAsync();
+        }
+
         return await pending.Done.Task;
+    }
+
+    /// <summary>Commits what was queued lazily a moment later, with whatever else comes meanwhile.</summary>
+    private async Task CommitSoonAsync()
+    {
+        await Task.Delay(LazyCommitDelay, CancellationToken.None);
+        Interlocked.Exchange(ref _commitScheduled, 0);
+        Interlocked.Exchange(ref _lazyTransitions, 0);
+        try
+        {
+            await RunAsync(() => Task.FromResult(0), CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: DisposeAsync wrote what was queued.
+        }
+    }
+
+    /// <summary>Writes everything queued, oldest first. Called with the gate held.</summary>
+    private async Task WritePendingTransitionsAsync(CancellationToken cancellationToken)
+    {
+        while (!_pendingTransitions.IsEmpty)
+        {
+            var batch = new List<PendingTransition>();
+            while (batch.Count < MaxTransitionBatch && _pendingTransitions.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            await WriteTransitionsAsync(batch, cancellationToken);
+        }
     }
 
     private const int MaxTransitionBatch = 512;
 
-    private sealed record PendingTransition(ResourceRecord Resource, EventRecord? Event, TaskCompletionSource<ResourceTransition> Done);
+    /// <summary>How long a lazily queued transition may wait for others to share its commit.</summary>
+    private static readonly TimeSpan LazyCommitDelay = TimeSpan.FromMilliseconds(5);
+
+    private int _lazyTransitions;
+    private int _commitScheduled;
+
+    /// <summary>A row to save (or, when <see cref="Resource"/> is null, the id of a row to delete) and its event.</summary>
+    private sealed record PendingTransition(ResourceRecord? Resource, long DeletedResourceId, EventRecord? Event)
+    {
+        public TaskCompletionSource<ResourceTransition> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>Writes a batch in one transaction; if that fails, each one alone, so one bad row fails only its own caller.</summary>
     private async Task WriteTransitionsAsync(List<PendingTransition> batch, CancellationToken cancellationToken)
@@ -340,7 +442,9 @@ public sealed class SqliteStateStore : IStateStore
 
     private async Task<ResourceTransition> WriteTransitionAsync(PendingTransition item, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        var id = await SaveResourceRowAsync(item.Resource, transaction, cancellationToken);
+        var id = item.Resource is { } resource
+            ? await SaveResourceRowAsync(resource, transaction, cancellationToken)
+            : await DeleteResourceRowAsync(item.DeletedResourceId, transaction, cancellationToken);
         long? sequence = item.Event is null ? null : await InsertEventAsync(item.Event, transaction, cancellationToken);
         return new ResourceTransition(id, sequence);
     }
@@ -386,14 +490,25 @@ public sealed class SqliteStateStore : IStateStore
 
     /// <inheritdoc />
     public Task<bool> DeleteResourceAsync(long resourceId, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async transaction => await ExecuteAsync(
-                "DELETE FROM resources WHERE id = @id",
-                transaction,
-                c => c.Add("@id", resourceId),
-                () => $"Cannot delete resource row {resourceId}.",
-                cancellationToken) > 0,
+        WriteAsync(async transaction => await DeleteResourceRowAsync(resourceId, transaction, cancellationToken) != 0, cancellationToken);
+
+    /// <returns>The id, or 0 if no row had it.</returns>
+    private async Task<long> DeleteResourceRowAsync(long resourceId, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var deleted = await ExecuteAsync(
+            "DELETE FROM resources WHERE id = @id",
+            transaction,
+            c => c.Add("@id", resourceId),
+            () => $"Cannot delete resource row {resourceId}.",
             cancellationToken);
+        lock (_reservedIds)
+        {
+            // A reserved id names one row for its whole life: once deleted, no late save inserts it again.
+            _reservedIds.Remove(resourceId);
+        }
+
+        return deleted == 0 ? 0 : resourceId;
+    }
 
     // ---- Events ----
 
@@ -584,6 +699,7 @@ public sealed class SqliteStateStore : IStateStore
                 return;
             }
 
+            await WritePendingTransitionsAsync(CancellationToken.None);
             _disposed = true;
             foreach (var command in _commands.Values)
             {
@@ -629,6 +745,9 @@ public sealed class SqliteStateStore : IStateStore
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Queued transitions go first: every call sees, and is ordered after, everything queued before it.
+            await WritePendingTransitionsAsync(CancellationToken.None);
             return await work();
         }
         catch (SqliteException exception) when (IsBusy(exception))
@@ -764,36 +883,31 @@ public sealed class SqliteStateStore : IStateStore
             $"Cannot save resource '{resource.Name}' of stack {resource.StackId}: another row of that name is "
             + "current, or the stack or a replaced/replacing row does not exist.";
 
-        if (resource.Id == 0)
+        void BindWithId(SqliteCommand command)
         {
-            return await ExecuteScalarInt64Async(
-                "INSERT INTO resources (stack_id, name, type, action, status, status_reason, physical_id, "
-                + "properties_json, attributes_json, metadata_json, requires_json, data_json, replaces_id, "
-                + "replaced_by_id, is_current, operation_id, created_at, updated_at) VALUES (@stack_id, @name, "
-                + "@type, @action, @status, @status_reason, @physical_id, @properties_json, @attributes_json, "
-                + "@metadata_json, @requires_json, @data_json, @replaces_id, @replaced_by_id, @is_current, "
-                + "@operation_id, @created_at, @updated_at) RETURNING id",
-                transaction,
-                c => BindResource(c, resource),
-                Conflict,
-                cancellationToken);
+            BindResource(command, resource);
+            command.Add("@id", resource.Id);
         }
 
-        var updated = await ExecuteAsync(
-            "UPDATE resources SET stack_id = @stack_id, name = @name, type = @type, action = @action, "
-            + "status = @status, status_reason = @status_reason, physical_id = @physical_id, "
-            + "properties_json = @properties_json, attributes_json = @attributes_json, "
-            + "metadata_json = @metadata_json, requires_json = @requires_json, data_json = @data_json, "
-            + "replaces_id = @replaces_id, replaced_by_id = @replaced_by_id, is_current = @is_current, "
-            + "operation_id = @operation_id, created_at = @created_at, updated_at = @updated_at WHERE id = @id",
-            transaction,
-            c =>
-            {
-                BindResource(c, resource);
-                c.Add("@id", resource.Id);
-            },
-            Conflict,
-            cancellationToken);
+        bool reserved;
+        lock (_reservedIds)
+        {
+            reserved = _reservedIds.Contains(resource.Id);
+        }
+
+        if (reserved)
+        {
+            // The first save of a row whose id was reserved inserts it; later ones overwrite it.
+            await ExecuteAsync(InsertReservedResourceSql, transaction, BindWithId, Conflict, cancellationToken);
+            return resource.Id;
+        }
+
+        if (resource.Id == 0)
+        {
+            return await ExecuteScalarInt64Async(InsertResourceSql, transaction, c => BindResource(c, resource), Conflict, cancellationToken);
+        }
+
+        var updated = await ExecuteAsync(UpdateResourceSql, transaction, BindWithId, Conflict, cancellationToken);
         return updated == 0 ? throw new ResourceNotFoundException(resource.Id) : resource.Id;
     }
 

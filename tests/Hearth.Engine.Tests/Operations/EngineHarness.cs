@@ -21,23 +21,28 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly SqliteStateStore _store;
     private int _templates;
 
-    private EngineHarness(string folder, SqliteStateStore store, int maxParallel)
+    private EngineHarness(string folder, SqliteStateStore store, int maxParallel, ResourceHandler[] replacements)
     {
         _folder = folder;
         _store = store;
-        Engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System), TimeProvider.System, new EngineOptions(maxParallel));
+        Engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System).With(replacements), TimeProvider.System, new EngineOptions(maxParallel));
     }
 
     public StackEngine Engine { get; }
 
     public IStateStore Store => _store;
 
-    public static async Task<EngineHarness> CreateAsync(int maxParallel = EngineOptions.DefaultMaxParallel)
+    /// <param name="maxParallel">The engine's bound on steps at once.</param>
+    /// <param name="replacements">Handlers that take over built-in types (a probe in place of TestResource).</param>
+    public static async Task<EngineHarness> CreateAsync(int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements)
     {
         var folder = Directory.CreateTempSubdirectory("hearth-engine-test-").FullName;
         var store = await SqliteStateStore.OpenAsync(Path.Combine(folder, "state"), TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
-        return new EngineHarness(folder, store, maxParallel);
+        return new EngineHarness(folder, store, maxParallel, replacements);
     }
+
+    /// <summary>The state folder, for a second store (another process's view).</summary>
+    public string StateFolder => Path.Combine(_folder, "state");
 
     /// <summary>Writes a file beside the templates (a nested template they name as a type).</summary>
     public void WriteFile(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);

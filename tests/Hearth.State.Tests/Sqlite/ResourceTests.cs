@@ -187,4 +187,94 @@ public sealed class ResourceTests : StoreTestBase
         found.Id.ShouldNotBe(oldServer);
         (await Store.FindResourceByPhysicalIdAsync("nothing", Ct).Within()).ShouldBeNull();
     }
+
+    [Fact]
+    public async Task ReserveResourceIdsAsync_TwoStores_HandOutDisjointBlocksThatNoInsertTakes()
+    {
+        var stack = await CreateStackAsync("web");
+        await using var other = await OpenAnotherAsync();
+
+        var first = await Store.ReserveResourceIdsAsync(10, Ct).Within();
+        var second = await other.ReserveResourceIdsAsync(10, Ct).Within();
+        var inserted = await Store.SaveResourceAsync(Build.Resource(stack.Id, "plain"), Ct).Within();
+
+        second.ShouldBeGreaterThanOrEqualTo(first + 10);
+        inserted.ShouldBeGreaterThanOrEqualTo(second + 10);
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_ReservedId_InsertsWithThatIdThenOverwrites()
+    {
+        var stack = await CreateStackAsync("web");
+        var id = await Store.ReserveResourceIdsAsync(1, Ct).Within();
+        var resource = Build.Resource(stack.Id, "server") with { Id = id };
+
+        (await Store.RecordResourceAsync(resource, null, Ct).Within()).ResourceId.ShouldBe(id);
+        var complete = resource with { Status = OperationStatus.Complete, PhysicalId = "i-1" };
+        (await Store.RecordResourceAsync(complete, null, Ct).Within()).ResourceId.ShouldBe(id);
+
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).ShouldBe([complete]);
+    }
+
+    [Fact]
+    public async Task QueueResourceDeletedAsync_ReservedIdSavedAgainAfterDelete_ThrowsResourceNotFound()
+    {
+        var stack = await CreateStackAsync("web");
+        var id = await Store.ReserveResourceIdsAsync(1, Ct).Within();
+        var resource = Build.Resource(stack.Id, "server") with { Id = id };
+        await Store.RecordResourceAsync(resource, null, Ct).Within();
+
+        await Store.QueueResourceDeletedAsync(id, Build.Event(stack, "server")).Within();
+
+        // A deleted row is never brought back by a late save of the same id.
+        await Should.ThrowAsync<ResourceNotFoundException>(Store.SaveResourceAsync(resource, Ct).Within());
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).ShouldBeEmpty();
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task QueueResourceAsync_ThenADirectWrite_IsCommittedFirstAndInOrder()
+    {
+        var stack = await CreateStackAsync("web");
+        var ids = await Store.ReserveResourceIdsAsync(3, Ct).Within();
+        var events = Enumerable.Range(0, 3).Select(i => Build.Event(stack, $"r{i}")).ToList();
+        var queued = Enumerable.Range(0, 3)
+            .Select(i => Store.QueueResourceAsync(Build.Resource(stack.Id, $"r{i}") with { Id = ids + i }, events[i]))
+            .ToList();
+
+        // A write made after queueing commits everything queued first, without waiting for the lazy commit.
+        var other = await Store.SaveResourceAsync(Build.Resource(stack.Id, "other"), Ct).Within();
+
+        await using var reader = await OpenAnotherAsync();
+        (await reader.ListResourcesAsync(stack.Id, Ct).Within()).Select(r => r.Id).ShouldBe([ids, ids + 1, ids + 2, other]);
+        var sequences = (await Task.WhenAll(queued).Within()).Select(t => t.EventSequence.ShouldNotBeNull()).ToList();
+        sequences.ShouldBeInOrder();
+    }
+
+    [Fact]
+    public async Task QueueResourceAsync_NothingElseWritten_IsCommittedSoonAnyway()
+    {
+        var stack = await CreateStackAsync("web");
+        var id = await Store.ReserveResourceIdsAsync(1, Ct).Within();
+
+        var transition = await Store.QueueResourceAsync(Build.Resource(stack.Id, "server") with { Id = id }, null).Within();
+
+        transition.ResourceId.ShouldBe(id);
+        await using var other = await OpenAnotherAsync();
+        (await other.GetResourceAsync(id, Ct).Within()).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task QueueResourceAsync_StoreDisposedBeforeTheLazyCommit_CommitsOnDispose()
+    {
+        var stack = await CreateStackAsync("web");
+        await using var store = await OpenAnotherAsync();
+        var id = await store.ReserveResourceIdsAsync(1, Ct).Within();
+
+        var queued = store.QueueResourceAsync(Build.Resource(stack.Id, "server") with { Id = id }, null);
+        await store.DisposeAsync();
+
+        (await queued.Within()).ResourceId.ShouldBe(id);
+        (await Store.GetResourceAsync(id, Ct).Within()).ShouldNotBeNull();
+    }
 }

@@ -8,6 +8,8 @@ internal sealed class NoneHandler : ResourceHandler
 {
     public override ResourceTypeSchema Schema => UtilitySchemas.None;
 
+    public override bool IsStoreOnly => true;
+
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(ResourceResult.Of(Guid.NewGuid().ToString()));
 

@@ -23,6 +23,8 @@ internal sealed class RandomStringHandler : ResourceHandler
 
     public override ResourceTypeSchema Schema => UtilitySchemas.RandomString;
 
+    public override bool IsStoreOnly => true;
+
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
         var value = Generate(request.Properties);

@@ -12,6 +12,8 @@ internal sealed class TestResourceHandler(TimeProvider time) : ResourceHandler
 {
     public override ResourceTypeSchema Schema => UtilitySchemas.TestResource;
 
+    public override bool IsStoreOnly => true;
+
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
         await WaitAsync(request.Properties, "create", cancellationToken);

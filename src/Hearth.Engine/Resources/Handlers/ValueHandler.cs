@@ -8,6 +8,8 @@ internal sealed class ValueHandler : ResourceHandler
 {
     public override ResourceTypeSchema Schema => UtilitySchemas.Value;
 
+    public override bool IsStoreOnly => true;
+
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(ResourceResult.Of(request.PhysicalName, [new("value", request.Properties.GetValueOrDefault("value"))]));
 }

@@ -15,6 +15,8 @@ internal sealed class ConfigHandler(ResourceTypeSchema schema, Func<IReadOnlyDic
 {
     public override ResourceTypeSchema Schema => schema;
 
+    public override bool IsStoreOnly => true;
+
     public static ConfigHandler SoftwareConfig() => new(SoftwareConfigSchemas.SoftwareConfig, p => ConfigDocument.From(p, p.GetValueOrDefault("config")));
 
     public static ConfigHandler StructuredConfig() => new(SoftwareConfigSchemas.StructuredConfig, p => ConfigDocument.From(p, p.GetValueOrDefault("config") ?? Value.NewMap()));
