@@ -307,10 +307,11 @@ public class LocalTransportTests : LocalTransportFixture
     {
         var result = await DeployAsync(Request("#!/nonexistent/interpreter\ntrue"));
 
-        // setsid reports the failed exec (127, ENOENT) on stderr, as a shell would.
+        // posix_spawn reports the failed exec (ENOENT) itself: nothing ran, so there is no exit status.
+        var scriptPath = Path.Combine(Transport.WorkingFolder("d-1"), "CREATE");
         result.Status.ShouldBe(DeploymentStatus.Failed);
-        result.ExitCode.ShouldBe(127);
-        result.StatusReason.ShouldStartWith("Deployment exited with non-zero status code: 127\n");
+        result.ExitCode.ShouldBeNull();
+        result.StatusReason.ShouldBe($"Could not start the script {scriptPath}: the interpreter on its #! line was not found (No such file or directory)");
     }
 
     [Fact]
