@@ -4,9 +4,10 @@ using System.Runtime.Versioning;
 namespace Hearth.Execution.Local;
 
 /// <summary>
-/// One thread that serves every running script: poll(2) over their stdout and stderr pipes and their pidfds, reading
-/// output into the tails as it comes and reaping each script when it exits. No thread-pool thread ever blocks on a
-/// script, however many run.
+/// One thread that serves every script: it starts them (one after another, so a script file being written is never
+/// open while another script is spawned, which would make that one's exec fail with ETXTBSY), then polls their
+/// stdout and stderr pipes and their pidfds, reading output into the tails as it comes and reaping each script when
+/// it exits. No thread-pool thread ever blocks on a script, however many run.
 /// </summary>
 /// <remarks>
 /// It reaps only the pids it was given (waitpid on each, never on -1): the runtime's own SIGCHLD handling reaps the
@@ -20,7 +21,7 @@ internal sealed unsafe class ChildMonitor
     private const int ExitPollMilliseconds = 5;
 
     private readonly Lock _lock = new();
-    private readonly Queue<(ScriptProcess Process, bool StopReading)> _requests = new();
+    private readonly Queue<Request> _requests = new();
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
     private bool _wakePending;
@@ -40,16 +41,22 @@ internal sealed unsafe class ChildMonitor
 
     public static ChildMonitor Shared { get; } = new();
 
-    public void Watch(ScriptProcess process) => Request(process, stopReading: false);
+    /// <summary>Runs <paramref name="start"/> on the monitor thread and watches the process it returns.</summary>
+    public Task<ScriptProcess> StartAsync(Func<ScriptProcess> start)
+    {
+        var started = new TaskCompletionSource<ScriptProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new Request.Start(start, started));
+        return started.Task;
+    }
 
-    public void StopReading(ScriptProcess process) => Request(process, stopReading: true);
+    public void StopReading(ScriptProcess process) => Enqueue(new Request.StopReading(process));
 
-    private void Request(ScriptProcess process, bool stopReading)
+    private void Enqueue(Request request)
     {
         bool wake;
         lock (_lock)
         {
-            _requests.Enqueue((process, stopReading));
+            _requests.Enqueue(request);
             if (_thread is null)
             {
                 _thread = new Thread(Run) { IsBackground = true, Name = "hearth-script-monitor" };
@@ -166,19 +173,34 @@ internal sealed unsafe class ChildMonitor
 
     private void TakeRequests(List<ScriptProcess> children)
     {
+        List<Request> requests;
         lock (_lock)
         {
-            while (_requests.TryDequeue(out var request))
+            requests = [.. _requests];
+            _requests.Clear();
+        }
+
+        foreach (var request in requests)
+        {
+            switch (request)
             {
-                if (!request.StopReading)
-                {
-                    children.Add(request.Process);
-                }
-                else
-                {
-                    CloseOutput(request.Process, Stream.Stdout);
-                    CloseOutput(request.Process, Stream.Stderr);
-                }
+                case Request.Start start:
+                    try
+                    {
+                        var process = start.Run();
+                        children.Add(process);
+                        start.Started.SetResult(process);
+                    }
+                    catch (Exception e)
+                    {
+                        start.Started.SetException(e);
+                    }
+
+                    break;
+                case Request.StopReading stop:
+                    CloseOutput(stop.Process, Stream.Stdout);
+                    CloseOutput(stop.Process, Stream.Stderr);
+                    break;
             }
         }
     }
@@ -289,6 +311,13 @@ internal sealed unsafe class ChildMonitor
         }
 
         children.Clear();
+    }
+
+    private abstract record Request
+    {
+        public sealed record Start(Func<ScriptProcess> Run, TaskCompletionSource<ScriptProcess> Started) : Request;
+
+        public sealed record StopReading(ScriptProcess Process) : Request;
     }
 
     private enum Stream

@@ -19,13 +19,6 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>How long to wait for a killed process to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Held while a script file is open for writing and while a process is spawned. A child spawned by another thread
-    /// while the file is open inherits the write descriptor until it execs, and executing the script then fails with
-    /// ETXTBSY; with parallel deployments that race is real. Both take well under a millisecond.
-    /// </summary>
-    private static readonly Lock ForkLock = new();
-
     public string WorkingFolder(string deploymentId) =>
         Path.Combine(Path.GetFullPath(options.StateRoot), "deployments", deploymentId);
 
@@ -52,11 +45,9 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         ScriptProcess process;
         try
         {
-            lock (ForkLock)
-            {
-                WriteScript(scriptPath, script);
-                process = ScriptProcess.Start(file, arguments, environment, workdir, options.MaxCapturedBytes);
-            }
+            // The script file is written on the thread that spawns every script: a script spawned while another's file
+            // is open for writing would hold that descriptor until it execs, and the other's exec would fail (ETXTBSY).
+            process = await ScriptProcess.StartAsync(file, arguments, environment, workdir, options.MaxCapturedBytes, () => WriteScript(scriptPath, script));
         }
         catch (ScriptStartException e)
         {

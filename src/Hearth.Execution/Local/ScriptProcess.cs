@@ -54,10 +54,24 @@ internal sealed class ScriptProcess
 
     /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
-    /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>.
+    /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the monitor's thread, after
+    /// <paramref name="prepare"/> (which writes the script file) has run there.
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
-    public static unsafe ScriptProcess Start(
+    public static Task<ScriptProcess> StartAsync(
+        string file,
+        IReadOnlyList<string> arguments,
+        IReadOnlyCollection<KeyValuePair<string, string>> environment,
+        string workingDirectory,
+        int maxCapturedBytes,
+        Action? prepare = null) =>
+        ChildMonitor.Shared.StartAsync(() =>
+        {
+            prepare?.Invoke();
+            return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+        });
+
+    private static unsafe ScriptProcess Spawn(
         string file,
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
@@ -141,12 +155,10 @@ internal sealed class ScriptProcess
             throw new ScriptStartException(error, Marshal.GetPInvokeErrorMessage(error));
         }
 
-        var process = new ScriptProcess(pid, stdoutPipe[0], stderrPipe[0], maxCapturedBytes)
+        return new ScriptProcess(pid, stdoutPipe[0], stderrPipe[0], maxCapturedBytes)
         {
             PidFd = PidFds.Open(pid),
         };
-        ChildMonitor.Shared.Watch(process);
-        return process;
     }
 
     /// <summary>Stops reading stdout and stderr (a background process still holds them); what was read stays.</summary>

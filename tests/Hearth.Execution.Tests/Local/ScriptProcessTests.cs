@@ -13,7 +13,7 @@ public class ScriptProcessTests : LocalTransportFixture
     [Fact]
     public async Task Start_Process_LeadsItsOwnSessionAndProcessGroup()
     {
-        var process = Start("/bin/sleep", ["sleep", "60"]);
+        var process = await StartAsync("/bin/sleep", ["sleep", "60"]);
         try
         {
             var (processGroup, session) = GroupAndSession(process.Pid);
@@ -33,8 +33,10 @@ public class ScriptProcessTests : LocalTransportFixture
     public async Task KillAsync_TreeWithOrphanedGrandchild_AllKilled()
     {
         var marker = "hearth-marker-" + Guid.NewGuid().ToString("N");
-        var script = $"ln -s /bin/sleep ./{marker}; ./{marker} 300 & ( ./{marker} 301 & ); echo started; ./{marker} 302";
-        var process = Start("/bin/sh", ["sh", "-c", script]);
+        // In a file, so that only the three sleeps carry the marker in their command lines.
+        var script = Path.Combine(StateRoot, "tree.sh");
+        await File.WriteAllTextAsync(script, $"ln -s /bin/sleep ./{marker}\n./{marker} 300 &\n( ./{marker} 301 & )\n./{marker} 302\n");
+        var process = await StartAsync("/bin/sh", ["sh", script]);
         await Processes.UntilAsync(() => Processes.WithMarker(marker).Count == 3).WaitAsync(TestTimeout);
 
         await ProcessSession.KillAsync(process.Pid, TimeProvider.System);
@@ -48,7 +50,7 @@ public class ScriptProcessTests : LocalTransportFixture
     {
         KeyValuePair<string, string>[] environment = [new("GREETING", "hello world"), new("EMPTY", ""), new("QUOTES", "$(touch no) 'a' \"b\"")];
 
-        var process = Start("/usr/bin/env", ["env"], environment);
+        var process = await StartAsync("/usr/bin/env", ["env"], environment);
         await WaitAsync(process);
 
         process.Stdout.ToText().ShouldBe("GREETING=hello world\nEMPTY=\nQUOTES=$(touch no) 'a' \"b\"\n");
@@ -62,7 +64,7 @@ public class ScriptProcessTests : LocalTransportFixture
     [InlineData("kill -TERM $$", 128 + 15)]
     public async Task Exited_ExitOrSignal_StatusAsProcessReportsIt(string command, int expected)
     {
-        var process = Start("/bin/sh", ["sh", "-c", command]);
+        var process = await StartAsync("/bin/sh", ["sh", "-c", command]);
 
         (await WaitAsync(process)).ShouldBe(expected);
     }
@@ -70,7 +72,7 @@ public class ScriptProcessTests : LocalTransportFixture
     [Fact]
     public async Task Start_StdoutStderrStdinAndWorkingFolder_SeparatePipesDevNullAndCwd()
     {
-        var process = Start("/bin/sh", ["sh", "-c", "echo out; echo err >&2; cat; pwd; ls -l /proc/$$/fd/0 | sed 's/.*-> //'"]);
+        var process = await StartAsync("/bin/sh", ["sh", "-c", "echo out; echo err >&2; cat; pwd; ls -l /proc/$$/fd/0 | sed 's/.*-> //'"]);
 
         (await WaitAsync(process)).ShouldBe(0);
         process.Stdout.ToText().ShouldBe($"out\n{StateRoot}\n/dev/null\n");
@@ -82,7 +84,7 @@ public class ScriptProcessTests : LocalTransportFixture
     {
         // The runtime ignores SIGPIPE and blocks signals of its own; a script must see a clean slate. glibc's
         // posix_spawn leaves its two internal signals (32, 33) ignored, as for any program it spawns.
-        var process = Start("/bin/sh", ["sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/$$/status"]);
+        var process = await StartAsync("/bin/sh", ["sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/$$/status"]);
 
         (await WaitAsync(process)).ShouldBe(0);
         var masks = process.Stdout.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -94,11 +96,10 @@ public class ScriptProcessTests : LocalTransportFixture
     [Fact]
     public async Task Start_ManyAtOnce_EachGetsItsOwnOutputAndStatus()
     {
-        var processes = Enumerable.Range(0, 30)
-            .Select(i => Start("/bin/sh", ["sh", "-c", $"echo {i}; echo e{i} >&2; exit {i % 7}"]))
-            .ToList();
+        var processes = await Task.WhenAll(Enumerable.Range(0, 30)
+            .Select(i => StartAsync("/bin/sh", ["sh", "-c", $"echo {i}; echo e{i} >&2; exit {i % 7}"])));
 
-        for (var i = 0; i < processes.Count; i++)
+        for (var i = 0; i < processes.Length; i++)
         {
             (await WaitAsync(processes[i])).ShouldBe(i % 7);
             processes[i].Stdout.ToText().ShouldBe($"{i}\n");
@@ -107,24 +108,24 @@ public class ScriptProcessTests : LocalTransportFixture
     }
 
     [Fact]
-    public void Start_MissingFile_ThrowsWithTheSystemReason()
+    public async Task Start_MissingFile_ThrowsWithTheSystemReason()
     {
         var missing = Path.Combine(StateRoot, "missing");
 
-        var e = Should.Throw<ScriptStartException>(() => Start(missing, [missing]));
+        var e = await Should.ThrowAsync<ScriptStartException>(() => StartAsync(missing, [missing]));
 
         e.ErrorNumber.ShouldBe(2); // ENOENT
         e.Message.ShouldBe("No such file or directory");
     }
 
     [Fact]
-    public void Start_NotExecutable_ThrowsPermissionDenied()
+    public async Task Start_NotExecutable_ThrowsPermissionDenied()
     {
         var file = Path.Combine(StateRoot, "script");
-        File.WriteAllText(file, "#!/bin/sh\ntrue\n");
+        await File.WriteAllTextAsync(file, "#!/bin/sh\ntrue\n");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var e = Should.Throw<ScriptStartException>(() => Start(file, [file]));
+        var e = await Should.ThrowAsync<ScriptStartException>(() => StartAsync(file, [file]));
 
         e.ErrorNumber.ShouldBe(13); // EACCES
         e.Message.ShouldBe("Permission denied");
@@ -134,7 +135,7 @@ public class ScriptProcessTests : LocalTransportFixture
     public async Task StopReading_BackgroundChildHoldsStdout_OutputClosedWithWhatWasRead()
     {
         var marker = "hearth-marker-" + Guid.NewGuid().ToString("N");
-        var process = Start("/bin/sh", ["sh", "-c", $"ln -s /bin/sleep ./{marker}; ./{marker} 300 & echo done"]);
+        var process = await StartAsync("/bin/sh", ["sh", "-c", $"ln -s /bin/sleep ./{marker}; ./{marker} 300 & echo done"]);
         try
         {
             (await process.Exited.WaitAsync(TestTimeout)).ShouldBe(0);
@@ -152,8 +153,8 @@ public class ScriptProcessTests : LocalTransportFixture
         }
     }
 
-    private ScriptProcess Start(string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null) =>
-        ScriptProcess.Start(file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024);
+    private Task<ScriptProcess> StartAsync(string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null) =>
+        ScriptProcess.StartAsync(file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024).WaitAsync(TestTimeout);
 
     private static async Task<int> WaitAsync(ScriptProcess process)
     {
