@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ def log(msg):
 # ---------------------------------------------------------------- running things
 
 def timed(cmd, timeout=None, env=None, cwd=None):
-    """Runs cmd under /usr/bin/time -v. Returns dict(wall, rss_mb, rc, stdout, stderr)."""
+    """Runs cmd under /usr/bin/time -v. Returns dict(wall, cpu (user + system, children included), rss_mb, rc, stdout, stderr)."""
     with tempfile.NamedTemporaryFile(prefix="hearth-bench-time-", suffix=".txt", delete=False) as f:
         tfile = f.name
     t0 = time.monotonic()
@@ -54,11 +55,15 @@ def timed(cmd, timeout=None, env=None, cwd=None):
         err = err.decode() if isinstance(err, bytes) else err
     wall = time.monotonic() - t0
     rss = None
+    cpu = None
     try:
         with open(tfile) as f:
             text = f.read()
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         rss = round(int(m.group(1)) / 1024, 1) if m else None
+        user = re.search(r"User time \(seconds\): ([\d.]+)", text)
+        system = re.search(r"System time \(seconds\): ([\d.]+)", text)
+        cpu = round(float(user.group(1)) + float(system.group(1)), 3) if user and system else None
         m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", text)
         if m:
             wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
@@ -67,7 +72,7 @@ def timed(cmd, timeout=None, env=None, cwd=None):
     finally:
         if os.path.exists(tfile):
             os.unlink(tfile)
-    return {"wall": round(wall, 3), "rss_mb": rss, "rc": rc, "stdout": out, "stderr": err}
+    return {"wall": round(wall, 3), "cpu": cpu, "rss_mb": rss, "rc": rc, "stdout": out, "stderr": err}
 
 
 def build_hearth(out_dir):
@@ -375,6 +380,30 @@ def dag_depends(levels, width):
     return deps
 
 
+def operation_seconds(hearth, state, stack):
+    """The engine-side time of a stack's create: its own CREATE_IN_PROGRESS event to its CREATE_COMPLETE, which leaves
+    out the process start, the template load and the exit. `stack event list -f json` names the two events, but its
+    event_time is Heat's (whole seconds), too coarse for a 1.2 s critical path, so the times are read by event id
+    from the state's SQLite file, which keeps them to 100 ns."""
+    p = subprocess.run([hearth, "--state", state, "stack", "event", "list", stack, "-f", "json"],
+                       capture_output=True, text=True, check=False)
+    if p.returncode != 0:
+        raise RuntimeError(f"event list failed: {p.stderr[-800:]}")
+    own = [e for e in json.loads(p.stdout) if e["resource_name"] == stack]
+    start = next(e for e in own if e["resource_status"] == "CREATE_IN_PROGRESS")
+    end = next(e for e in reversed(own) if e["resource_status"] == "CREATE_COMPLETE")
+    db = sqlite3.connect(f"file:{os.path.join(state, 'hearth.db')}?mode=ro", uri=True)
+    try:
+        times = dict(db.execute("SELECT id, time FROM events WHERE id IN (?, ?)", (start["id"], end["id"])).fetchall())
+    finally:
+        db.close()
+
+    def at(event):
+        return datetime.datetime.fromisoformat(times[event["id"]]).timestamp()
+
+    return round(at(end) - at(start), 3)
+
+
 def run_dag(hearth, work, levels, width, seconds, repeats):
     count = levels * width
     deps = dag_depends(levels, width)
@@ -398,8 +427,12 @@ def run_dag(hearth, work, levels, width, seconds, repeats):
             if r["rc"] != 0:
                 raise RuntimeError(f"dag create failed: {r['stderr'][-800:]}")
             walls[label] = r["wall"]
+            if label == "sleep":
+                walls["operation"] = operation_seconds(hearth, state, "dag")
+                walls["cpu"] = r["cpu"]
             shutil.rmtree(state, ignore_errors=True)
-        log(f"   dag: sleep {walls['sleep']:.2f} s, true {walls['true']:.2f} s, one None {walls['startup']:.2f} s")
+        log(f"   dag: sleep {walls['sleep']:.2f} s (operation {walls['operation']:.2f} s, cpu {walls['cpu'] or 0:.2f} s), "
+            f"true {walls['true']:.2f} s, one None {walls['startup']:.2f} s")
         out["runs"].append(walls)
     best = min(out["runs"], key=lambda w: w["sleep"])
     out["wall"] = best["sleep"]
@@ -407,15 +440,21 @@ def run_dag(hearth, work, levels, width, seconds, repeats):
     out["startup"] = best["startup"]
     out["ratio"] = round(best["sleep"] / critical, 3)
     out["ratio_without_startup"] = round((best["sleep"] - best["startup"]) / critical, 3)
+    # The operation alone, best of the repeats on its own (it is the quantity the quality bar is about).
+    out["operation"] = min(w["operation"] for w in out["runs"])
+    out["ratio_operation"] = round(out["operation"] / critical, 3)
     return out
 
 
 def print_dag(d):
+    operation = d.get("operation")
     rows = [[f"{d['levels'] * d['width']} deployments, depth {d['levels']}, `sleep {d['script_seconds']}`",
              fmt_s(d["critical_path"]), fmt_s(d["wall"]), f"**{d['ratio']:.2f}**",
+             fmt_s(operation), f"**{d['ratio_operation']:.2f}**" if operation is not None else "—",
              fmt_s(d["startup"]), f"{d['ratio_without_startup']:.2f}", fmt_s(d["wall_true"])]]
-    return table(["DAG", "critical path", "hearth wall", "wall / critical path", "process start + 1 None",
-                  "(wall − that) / critical path", "same DAG with `true`"], rows)
+    return table(["DAG", "critical path", "hearth wall", "wall / critical path",
+                  "operation (stack CREATE_IN_PROGRESS → COMPLETE)", "operation / critical path",
+                  "process start + 1 None", "(wall − that) / critical path", "same DAG with `true`"], rows)
 
 
 # ---------------------------------------------------------------- BenchmarkDotNet

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Collections.Immutable;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text;
 using Hearth.Execution.Scripts;
@@ -18,19 +15,9 @@ namespace Hearth.Execution.Local;
 internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvider timeProvider)
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const int ReadBufferSize = 64 * 1024;
 
     /// <summary>How long to wait for a killed process to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Held while a script file is open for writing and while a process is forked. A child forked by another thread
-    /// while the file is open inherits the write descriptor until it execs, and executing the script then fails with
-    /// ETXTBSY; with parallel deployments that race is real.
-    /// </summary>
-    private static readonly Lock ForkLock = new();
-
-    private readonly string? _setsid = options.SetsidPath is { } path && File.Exists(path) ? path : null;
 
     public string WorkingFolder(string deploymentId) =>
         Path.Combine(Path.GetFullPath(options.StateRoot), "deployments", deploymentId);
@@ -53,80 +40,38 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         CreatePrivateDirectory(outputsDir);
         DeleteStaleOutputs(outputsDir, request.Action);
 
-        var startInfo = new ProcessStartInfo
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workdir,
-        };
-        if (_setsid is not null)
-        {
-            startInfo.FileName = _setsid;
-            startInfo.ArgumentList.Add("--wait");
-            startInfo.ArgumentList.Add(HasShebang(script) ? scriptPath : options.Shell);
-        }
-        else
-        {
-            startInfo.FileName = HasShebang(script) ? scriptPath : options.Shell;
-        }
-
-        if (!HasShebang(script))
-        {
-            startInfo.ArgumentList.Add(scriptPath);
-        }
-
-        foreach (var (name, value) in variables)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = startInfo };
+        var (file, arguments) = HasShebang(script) ? (scriptPath, new[] { scriptPath }) : (options.Shell, [options.Shell, scriptPath]);
+        var environment = Environment(variables);
+        ScriptProcess process;
         try
         {
-            lock (ForkLock)
-            {
-                WriteScript(scriptPath, script);
-                process.Start();
-            }
+            // The script file is written on the thread that spawns every script: a script spawned while another's file
+            // is open for writing would hold that descriptor until it execs, and the other's exec would fail (ETXTBSY).
+            process = await ScriptProcess.StartAsync(file, arguments, environment, workdir, options.MaxCapturedBytes, () => WriteScript(scriptPath, script));
         }
-        catch (Win32Exception e)
+        catch (ScriptStartException e)
         {
-            process.Dispose();
-            return DeploymentResult.NotRun(DeploymentStatus.Failed, $"Could not start the script {scriptPath}: {e.Message}", timeProvider.GetElapsedTime(started));
+            return DeploymentResult.NotRun(DeploymentStatus.Failed, StartFailure(scriptPath, file, e), timeProvider.GetElapsedTime(started));
         }
 
-        using (process)
+        var termination = await WaitAsync(process, request.Timeout, ct);
+        try
         {
-            // The script gets an empty stdin (hook-script.py's had already been read to the end).
-            process.StandardInput.Close();
-            var stdout = new OutputTail(options.MaxCapturedBytes);
-            var stderr = new OutputTail(options.MaxCapturedBytes);
-            using var stopReading = new CancellationTokenSource();
-            var pumps = Task.WhenAll(
-                PumpAsync(process.StandardOutput.BaseStream, stdout, stopReading.Token),
-                PumpAsync(process.StandardError.BaseStream, stderr, stopReading.Token));
-
-            var termination = await WaitAsync(process, request.Timeout, ct);
-            try
-            {
-                await pumps.WaitAsync(options.OutputDrainGrace, timeProvider, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                // A background process still holds the pipes: keep what was read and stop.
-                await stopReading.CancelAsync();
-            }
-
-            var exitCode = termination == ScriptTermination.Exited ? process.ExitCode : (int?)null;
-            var outputs = await ReadOutputsAsync(request.Outputs, outputsPath);
-            var run = new ScriptRun(termination, exitCode, stdout.ToText(), stderr.ToText(), outputs);
-            return ScriptResults.Interpret(run, request.Outputs, request.Timeout, timeProvider.GetElapsedTime(started));
+            await process.OutputClosed.WaitAsync(options.OutputDrainGrace, timeProvider, CancellationToken.None);
         }
+        catch (TimeoutException)
+        {
+            // A background process still holds the pipes: keep what was read and stop.
+            process.StopReading();
+        }
+
+        var exitCode = termination == ScriptTermination.Exited ? await process.Exited : (int?)null;
+        var outputs = await ReadOutputsAsync(request.Outputs, outputsPath);
+        var run = new ScriptRun(termination, exitCode, process.Stdout.ToText(), process.Stderr.ToText(), outputs);
+        return ScriptResults.Interpret(run, request.Outputs, request.Timeout, timeProvider.GetElapsedTime(started));
     }
 
-    private async Task<ScriptTermination> WaitAsync(Process process, TimeSpan timeout, CancellationToken ct)
+    private async Task<ScriptTermination> WaitAsync(ScriptProcess process, TimeSpan timeout, CancellationToken ct)
     {
         using var timeoutSource = timeout == Timeout.InfiniteTimeSpan
             ? new CancellationTokenSource()
@@ -134,15 +79,15 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
         try
         {
-            await process.WaitForExitAsync(linked.Token);
+            await process.Exited.WaitAsync(linked.Token);
             return ScriptTermination.Exited;
         }
         catch (OperationCanceledException)
         {
-            await ProcessSession.KillAsync(process, ownSession: _setsid is not null, timeProvider);
+            await ProcessSession.KillAsync(process.Pid, timeProvider);
             try
             {
-                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(KillWait, timeProvider, CancellationToken.None);
+                await process.Exited.WaitAsync(KillWait, timeProvider, CancellationToken.None);
             }
             catch (TimeoutException)
             {
@@ -153,26 +98,30 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         }
     }
 
-    private static async Task PumpAsync(Stream stream, OutputTail tail, CancellationToken ct)
+    /// <summary>The engine's environment with the inputs added (a later one wins), as hook-script.py passes it on.</summary>
+    private static List<KeyValuePair<string, string>> Environment(IReadOnlyList<KeyValuePair<string, string>> variables)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
-        try
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer.AsMemory(0, ReadBufferSize), ct)) > 0)
+            if (entry.Key is string name && entry.Value is string value)
             {
-                tail.Append(buffer.AsSpan(0, read));
+                environment[name] = value;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+
+        foreach (var (name, value) in variables)
         {
-            // Stopped reading on purpose, or the pipe went away: the tail keeps what arrived.
+            environment[name] = value;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        return [.. environment];
     }
+
+    private static string StartFailure(string scriptPath, string file, ScriptStartException e) =>
+        e.ErrorNumber == NativeMethods.ENoent && file == scriptPath && File.Exists(scriptPath)
+            ? $"Could not start the script {scriptPath}: the interpreter on its #! line was not found ({e.Message})"
+            : $"Could not start the script {scriptPath}: {e.Message}";
 
     private static async Task<ImmutableDictionary<string, object?>> ReadOutputsAsync(
         IEnumerable<DeploymentOutputDeclaration> declared,

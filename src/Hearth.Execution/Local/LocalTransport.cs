@@ -4,7 +4,7 @@ namespace Hearth.Execution.Local;
 /// Runs deployments on this machine, as the engine's user: the heat-config script contract for the script groups
 /// (<see cref="ConfigGroups.IsScript"/>), a component's entry for the action. See docs/execution.md.
 /// </summary>
-/// <remarks>Linux only (it relies on /proc, setsid and process groups); it throws on Windows.</remarks>
+/// <remarks>Linux only (it relies on posix_spawn with POSIX_SPAWN_SETSID, /proc and process groups); it throws on Windows.</remarks>
 public sealed class LocalTransport : IDeploymentTransport
 {
     private readonly TimeProvider _timeProvider;

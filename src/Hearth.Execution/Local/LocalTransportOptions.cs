@@ -15,13 +15,6 @@ public sealed record LocalTransportOptions(string StateRoot)
     /// </summary>
     public TimeSpan OutputDrainGrace { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// util-linux <c>setsid</c>, which starts the script in a session of its own so that a timeout or a cancellation
-    /// kills every process it started. Null, or a path that does not exist: the script runs in the engine's session
-    /// and only the tree of its live descendants is killed (a child whose parent already exited escapes).
-    /// </summary>
-    public string? SetsidPath { get; init; } = "/usr/bin/setsid";
-
     /// <summary>Interpreter for a script without a <c>#!</c> line (Heat would fail to execute such a file).</summary>
     public string Shell { get; init; } = "/bin/sh";
 }

@@ -1,62 +1,35 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Hearth.Execution.Local;
 
 /// <summary>
-/// Kills everything a script started. A script started through <c>setsid</c> leads a new session and process group
-/// whose id is its pid: SIGKILL goes to the group, then to any process still in the session (one that moved to a
-/// group of its own); what calls setsid(2) itself again escapes, as it would escape a terminal hang-up.
+/// Kills everything a script started. The script leads a session and process group of its own whose id is its pid
+/// (<see cref="ScriptProcess"/>): SIGKILL goes to the group, then to any process still in the session (one that
+/// moved to a group of its own); what calls setsid(2) itself again escapes, as it would escape a terminal hang-up.
 /// </summary>
 internal static class ProcessSession
 {
     private const int MaxRounds = 50;
     private static readonly TimeSpan RoundPause = TimeSpan.FromMilliseconds(10);
 
-    public static async Task KillAsync(Process leader, bool ownSession, TimeProvider timeProvider)
+    public static async Task KillAsync(int sessionId, TimeProvider timeProvider)
     {
-        int leaderPid;
-        try
+        // The group and the session outlive their leader while members remain, so this works after it was reaped too.
+        _ = NativeMethods.Kill(-sessionId, NativeMethods.SigKill);
+        for (var round = 0; round < MaxRounds; round++)
         {
-            leaderPid = leader.Id;
-        }
-        catch (InvalidOperationException)
-        {
-            return;
-        }
-
-        if (ownSession)
-        {
-            _ = NativeMethods.Kill(-leaderPid, NativeMethods.SigKill);
-            for (var round = 0; round < MaxRounds; round++)
+            var members = Members(sessionId);
+            if (members.Count == 0)
             {
-                var members = Members(leaderPid);
-                if (members.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var pid in members)
-                {
-                    _ = NativeMethods.Kill(pid, NativeMethods.SigKill);
-                }
-
-                await Task.Delay(RoundPause, timeProvider, CancellationToken.None);
+                break;
             }
-        }
 
-        // Without a session of its own (or if setsid had to fork), the tree of live descendants is what we can find.
-        try
-        {
-            leader.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // Exited between the check and the kill.
+            foreach (var pid in members)
+            {
+                _ = NativeMethods.Kill(pid, NativeMethods.SigKill);
+            }
+
+            await Task.Delay(RoundPause, timeProvider, CancellationToken.None);
         }
     }
 

@@ -34,18 +34,10 @@ public class LocalTransportOverheadMeasurement(ITestOutputHelper output) : Local
             result.Status.ShouldBe(DeploymentStatus.Complete);
         });
 
-        Transport = new Hearth.Execution.Local.LocalTransport(new Hearth.Execution.Local.LocalTransportOptions(StateRoot) { SetsidPath = null });
-        var transportWithoutSetsid = await MeasureAsync(async () =>
-        {
-            var result = await DeployAsync(Request("#!/bin/sh\ntrue"));
-            result.Status.ShouldBe(DeploymentStatus.Complete);
-        });
-
         output.WriteLine(Line("baseline: Process.Start /bin/sh -c true", shell));
         output.WriteLine(Line("baseline: Process.Start setsid --wait /bin/sh -c true", setsidShell));
         output.WriteLine(Line("baseline: Process.Start setsid --wait <#!/bin/sh true file>", setsidScript));
         output.WriteLine(Line("LocalTransport.DeployAsync #!/bin/sh true", transport));
-        output.WriteLine(Line("LocalTransport.DeployAsync #!/bin/sh true, SetsidPath = null", transportWithoutSetsid));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead over /bin/sh start: mean {transport.Mean - shell.Mean:F3} ms, median {transport.Median - shell.Median:F3} ms"));
     }
 

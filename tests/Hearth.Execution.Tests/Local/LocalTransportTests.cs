@@ -307,10 +307,39 @@ public class LocalTransportTests : LocalTransportFixture
     {
         var result = await DeployAsync(Request("#!/nonexistent/interpreter\ntrue"));
 
-        // setsid reports the failed exec (127, ENOENT) on stderr, as a shell would.
+        // posix_spawn reports the failed exec (ENOENT) itself: nothing ran, so there is no exit status.
+        var scriptPath = Path.Combine(Transport.WorkingFolder("d-1"), "CREATE");
         result.Status.ShouldBe(DeploymentStatus.Failed);
-        result.ExitCode.ShouldBe(127);
-        result.StatusReason.ShouldStartWith("Deployment exited with non-zero status code: 127\n");
+        result.ExitCode.ShouldBeNull();
+        result.StatusReason.ShouldBe($"Could not start the script {scriptPath}: the interpreter on its #! line was not found (No such file or directory)");
+    }
+
+    [Fact]
+    public async Task DeployAsync_Script_LeadsASessionOfItsOwn()
+    {
+        // $$ is the script's own pid: the file is executed directly, with no setsid or shell in between.
+        var result = await DeployAsync(Request("#!/bin/sh\nread -r stat < /proc/$$/stat\necho $$ ${stat#*) }"));
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+        var fields = result.Stdout.Trim().Split(' ');
+        // "$$ state ppid pgrp session …"
+        fields[3].ShouldBe(fields[0], "process group id = pid");
+        fields[4].ShouldBe(fields[0], "session id = pid");
+    }
+
+    [Fact]
+    public async Task DeployAsync_ScriptNotExecutableByAnyone_FailedWithReasonNotACrash()
+    {
+        // An interpreter that exists but cannot be executed (a plain file): the exec fails with EACCES.
+        var interpreter = Path.Combine(StateRoot, "not-an-interpreter");
+        await File.WriteAllTextAsync(interpreter, "plain text");
+
+        var result = await DeployAsync(Request($"#!{interpreter}\ntrue"));
+
+        var scriptPath = Path.Combine(Transport.WorkingFolder("d-1"), "CREATE");
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.ExitCode.ShouldBeNull();
+        result.StatusReason.ShouldBe($"Could not start the script {scriptPath}: Permission denied");
     }
 
     [Fact]

@@ -1,0 +1,329 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+
+namespace Hearth.Execution.Local;
+
+/// <summary>
+/// One thread that serves every script: it starts them (one after another, so a script file being written is never
+/// open while another script is spawned, which would make that one's exec fail with ETXTBSY), then polls their
+/// stdout and stderr pipes and their pidfds, reading output into the tails as it comes and reaping each script when
+/// it exits. No thread-pool thread ever blocks on a script, however many run.
+/// </summary>
+/// <remarks>
+/// It reaps only the pids it was given (waitpid on each, never on -1): the runtime's own SIGCHLD handling reaps the
+/// children System.Diagnostics.Process starts, and the two must not take each other's exit statuses. Without
+/// pidfds (Linux before 5.3, glibc before 2.36) it checks its children with WNOHANG every few milliseconds instead.
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal sealed unsafe class ChildMonitor
+{
+    private const int ReadBufferSize = 64 * 1024;
+    private const int ExitPollMilliseconds = 5;
+
+    private readonly Lock _lock = new();
+    private readonly Queue<Request> _requests = new();
+    private readonly int _wakeRead;
+    private readonly int _wakeWrite;
+    private bool _wakePending;
+    private Thread? _thread;
+
+    private ChildMonitor()
+    {
+        var fds = stackalloc int[2];
+        if (NativeMethods.Pipe2(fds, NativeMethods.OCloseOnExec) != 0)
+        {
+            throw new InvalidOperationException($"could not create the script monitor's pipe: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        _wakeRead = fds[0];
+        _wakeWrite = fds[1];
+    }
+
+    public static ChildMonitor Shared { get; } = new();
+
+    /// <summary>Runs <paramref name="start"/> on the monitor thread and watches the process it returns.</summary>
+    public Task<ScriptProcess> StartAsync(Func<ScriptProcess> start)
+    {
+        var started = new TaskCompletionSource<ScriptProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new Request.Start(start, started));
+        return started.Task;
+    }
+
+    public void StopReading(ScriptProcess process) => Enqueue(new Request.StopReading(process));
+
+    private void Enqueue(Request request)
+    {
+        bool wake;
+        lock (_lock)
+        {
+            _requests.Enqueue(request);
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "hearth-script-monitor" };
+                _thread.Start();
+            }
+
+            wake = !_wakePending;
+            _wakePending = true;
+        }
+
+        if (wake)
+        {
+            byte one = 1;
+            _ = NativeMethods.Write(_wakeWrite, &one, 1);
+        }
+    }
+
+    private void Run()
+    {
+        var children = new List<ScriptProcess>();
+        var buffer = new byte[ReadBufferSize];
+        var fds = new List<NativeMethods.PollFd>();
+        // owners[i] is what fds[i + 1] belongs to; fds[0] is the wake pipe.
+        var owners = new List<(ScriptProcess Process, Stream Stream)>();
+        while (true)
+        {
+            TakeRequests(children);
+
+            fds.Clear();
+            owners.Clear();
+            fds.Add(new NativeMethods.PollFd { Fd = _wakeRead, Events = NativeMethods.PollIn });
+            var pollingForExit = false;
+            foreach (var child in children)
+            {
+                if (!child.Reaped)
+                {
+                    if (child.PidFd >= 0)
+                    {
+                        fds.Add(new NativeMethods.PollFd { Fd = child.PidFd, Events = NativeMethods.PollIn });
+                        owners.Add((child, Stream.Exit));
+                    }
+                    else
+                    {
+                        pollingForExit = true;
+                    }
+                }
+
+                if (child.StdoutFd >= 0)
+                {
+                    fds.Add(new NativeMethods.PollFd { Fd = child.StdoutFd, Events = NativeMethods.PollIn });
+                    owners.Add((child, Stream.Stdout));
+                }
+
+                if (child.StderrFd >= 0)
+                {
+                    fds.Add(new NativeMethods.PollFd { Fd = child.StderrFd, Events = NativeMethods.PollIn });
+                    owners.Add((child, Stream.Stderr));
+                }
+            }
+
+            var ready = CollectionsMarshal.AsSpan(fds);
+            int count;
+            fixed (NativeMethods.PollFd* pointer = ready)
+            {
+                count = NativeMethods.Poll(pointer, (nuint)ready.Length, pollingForExit ? ExitPollMilliseconds : -1);
+            }
+
+            if (count < 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                if (error == NativeMethods.EIntr)
+                {
+                    continue;
+                }
+
+                FailAll(children, new InvalidOperationException($"poll failed: {Marshal.GetPInvokeErrorMessage(error)}"));
+                continue;
+            }
+
+            if (ready[0].Revents != 0)
+            {
+                DrainWake(buffer);
+            }
+
+            for (var i = 1; i < ready.Length; i++)
+            {
+                if (ready[i].Revents == 0)
+                {
+                    continue;
+                }
+
+                var (child, stream) = owners[i - 1];
+                if (stream == Stream.Exit)
+                {
+                    TryReap(child);
+                }
+                else
+                {
+                    ReadOutput(child, stream, buffer, ready[i].Revents);
+                }
+            }
+
+            if (pollingForExit)
+            {
+                foreach (var child in children.Where(c => !c.Reaped && c.PidFd < 0))
+                {
+                    TryReap(child);
+                }
+            }
+
+            children.RemoveAll(child => child.Reaped && child.StdoutFd < 0 && child.StderrFd < 0);
+        }
+    }
+
+    private void TakeRequests(List<ScriptProcess> children)
+    {
+        List<Request> requests;
+        lock (_lock)
+        {
+            requests = [.. _requests];
+            _requests.Clear();
+        }
+
+        foreach (var request in requests)
+        {
+            switch (request)
+            {
+                case Request.Start start:
+                    try
+                    {
+                        var process = start.Run();
+                        children.Add(process);
+                        start.Started.SetResult(process);
+                    }
+                    catch (Exception e)
+                    {
+                        start.Started.SetException(e);
+                    }
+
+                    break;
+                case Request.StopReading stop:
+                    CloseOutput(stop.Process, Stream.Stdout);
+                    CloseOutput(stop.Process, Stream.Stderr);
+                    break;
+            }
+        }
+    }
+
+    private void DrainWake(byte[] buffer)
+    {
+        lock (_lock)
+        {
+            _wakePending = false;
+        }
+
+        fixed (byte* pointer = buffer)
+        {
+            _ = NativeMethods.Read(_wakeRead, pointer, (nuint)buffer.Length);
+        }
+    }
+
+    private static void TryReap(ScriptProcess child)
+    {
+        var pid = NativeMethods.WaitPid(child.Pid, out var status, NativeMethods.WNoHang);
+        if (pid == 0)
+        {
+            return;
+        }
+
+        if (pid < 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (error == NativeMethods.EIntr)
+            {
+                return;
+            }
+
+            child.SetExitLost(new InvalidOperationException($"the exit status of script process {child.Pid} was lost: {Marshal.GetPInvokeErrorMessage(error)}"));
+        }
+        else
+        {
+            // As System.Diagnostics.Process reports it: the exit code, or 128 + the signal that ended the process.
+            var signal = status & 0x7f;
+            child.SetExited(signal == 0 ? (status >> 8) & 0xff : 128 + signal);
+        }
+
+        child.Reaped = true;
+        if (child.PidFd >= 0)
+        {
+            _ = NativeMethods.Close(child.PidFd);
+            child.PidFd = -1;
+        }
+    }
+
+    private static void ReadOutput(ScriptProcess child, Stream stream, byte[] buffer, short events)
+    {
+        var fd = stream == Stream.Stdout ? child.StdoutFd : child.StderrFd;
+        if ((events & NativeMethods.PollNval) != 0)
+        {
+            CloseOutput(child, stream);
+            return;
+        }
+
+        nint read;
+        fixed (byte* pointer = buffer)
+        {
+            // poll said readable (or hung up): one read cannot block, and returns 0 at end of file.
+            read = NativeMethods.Read(fd, pointer, (nuint)buffer.Length);
+        }
+
+        if (read > 0)
+        {
+            (stream == Stream.Stdout ? child.Stdout : child.Stderr).Append(buffer.AsSpan(0, (int)read));
+            return;
+        }
+
+        if (read < 0 && Marshal.GetLastPInvokeError() is NativeMethods.EIntr or NativeMethods.EAgain)
+        {
+            return;
+        }
+
+        CloseOutput(child, stream);
+    }
+
+    private static void CloseOutput(ScriptProcess child, Stream stream)
+    {
+        if (stream == Stream.Stdout && child.StdoutFd >= 0)
+        {
+            _ = NativeMethods.Close(child.StdoutFd);
+            child.StdoutFd = -1;
+        }
+        else if (stream == Stream.Stderr && child.StderrFd >= 0)
+        {
+            _ = NativeMethods.Close(child.StderrFd);
+            child.StderrFd = -1;
+        }
+
+        if (child.StdoutFd < 0 && child.StderrFd < 0)
+        {
+            child.SetOutputClosed();
+        }
+    }
+
+    /// <summary>A bug or a dying process: fail every waiter rather than leave them hanging.</summary>
+    private static void FailAll(List<ScriptProcess> children, Exception error)
+    {
+        foreach (var child in children)
+        {
+            child.SetExitLost(error);
+            CloseOutput(child, Stream.Stdout);
+            CloseOutput(child, Stream.Stderr);
+        }
+
+        children.Clear();
+    }
+
+    private abstract record Request
+    {
+        public sealed record Start(Func<ScriptProcess> Run, TaskCompletionSource<ScriptProcess> Started) : Request;
+
+        public sealed record StopReading(ScriptProcess Process) : Request;
+    }
+
+    private enum Stream
+    {
+        Exit,
+        Stdout,
+        Stderr,
+    }
+}
