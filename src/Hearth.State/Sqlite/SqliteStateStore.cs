@@ -411,17 +411,32 @@ public sealed class SqliteStateStore : IStateStore
 
         try
         {
+            // A row saved again (or deleted) later in the same transaction need only be written the last time: a
+            // store-only resource's IN_PROGRESS and COMPLETE usually share a batch. Its event is still written.
+            var superseded = new bool[batch.Count];
+            var laterRows = new HashSet<long>();
+            for (var i = batch.Count - 1; i >= 0; i--)
+            {
+                var id = batch[i].Resource?.Id ?? batch[i].DeletedResourceId;
+                superseded[i] = id != 0 && batch[i].Resource is not null && !laterRows.Add(id);
+                if (id != 0)
+                {
+                    laterRows.Add(id);
+                }
+            }
+
             var results = new List<ResourceTransition>(batch.Count);
             await using (var transaction = SqliteValues.BeginImmediate(_connection))
             {
-                foreach (var item in batch)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    results.Add(await WriteTransitionAsync(item, transaction, cancellationToken));
+                    results.Add(await WriteTransitionAsync(batch[i], skipRow: superseded[i], transaction, cancellationToken));
                 }
 
                 await transaction.CommitAsync(cancellationToken);
             }
 
+            ForgetReservedIds(batch.Where(item => item.Resource is null).Select(item => item.DeletedResourceId));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);
@@ -440,10 +455,14 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    private async Task<ResourceTransition> WriteTransitionAsync(PendingTransition item, SqliteTransaction transaction, CancellationToken cancellationToken)
+    /// <param name="item">The transition.</param>
+    /// <param name="skipRow">Write only the event: the same transaction writes the row again later.</param>
+    /// <param name="transaction">The batch's transaction.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    private async Task<ResourceTransition> WriteTransitionAsync(PendingTransition item, bool skipRow, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var id = item.Resource is { } resource
-            ? await SaveResourceRowAsync(resource, transaction, cancellationToken)
+            ? skipRow ? resource.Id : await SaveResourceRowAsync(resource, transaction, cancellationToken)
             : await DeleteResourceRowAsync(item.DeletedResourceId, transaction, cancellationToken);
         long? sequence = item.Event is null ? null : await InsertEventAsync(item.Event, transaction, cancellationToken);
         return new ResourceTransition(id, sequence);
@@ -489,8 +508,24 @@ public sealed class SqliteStateStore : IStateStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> DeleteResourceAsync(long resourceId, CancellationToken cancellationToken) =>
-        WriteAsync(async transaction => await DeleteResourceRowAsync(resourceId, transaction, cancellationToken) != 0, cancellationToken);
+    public async Task<bool> DeleteResourceAsync(long resourceId, CancellationToken cancellationToken)
+    {
+        var deleted = await WriteAsync(async transaction => await DeleteResourceRowAsync(resourceId, transaction, cancellationToken) != 0, cancellationToken);
+        ForgetReservedIds([resourceId]);
+        return deleted;
+    }
+
+    /// <summary>A reserved id names one row for its whole life: once deleted (and committed), no late save inserts it again.</summary>
+    private void ForgetReservedIds(IEnumerable<long> deletedIds)
+    {
+        lock (_reservedIds)
+        {
+            foreach (var id in deletedIds)
+            {
+                _reservedIds.Remove(id);
+            }
+        }
+    }
 
     /// <returns>The id, or 0 if no row had it.</returns>
     private async Task<long> DeleteResourceRowAsync(long resourceId, SqliteTransaction transaction, CancellationToken cancellationToken)
@@ -501,12 +536,6 @@ public sealed class SqliteStateStore : IStateStore
             c => c.Add("@id", resourceId),
             () => $"Cannot delete resource row {resourceId}.",
             cancellationToken);
-        lock (_reservedIds)
-        {
-            // A reserved id names one row for its whole life: once deleted, no late save inserts it again.
-            _reservedIds.Remove(resourceId);
-        }
-
         return deleted == 0 ? 0 : resourceId;
     }
 
@@ -780,8 +809,8 @@ public sealed class SqliteStateStore : IStateStore
             _commands.Add(sql, command);
         }
 
+        // Every use of one SQL text binds the same parameters, so each overwrites the values of the last.
         command.Transaction = transaction;
-        command.Parameters.Clear();
         bind(command);
         return command;
     }

@@ -39,6 +39,20 @@ internal static class SqliteValues
     public static long? ReadNullableInt64(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
-    public static void Add(this SqliteCommand command, string name, object? value) =>
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    /// <summary>
+    /// Sets a parameter, adding it the first time: a prepared command is reused with the same parameters each time,
+    /// so a step's write does not allocate a new parameter object per column.
+    /// </summary>
+    public static void Add(this SqliteCommand command, string name, object? value)
+    {
+        var index = command.Parameters.IndexOf(name);
+        if (index >= 0)
+        {
+            command.Parameters[index].Value = value ?? DBNull.Value;
+        }
+        else
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
 }

@@ -98,11 +98,18 @@ public sealed class ResourceRegistry
 
     /// <summary>The hooks (breakpoints) set on a resource.</summary>
     public ResourceHooks HooksFor(string resourceName, IReadOnlyList<string> nestedPath) =>
-        MatchingLevels(ResourcesAt(nestedPath), resourceName).Aggregate(ResourceHooks.None, (all, level) => all | level.Hooks);
+        HasResourceEntries
+            ? MatchingLevels(ResourcesAt(nestedPath), resourceName).Aggregate(ResourceHooks.None, (all, level) => all | level.Hooks)
+            : ResourceHooks.None;
 
     /// <summary>The actions (update, replace) the environment forbids on a resource.</summary>
     public RestrictedActions RestrictedActionsFor(string resourceName, IReadOnlyList<string> nestedPath) =>
-        MatchingLevels(ResourcesAt(nestedPath), resourceName).Aggregate(RestrictedActions.None, (all, level) => all | level.Restricted);
+        HasResourceEntries
+            ? MatchingLevels(ResourcesAt(nestedPath), resourceName).Aggregate(RestrictedActions.None, (all, level) => all | level.Restricted)
+            : RestrictedActions.None;
+
+    /// <summary>Whether the registry says anything per resource (hooks, restrictions, mappings): asked per resource, usually no.</summary>
+    private bool HasResourceEntries => _root.Items.TryGetValue("resources", out var level) && level is Level { Items.Count: > 0 };
 
     /// <summary>The top-level type mappings (alias, wildcard or template), for display.</summary>
     public ImmutableArray<(string Type, string Target, string? TemplatePath)> TypeMappings =>
@@ -169,7 +176,7 @@ public sealed class ResourceRegistry
         // Heat sorts candidates by path length, then by path text, and falls through to the next one when a target type
         // does not exist. Hearth does not know here which types exist, so it takes the specific-first order that fall-through
         // produces in practice: per-resource, exact, then the longest wildcard prefix.
-        return candidates
+        return candidates.Count <= 1 ? candidates.FirstOrDefault() : candidates
             .OrderByDescending(c => c.Path.Length)
             .ThenBy(c => c.Mapping.Key.EndsWith('*') ? 1 : 0)
             .ThenByDescending(c => c.Mapping.Key.Length)

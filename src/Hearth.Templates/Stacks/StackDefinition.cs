@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Hearth.Templates.Conditions;
 using Hearth.Templates.Diagnostics;
@@ -22,6 +23,10 @@ public sealed class StackDefinition
     private readonly Lazy<ImmutableDictionary<string, IReadOnlyList<string>>> _dependencies;
     private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
+
+    // The registry's answer depends only on the resource's name and type (and this definition's nesting): an operation
+    // asks several times per resource, and the answer costs a walk of the registry.
+    private readonly ConcurrentDictionary<(string Name, string Type), ResolvedResourceType> _resolvedTypes = new();
 
     internal StackDefinition(
         Template template,
@@ -84,7 +89,7 @@ public sealed class StackDefinition
 
     /// <summary>The resource type after the environment's registry: a type name, or a template path for a nested stack.</summary>
     public ResolvedResourceType ResolveType(ResourceDefinition resource) =>
-        Environment.Registry.ResolveType(resource.Name, resource.Type, NestedPath);
+        _resolvedTypes.GetOrAdd((resource.Name, resource.Type), static (key, self) => self.Environment.Registry.ResolveType(key.Name, key.Type, self.NestedPath), this);
 
     /// <summary>The type an engine acts on: the registry's type name, or the absolute path of a nested template.</summary>
     public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is { IsTemplate: true } t ? t.TemplatePath ?? t.Type : ResolveType(resource).Type;

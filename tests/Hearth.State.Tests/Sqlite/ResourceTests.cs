@@ -277,4 +277,22 @@ public sealed class ResourceTests : StoreTestBase
         (await queued.Within()).ResourceId.ShouldBe(id);
         (await Store.GetResourceAsync(id, Ct).Within()).ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task QueueResourceAsync_SameRowTwiceInOneBatch_KeepsTheLastRowAndBothEvents()
+    {
+        var stack = await CreateStackAsync("web");
+        var id = await Store.ReserveResourceIdsAsync(1, Ct).Within();
+        var started = Build.Resource(stack.Id, "server") with { Id = id };
+        var complete = started with { Status = OperationStatus.Complete, PhysicalId = "i-1" };
+
+        var first = Store.QueueResourceAsync(started, Build.Event(stack, "server"));
+        var second = Store.QueueResourceAsync(complete, Build.Event(stack, "server") with { Status = OperationStatus.Complete });
+        await Task.WhenAll(first, second).Within();
+
+        (await Store.ListResourcesAsync(stack.Id, Ct).Within()).ShouldBe([complete]);
+        var events = await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within();
+        events.Select(e => e.Status).ShouldBe([OperationStatus.InProgress, OperationStatus.Complete]);
+        events.Select(e => e.Sequence).ShouldBe([(await first).EventSequence ?? 0, (await second).EventSequence ?? 0]);
+    }
 }
