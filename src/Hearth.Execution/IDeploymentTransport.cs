@@ -13,4 +13,16 @@ public interface IDeploymentTransport
     /// <see cref="DeploymentStatus.Cancelled"/> result (it does not throw).
     /// </summary>
     Task<DeploymentResult> DeployAsync(DeploymentRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Stops a script that an interrupted operation (its engine died) left running for the deployment
+    /// <paramref name="deploymentId"/>, and waits until it is gone. <see cref="DeployAsync"/> does this itself before it
+    /// runs anything; the engine calls this when it settles an action without running one (an action not in the
+    /// deployment's <c>actions</c>), so no leftover outlives the operation that undoes or redoes its work.
+    /// </summary>
+    /// <returns>
+    /// Null when nothing was left running; a <see cref="DeploymentStatus.Complete"/> result whose reason says what was
+    /// stopped; a <see cref="DeploymentStatus.Failed"/> one when it could not be stopped.
+    /// </returns>
+    Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct);
 }
