@@ -25,4 +25,12 @@ public interface IDeploymentTransport
     /// stopped; a <see cref="DeploymentStatus.Failed"/> one when it could not be stopped.
     /// </returns>
     Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct);
+
+    /// <summary>
+    /// Stops every script whose engine process is gone (it was killed mid-run), whatever deployment it ran for, and
+    /// waits until each is gone. The engine calls this before a resume or cancel runs anything, so no leftover runs
+    /// beside the work that redoes or undoes it, even in another working folder (a replacement's).
+    /// </summary>
+    /// <returns>What was stopped, each as "the ACTION script left running by an interrupted operation (pid N)".</returns>
+    Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct);
 }

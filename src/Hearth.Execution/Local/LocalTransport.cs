@@ -78,6 +78,19 @@ public sealed class LocalTransport : IDeploymentTransport
         return StopLeftoverAsync(deploymentId, _timeProvider.GetTimestamp());
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The local transport runs on Linux only");
+        }
+
+        var deployments = Path.GetDirectoryName(_scripts.WorkingFolder("any")) ?? "";
+        var stopped = await RunningScriptRecord.StopOrphansAsync(deployments, _timeProvider);
+        return [.. stopped.Select(leftover => leftover.Stopped ? leftover.Description : "(still running) " + leftover.Description)];
+    }
+
     [UnsupportedOSPlatform("windows")]
     private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started)
     {

@@ -26,8 +26,11 @@ internal static class RunningScriptRecord
 
     public static string PathIn(string workingFolder) => Path.Combine(workingFolder, FileName);
 
+    /// <summary>This process, as a record names the engine that started a script: pid and start time.</summary>
+    private static readonly (int Pid, long StartTicks) s_engine = (Environment.ProcessId, ProcessSession.Stat(Environment.ProcessId)?.StartTicks ?? 0);
+
     /// <summary>
-    /// Records the script <paramref name="pid"/> just spawned. Never throws: it runs on the monitor thread between the
+    /// Records the script <paramref name="pid"/> just spawned, and this engine as the one that answers for it. Never throws: it runs on the monitor thread between the
     /// spawn and the watch, where an exception would leave the script unwatched; an unwritable working folder loses
     /// only this crash-time safety.
     /// </summary>
@@ -40,7 +43,7 @@ internal static class RunningScriptRecord
 
         try
         {
-            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {action}\n"));
+            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -91,7 +94,7 @@ internal static class RunningScriptRecord
             return null; // Gone meanwhile, or unreadable: nothing can be known of it.
         }
 
-        var fields = text.Split(' ', 3, StringSplitOptions.TrimEntries);
+        var fields = text.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 3
             || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
@@ -125,6 +128,55 @@ internal static class RunningScriptRecord
 
         Delete(workingFolder);
         return leftover;
+    }
+
+    /// <summary>
+    /// Stops every script under <paramref name="deploymentsFolder"/> whose engine is gone (<see cref="StopLeftoverAsync"/>
+    /// on each working folder whose record names a dead engine); scripts of a live engine (another stack's operation
+    /// in another process) are left alone.
+    /// </summary>
+    public static async Task<IReadOnlyList<LeftoverScript>> StopOrphansAsync(string deploymentsFolder, TimeProvider timeProvider)
+    {
+        var found = new List<LeftoverScript>();
+        IEnumerable<string> records;
+        try
+        {
+            records = Directory.EnumerateFiles(deploymentsFolder, FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 });
+            records = [.. records];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return found; // No deployment ever ran here.
+        }
+
+        foreach (var record in records)
+        {
+            var workingFolder = Path.GetDirectoryName(record) ?? deploymentsFolder;
+            if (EngineOf(record) is { } engine && !IsRunning(engine.Pid, engine.StartTicks)
+                && await StopLeftoverAsync(workingFolder, timeProvider) is { } leftover)
+            {
+                found.Add(leftover);
+            }
+        }
+
+        return found;
+    }
+
+    private static (int Pid, long StartTicks)? EngineOf(string record)
+    {
+        try
+        {
+            var fields = File.ReadAllText(record).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length >= 5
+                && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
+                    ? (pid, startTicks)
+                    : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A zombie has exited already: whoever inherited it reaps it.</summary>

@@ -30,7 +30,8 @@ public class LeftoverScriptTests : LocalTransportFixture
         result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Length.ShouldBe(2, result.Stdout);
-        lines[1].ShouldBe(lines[0], "the note names the script's pid, its start time and its action");
+        lines[1].ShouldStartWith(lines[0] + " ", customMessage: "the note names the script's pid, its start time and its action");
+        lines[1].Split(' ')[3].ShouldBe(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "then the engine that answers for it");
         File.Exists(RunningScriptRecord.PathIn(Transport.WorkingFolder("d-1"))).ShouldBeFalse("the note goes once the script is reaped");
     }
 
@@ -122,6 +123,34 @@ public class LeftoverScriptTests : LocalTransportFixture
         stopped.StatusReason.ShouldBe($"Stopped the CREATE script left running by an interrupted operation (pid {pid})");
         Processes.WithMarker(marker).ShouldBeEmpty();
         again.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task StopOrphansAsync_ScriptsOfALiveAndOfADeadEngine_StopsOnlyTheDeadEnginesScript()
+    {
+        var (liveMarker, deadMarker) = ("hearth-marker-" + Guid.NewGuid().ToString("N"), "hearth-marker-" + Guid.NewGuid().ToString("N"));
+        var (liveFolder, deadFolder) = (Transport.WorkingFolder("live"), Transport.WorkingFolder("dead"));
+        var live = await StartOrphanAsync(liveFolder, liveMarker, Path.Combine(StateRoot, "live.log"));
+        var dead = await StartOrphanAsync(deadFolder, deadMarker, Path.Combine(StateRoot, "dead.log"));
+        try
+        {
+            // This test is the live engine; the dead one is a process that has exited (true, already reaped).
+            RunningScriptRecord.Write(liveFolder, live, "CREATE");
+            using var gone = Process.Start("/bin/true") ?? throw new InvalidOperationException("no true");
+            await gone.WaitForExitAsync().WaitAsync(TestTimeout);
+            var note = (await File.ReadAllTextAsync(RunningScriptRecord.PathIn(liveFolder))).Split(' ');
+            await File.WriteAllTextAsync(RunningScriptRecord.PathIn(deadFolder), $"{dead} {ProcessSession.Stat(dead)?.StartTicks} UPDATE {gone.Id} {note[4]}");
+
+            var stopped = await Transport.StopOrphansAsync(CancellationToken.None).WaitAsync(TestTimeout);
+
+            stopped.ShouldBe([$"the UPDATE script left running by an interrupted operation (pid {dead})"]);
+            Processes.WithMarker(deadMarker).ShouldBeEmpty();
+            Processes.WithMarker(liveMarker).Count.ShouldBe(1, "a script whose engine lives is that engine's to stop");
+        }
+        finally
+        {
+            await ProcessSession.KillAsync(live, TimeProvider.System);
+        }
     }
 
     /// <summary>

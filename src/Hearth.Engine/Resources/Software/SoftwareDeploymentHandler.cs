@@ -54,6 +54,9 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
+    internal override async Task<IReadOnlyList<string>> StopLeftoversAsync(CancellationToken cancellationToken) =>
+        services is null ? [] : await services.Local.StopOrphansAsync(cancellationToken);
+
     /// <summary>
     /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
     /// dependents update, then the old one's DELETE runs); <c>server</c> and <c>signal_transport</c> are not
