@@ -55,11 +55,16 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
                 environment,
                 workdir,
                 options.MaxCapturedBytes,
-                prepare: () => WriteScript(scriptPath, script),
+                prepare: () =>
+                {
+                    WriteScript(scriptPath, script);
+                    RunningScriptRecord.WritePending(workdir, request.Action);
+                },
                 spawned: pid => RunningScriptRecord.Write(workdir, pid, request.Action));
         }
         catch (ScriptStartException e)
         {
+            RunningScriptRecord.Delete(workdir);
             return DeploymentResult.NotRun(DeploymentStatus.Failed, StartFailure(scriptPath, file, e), timeProvider.GetElapsedTime(started));
         }
 

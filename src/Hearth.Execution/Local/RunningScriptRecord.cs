@@ -6,7 +6,8 @@ namespace Hearth.Execution.Local;
 /// <summary>
 /// The note, in a deployment's working folder, of the script running there: <c>running.pid</c> holds its pid (its
 /// session id), its start time (<c>/proc/PID/stat</c> field 22, so a reused pid is not taken for it) and its action.
-/// It is written as soon as the script is spawned and removed once the script has been reaped. An engine that dies
+/// It is written just before the spawn without the pid (pending), again with it just after, and removed once the script
+/// has been reaped. An engine that dies
 /// (kill -9) leaves it behind, and with it the script, which runs on in its session; the next action in the folder
 /// reads it and stops that script first (<see cref="StopLeftoverAsync"/>).
 /// </summary>
@@ -44,6 +45,21 @@ internal static class RunningScriptRecord
         try
         {
             File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Notes, before the spawn, that this engine is about to start the <paramref name="action"/> script here: a script
+    /// can run (and the engine die) before the pid is known, and without this nothing would say it exists. Never throws.
+    /// </summary>
+    public static void WritePending(string workingFolder, string action)
+    {
+        try
+        {
+            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"0 0 {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -98,11 +114,24 @@ internal static class RunningScriptRecord
         if (fields.Length < 3
             || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
-            || pid <= 1)
+            || pid == 1)
         {
-            // Cut short by a crash while it was written: the spawn had only just happened, and nothing is known of it.
+            // Cut short by a crash while it was written; the pending note before it was whole, so no spawn is lost.
             Delete(workingFolder);
             return null;
+        }
+
+        if (pid == 0)
+        {
+            // Pending: the engine died around the spawn, before it knew the pid. The script, if it started, leads a
+            // session of its own and has its file's path in its arguments whatever folder it moved to.
+            if (FindSpawned(Path.Combine(workingFolder, fields[2])) is not { } spawned)
+            {
+                Delete(workingFolder);
+                return null;
+            }
+
+            (pid, startTicks) = spawned;
         }
 
         if (!IsRunning(pid, startTicks))
@@ -177,6 +206,33 @@ internal static class RunningScriptRecord
         {
             return null;
         }
+    }
+
+    /// <summary>A live session leader (pid = session id) with <paramref name="scriptPath"/> among its arguments.</summary>
+    private static (int Pid, long StartTicks)? FindSpawned(string scriptPath)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || ProcessSession.Stat(pid) is not { Zombie: false } stat || stat.Session != pid)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0').Contains(scriptPath, StringComparer.Ordinal))
+                {
+                    return (pid, stat.StartTicks);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A zombie has exited already: whoever inherited it reaps it.</summary>

@@ -58,6 +58,24 @@ public class LeftoverScriptTests : LocalTransportFixture
     }
 
     [Fact]
+    public async Task DeployAsync_PendingNoteOfAnEngineThatDiedAroundTheSpawn_ScriptFoundByItsPathAndKilled()
+    {
+        var marker = "hearth-marker-" + Guid.NewGuid().ToString("N");
+        var workdir = Transport.WorkingFolder("d-1");
+        var log = Path.Combine(StateRoot, "log");
+        var pid = await StartOrphanAsync(workdir, marker, log);
+        // The note written before the spawn; the engine died before it could write the pid.
+        await File.WriteAllTextAsync(RunningScriptRecord.PathIn(workdir), "0 0 CREATE 1 1\n");
+
+        var result = await DeployAsync(Request($"#!/bin/sh\necho \"run $$\" >> {log}"));
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+        result.Stderr.ShouldBe($"[hearth: Stopped the CREATE script left running by an interrupted operation (pid {pid})]\n");
+        Processes.WithMarker(marker).ShouldBeEmpty();
+        File.Exists(RunningScriptRecord.PathIn(workdir)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task DeployAsync_AnotherRunStillGoingInTheFolder_KilledFirstAndTheNewActionRuns()
     {
         var marker = "hearth-marker-" + Guid.NewGuid().ToString("N");
