@@ -13,11 +13,13 @@ public class LeftoverScriptTests : LocalTransportFixture
     [Fact]
     public async Task DeployAsync_RunningScriptNote_HoldsTheScriptsPidAndStartTimeWhileItRunsAndIsGoneAfter()
     {
-        // The note is written right after the spawn, so the script may start before it exists: it waits (bounded).
-        // Field 22 of /proc/$$/stat is the 20th after "pid (comm) ".
+        // The pid is written right after the spawn, so the script may start while the note is still pending ("0 0 …"):
+        // it waits (bounded). Field 22 of /proc/$$/stat is the 20th after "pid (comm) ".
         var script = $$"""
             #!/bin/sh
-            for i in $(seq 1000); do [ -e {{RunningScriptRecord.FileName}} ] && break; sleep 0.01; done
+            for i in $(seq 1000); do
+              case "$(cat {{RunningScriptRecord.FileName}})" in "0 "*) sleep 0.01 ;; *) break ;; esac
+            done
             read -r stat < /proc/$$/stat
             set -- ${stat#*) }
             shift 19
