@@ -118,8 +118,11 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
                 runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, rollbackTo: null, ct), allowInterrupted: true, cancellationToken);
         }
 
+        // A delete keeps the stack's definition as current while it runs (there is no "previous" to go back to): its
+        // rollback goes back to that one and keeps it, so the stack it leaves can be updated and deleted again. (A
+        // rollback swaps current and previous, which left a cancelled delete's stack with resources and no definition.)
         return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
-            runner.RollbackAsync(s, previous, ct), allowInterrupted: true, cancellationToken);
+            runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, ct), allowInterrupted: true, cancellationToken);
     }
 
     public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
@@ -372,12 +375,32 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
                     $"stack '{stack.Name}' was interrupted during {HeatStatus.ToHeatString(fresh.Action)} (the process running it died): run 'hearth stack resume {stack.Name}' to finish it or 'hearth stack cancel {stack.Name}' to roll it back");
             }
 
-            var runner = new OperationRunner(Context(observer));
+            // A resume or cancel follows a process that died mid-operation: what it left running outside (a deployment's
+            // script, in a session of its own) is stopped before anything runs, so it never runs beside the work that
+            // redoes or undoes it, nor goes on after the stack says it is settled.
+            var stopped = allowInterrupted && fresh.Status == OperationStatus.InProgress
+                ? await StopLeftoversAsync(cancellationToken)
+                : [];
+            var runner = new OperationRunner(Context(observer))
+            {
+                StartNote = stopped.Count == 0 ? null : "stopped " + string.Join("; ", stopped),
+            };
             return await run(runner, stack with { OperationId = fresh.OperationId }, cancellationToken);
         }
         finally
         {
             await store.ReleaseLockAsync(stack.Id, owner.OwnerId, CancellationToken.None);
         }
+    }
+
+    private async Task<List<string>> StopLeftoversAsync(CancellationToken cancellationToken)
+    {
+        var stopped = new List<string>();
+        foreach (var handler in handlers.All)
+        {
+            stopped.AddRange(await handler.StopLeftoversAsync(cancellationToken));
+        }
+
+        return [.. stopped.Distinct(StringComparer.Ordinal)];
     }
 }

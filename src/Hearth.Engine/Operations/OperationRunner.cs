@@ -9,6 +9,9 @@ namespace Hearth.Engine.Operations;
 /// </summary>
 internal sealed class OperationRunner(EngineContext engine)
 {
+    /// <summary>Said after "Stack ACTION started" in the operation's first event (what a resume stopped before it began).</summary>
+    public string? StartNote { get; init; }
+
     public async Task<OperationOutcome> RunAsync(
         StackRecord stack,
         ResourceAction kind,
@@ -88,7 +91,7 @@ internal sealed class OperationRunner(EngineContext engine)
         {
             Action = kind,
             Status = OperationStatus.InProgress,
-            StatusReason = $"Stack {HeatStatus.ToHeatString(kind)} started",
+            StatusReason = StartNote is null ? $"Stack {HeatStatus.ToHeatString(kind)} started" : $"Stack {HeatStatus.ToHeatString(kind)} started; {StartNote}",
             OperationId = operationId,
             UpdatedAt = now,
         };

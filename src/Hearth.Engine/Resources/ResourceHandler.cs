@@ -94,6 +94,14 @@ public abstract class ResourceHandler
     public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// Before a resume or cancel runs anything: stops what a process that died mid-operation left running outside
+    /// (a deployment's script still going in its own session), and waits until it is gone.
+    /// </summary>
+    /// <returns>What was stopped, for the operation's start event; empty by default.</returns>
+    internal virtual Task<IReadOnlyList<string>> StopLeftoversAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
     /// The engine is about to converge this resource, together with the others that became ready at the same time;
     /// what is returned is disposed when its step ends. Deployments use it to start on a server in name order.
     /// </summary>

@@ -14,6 +14,8 @@ public sealed class ResourceHandlerRegistry(IEnumerable<ResourceHandler> handler
 
     public IEnumerable<string> TypeNames => _handlers.Keys.Order(StringComparer.Ordinal);
 
+    internal IEnumerable<ResourceHandler> All => _handlers.Values;
+
     /// <summary>These handlers, with <paramref name="replacements"/> taking over their types.</summary>
     internal ResourceHandlerRegistry With(params ResourceHandler[] replacements) =>
         new(_handlers.Values.Where(h => replacements.All(r => r.Type != h.Type)).Concat(replacements));

@@ -47,14 +47,34 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         {
             // The script file is written on the thread that spawns every script: a script spawned while another's file
             // is open for writing would hold that descriptor until it execs, and the other's exec would fail (ETXTBSY).
-            process = await ScriptProcess.StartAsync(file, arguments, environment, workdir, options.MaxCapturedBytes, () => WriteScript(scriptPath, script));
+            // Which process runs the action is noted as soon as it exists: if the engine dies now, the next action in
+            // this folder finds the script and stops it (RunningScriptRecord).
+            process = await ScriptProcess.StartAsync(
+                file,
+                arguments,
+                environment,
+                workdir,
+                options.MaxCapturedBytes,
+                prepare: () =>
+                {
+                    WriteScript(scriptPath, script);
+                    RunningScriptRecord.WritePending(workdir, request.Action);
+                },
+                spawned: pid => RunningScriptRecord.Write(workdir, pid, request.Action));
         }
         catch (ScriptStartException e)
         {
+            RunningScriptRecord.Delete(workdir);
             return DeploymentResult.NotRun(DeploymentStatus.Failed, StartFailure(scriptPath, file, e), timeProvider.GetElapsedTime(started));
         }
 
         var termination = await WaitAsync(process, request.Timeout, ct);
+        if (process.Exited.IsCompleted)
+        {
+            // Reaped: its pid may be anyone's from now on. One that survived the kill keeps its note, to be stopped next time.
+            RunningScriptRecord.Delete(workdir);
+        }
+
         try
         {
             await process.OutputClosed.WaitAsync(options.OutputDrainGrace, timeProvider, CancellationToken.None);

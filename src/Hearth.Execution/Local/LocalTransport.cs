@@ -1,3 +1,5 @@
+using System.Runtime.Versioning;
+
 namespace Hearth.Execution.Local;
 
 /// <summary>
@@ -41,26 +43,77 @@ public sealed class LocalTransport : IDeploymentTransport
 
         var started = _timeProvider.GetTimestamp();
         Validate(request);
-        if (ct.IsCancellationRequested)
+        // Before anything touches the working folder, whatever runs the action: a script a dead engine left there must
+        // not run beside this action (or after it, undoing it).
+        var leftover = await StopLeftoverAsync(request.DeploymentId, started);
+        if (leftover is { Status: not DeploymentStatus.Complete })
         {
-            return DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", _timeProvider.GetElapsedTime(started));
+            return leftover;
         }
 
-        return ConfigGroups.Select(request.Group, request.Config, request.Action) switch
+        if (ct.IsCancellationRequested)
+        {
+            return WithNote(DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", _timeProvider.GetElapsedTime(started)), leftover);
+        }
+
+        var result = ConfigGroups.Select(request.Group, request.Config, request.Action) switch
         {
             ConfigSelection.Run run => await _scripts.RunAsync(request, run.Config, started, ct),
             ConfigSelection.NotRun notRun => DeploymentResult.NotRun(notRun.Status, notRun.Reason, _timeProvider.GetElapsedTime(started)),
             _ => throw new InvalidOperationException("unreachable"),
         };
+        return WithNote(result, leftover);
     }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The deployment id is not a plain file name.</exception>
+    public Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The local transport runs on Linux only");
+        }
+
+        ValidateId(deploymentId, nameof(deploymentId));
+        return StopLeftoverAsync(deploymentId, _timeProvider.GetTimestamp());
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The local transport runs on Linux only");
+        }
+
+        var deployments = Path.GetDirectoryName(_scripts.WorkingFolder("any")) ?? "";
+        var stopped = await RunningScriptRecord.StopOrphansAsync(deployments, _timeProvider);
+        return [.. stopped.Select(leftover => leftover.Stopped ? leftover.Description : "(still running) " + leftover.Description)];
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started)
+    {
+        // Not cancellable: once killed, the leftover is waited for (bounded) so that nothing runs beside it.
+        var leftover = await RunningScriptRecord.StopLeftoverAsync(_scripts.WorkingFolder(deploymentId), _timeProvider);
+        return leftover switch
+        {
+            null => null,
+            { Stopped: true } => DeploymentResult.NotRun(DeploymentStatus.Complete, $"Stopped {leftover.Description}", _timeProvider.GetElapsedTime(started)),
+            _ => DeploymentResult.NotRun(
+                DeploymentStatus.Failed,
+                $"Could not stop {leftover.Description}: it outlived SIGKILL; nothing was run beside it",
+                _timeProvider.GetElapsedTime(started)),
+        };
+    }
+
+    /// <summary>The user sees that a leftover was stopped in the run's stderr (deploy_stderr), first, as a line of Hearth's own.</summary>
+    private static DeploymentResult WithNote(DeploymentResult result, DeploymentResult? leftover) =>
+        leftover is null ? result : result with { Stderr = $"[hearth: {leftover.StatusReason}]\n{result.Stderr}" };
 
     internal static void Validate(DeploymentRequest request)
     {
-        var id = request.DeploymentId;
-        if (id.Length == 0 || id is "." or ".." || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new ArgumentException($"Deployment id '{id}' is not a plain file name (letters, digits, '-', '_', '.')", nameof(request));
-        }
+        ValidateId(request.DeploymentId, nameof(request));
 
         if (!DeploymentActions.IsKnown(request.Action))
         {
@@ -70,6 +123,14 @@ public sealed class LocalTransport : IDeploymentTransport
         if (request.Timeout <= TimeSpan.Zero && request.Timeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentException($"Timeout {request.Timeout} is not positive", nameof(request));
+        }
+    }
+
+    private static void ValidateId(string id, string parameterName)
+    {
+        if (id.Length == 0 || id is "." or ".." || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException($"Deployment id '{id}' is not a plain file name (letters, digits, '-', '_', '.')", parameterName);
         }
     }
 }

@@ -54,30 +54,7 @@ internal static class ProcessSession
                 continue;
             }
 
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(entry, "stat"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue; // Gone meanwhile.
-            }
-
-            // "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses, so split after the last ')'.
-            var close = stat.LastIndexOf(')');
-            if (close < 0)
-            {
-                continue;
-            }
-
-            var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 4 || fields[0] is "Z" or "X")
-            {
-                continue;
-            }
-
-            if (int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session) && session == sessionId)
+            if (Stat(pid) is { Zombie: false } stat && stat.Session == sessionId)
             {
                 members.Add(pid);
             }
@@ -85,4 +62,36 @@ internal static class ProcessSession
 
         return members;
     }
+
+    /// <summary>A process's state, session id and start time (clock ticks since boot) from /proc/PID/stat; null if there is no such process.</summary>
+    public static ProcessStat? Stat(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // Gone (or never was).
+        }
+
+        // "pid (comm) state ppid pgrp session … starttime(22) …": comm may hold spaces and parentheses, so split after the last ')'.
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        const int StartTimeIndex = 22 - 3;
+        return fields.Length > StartTimeIndex
+            && int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session)
+            && long.TryParse(fields[StartTimeIndex], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
+                ? new ProcessStat(Zombie: fields[0] is "Z" or "X", session, startTicks)
+                : null;
+    }
 }
+
+/// <summary>What <see cref="ProcessSession.Stat"/> reads: a zombie has exited and waits to be reaped.</summary>
+internal readonly record struct ProcessStat(bool Zombie, int Session, long StartTicks);

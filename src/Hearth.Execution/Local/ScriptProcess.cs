@@ -55,7 +55,8 @@ internal sealed class ScriptProcess
     /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
     /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the monitor's thread, after
-    /// <paramref name="prepare"/> (which writes the script file) has run there.
+    /// <paramref name="prepare"/> (which writes the script file) has run there; <paramref name="spawned"/> gets the
+    /// pid there, before the monitor watches the process (it must not throw: the process would go unwatched).
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
     public static Task<ScriptProcess> StartAsync(
@@ -64,11 +65,14 @@ internal sealed class ScriptProcess
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
         int maxCapturedBytes,
-        Action? prepare = null) =>
+        Action? prepare = null,
+        Action<int>? spawned = null) =>
         ChildMonitor.Shared.StartAsync(() =>
         {
             prepare?.Invoke();
-            return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+            var process = Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+            spawned?.Invoke(process.Pid);
+            return process;
         });
 
     private static unsafe ScriptProcess Spawn(

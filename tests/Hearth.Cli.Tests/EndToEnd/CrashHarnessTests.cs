@@ -238,8 +238,8 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
     /// <summary>Resumes or cancels until the stack is no longer interrupted; the first try may be killed too. True when a recovery ran.</summary>
     private static async Task<bool> RecoverAsync(string state, string command, string? crashAt, StringBuilder log)
     {
-        // A script the killed engine started runs on in its own session (the engine cannot stop it: it is gone). It is
-        // waited for, bounded, as an operator's resume comes after it ended.
+        // A script the killed engine started runs on in its own session until the resume or cancel stops it (see
+        // LeftoverScriptTests); here it is waited for, bounded, so that the rounds also cover recoveries that find none.
         await DeploymentProcesses.WaitForNoneAsync(state);
         if (await StatusAsync(state) is not { } status || !status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal))
         {

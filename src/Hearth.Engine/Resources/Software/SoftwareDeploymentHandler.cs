@@ -54,6 +54,9 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
+    internal override async Task<IReadOnlyList<string>> StopLeftoversAsync(CancellationToken cancellationToken) =>
+        services is null ? [] : await services.Local.StopOrphansAsync(cancellationToken);
+
     /// <summary>
     /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
     /// dependents update, then the old one's DELETE runs); <c>server</c> and <c>signal_transport</c> are not
@@ -92,6 +95,14 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         if (document is null || !Runs(action, document, properties))
         {
             // Not an action of this deployment: the step completes at once and nothing runs (Heat's actions gating).
+            // A script a dead engine left running here is stopped all the same: a cancel's DELETE that runs nothing
+            // must not leave the interrupted CREATE going on after the stack says it was rolled back.
+            if (services is not null
+                && await services.Local.StopLeftoverAsync(physicalId, cancellationToken) is { Status: not DeploymentStatus.Complete } failed)
+            {
+                throw new ResourceFailedException(failed.StatusReason);
+            }
+
             return new ResourceResult(physicalId, Attributes(previous), data);
         }
 

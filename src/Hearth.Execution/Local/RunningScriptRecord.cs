@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Runtime.Versioning;
+
+namespace Hearth.Execution.Local;
+
+/// <summary>
+/// The note, in a deployment's working folder, of the script running there: <c>running.pid</c> holds its pid (its
+/// session id), its start time (<c>/proc/PID/stat</c> field 22, so a reused pid is not taken for it) and its action.
+/// It is written just before the spawn without the pid (pending), again with it just after, and removed once the script
+/// has been reaped. An engine that dies
+/// (kill -9) leaves it behind, and with it the script, which runs on in its session; the next action in the folder
+/// reads it and stops that script first (<see cref="StopLeftoverAsync"/>).
+/// </summary>
+/// <remarks>
+/// Not fsynced: it has to outlive the engine's process, which the page cache does; a power loss takes the script
+/// with it.
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal static class RunningScriptRecord
+{
+    public const string FileName = "running.pid";
+
+    /// <summary>How long a killed leftover may take to be gone before the action is refused.</summary>
+    private static readonly TimeSpan GoneWait = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan GonePoll = TimeSpan.FromMilliseconds(20);
+
+    public static string PathIn(string workingFolder) => Path.Combine(workingFolder, FileName);
+
+    /// <summary>This process, as a record names the engine that started a script: pid and start time.</summary>
+    private static readonly (int Pid, long StartTicks) s_engine = (Environment.ProcessId, ProcessSession.Stat(Environment.ProcessId)?.StartTicks ?? 0);
+
+    /// <summary>
+    /// Records the script <paramref name="pid"/> just spawned, and this engine as the one that answers for it. Never throws: it runs on the monitor thread between the
+    /// spawn and the watch, where an exception would leave the script unwatched; an unwritable working folder loses
+    /// only this crash-time safety.
+    /// </summary>
+    public static void Write(string workingFolder, int pid, string action)
+    {
+        if (ProcessSession.Stat(pid) is not { } stat)
+        {
+            return;
+        }
+
+        try
+        {
+            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Notes, before the spawn, that this engine is about to start the <paramref name="action"/> script here: a script
+    /// can run (and the engine die) before the pid is known, and without this nothing would say it exists. Never throws.
+    /// </summary>
+    public static void WritePending(string workingFolder, string action)
+    {
+        try
+        {
+            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"0 0 {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static void Delete(string workingFolder)
+    {
+        try
+        {
+            File.Delete(PathIn(workingFolder));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover note is harmless: its process is gone, so the next action finds it stale.
+        }
+    }
+
+    /// <summary>
+    /// Stops the script an interrupted operation left running in <paramref name="workingFolder"/>, if its process
+    /// (same pid, same start time) still lives, and waits until its session is gone. A note whose process is gone or
+    /// whose pid now belongs to another process is only removed.
+    /// </summary>
+    /// <returns>Null when nothing was running; otherwise what was found and whether it is gone now.</returns>
+    /// <remarks>
+    /// Killed, not waited for: the engine that started it is dead, so nobody reads its output, enforces its timeout or
+    /// records its result; the action it was doing is about to be redone from the start (resume) or undone (cancel),
+    /// which is what the user asked for, and running either beside a half-done copy would leave the state not knowing
+    /// what the scripts did. Waiting could take until the dead engine's timeout, or forever.
+    /// A leader that already ended leaves the rest of its session alone, as a script that exits does: what it left in
+    /// the background is not part of the action.
+    /// </remarks>
+    public static async Task<LeftoverScript?> StopLeftoverAsync(string workingFolder, TimeProvider timeProvider)
+    {
+        var path = PathIn(workingFolder);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // Gone meanwhile, or unreadable: nothing can be known of it.
+        }
+
+        var fields = text.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 3
+            || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
+            || pid == 1)
+        {
+            // Cut short by a crash while it was written; the pending note before it was whole, so no spawn is lost.
+            Delete(workingFolder);
+            return null;
+        }
+
+        if (pid == 0)
+        {
+            // Pending: the engine died around the spawn, before it knew the pid. The script, if it started, leads a
+            // session of its own and has its file's path in its arguments whatever folder it moved to.
+            if (FindSpawned(Path.Combine(workingFolder, fields[2])) is not { } spawned)
+            {
+                Delete(workingFolder);
+                return null;
+            }
+
+            (pid, startTicks) = spawned;
+        }
+
+        if (!IsRunning(pid, startTicks))
+        {
+            Delete(workingFolder);
+            return null;
+        }
+
+        var leftover = new LeftoverScript(pid, fields[2]);
+        await ProcessSession.KillAsync(pid, timeProvider);
+        var waited = timeProvider.GetTimestamp();
+        while (IsRunning(pid, startTicks) || ProcessSession.Members(pid).Count > 0)
+        {
+            if (timeProvider.GetElapsedTime(waited) > GoneWait)
+            {
+                // Unkillable for now (uninterruptible sleep): keep the note, so the next try stops it again.
+                return leftover with { Stopped = false };
+            }
+
+            await ProcessSession.KillAsync(pid, timeProvider);
+            await Task.Delay(GonePoll, timeProvider, CancellationToken.None);
+        }
+
+        Delete(workingFolder);
+        return leftover;
+    }
+
+    /// <summary>
+    /// Stops every script under <paramref name="deploymentsFolder"/> whose engine is gone (<see cref="StopLeftoverAsync"/>
+    /// on each working folder whose record names a dead engine); scripts of a live engine (another stack's operation
+    /// in another process) are left alone.
+    /// </summary>
+    public static async Task<IReadOnlyList<LeftoverScript>> StopOrphansAsync(string deploymentsFolder, TimeProvider timeProvider)
+    {
+        var found = new List<LeftoverScript>();
+        IEnumerable<string> records;
+        try
+        {
+            records = Directory.EnumerateFiles(deploymentsFolder, FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 });
+            records = [.. records];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return found; // No deployment ever ran here.
+        }
+
+        foreach (var record in records)
+        {
+            var workingFolder = Path.GetDirectoryName(record) ?? deploymentsFolder;
+            if (EngineOf(record) is { } engine && !IsRunning(engine.Pid, engine.StartTicks)
+                && await StopLeftoverAsync(workingFolder, timeProvider) is { } leftover)
+            {
+                found.Add(leftover);
+            }
+        }
+
+        return found;
+    }
+
+    private static (int Pid, long StartTicks)? EngineOf(string record)
+    {
+        try
+        {
+            var fields = File.ReadAllText(record).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length >= 5
+                && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
+                    ? (pid, startTicks)
+                    : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A live session leader (pid = session id) with <paramref name="scriptPath"/> among its arguments.</summary>
+    private static (int Pid, long StartTicks)? FindSpawned(string scriptPath)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || ProcessSession.Stat(pid) is not { Zombie: false } stat || stat.Session != pid)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0').Contains(scriptPath, StringComparer.Ordinal))
+                {
+                    return (pid, stat.StartTicks);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A zombie has exited already: whoever inherited it reaps it.</summary>
+    private static bool IsRunning(int pid, long startTicks) =>
+        ProcessSession.Stat(pid) is { Zombie: false } stat && stat.StartTicks == startTicks;
+}
+
+/// <summary>A script an interrupted operation left running in a working folder.</summary>
+internal sealed record LeftoverScript(int Pid, string Action)
+{
+    /// <summary>Its session is gone; false when it outlived the kill and the wait.</summary>
+    public bool Stopped { get; init; } = true;
+
+    public string Description => string.Create(CultureInfo.InvariantCulture, $"the {Action} script left running by an interrupted operation (pid {Pid})");
+}
