@@ -102,8 +102,15 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var (kind, target, previous) = Interrupted(stack);
-        return await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
+        var outcome = await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
             runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
+        if (kind == ResourceAction.Delete && outcome.Succeeded)
+        {
+            // A finished delete removes the stack, whichever process finished it.
+            await store.DeleteStackAsync(stack.Id, cancellationToken);
+        }
+
+        return outcome;
     }
 
     /// <summary>Rolls back an interrupted operation: converges to the definition the stack had before it.</summary>

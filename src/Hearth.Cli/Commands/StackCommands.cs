@@ -306,6 +306,13 @@ internal static class StackCommands
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));
+                if (outcome.Succeeded && outcome.Stack.Action == ResourceAction.Delete)
+                {
+                    // A finished delete leaves no stack to report on.
+                    await console.Error.WriteLineAsync($"Stack {name} deleted.");
+                    return ExitCodes.Success;
+                }
+
                 return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested);
             }
         });

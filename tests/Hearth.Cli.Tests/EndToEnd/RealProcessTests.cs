@@ -113,6 +113,39 @@ public sealed class RealProcessTests
     /// Starts an update that waits in two resources, SIGKILLs it once the event log shows one of them in progress,
     /// and checks what the next commands see: an interrupted stack that refuses a plain update.
     /// </summary>
+    [Fact]
+    public async Task Resume_AfterSigkillMidDelete_FinishesTheDeleteAndRemovesTheStack()
+    {
+        using var stack = new CliStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              slow: {type: OS::Heat::TestResource, properties: {value: x, action_wait_secs: {delete: 8}}}
+              quick: {type: OS::Heat::TestResource, properties: {value: y}}
+            """);
+        await stack.CreateAsync("s");
+        using var delete = HearthProcess.Start("--state", stack.State, "stack", "delete", "s", "--yes");
+        await WaitForAsync(async () =>
+        {
+            delete.HasExited.ShouldBeFalse("the delete ended before it could be killed");
+            var events = CliStack.Json(await stack.RunAsync("stack", "event", "list", "s", "-f", "json"));
+            return events.EnumerateArray().Any(e =>
+                e.GetProperty("resource_name").GetString() == "slow" && e.GetProperty("resource_status").GetString() == "DELETE_IN_PROGRESS");
+        });
+        (await delete.KillAsync()).ExitCode.ShouldNotBe(0);
+        (await StatusAsync(stack)).ShouldBe("DELETE_IN_PROGRESS");
+
+        var result = await HearthProcess.RunAsync("--state", stack.State, "stack", "resume", "s");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("s DELETE_COMPLETE Stack DELETE completed successfully");
+        result.Error.ShouldContain("Stack s deleted.");
+        var show = await HearthProcess.RunAsync("--state", stack.State, "stack", "show", "s");
+        show.ExitCode.ShouldNotBe(0);
+        show.Error.ShouldContain("not found");
+        var list = await HearthProcess.RunAsync("--state", stack.State, "stack", "list", "-f", "json");
+        CliStack.Json(list).GetArrayLength().ShouldBe(0);
+    }
+
     private static async Task InterruptUpdateAsync(CliStack stack)
     {
         using var update = HearthProcess.Start("--state", stack.State, "stack", "update", "s", "-t", stack.TemplatePath, "-P", "v=two", "-P", "wait=8");
