@@ -47,20 +47,18 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         {
             // The script file is written on the thread that spawns every script: a script spawned while another's file
             // is open for writing would hold that descriptor until it execs, and the other's exec would fail (ETXTBSY).
-            // Which process runs the action is noted as soon as it exists: if the engine dies now, the next action in
-            // this folder finds the script and stops it (RunningScriptRecord).
+            // Which process runs the action is noted before it exists and once it does: if the engine dies in between,
+            // the next action in this folder finds the script by its path and stops it (RunningScriptRecord). The notes
+            // are written here, not on the spawning thread, which every script waits for.
+            RunningScriptRecord.WritePending(workdir, request.Action);
             process = await ScriptProcess.StartAsync(
                 file,
                 arguments,
                 environment,
                 workdir,
                 options.MaxCapturedBytes,
-                prepare: () =>
-                {
-                    WriteScript(scriptPath, script);
-                    RunningScriptRecord.WritePending(workdir, request.Action);
-                },
-                spawned: pid => RunningScriptRecord.Write(workdir, pid, request.Action));
+                prepare: () => WriteScript(scriptPath, script));
+            RunningScriptRecord.Write(workdir, process.Pid, request.Action);
         }
         catch (ScriptStartException e)
         {

@@ -31,9 +31,9 @@ internal static class RunningScriptRecord
     private static readonly (int Pid, long StartTicks) s_engine = (Environment.ProcessId, ProcessSession.Stat(Environment.ProcessId)?.StartTicks ?? 0);
 
     /// <summary>
-    /// Records the script <paramref name="pid"/> just spawned, and this engine as the one that answers for it. Never throws: it runs on the monitor thread between the
-    /// spawn and the watch, where an exception would leave the script unwatched; an unwritable working folder loses
-    /// only this crash-time safety.
+    /// Records the script <paramref name="pid"/> just spawned, and this engine as the one that answers for it. Never
+    /// throws: the script is running and must be waited for; an unwritable working folder loses only this crash-time
+    /// safety.
     /// </summary>
     public static void Write(string workingFolder, int pid, string action)
     {

@@ -55,8 +55,7 @@ internal sealed class ScriptProcess
     /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
     /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the monitor's thread, after
-    /// <paramref name="prepare"/> (which writes the script file) has run there; <paramref name="spawned"/> gets the
-    /// pid there, before the monitor watches the process (it must not throw: the process would go unwatched).
+    /// <paramref name="prepare"/> (which writes the script file) has run there.
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
     public static Task<ScriptProcess> StartAsync(
@@ -65,14 +64,11 @@ internal sealed class ScriptProcess
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
         int maxCapturedBytes,
-        Action? prepare = null,
-        Action<int>? spawned = null) =>
+        Action? prepare = null) =>
         ChildMonitor.Shared.StartAsync(() =>
         {
             prepare?.Invoke();
-            var process = Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
-            spawned?.Invoke(process.Pid);
-            return process;
+            return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
         });
 
     private static unsafe ScriptProcess Spawn(
