@@ -40,7 +40,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already");
         }
 
-        return await RunLockedAsync(stack, "create", observer, (runner, s, ct) =>
+        return await RunLockedAsync(stack, "create", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, ResourceAction.Create, definition, previous: null, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
     }
 
@@ -64,14 +64,16 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             Definitions.CheckImmutableParameters(previousDefinition, definition);
         }
 
+        var sameFiles = currentSource is not null && Definitions.SameFiles(currentSource, newSource);
         stack = stack with
         {
             Previous = current,
             Current = Definitions.Store(newSource),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
-        return await RunLockedAsync(stack, "update", observer, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, rollbackTo: previousDefinition, ct), allowInterrupted: false, cancellationToken);
+        return await RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>
+            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, previousConverged: sameFiles && IsConvergedOn(locked, current), rollbackTo: previousDefinition, ct),
+            allowInterrupted: false, cancellationToken);
     }
 
     /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
@@ -87,7 +89,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var current = TryLoad(stack);
-        var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, ct) =>
+        var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, ResourceAction.Delete, target: null, previous: current, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
         if (outcome.Succeeded)
         {
@@ -102,7 +104,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var (kind, target, previous) = Interrupted(stack);
-        return await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
+        return await RunLockedAsync(stack, "resume", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
     }
 
@@ -114,11 +116,11 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         if (kind == ResourceAction.Rollback)
         {
             // Cancelling a rollback is finishing it: there is nothing before the definition it goes back to.
-            return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+            return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
                 runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, rollbackTo: null, ct), allowInterrupted: true, cancellationToken);
         }
 
-        return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+        return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
             runner.RollbackAsync(s, previous, ct), allowInterrupted: true, cancellationToken);
     }
 
@@ -326,6 +328,16 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
     private static StackIdentity Identity(StackRecord stack) => new(stack.Name, stack.Id, Definitions.ProjectId);
 
+    /// <summary>
+    /// Whether every current row of the stack (as read under its lock) holds what <paramref name="definition"/> evaluates
+    /// to: its last operation completed, converging to that definition. A failed or interrupted one may have left rows
+    /// behind; another process may have changed the definition since it was read.
+    /// </summary>
+    private static bool IsConvergedOn(StackRecord locked, StoredDefinition? definition) =>
+        definition is not null
+        && locked is { Status: OperationStatus.Complete, Action: ResourceAction.Create or ResourceAction.Update or ResourceAction.Rollback }
+        && locked.Current == definition;
+
     private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous) Interrupted(StackRecord stack)
     {
         if (stack.Status != OperationStatus.InProgress)
@@ -351,7 +363,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         StackRecord stack,
         string operation,
         IEngineObserver? observer,
-        Func<OperationRunner, StackRecord, CancellationToken, Task<OperationOutcome>> run,
+        Func<OperationRunner, StackRecord, StackRecord, CancellationToken, Task<OperationOutcome>> run,
         bool allowInterrupted,
         CancellationToken cancellationToken)
     {
@@ -373,7 +385,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             }
 
             var runner = new OperationRunner(Context(observer));
-            return await run(runner, stack with { OperationId = fresh.OperationId }, cancellationToken);
+            return await run(runner, stack with { OperationId = fresh.OperationId }, fresh, cancellationToken);
         }
         finally
         {

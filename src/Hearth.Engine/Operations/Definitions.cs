@@ -186,6 +186,18 @@ public static class Definitions
         return new DefinitionSource(sources, files);
     }
 
+    /// <summary>
+    /// Whether two definitions read the same files with the same content: template, environments, <c>get_file</c>
+    /// targets and nested templates (an update with <c>--existing</c> reuses the stored ones). Parameters may differ.
+    /// </summary>
+    public static bool SameFiles(DefinitionSource a, DefinitionSource b) =>
+        a.Sources.TemplatePath == b.Sources.TemplatePath
+        && a.Sources.EnvironmentPaths.SequenceEqual(b.Sources.EnvironmentPaths, StringComparer.Ordinal)
+        && a.Sources.AllowedPaths.SequenceEqual(b.Sources.AllowedPaths, StringComparer.Ordinal)
+        && (ReferenceEquals(a.Files, b.Files)
+            || (a.Files.Count == b.Files.Count
+                && a.Files.All(file => b.Files.TryGetValue(file.Key, out var content) && string.Equals(file.Value, content, StringComparison.Ordinal))));
+
     private static ImmutableArray<string> Strings(object? value) =>
         value is IReadOnlyList<object?> list ? [.. list.OfType<string>()] : [];
 
