@@ -26,7 +26,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var id = Guid.NewGuid().ToString();
-        var definition = Definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId), handlers);
+        var definition = Definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId), handlers, options.Documents);
         var stored = Definitions.Store(source);
         var now = time.GetUtcNow();
         var stack = new StackRecord(id, name, null, null, ResourceAction.Create, OperationStatus.InProgress, "Stack CREATE started",
@@ -57,8 +57,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var identity = Identity(stack);
-        var previousDefinition = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
-        var definition = Definitions.Load(newSource, identity, handlers);
+        var previousDefinition = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers, options.Documents);
+        var definition = Definitions.Load(newSource, identity, handlers, options.Documents);
         if (previousDefinition is not null)
         {
             Definitions.CheckImmutableParameters(previousDefinition, definition);
@@ -68,7 +68,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         stack = stack with
         {
             Previous = current,
-            Current = Definitions.Store(newSource),
+            Current = current is not null && currentSource is not null ? Definitions.Store(newSource, currentSource, current) : Definitions.Store(newSource),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
         return await RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>
@@ -82,7 +82,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var stack = await GetStackAsync(name, cancellationToken);
         return stack.Current is null
             ? ImmutableSortedDictionary<string, string>.Empty
-            : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers).Parameters.Masked();
+            : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents).Parameters.Masked();
     }
 
     public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
@@ -135,8 +135,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             newSource = newSource.WithParameters(parameterOverrides);
         }
 
-        var definition = Definitions.Load(newSource, identity, handlers);
-        var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
+        var definition = Definitions.Load(newSource, identity, handlers, options.Documents);
+        var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers, options.Documents);
         var rows = existing is null ? [] : await store.ListResourcesAsync(existing.Id, cancellationToken);
         return new PreviewResult(name, Planner.Preview(definition, previous, rows, handlers));
     }
@@ -146,7 +146,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         try
         {
-            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         }
         catch (EngineException)
         {
@@ -284,7 +284,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             return [];
         }
 
-        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         var resources = new RuntimeResources(handlers);
         foreach (var row in await store.ListResourcesAsync(stack.Id, cancellationToken))
         {
@@ -306,7 +306,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             return [];
         }
 
-        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         var rows = (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToDictionary(r => r.Name, StringComparer.Ordinal);
         return definition.EnabledResources
             .Select(r => new GraphNode(r.Name, definition.ResolvedType(r), definition.DependenciesOf(r),
@@ -347,8 +347,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var identity = Identity(stack);
-        var target = stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), identity, handlers);
-        var previous = stack.Previous is null ? null : Definitions.Load(Definitions.Restore(stack.Previous), identity, handlers);
+        var target = stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), identity, handlers, options.Documents);
+        var previous = stack.Previous is null ? null : Definitions.Load(Definitions.Restore(stack.Previous), identity, handlers, options.Documents);
         return stack.Action switch
         {
             ResourceAction.Delete => (ResourceAction.Delete, null, target),

@@ -7,6 +7,7 @@ using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Files;
 using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
+using Hearth.Templates.Syntax;
 using Hearth.Templates.Validation;
 using Hearth.Templates.Values;
 
@@ -121,11 +122,11 @@ public static class Definitions
         public override bool GetCondition(string name, SourceSpan span) => true;
     }
 
-    /// <summary>Loads a definition from its recorded files.</summary>
-    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers)
+    /// <summary>Loads a definition from its recorded files (its template from <paramref name="documents"/> when it was parsed before).</summary>
+    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers, IDocumentCache? documents = null)
     {
         var diagnostics = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics);
+        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics, documents: documents);
         if (definition is not null)
         {
             foreach (var resource in definition.EnabledResources)
@@ -150,6 +151,23 @@ public static class Definitions
             var list = diagnostics.ToImmutable();
             throw new EngineException(EngineErrorKind.InvalidInput, $"the template has {list.Count(d => d.IsError)} error(s)", list);
         }
+    }
+
+    /// <summary>
+    /// The stored form of <paramref name="source"/>. When it reads the same files as <paramref name="stored"/> came from
+    /// (an update with <c>--existing</c>), the stored template and environment are reused as they are: serializing a
+    /// megabyte template again would give the same text.
+    /// </summary>
+    public static StoredDefinition Store(DefinitionSource source, DefinitionSource storedSource, StoredDefinition stored)
+    {
+        if (!SameFiles(source, storedSource))
+        {
+            return Store(source);
+        }
+
+        var parameters = Value.NewMap();
+        parameters["parameters"] = source.Sources.Parameters.ToList<object?>();
+        return stored with { ParametersJson = ValueJson.Serialize(parameters) };
     }
 
     public static StoredDefinition Store(DefinitionSource source)

@@ -94,7 +94,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var definitions = target.EnabledResources.ToDictionary(r => r.Name, StringComparer.Ordinal);
         var runner = new GraphRunner<string>(engine.Options.MaxParallel);
         var outcomes = await runner.RunAsync(
-            _unchanged.ToVisit(target, definitions),
+            _unchanged.ToVisit(definitions.Keys),
             name => target.DependenciesOf(definitions[name]),
             (name, ct) => ConvergeResourceAsync(target, previous, definitions[name], ct),
             cancellationToken,

@@ -1,6 +1,6 @@
+using System.Collections.Immutable;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
-using Hearth.Templates.Model;
 using Hearth.Templates.Stacks;
 using Hearth.Templates.Values;
 
@@ -21,19 +21,20 @@ namespace Hearth.Engine.Operations;
 /// <item>it has no <c>update_policy</c> (<c>replace_on_change_of</c> names parameters and resources that its expressions
 /// need not read);</item>
 /// <item>every parameter it reads has the same value, and no parameter or resource name it reads is computed;</item>
-/// <item>every resource it names is one of its dependencies (so it has converged before this one's turn);</item>
+/// <item>it names resources only in its properties and metadata (so they are its dependencies, converged before its turn);</item>
 /// <item>its current row completed (a failed or interrupted row is acted on again);</item>
 /// <item>and, at its turn, none of the resources it names changed in this operation.</item>
 /// </list>
 /// </summary>
 internal sealed class UnchangedResources
 {
-    private readonly Dictionary<string, ResourceInputs> _candidates;
+    // Each resource known to be unchanged unless one of the resources it names changes: those names.
+    private readonly Dictionary<string, ImmutableArray<string>> _candidates;
 
-    private UnchangedResources(Dictionary<string, ResourceInputs> candidates) => _candidates = candidates;
+    private UnchangedResources(Dictionary<string, ImmutableArray<string>> candidates) => _candidates = candidates;
 
     /// <summary>Nothing is known to be unchanged: every resource is converged.</summary>
-    public static UnchangedResources None { get; } = new(new Dictionary<string, ResourceInputs>(StringComparer.Ordinal));
+    public static UnchangedResources None { get; } = new(new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal));
 
     /// <param name="target">The definition the operation converges to.</param>
     /// <param name="converged">The definition every current row is known to hold the values of (see the class summary).</param>
@@ -45,7 +46,7 @@ internal sealed class UnchangedResources
             return None;
         }
 
-        var candidates = new Dictionary<string, ResourceInputs>(StringComparer.Ordinal);
+        var candidates = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
         foreach (var resource in target.EnabledResources)
         {
             if (!ReferenceEquals(converged.Template.FindResource(resource.Name), resource) || resource.UpdatePolicy is not null || !Completed(currentRow(resource.Name)))
@@ -53,12 +54,15 @@ internal sealed class UnchangedResources
                 continue;
             }
 
-            var inputs = ResourceInputs.Of(resource);
-            if (inputs.IsComplete
-                && inputs.Parameters.All(name => SameParameter(target, converged, name))
-                && inputs.Resources.All(name => !target.IsEnabled(name) || target.DependenciesOf(resource).Contains(name)))
+            // The resources named in properties and metadata are its dependencies (or in a branch not taken, which
+            // stays so: conditions are the same); one named elsewhere might converge after it, so it is not skipped.
+            var values = ResourceInputs.OfValues(resource);
+            var policies = ResourceInputs.OfPolicies(resource);
+            if (values.IsComplete && policies.IsComplete && policies.Resources.IsEmpty
+                && values.Parameters.All(name => SameParameter(target, converged, name))
+                && policies.Parameters.All(name => SameParameter(target, converged, name)))
             {
-                candidates[resource.Name] = inputs;
+                candidates[resource.Name] = values.Resources;
             }
         }
 
@@ -67,25 +71,43 @@ internal sealed class UnchangedResources
 
     /// <summary>True when the resource evaluates to what its row holds, given the resources this operation changed so far.</summary>
     public bool IsUnchanged(string name, Func<string, bool> changedSoFar) =>
-        _candidates.TryGetValue(name, out var inputs) && !inputs.Resources.Any(changedSoFar);
+        _candidates.TryGetValue(name, out var names) && !names.Any(changedSoFar);
 
     /// <summary>
-    /// The resources the operation must visit: every one that may have changed, and every one that reads one of those
+    /// The resources the operation must visit: every one that may have changed, and every one that names one of those
     /// (transitively). The others are unchanged whatever happens to the visited ones.
     /// </summary>
-    public IReadOnlyCollection<string> ToVisit(StackDefinition target, IReadOnlyDictionary<string, ResourceDefinition> definitions)
+    public IReadOnlyCollection<string> ToVisit(IReadOnlyCollection<string> resources)
     {
         if (_candidates.Count == 0)
         {
-            return [.. definitions.Keys];
+            return resources;
         }
 
-        var visit = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var resource in Planner.TopologicalOrder(target, definitions))
+        var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (reader, names) in _candidates)
         {
-            if (!_candidates.TryGetValue(resource.Name, out var inputs) || inputs.Resources.Any(visit.Contains))
+            foreach (var name in names)
             {
-                visit.Add(resource.Name);
+                if (!readers.TryGetValue(name, out var list))
+                {
+                    readers[name] = list = [];
+                }
+
+                list.Add(reader);
+            }
+        }
+
+        var visit = resources.Where(name => !_candidates.ContainsKey(name)).ToHashSet(StringComparer.Ordinal);
+        var pending = new Queue<string>(visit);
+        while (pending.TryDequeue(out var name))
+        {
+            foreach (var reader in readers.GetValueOrDefault(name, []))
+            {
+                if (visit.Add(reader))
+                {
+                    pending.Enqueue(reader);
+                }
             }
         }
 

@@ -6,47 +6,67 @@ using Hearth.Templates.Model;
 namespace Hearth.Templates.Stacks;
 
 /// <summary>
-/// The parameters and resources a resource's values (properties, metadata, policies, condition, external id) are
-/// computed from, found by walking its expressions without evaluating them. Branches an <c>if</c> would not take are
-/// included, so the sets are never too small. An engine uses them to know that a resource would evaluate exactly as
-/// before: same expressions, and none of these inputs changed (conditions and files are compared separately).
+/// The parameters and resources some of a resource's expressions are computed from, found by walking them without
+/// evaluating them. Branches an <c>if</c> would not take are included, so the lists are never too short. An engine uses
+/// them to know that a resource would evaluate exactly as before: same expressions, and none of these inputs changed
+/// (conditions and files are compared separately).
 /// </summary>
-/// <param name="Parameters">The parameters read with <c>get_param</c> and a literal name (pseudo parameters included).</param>
-/// <param name="Resources">The resources named literally by <c>get_resource</c> or <c>get_attr</c>.</param>
+/// <param name="Parameters">The parameters read with <c>get_param</c> and a literal name (pseudo parameters included), each once.</param>
+/// <param name="Resources">The resources named literally by <c>get_resource</c> or <c>get_attr</c>, each once.</param>
 /// <param name="IsComplete">
-/// False when the resource reads something the walk cannot name: a parameter or resource name computed by a function,
-/// or its <c>resource_facade</c> (a nested stack's parent). Nothing can then be concluded from the sets.
+/// False when the expressions read something the walk cannot name: a parameter or resource name computed by a
+/// function, or the <c>resource_facade</c> (a nested stack's parent). Nothing can then be concluded from the lists.
 /// </param>
-public sealed record ResourceInputs(ImmutableHashSet<string> Parameters, ImmutableHashSet<string> Resources, bool IsComplete)
+public sealed record ResourceInputs(ImmutableArray<string> Parameters, ImmutableArray<string> Resources, bool IsComplete)
 {
-    /// <summary>The inputs of one resource as written.</summary>
-    public static ResourceInputs Of(ResourceDefinition resource)
+    /// <summary>What a resource's values depend on: its properties and metadata (the sections its dependencies come from).</summary>
+    public static ResourceInputs OfValues(ResourceDefinition resource) => Of(resource.DependencySources);
+
+    /// <summary>What the rest of a resource depends on: deletion and update policies, condition, external id.</summary>
+    public static ResourceInputs OfPolicies(ResourceDefinition resource) =>
+        Of(new[] { resource.DeletionPolicy, resource.UpdatePolicy, resource.Condition, resource.ExternalId }.OfType<Expression>());
+
+    /// <summary>The inputs of some expressions.</summary>
+    public static ResourceInputs Of(IEnumerable<Expression> expressions)
     {
-        var parameters = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-        var resources = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        List<string>? parameters = null;
+        List<string>? resources = null;
         var complete = true;
-        IEnumerable<Expression?> roots = [resource.Properties, resource.Metadata, resource.DeletionPolicy, resource.UpdatePolicy, resource.Condition, resource.ExternalId];
-        foreach (var expression in roots.OfType<Expression>().SelectMany(e => e.DescendantsAndSelf()))
+        var pending = new Stack<Expression>(expressions);
+        while (pending.TryPop(out var expression))
         {
             switch (expression)
             {
                 case GetParamFunction getParam when ParameterName(getParam.Arguments) is { } name:
-                    parameters.Add(name);
+                    AddOnce(ref parameters, name);
                     break;
-                case GetParamFunction:
-                case ResourceFacadeFunction:
+                case GetParamFunction or ResourceFacadeFunction:
                     complete = false;
                     break;
                 case IResourceReference { ResourceName: { } name }:
-                    resources.Add(name);
+                    AddOnce(ref resources, name);
                     break;
                 case IResourceReference:
                     complete = false;
                     break;
             }
+
+            foreach (var child in expression.Children)
+            {
+                pending.Push(child);
+            }
         }
 
-        return new ResourceInputs(parameters.ToImmutable(), resources.ToImmutable(), complete);
+        return new ResourceInputs(parameters is null ? [] : [.. parameters], resources is null ? [] : [.. resources], complete);
+    }
+
+    private static void AddOnce(ref List<string>? names, string name)
+    {
+        names ??= [];
+        if (!names.Contains(name))
+        {
+            names.Add(name);
+        }
     }
 
     /// <summary><c>get_param: name</c> or <c>get_param: [name, path…]</c> with the name written literally; else null.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Hearth.Templates.Conditions;
 using Hearth.Templates.Diagnostics;
@@ -19,7 +20,8 @@ public sealed class StackDefinition
 {
     private readonly ConditionResolver _conditions;
     private readonly Lazy<ImmutableArray<ResourceDefinition>> _enabled;
-    private readonly Lazy<ImmutableDictionary<string, IReadOnlyList<string>>> _dependencies;
+    // Found per resource when first asked: an update that changes one of 10,000 resources asks for a few.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _dependencies = new(StringComparer.Ordinal);
     private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
 
@@ -43,7 +45,6 @@ public sealed class StackDefinition
         _loadDiagnostics = diagnostics;
         _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
         _enabled = new(FindEnabled);
-        _dependencies = new(FindDependencies);
         _enabledNames = new(() => _enabled.Value.Select(r => r.Name).ToImmutableHashSet(StringComparer.Ordinal));
     }
 
@@ -91,7 +92,7 @@ public sealed class StackDefinition
 
     /// <summary>The enabled resources this one depends on: <c>get_resource</c>/<c>get_attr</c> in properties and metadata, and <c>depends_on</c>.</summary>
     public IReadOnlyList<string> DependenciesOf(ResourceDefinition resource) =>
-        _dependencies.Value.TryGetValue(resource.Name, out var dependencies) ? dependencies : [];
+        IsEnabled(resource.Name) ? _dependencies.GetOrAdd(resource.Name, name => FindDependencies(Template.FindResource(name) ?? resource)) : [];
 
     /// <summary>Evaluates a resource's or output's <c>condition</c>.</summary>
     public bool IsConditionTrue(Expression? condition) => condition is null || _conditions.Evaluate(condition);
@@ -117,38 +118,31 @@ public sealed class StackDefinition
         return enabled.ToImmutable();
     }
 
-    private ImmutableDictionary<string, IReadOnlyList<string>> FindDependencies()
+    private List<string> FindDependencies(ResourceDefinition resource)
     {
-        var enabled = EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var context = CreateContext(UnresolvedResources.Instance);
-        var result = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var resource in EnabledResources)
+        var names = new List<string>();
+        foreach (var source in resource.DependencySources)
         {
-            var names = new List<string>();
-            foreach (var source in resource.DependencySources)
+            foreach (var reference in References(source, context))
             {
-                foreach (var reference in References(source, context))
+                if (ReferencedName(reference, context) is { } name && IsEnabled(name) && !names.Contains(name))
                 {
-                    if (ReferencedName(reference, context) is { } name && enabled.Contains(name) && !names.Contains(name))
-                    {
-                        names.Add(name);
-                    }
+                    names.Add(name);
                 }
             }
-
-            // depends_on naming a disabled resource is ignored, as in Heat; an unknown name is a validation error.
-            foreach (var dependency in resource.DependsOn)
-            {
-                if (enabled.Contains(dependency.Name) && !names.Contains(dependency.Name))
-                {
-                    names.Add(dependency.Name);
-                }
-            }
-
-            result[resource.Name] = names;
         }
 
-        return result.ToImmutable();
+        // depends_on naming a disabled resource is ignored, as in Heat; an unknown name is a validation error.
+        foreach (var dependency in resource.DependsOn)
+        {
+            if (IsEnabled(dependency.Name) && !names.Contains(dependency.Name))
+            {
+                names.Add(dependency.Name);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The resource references that take part in evaluation (the untaken branch of an <c>if</c> makes none).</summary>
