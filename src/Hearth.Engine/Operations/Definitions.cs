@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Compression;
+using System.Text;
 using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
@@ -170,6 +172,11 @@ public static class Definitions
         return stored with { ParametersJson = ValueJson.Serialize(parameters) };
     }
 
+    /// <summary>
+    /// The stored form of a definition. The files are kept compressed (<c>files_brotli</c>: the JSON map of path to
+    /// content, Brotli, base64): a stack row holds the current and the previous definition and is written at the start
+    /// and the end of every operation, and a megabyte template written four times per update was most of the store's work.
+    /// </summary>
     public static StoredDefinition Store(DefinitionSource source)
     {
         var template = Value.NewMap();
@@ -181,7 +188,7 @@ public static class Definitions
             files[path] = content;
         }
 
-        template["files"] = files;
+        template[CompressedFilesKey] = Compress(ValueJson.Serialize(files));
         var environment = Value.NewMap();
         environment["environments"] = source.Sources.EnvironmentPaths.ToList<object?>();
         var parameters = Value.NewMap();
@@ -194,14 +201,44 @@ public static class Definitions
         var template = ValueJson.DeserializeMap(stored.TemplateJson);
         var environment = ValueJson.DeserializeMap(stored.EnvironmentJson);
         var parameters = ValueJson.DeserializeMap(stored.ParametersJson);
-        var files = (template.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap())
-            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+        // Definitions stored before files were compressed have them as a plain map.
+        var storedFiles = template.GetValueOrDefault(CompressedFilesKey) is string compressed
+            ? ValueJson.DeserializeMap(Decompress(compressed))
+            : template.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
+        var files = storedFiles.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
         var sources = new StackSources(
             template.GetValueOrDefault("template") as string ?? "",
             Strings(environment.GetValueOrDefault("environments")),
             Strings(parameters.GetValueOrDefault("parameters")),
             Strings(template.GetValueOrDefault("allowed_paths")));
         return new DefinitionSource(sources, files);
+    }
+
+    private const string CompressedFilesKey = "files_brotli";
+
+    private static string Compress(string text)
+    {
+        using var output = new MemoryStream();
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return Convert.ToBase64String(output.GetBuffer(), 0, (int)output.Length);
+    }
+
+    private static string Decompress(string base64)
+    {
+        try
+        {
+            using var brotli = new BrotliStream(new MemoryStream(Convert.FromBase64String(base64)), CompressionMode.Decompress);
+            using var reader = new StreamReader(brotli, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            throw new EngineException(EngineErrorKind.InvalidInput, $"the stack's stored definition is damaged: its files cannot be read ({e.Message})");
+        }
     }
 
     /// <summary>

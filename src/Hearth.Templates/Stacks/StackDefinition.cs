@@ -88,7 +88,7 @@ public sealed class StackDefinition
         Environment.Registry.ResolveType(resource.Name, resource.Type, NestedPath);
 
     /// <summary>The type an engine acts on: the registry's type name, or the absolute path of a nested template.</summary>
-    public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is { IsTemplate: true } t ? t.TemplatePath ?? t.Type : ResolveType(resource).Type;
+    public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is var t && t.IsTemplate ? t.TemplatePath ?? t.Type : t.Type;
 
     /// <summary>The enabled resources this one depends on: <c>get_resource</c>/<c>get_attr</c> in properties and metadata, and <c>depends_on</c>.</summary>
     public IReadOnlyList<string> DependenciesOf(ResourceDefinition resource) =>
