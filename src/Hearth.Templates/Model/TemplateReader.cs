@@ -28,7 +28,13 @@ public static class TemplateReader
     // loads the new and the previous definition, then the outputs are evaluated; `--existing` gives all three the same
     // text), and reading is most of the cost of an operation on a big stack. A Template is immutable, so it is shared.
     private const int RecentCapacity = 4;
-    private static readonly LinkedList<(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics, SyntaxNode? Root)> Recent = new();
+    private static readonly LinkedList<RecentTemplate> Recent = new();
+
+    /// <summary>A template read lately; <see cref="KeptIn"/> is the document cache its syntax was last given to (or found in).</summary>
+    private sealed record RecentTemplate(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics, SyntaxNode? Root)
+    {
+        public IDocumentCache? KeptIn { get; set; }
+    }
     private static readonly Lock RecentLock = new();
 
     /// <summary>Forgets the templates read last (benchmarks that measure reading).</summary>
@@ -47,7 +53,7 @@ public static class TemplateReader
     /// <param name="documents">Documents parsed by earlier processes: a text found there is not parsed again, and one parsed here is added.</param>
     public static Template? Read(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents = null)
     {
-        (Template? Template, ImmutableArray<Diagnostic> Diagnostics, SyntaxNode? Root)? recent = null;
+        RecentTemplate? recent = null;
         lock (RecentLock)
         {
             for (var node = Recent.First; node is not null; node = node.Next)
@@ -56,22 +62,23 @@ public static class TemplateReader
                 {
                     Recent.Remove(node);
                     Recent.AddFirst(node);
-                    recent = (node.Value.Template, node.Value.Diagnostics, node.Value.Root);
+                    recent = node.Value;
                     break;
                 }
             }
         }
 
-        if (recent is var (recentTemplate, recentDiagnostics, recentRoot))
+        if (recent is not null)
         {
-            // Read before a cache was at hand (a create parses the file it captures first): keep it for the next process.
-            if (documents is not null && recentRoot is not null)
+            // Read before this cache was at hand (a create parses the file it captures first): keep it for the next process.
+            if (documents is not null && recent.Root is not null && !ReferenceEquals(recent.KeptIn, documents))
             {
-                documents.Add(text, recentRoot);
+                documents.Add(text, recent.Root);
+                recent.KeptIn = documents;
             }
 
-            diagnostics.AddRange(recentDiagnostics);
-            return recentTemplate;
+            diagnostics.AddRange(recent.Diagnostics);
+            return recent.Template;
         }
 
         var own = new DiagnosticBag();
@@ -80,7 +87,7 @@ public static class TemplateReader
         diagnostics.AddRange(reported);
         lock (RecentLock)
         {
-            Recent.AddFirst((file, text, template, reported, root));
+            Recent.AddFirst(new RecentTemplate(file, text, template, reported, root) { KeptIn = root is null ? null : documents });
             while (Recent.Count > RecentCapacity)
             {
                 Recent.RemoveLast();

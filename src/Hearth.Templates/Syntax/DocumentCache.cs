@@ -53,7 +53,7 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
                 return;
             }
 
-            Directory.CreateDirectory(directory);
+            CreatePrivateDirectory();
             // Written aside and moved into place, so that another process never reads half a snapshot.
             var temporary = $"{path}.{System.Environment.ProcessId}.tmp";
             File.WriteAllBytes(temporary, SyntaxSnapshot.Write(root, text.Length));
@@ -69,6 +69,18 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
         }
     }
 
+    // Snapshots hold the templates' text, which the state keeps private (its database file is readable by the user only).
+    private void CreatePrivateDirectory()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     // The text's UTF-16 bytes are hashed as they are: no copy of a megabyte template to encode it first.
     private string PathOf(string text) =>
         Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(text.AsSpan()))) + ".syntax");
@@ -81,8 +93,10 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
 /// </summary>
 public static class SyntaxSnapshot
 {
-    // Bumped whenever the format or what the YAML loader produces changes: an old snapshot is then ignored.
     private const int FormatVersion = 1;
+
+    // A snapshot is read only by the build of Hearth that wrote it: another build's loader may type scalars differently.
+    private static readonly Guid Build = typeof(SyntaxSnapshot).Module.ModuleVersionId;
     private const int Magic = 0x4e595348; // "HSYN"
 
     private enum Kind : byte
@@ -120,6 +134,7 @@ public static class SyntaxSnapshot
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
+            writer.Write(Build.ToByteArray());
             writer.Write(textLength);
             writer.Write7BitEncodedInt(order.Count);
             foreach (var text in order)
@@ -140,9 +155,9 @@ public static class SyntaxSnapshot
         try
         {
             using var reader = new BinaryReader(new MemoryStream(snapshot, writable: false), Encoding.UTF8);
-            if (reader.ReadInt32() != Magic || reader.ReadInt32() != FormatVersion || reader.ReadInt32() != textLength)
+            if (reader.ReadInt32() != Magic || reader.ReadInt32() != FormatVersion || new Guid(reader.ReadBytes(16)) != Build || reader.ReadInt32() != textLength)
             {
-                throw new InvalidDataException("not a syntax snapshot of this version and text");
+                throw new InvalidDataException("not a syntax snapshot of this build of Hearth and this text");
             }
 
             var strings = new string[reader.Read7BitEncodedInt()];

@@ -103,6 +103,29 @@ public sealed class DocumentCacheTests
         }
     }
 
+    [Fact]
+    public void DocumentCacheFolder_NewFolder_IsReadableByTheUserOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var parent = Directory.CreateTempSubdirectory("hearth-documents-").FullName;
+        try
+        {
+            var folder = Path.Combine(parent, "parsed");
+            var (root, _) = YamlLoader.Load("t.yaml", Varied);
+            new DocumentCacheFolder(folder).Add(Varied, root.ShouldNotBeNull());
+
+            File.GetUnixFileMode(folder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     /// <summary>Every node with its kind, span, key and typed value, one per line.</summary>
     private static string Dump(SyntaxNode node)
     {
