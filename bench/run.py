@@ -76,9 +76,10 @@ def timed(cmd, timeout=None, env=None, cwd=None):
 
 
 def build_hearth(out_dir):
-    log(f">> building hearth (Release) into {out_dir}")
-    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "Hearth.Cli"), "-c", "Release", "-o", out_dir,
-                    "-v", "q", "-nologo"], check=True, stdout=subprocess.DEVNULL)
+    # As ./hearth does: published for this machine's runtime, so precompiled (ReadyToRun) as a user runs it.
+    log(f">> publishing hearth (Release, ReadyToRun) into {out_dir}")
+    subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src", "Hearth.Cli"), "-c", "Release", "--use-current-runtime",
+                    "-o", out_dir, "-v", "q", "-nologo"], check=True, stdout=subprocess.DEVNULL)
     return os.path.join(out_dir, "hearth")
 
 

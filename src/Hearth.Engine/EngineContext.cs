@@ -1,5 +1,6 @@
 using Hearth.Engine.Resources;
 using Hearth.State;
+using Hearth.Templates.Syntax;
 
 namespace Hearth.Engine;
 
@@ -9,6 +10,9 @@ public sealed record EngineOptions(int MaxParallel = EngineOptions.DefaultMaxPar
 {
     /// <summary>Resource actions mostly wait (on scripts, on servers), so many may run at once; a bound keeps a 10,000-resource stack sane.</summary>
     public const int DefaultMaxParallel = 64;
+
+    /// <summary>Where parsed templates are kept between processes (the CLI: in the state folder); null to parse every time.</summary>
+    public IDocumentCache? Documents { get; init; }
 }
 
 /// <summary>Receives events as they are recorded, for live progress. Called from many threads.</summary>

@@ -26,7 +26,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var id = Guid.NewGuid().ToString();
-        var definition = Definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId), handlers);
+        var definition = Definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId), handlers, options.Documents);
         var stored = Definitions.Store(source);
         var now = time.GetUtcNow();
         var stack = new StackRecord(id, name, null, null, ResourceAction.Create, OperationStatus.InProgress, "Stack CREATE started",
@@ -40,7 +40,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already");
         }
 
-        return await RunLockedAsync(stack, "create", observer, (runner, s, ct) =>
+        return await RunLockedAsync(stack, "create", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, ResourceAction.Create, definition, previous: null, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
     }
 
@@ -57,21 +57,23 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var identity = Identity(stack);
-        var previousDefinition = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
-        var definition = Definitions.Load(newSource, identity, handlers);
+        var previousDefinition = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers, options.Documents);
+        var definition = Definitions.Load(newSource, identity, handlers, options.Documents);
         if (previousDefinition is not null)
         {
             Definitions.CheckImmutableParameters(previousDefinition, definition);
         }
 
+        var sameFiles = currentSource is not null && Definitions.SameFiles(currentSource, newSource);
         stack = stack with
         {
             Previous = current,
-            Current = Definitions.Store(newSource),
+            Current = current is not null && currentSource is not null ? Definitions.Store(newSource, currentSource, current) : Definitions.Store(newSource),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
-        return await RunLockedAsync(stack, "update", observer, (runner, s, ct) =>
-            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, rollbackTo: previousDefinition, ct), allowInterrupted: false, cancellationToken);
+        return await RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>
+            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, previousConverged: sameFiles && IsConvergedOn(locked, current), rollbackTo: previousDefinition, ct),
+            allowInterrupted: false, cancellationToken);
     }
 
     /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
@@ -80,14 +82,14 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var stack = await GetStackAsync(name, cancellationToken);
         return stack.Current is null
             ? ImmutableSortedDictionary<string, string>.Empty
-            : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers).Parameters.Masked();
+            : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents).Parameters.Masked();
     }
 
     public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var current = TryLoad(stack);
-        var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, ct) =>
+        var outcome = await RunLockedAsync(stack, "delete", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, ResourceAction.Delete, target: null, previous: current, rollbackTo: null, ct), allowInterrupted: false, cancellationToken);
         if (outcome.Succeeded)
         {
@@ -102,7 +104,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         var stack = await GetStackAsync(name, cancellationToken);
         var (kind, target, previous) = Interrupted(stack);
-        var outcome = await RunLockedAsync(stack, "resume", observer, (runner, s, ct) =>
+        var outcome = await RunLockedAsync(stack, "resume", observer, (runner, s, _, ct) =>
             runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
         if (kind == ResourceAction.Delete && outcome.Succeeded)
         {
@@ -121,14 +123,14 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         if (kind == ResourceAction.Rollback)
         {
             // Cancelling a rollback is finishing it: there is nothing before the definition it goes back to.
-            return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+            return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
                 runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, rollbackTo: null, ct), allowInterrupted: true, cancellationToken);
         }
 
         // A delete keeps the stack's definition as current while it runs (there is no "previous" to go back to): its
         // rollback goes back to that one and keeps it, so the stack it leaves can be updated and deleted again. (A
         // rollback swaps current and previous, which left a cancelled delete's stack with resources and no definition.)
-        return await RunLockedAsync(stack, "cancel", observer, (runner, s, ct) =>
+        return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
             runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, ct), allowInterrupted: true, cancellationToken);
     }
 
@@ -143,8 +145,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             newSource = newSource.WithParameters(parameterOverrides);
         }
 
-        var definition = Definitions.Load(newSource, identity, handlers);
-        var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers);
+        var definition = Definitions.Load(newSource, identity, handlers, options.Documents);
+        var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers, options.Documents);
         var rows = existing is null ? [] : await store.ListResourcesAsync(existing.Id, cancellationToken);
         return new PreviewResult(name, Planner.Preview(definition, previous, rows, handlers));
     }
@@ -154,7 +156,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     {
         try
         {
-            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         }
         catch (EngineException)
         {
@@ -292,7 +294,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             return [];
         }
 
-        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         var resources = new RuntimeResources(handlers);
         foreach (var row in await store.ListResourcesAsync(stack.Id, cancellationToken))
         {
@@ -314,7 +316,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             return [];
         }
 
-        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers);
+        var definition = Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
         var rows = (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToDictionary(r => r.Name, StringComparer.Ordinal);
         return definition.EnabledResources
             .Select(r => new GraphNode(r.Name, definition.ResolvedType(r), definition.DependenciesOf(r),
@@ -336,6 +338,16 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
     private static StackIdentity Identity(StackRecord stack) => new(stack.Name, stack.Id, Definitions.ProjectId);
 
+    /// <summary>
+    /// Whether every current row of the stack (as read under its lock) holds what <paramref name="definition"/> evaluates
+    /// to: its last operation completed, converging to that definition. A failed or interrupted one may have left rows
+    /// behind; another process may have changed the definition since it was read.
+    /// </summary>
+    private static bool IsConvergedOn(StackRecord locked, StoredDefinition? definition) =>
+        definition is not null
+        && locked is { Status: OperationStatus.Complete, Action: ResourceAction.Create or ResourceAction.Update or ResourceAction.Rollback }
+        && locked.Current == definition;
+
     private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous) Interrupted(StackRecord stack)
     {
         if (stack.Status != OperationStatus.InProgress)
@@ -345,8 +357,8 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var identity = Identity(stack);
-        var target = stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), identity, handlers);
-        var previous = stack.Previous is null ? null : Definitions.Load(Definitions.Restore(stack.Previous), identity, handlers);
+        var target = stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), identity, handlers, options.Documents);
+        var previous = stack.Previous is null ? null : Definitions.Load(Definitions.Restore(stack.Previous), identity, handlers, options.Documents);
         return stack.Action switch
         {
             ResourceAction.Delete => (ResourceAction.Delete, null, target),
@@ -361,7 +373,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         StackRecord stack,
         string operation,
         IEngineObserver? observer,
-        Func<OperationRunner, StackRecord, CancellationToken, Task<OperationOutcome>> run,
+        Func<OperationRunner, StackRecord, StackRecord, CancellationToken, Task<OperationOutcome>> run,
         bool allowInterrupted,
         CancellationToken cancellationToken)
     {
@@ -392,7 +404,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             {
                 StartNote = stopped.Count == 0 ? null : "stopped " + string.Join("; ", stopped),
             };
-            return await run(runner, stack with { OperationId = fresh.OperationId }, cancellationToken);
+            return await run(runner, stack with { OperationId = fresh.OperationId }, fresh, cancellationToken);
         }
         finally
         {

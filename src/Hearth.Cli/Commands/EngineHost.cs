@@ -5,6 +5,7 @@ using Hearth.Execution;
 using Hearth.Execution.Local;
 using Hearth.State;
 using Hearth.State.Sqlite;
+using Hearth.Templates.Syntax;
 using System.CommandLine;
 
 namespace Hearth.Cli.Commands;
@@ -67,7 +68,9 @@ internal static class EngineHost
             StateDirectory = directory,
             HearthCommand = SelfCommand(),
         };
-        var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System, deployments), TimeProvider.System, new EngineOptions(maxParallel));
+        // Stored templates are parsed once and kept beside the state: the next command on the stack reads the snapshot.
+        var options = new EngineOptions(maxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
+        var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System, deployments), TimeProvider.System, options);
         return (engine, store);
     }
 }

@@ -332,7 +332,7 @@ internal static class StackCommands
     {
         var stack = outcome.Stack;
         var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
-        var outputs = succeeded ? await engine.GetOutputsAsync(stack.Name, ct) : [];
+        var outputs = succeeded ? outcome.Outputs ?? await engine.GetOutputsAsync(stack.Name, ct) : [];
         if (format == OutputFormat.Table)
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");

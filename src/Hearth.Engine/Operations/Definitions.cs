@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Compression;
+using System.Text;
 using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Files;
 using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
+using Hearth.Templates.Syntax;
 using Hearth.Templates.Validation;
 using Hearth.Templates.Values;
 
@@ -121,11 +124,11 @@ public static class Definitions
         public override bool GetCondition(string name, SourceSpan span) => true;
     }
 
-    /// <summary>Loads a definition from its recorded files.</summary>
-    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers)
+    /// <summary>Loads a definition from its recorded files (its template from <paramref name="documents"/> when it was parsed before).</summary>
+    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers, IDocumentCache? documents = null)
     {
         var diagnostics = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics);
+        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics, documents: documents);
         if (definition is not null)
         {
             foreach (var resource in definition.EnabledResources)
@@ -152,6 +155,28 @@ public static class Definitions
         }
     }
 
+    /// <summary>
+    /// The stored form of <paramref name="source"/>. When it reads the same files as <paramref name="stored"/> came from
+    /// (an update with <c>--existing</c>), the stored template and environment are reused as they are: serializing a
+    /// megabyte template again would give the same text.
+    /// </summary>
+    public static StoredDefinition Store(DefinitionSource source, DefinitionSource storedSource, StoredDefinition stored)
+    {
+        if (!SameFiles(source, storedSource))
+        {
+            return Store(source);
+        }
+
+        var parameters = Value.NewMap();
+        parameters["parameters"] = source.Sources.Parameters.ToList<object?>();
+        return stored with { ParametersJson = ValueJson.Serialize(parameters) };
+    }
+
+    /// <summary>
+    /// The stored form of a definition. The files are kept compressed (<c>files_brotli</c>: the JSON map of path to
+    /// content, Brotli, base64): a stack row holds the current and the previous definition and is written at the start
+    /// and the end of every operation, and a megabyte template written four times per update was most of the store's work.
+    /// </summary>
     public static StoredDefinition Store(DefinitionSource source)
     {
         var template = Value.NewMap();
@@ -163,7 +188,7 @@ public static class Definitions
             files[path] = content;
         }
 
-        template["files"] = files;
+        template[CompressedFilesKey] = Compress(ValueJson.Serialize(files));
         var environment = Value.NewMap();
         environment["environments"] = source.Sources.EnvironmentPaths.ToList<object?>();
         var parameters = Value.NewMap();
@@ -176,8 +201,11 @@ public static class Definitions
         var template = ValueJson.DeserializeMap(stored.TemplateJson);
         var environment = ValueJson.DeserializeMap(stored.EnvironmentJson);
         var parameters = ValueJson.DeserializeMap(stored.ParametersJson);
-        var files = (template.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap())
-            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+        // Definitions stored before files were compressed have them as a plain map.
+        var storedFiles = template.GetValueOrDefault(CompressedFilesKey) is string compressed
+            ? ValueJson.DeserializeMap(Decompress(compressed))
+            : template.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
+        var files = storedFiles.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
         var sources = new StackSources(
             template.GetValueOrDefault("template") as string ?? "",
             Strings(environment.GetValueOrDefault("environments")),
@@ -185,6 +213,45 @@ public static class Definitions
             Strings(template.GetValueOrDefault("allowed_paths")));
         return new DefinitionSource(sources, files);
     }
+
+    private const string CompressedFilesKey = "files_brotli";
+
+    private static string Compress(string text)
+    {
+        using var output = new MemoryStream();
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return Convert.ToBase64String(output.GetBuffer(), 0, (int)output.Length);
+    }
+
+    private static string Decompress(string base64)
+    {
+        try
+        {
+            using var brotli = new BrotliStream(new MemoryStream(Convert.FromBase64String(base64)), CompressionMode.Decompress);
+            using var reader = new StreamReader(brotli, Encoding.UTF8);
+            return reader.ReadToEnd();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            throw new EngineException(EngineErrorKind.InvalidInput, $"the stack's stored definition is damaged: its files cannot be read ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Whether two definitions read the same files with the same content: template, environments, <c>get_file</c>
+    /// targets and nested templates (an update with <c>--existing</c> reuses the stored ones). Parameters may differ.
+    /// </summary>
+    public static bool SameFiles(DefinitionSource a, DefinitionSource b) =>
+        a.Sources.TemplatePath == b.Sources.TemplatePath
+        && a.Sources.EnvironmentPaths.SequenceEqual(b.Sources.EnvironmentPaths, StringComparer.Ordinal)
+        && a.Sources.AllowedPaths.SequenceEqual(b.Sources.AllowedPaths, StringComparer.Ordinal)
+        && (ReferenceEquals(a.Files, b.Files)
+            || (a.Files.Count == b.Files.Count
+                && a.Files.All(file => b.Files.TryGetValue(file.Key, out var content) && string.Equals(file.Value, content, StringComparison.Ordinal))));
 
     private static ImmutableArray<string> Strings(object? value) =>
         value is IReadOnlyList<object?> list ? [.. list.OfType<string>()] : [];

@@ -12,11 +12,31 @@ internal sealed class OperationRunner(EngineContext engine)
     /// <summary>Said after "Stack ACTION started" in the operation's first event (what a resume stopped before it began).</summary>
     public string? StartNote { get; init; }
 
+    public Task<OperationOutcome> RunAsync(
+        StackRecord stack,
+        ResourceAction kind,
+        StackDefinition? target,
+        StackDefinition? previous,
+        StackDefinition? rollbackTo,
+        CancellationToken cancellationToken) =>
+        RunAsync(stack, kind, target, previous, previousConverged: false, rollbackTo, cancellationToken);
+
+    /// <param name="stack">The stack, with the definitions it will have.</param>
+    /// <param name="kind">The operation.</param>
+    /// <param name="target">The definition to converge to (null: delete every resource).</param>
+    /// <param name="previous">The definition the stack had.</param>
+    /// <param name="previousConverged">
+    /// The stack's last operation completed on <paramref name="previous"/> with the same files, so every current row holds
+    /// what it evaluates to: resources whose inputs did not change are skipped.
+    /// </param>
+    /// <param name="rollbackTo">What a failure rolls back to (null: nothing, after a failed create).</param>
+    /// <param name="cancellationToken">The user's Ctrl+C.</param>
     public async Task<OperationOutcome> RunAsync(
         StackRecord stack,
         ResourceAction kind,
         StackDefinition? target,
         StackDefinition? previous,
+        bool previousConverged,
         StackDefinition? rollbackTo,
         CancellationToken cancellationToken)
     {
@@ -26,7 +46,7 @@ internal sealed class OperationRunner(EngineContext engine)
         var failures = new List<string>();
         try
         {
-            succeeded = await operation.RunAsync(target, previous, cancellationToken);
+            succeeded = await operation.RunAsync(target, previous, previousConverged, cancellationToken);
             failures.AddRange(operation.Failures);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -39,7 +59,7 @@ internal sealed class OperationRunner(EngineContext engine)
         if (succeeded)
         {
             var done = await FinishAsync(stack, OperationStatus.Complete, $"Stack {HeatStatus.ToHeatString(kind)} completed successfully", operation.OperationId);
-            return new OperationOutcome(done, true, [], false);
+            return new OperationOutcome(done, true, [], false) { Outputs = OutputsOf(target, operation) };
         }
 
         var reason = Summarize(failures);
@@ -64,7 +84,7 @@ internal sealed class OperationRunner(EngineContext engine)
         bool succeeded;
         try
         {
-            succeeded = await operation.RunAsync(to, previous: null, cancellationToken);
+            succeeded = await operation.RunAsync(to, previous: null, previousConverged: false, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,12 +96,16 @@ internal sealed class OperationRunner(EngineContext engine)
         if (succeeded)
         {
             var done = await FinishAsync(final, OperationStatus.Complete, "Stack ROLLBACK completed successfully", operation.OperationId);
-            return new OperationOutcome(done, true, [], true);
+            return new OperationOutcome(done, true, [], true) { Outputs = OutputsOf(to, operation) };
         }
 
         var failed = await FinishAsync(final, OperationStatus.Failed, "Rollback failed: " + Summarize(operation.Failures), operation.OperationId);
         return new OperationOutcome(failed, false, [.. operation.Failures], true);
     }
+
+    /// <summary>The outputs of the definition the operation converged to, from the resources as it left them.</summary>
+    private static IReadOnlyList<OutputValue> OutputsOf(StackDefinition? definition, StackOperation operation) =>
+        definition is null ? [] : Definitions.EvaluateOutputs(definition, operation.Resources);
 
     private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind, CancellationToken cancellationToken)
     {

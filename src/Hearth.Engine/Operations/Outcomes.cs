@@ -5,7 +5,14 @@ using Hearth.Templates.Diagnostics;
 namespace Hearth.Engine.Operations;
 
 /// <summary>How an operation ended: the stack as it is now, and what failed, if anything.</summary>
-public sealed record OperationOutcome(StackRecord Stack, bool Succeeded, ImmutableArray<string> Failures, bool RolledBack);
+public sealed record OperationOutcome(StackRecord Stack, bool Succeeded, ImmutableArray<string> Failures, bool RolledBack)
+{
+    /// <summary>
+    /// The stack's outputs, evaluated against its resources as the operation left them, when it succeeded (the same as
+    /// <see cref="StackEngine.GetOutputsAsync"/> then gives, without loading the definition and every row again); null otherwise.
+    /// </summary>
+    public IReadOnlyList<OutputValue>? Outputs { get; init; }
+}
 
 /// <summary>The kind of user-facing engine error, which the CLI maps to its exit code.</summary>
 public enum EngineErrorKind

@@ -35,6 +35,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly StepRecorder _recorder = new(engine);
     private readonly RowIds _rowIds = new(engine.Store);
     private StackDefinition? _hookSource;
+    private UnchangedResources _unchanged = UnchangedResources.None;
     private IReadOnlyList<string> _secrets = [];
 
     public StackRecord Stack { get; } = stack;
@@ -63,11 +64,23 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     public RuntimeResources Resources => _resources;
 
     /// <summary>Converges to <paramref name="target"/> (null: no resources, as delete does) and cleans up. True when everything succeeded.</summary>
-    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, CancellationToken cancellationToken)
+    /// <param name="target">The definition to converge to.</param>
+    /// <param name="previous">The definition the stack had (for <c>replace_on_change_of</c> parameters and hooks).</param>
+    /// <param name="previousConverged">
+    /// Every current row is known to hold what <paramref name="previous"/> evaluates to, so resources whose inputs did not
+    /// change are skipped (<see cref="UnchangedResources"/>).
+    /// </param>
+    /// <param name="cancellationToken">Stops starting new steps.</param>
+    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, bool previousConverged, CancellationToken cancellationToken)
     {
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
         _secrets = Secrets(target, previous);
+        if (previousConverged && target is not null && previous is not null)
+        {
+            _unchanged = UnchangedResources.Find(target, previous, _resources.Get);
+        }
+
         bool succeeded;
         try
         {
@@ -94,7 +107,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var definitions = target.EnabledResources.ToDictionary(r => r.Name, StringComparer.Ordinal);
         var runner = new GraphRunner<string>(engine.Options.MaxParallel);
         var outcomes = await runner.RunAsync(
-            definitions.Keys,
+            _unchanged.ToVisit(definitions.Keys),
             name => target.DependenciesOf(definitions[name]),
             (name, ct) => ConvergeResourceAsync(target, previous, definitions[name], ct),
             cancellationToken,
@@ -118,6 +131,12 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     private async Task<bool> ConvergeResourceAsync(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, CancellationToken cancellationToken)
     {
+        // What it reads may have changed, but did not: it would evaluate to what its row holds.
+        if (_unchanged.IsUnchanged(definition.Name, _changed.ContainsKey))
+        {
+            return true;
+        }
+
         var type = target.ResolvedType(definition);
         var current = _resources.Get(definition.Name);
         ResourceHandler? handler;

@@ -115,13 +115,16 @@ public sealed class ResourceRegistry
     public ImmutableArray<(string Type, string Target, string? TemplatePath)> TypeMappings =>
         [.. _root.Items.Values.OfType<Mapping>().Select(m => (m.Key, m.Target, m.TemplatePath))];
 
+    // What ResourcesAt gives when the registry has no per-resource section; never written to.
+    private static readonly OrderedDictionary<string, object> NoResources = new(StringComparer.Ordinal);
+
     private static IEnumerable<Level> MatchingLevels(OrderedDictionary<string, object> resources, string resourceName) =>
         resources.Where(kv => kv.Value is Level && Glob.IsMatch(resourceName, kv.Key)).Select(kv => (Level)kv.Value);
 
     /// <summary>Heat's <c>remove_resources_except</c>, once per nesting level: what applies inside a nested stack.</summary>
     private OrderedDictionary<string, object> ResourcesAt(IReadOnlyList<string> nestedPath)
     {
-        var current = _root.Items.TryGetValue("resources", out var r) && r is Level top ? top.Items : new OrderedDictionary<string, object>(StringComparer.Ordinal);
+        var current = _root.Items.TryGetValue("resources", out var r) && r is Level top ? top.Items : NoResources;
         foreach (var name in nestedPath)
         {
             var next = new OrderedDictionary<string, object>(StringComparer.Ordinal);
@@ -153,15 +156,16 @@ public sealed class ResourceRegistry
 
     private Candidate? FindMapping(OrderedDictionary<string, object> resources, string resourceName, string type)
     {
-        var candidates = new List<Candidate>();
+        // Allocated only when something matches: types are resolved for every resource of a stack, mostly to themselves.
+        List<Candidate>? candidates = null;
         if (resources.TryGetValue(resourceName, out var own) && own is Level ownLevel && ownLevel.Items.TryGetValue(type, out var ownEntry) && ownEntry is Mapping ownMapping)
         {
-            candidates.Add(new(["resources", resourceName, type], ownMapping));
+            (candidates ??= []).Add(new(["resources", resourceName, type], ownMapping));
         }
 
         if (_root.Items.TryGetValue(type, out var exact) && exact is Mapping exactMapping)
         {
-            candidates.Add(new([type], exactMapping));
+            (candidates ??= []).Add(new([type], exactMapping));
         }
 
         foreach (var (key, value) in _root.Items)
@@ -169,8 +173,13 @@ public sealed class ResourceRegistry
             // A wildcard never maps a type onto itself (many-to-one mappings such as "OS::*": "OS::Heat::None").
             if (key.EndsWith('*') && value is Mapping glob && type != glob.Target && type.StartsWith(key[..^1], StringComparison.Ordinal))
             {
-                candidates.Add(new([key], glob));
+                (candidates ??= []).Add(new([key], glob));
             }
+        }
+
+        if (candidates is null)
+        {
+            return null;
         }
 
         // Heat sorts candidates by path length, then by path text, and falls through to the next one when a target type

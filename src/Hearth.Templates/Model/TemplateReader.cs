@@ -28,7 +28,13 @@ public static class TemplateReader
     // loads the new and the previous definition, then the outputs are evaluated; `--existing` gives all three the same
     // text), and reading is most of the cost of an operation on a big stack. A Template is immutable, so it is shared.
     private const int RecentCapacity = 4;
-    private static readonly LinkedList<(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics)> Recent = new();
+    private static readonly LinkedList<RecentTemplate> Recent = new();
+
+    /// <summary>A template read lately; <see cref="KeptIn"/> is the document cache its syntax was last given to (or found in).</summary>
+    private sealed record RecentTemplate(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics, SyntaxNode? Root)
+    {
+        public IDocumentCache? KeptIn { get; set; }
+    }
     private static readonly Lock RecentLock = new();
 
     /// <summary>Forgets the templates read last (benchmarks that measure reading).</summary>
@@ -40,8 +46,14 @@ public static class TemplateReader
         }
     }
 
-    public static Template? Read(string file, string text, DiagnosticBag diagnostics)
+    /// <summary>Reads a template's text.</summary>
+    /// <param name="file">The template's path, for spans and relative paths.</param>
+    /// <param name="text">Its content.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="documents">Documents parsed by earlier processes: a text found there is not parsed again, and one parsed here is added.</param>
+    public static Template? Read(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents = null)
     {
+        RecentTemplate? recent = null;
         lock (RecentLock)
         {
             for (var node = Recent.First; node is not null; node = node.Next)
@@ -50,19 +62,32 @@ public static class TemplateReader
                 {
                     Recent.Remove(node);
                     Recent.AddFirst(node);
-                    diagnostics.AddRange(node.Value.Diagnostics);
-                    return node.Value.Template;
+                    recent = node.Value;
+                    break;
                 }
             }
         }
 
+        if (recent is not null)
+        {
+            // Read before this cache was at hand (a create parses the file it captures first): keep it for the next process.
+            if (documents is not null && recent.Root is not null && !ReferenceEquals(recent.KeptIn, documents))
+            {
+                documents.Add(text, recent.Root);
+                recent.KeptIn = documents;
+            }
+
+            diagnostics.AddRange(recent.Diagnostics);
+            return recent.Template;
+        }
+
         var own = new DiagnosticBag();
-        var template = ReadUncached(file, text, own);
+        var (template, root) = ReadUncached(file, text, own, documents);
         var reported = own.ToImmutable();
         diagnostics.AddRange(reported);
         lock (RecentLock)
         {
-            Recent.AddFirst((file, text, template, reported));
+            Recent.AddFirst(new RecentTemplate(file, text, template, reported, root) { KeptIn = root is null ? null : documents });
             while (Recent.Count > RecentCapacity)
             {
                 Recent.RemoveLast();
@@ -72,10 +97,22 @@ public static class TemplateReader
         return template;
     }
 
-    private static Template? ReadUncached(string file, string text, DiagnosticBag diagnostics)
+    /// <summary>The template, and the document it was read from when that parsed cleanly (to keep in a <see cref="IDocumentCache"/>).</summary>
+    private static (Template? Template, SyntaxNode? CleanRoot) ReadUncached(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents)
     {
+        if (documents?.Find(file, text) is { } cached)
+        {
+            return (Read(cached, diagnostics), cached);
+        }
+
         var (root, syntaxDiagnostics) = YamlLoader.Load(file, text);
         diagnostics.AddRange(syntaxDiagnostics);
+        var cleanRoot = syntaxDiagnostics.IsEmpty ? root : null;
+        if (cleanRoot is not null)
+        {
+            documents?.Add(text, cleanRoot);
+        }
+
         if (root is null)
         {
             if (syntaxDiagnostics.IsEmpty)
@@ -84,10 +121,10 @@ public static class TemplateReader
                     $"the template is empty: a HOT template is a map that starts with '{VersionKey}: 2021-04-16'");
             }
 
-            return null;
+            return (null, null);
         }
 
-        return Read(root, diagnostics);
+        return (Read(root, diagnostics), cleanRoot);
     }
 
     public static Template? Read(SyntaxNode root, DiagnosticBag diagnostics)

@@ -20,7 +20,8 @@ public sealed class StackDefinition
 {
     private readonly ConditionResolver _conditions;
     private readonly Lazy<ImmutableArray<ResourceDefinition>> _enabled;
-    private readonly Lazy<ImmutableDictionary<string, IReadOnlyList<string>>> _dependencies;
+    // Found per resource when first asked: an update that changes one of 10,000 resources asks for a few.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _dependencies = new(StringComparer.Ordinal);
     private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
 
@@ -48,7 +49,6 @@ public sealed class StackDefinition
         _loadDiagnostics = diagnostics;
         _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
         _enabled = new(FindEnabled);
-        _dependencies = new(FindDependencies);
         _enabledNames = new(() => _enabled.Value.Select(r => r.Name).ToImmutableHashSet(StringComparer.Ordinal));
     }
 
@@ -92,11 +92,11 @@ public sealed class StackDefinition
         _resolvedTypes.GetOrAdd((resource.Name, resource.Type), static (key, self) => self.Environment.Registry.ResolveType(key.Name, key.Type, self.NestedPath), this);
 
     /// <summary>The type an engine acts on: the registry's type name, or the absolute path of a nested template.</summary>
-    public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is { IsTemplate: true } t ? t.TemplatePath ?? t.Type : ResolveType(resource).Type;
+    public string ResolvedType(ResourceDefinition resource) => ResolveType(resource) is var t && t.IsTemplate ? t.TemplatePath ?? t.Type : t.Type;
 
     /// <summary>The enabled resources this one depends on: <c>get_resource</c>/<c>get_attr</c> in properties and metadata, and <c>depends_on</c>.</summary>
     public IReadOnlyList<string> DependenciesOf(ResourceDefinition resource) =>
-        _dependencies.Value.TryGetValue(resource.Name, out var dependencies) ? dependencies : [];
+        IsEnabled(resource.Name) ? _dependencies.GetOrAdd(resource.Name, name => FindDependencies(Template.FindResource(name) ?? resource)) : [];
 
     /// <summary>Evaluates a resource's or output's <c>condition</c>.</summary>
     public bool IsConditionTrue(Expression? condition) => condition is null || _conditions.Evaluate(condition);
@@ -122,38 +122,31 @@ public sealed class StackDefinition
         return enabled.ToImmutable();
     }
 
-    private ImmutableDictionary<string, IReadOnlyList<string>> FindDependencies()
+    private List<string> FindDependencies(ResourceDefinition resource)
     {
-        var enabled = EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var context = CreateContext(UnresolvedResources.Instance);
-        var result = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var resource in EnabledResources)
+        var names = new List<string>();
+        foreach (var source in resource.DependencySources)
         {
-            var names = new List<string>();
-            foreach (var source in resource.DependencySources)
+            foreach (var reference in References(source, context))
             {
-                foreach (var reference in References(source, context))
+                if (ReferencedName(reference, context) is { } name && IsEnabled(name) && !names.Contains(name))
                 {
-                    if (ReferencedName(reference, context) is { } name && enabled.Contains(name) && !names.Contains(name))
-                    {
-                        names.Add(name);
-                    }
+                    names.Add(name);
                 }
             }
-
-            // depends_on naming a disabled resource is ignored, as in Heat; an unknown name is a validation error.
-            foreach (var dependency in resource.DependsOn)
-            {
-                if (enabled.Contains(dependency.Name) && !names.Contains(dependency.Name))
-                {
-                    names.Add(dependency.Name);
-                }
-            }
-
-            result[resource.Name] = names;
         }
 
-        return result.ToImmutable();
+        // depends_on naming a disabled resource is ignored, as in Heat; an unknown name is a validation error.
+        foreach (var dependency in resource.DependsOn)
+        {
+            if (IsEnabled(dependency.Name) && !names.Contains(dependency.Name))
+            {
+                names.Add(dependency.Name);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The resource references that take part in evaluation (the untaken branch of an <c>if</c> makes none).</summary>

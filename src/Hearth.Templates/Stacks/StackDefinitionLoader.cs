@@ -6,6 +6,7 @@ using Hearth.Templates.Expressions;
 using Hearth.Templates.Files;
 using Hearth.Templates.Model;
 using Hearth.Templates.Parameters;
+using Hearth.Templates.Syntax;
 
 namespace Hearth.Templates.Stacks;
 
@@ -35,7 +36,9 @@ public static class StackDefinitionLoader
     /// False for validating a template on its own (as Heat's template-validate): a parameter with no value is then
     /// "known after apply" instead of an error.
     /// </param>
-    public static StackDefinition? Load(StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics, bool requireParameterValues = true)
+    /// <param name="documents">Templates parsed by earlier processes (see <see cref="TemplateReader.Read(string, string, DiagnosticBag, IDocumentCache?)"/>).</param>
+    public static StackDefinition? Load(
+        StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics, bool requireParameterValues = true, IDocumentCache? documents = null)
     {
         var policy = FileAccessPolicy.ForTemplate(sources.TemplatePath, sources.AllowedPaths);
         var files = new TemplateFileSource(reader, policy);
@@ -45,7 +48,7 @@ public static class StackDefinitionLoader
             return null;
         }
 
-        var template = TemplateReader.Read(sources.TemplatePath, text, diagnostics);
+        var template = TemplateReader.Read(sources.TemplatePath, text, diagnostics, documents);
         if (template is null)
         {
             return null;

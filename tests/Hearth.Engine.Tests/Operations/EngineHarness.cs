@@ -61,6 +61,25 @@ internal sealed class EngineHarness : IAsyncDisposable
     public Task<OperationOutcome> UpdateAsync(string name, string template, params string[] parameters) =>
         Engine.UpdateAsync(name, Source(template, parameters), [], disableRollback: null, observer: null, CancellationToken.None).WaitAsync(Timeout);
 
+    /// <summary><c>hearth stack update NAME --existing --parameter …</c>: the stored template and files, some parameters overridden.</summary>
+    public Task<OperationOutcome> UpdateExistingAsync(string name, params string[] parameters) =>
+        UpdateExistingAsync(name, disableRollback: null, parameters);
+
+    public Task<OperationOutcome> UpdateExistingAsync(string name, bool? disableRollback, params string[] parameters) =>
+        Engine.UpdateAsync(name, source: null, [.. parameters], disableRollback, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
+    /// <summary>Captures files already written with <see cref="WriteFile"/> (a template, environments), as the CLI does.</summary>
+    public DefinitionSource SourceOf(string template, IReadOnlyList<string> environments, params string[] parameters) =>
+        Definitions.Capture(
+            new StackSources(Path.Combine(_folder, template), [.. environments.Select(e => Path.Combine(_folder, e))], [.. parameters], []),
+            DiskFileReader.Instance);
+
+    public Task<OperationOutcome> CreateAsync(string name, DefinitionSource source) =>
+        Engine.CreateAsync(name, source, disableRollback: false, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
+    public Task<OperationOutcome> UpdateAsync(string name, DefinitionSource source) =>
+        Engine.UpdateAsync(name, source, [], disableRollback: null, observer: null, CancellationToken.None).WaitAsync(Timeout);
+
     public Task<OperationOutcome> DeleteAsync(string name) =>
         Engine.DeleteAsync(name, observer: null, CancellationToken.None).WaitAsync(Timeout);
 
