@@ -178,6 +178,11 @@ internal sealed unsafe class ChildMonitor
         {
             requests = [.. _requests];
             _requests.Clear();
+
+            // Cleared together with taking the requests (not when the pipe is read): a request queued after this
+            // writes a new wake-up byte, and one queued before is taken here. Clearing it when reading the pipe lost
+            // a wake-up whenever a request came between the two, and the thread slept in poll with work queued.
+            _wakePending = false;
         }
 
         foreach (var request in requests)
@@ -207,11 +212,6 @@ internal sealed unsafe class ChildMonitor
 
     private void DrainWake(byte[] buffer)
     {
-        lock (_lock)
-        {
-            _wakePending = false;
-        }
-
         fixed (byte* pointer = buffer)
         {
             _ = NativeMethods.Read(_wakeRead, pointer, (nuint)buffer.Length);

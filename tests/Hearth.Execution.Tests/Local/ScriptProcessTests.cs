@@ -83,8 +83,9 @@ public class ScriptProcessTests : LocalTransportFixture
     public async Task Start_Signals_NoneBlockedOrIgnored()
     {
         // The runtime ignores SIGPIPE and blocks signals of its own; a script must see a clean slate. glibc's
-        // posix_spawn leaves its two internal signals (32, 33) ignored, as for any program it spawns.
-        var process = await StartAsync("/bin/sh", ["sh", "-c", "grep -E '^Sig(Blk|Ign):' /proc/$$/status"]);
+        // posix_spawn leaves its two internal signals (32, 33) ignored, as for any program it spawns. The shell execs
+        // grep, which reads its own masks: a shell that forked a child blocks all signals for a moment while it does.
+        var process = await StartAsync("/bin/sh", ["sh", "-c", "exec grep -E '^Sig(Blk|Ign):' /proc/self/status"]);
 
         (await WaitAsync(process)).ShouldBe(0);
         var masks = process.Stdout.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries)
