@@ -26,8 +26,8 @@ internal static class Background
         var arguments = parse.Tokens.Select(t => t.Value).Where(v => v != "--no-wait").ToList();
         var state = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
         var logs = Path.Combine(state, "logs");
-        Directory.CreateDirectory(logs);
         var log = Path.Combine(logs, $"{stackName}-{TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}.log");
+        CreatePrivateLog(state, logs, log);
         var executable = System.Environment.ProcessPath ?? throw new UserErrorException("cannot find the hearth executable to run in the background");
 
         // sh only redirects: every argument reaches hearth through "$@", never spliced into shell text. setsid puts
@@ -52,5 +52,28 @@ internal static class Background
         await console.Error.WriteLineAsync($"Stack {stackName}: started in the background (process {process.Id}, log {log}).");
         await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stackName} --follow");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The log holds the operation's events and script output: private to the user like the rest of the state. The
+    /// folders and the file are made before the shell's redirection opens it (which keeps an existing file's mode).
+    /// </summary>
+    private static void CreatePrivateLog(string state, string logs, string log)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(logs);
+            return;
+        }
+
+        const UnixFileMode folderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(state, folderMode);
+        Directory.CreateDirectory(logs, folderMode);
+        using var file = new FileStream(log, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
     }
 }
