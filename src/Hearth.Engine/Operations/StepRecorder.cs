@@ -14,13 +14,15 @@ internal sealed class StepRecorder : IAsyncDisposable
 {
     private readonly EngineContext _engine;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _follower;
+    private readonly Lazy<Task> _follower;
     private Exception? _failure;
 
     public StepRecorder(EngineContext engine)
     {
         _engine = engine;
-        _follower = Task.Run(FollowAsync);
+
+        // Started by the first step: an operation that records nothing leaves nothing running.
+        _follower = new Lazy<Task>(() => Task.Run(FollowAsync));
     }
 
     /// <summary>The first write that failed, if any did: the operation cannot succeed, as the state lacks a step.</summary>
@@ -40,6 +42,7 @@ internal sealed class StepRecorder : IAsyncDisposable
             throw new InvalidOperationException("a step was recorded after the operation ended");
         }
 
+        _ = _follower.Value;
         return pending.Done.Task;
     }
 
@@ -50,7 +53,10 @@ internal sealed class StepRecorder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _follower;
+        if (_follower.IsValueCreated)
+        {
+            await _follower.Value;
+        }
     }
 
     private async Task FollowAsync()
