@@ -567,7 +567,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
 
         var deletedEvent = Event(deleting with { Status = OperationStatus.Complete, StatusReason = retain ? "retained (deletion_policy: Retain)" : "state changed" });
-        _ = Follow(engine.Store.QueueResourceDeletedAsync(row.Id, deletedEvent), deletedEvent);
+        _ = _recorder.Follow(engine.Store.QueueResourceDeletedAsync(row.Id, deletedEvent), deletedEvent);
         _rows.TryRemove(row.Id, out _);
         if (row.IsCurrent && _resources.Get(row.Name)?.Id == row.Id)
         {
@@ -623,20 +623,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
         // Steps are recorded even when the operation is being cancelled: the state must know what happened.
         var write = commitNow ? engine.Store.RecordResourceAsync(stamped, evt, CancellationToken.None) : engine.Store.QueueResourceAsync(stamped, evt);
-        committed = Follow(EventSequenceAsync(write), evt);
+        committed = _recorder.Follow(EventSequenceAsync(write), evt);
         _rows[stamped.Id] = stamped;
         return stamped;
 
         static async Task<long?> EventSequenceAsync(Task<ResourceTransition> transition) => (await transition).EventSequence;
-    }
-
-    private Task Follow(Task<long?> write, EventRecord evt)
-    {
-        var committed = _recorder.Follow(write, evt);
-
-        // A failure reaches the operation through the recorder; whoever does not wait must not leave it unobserved.
-        _ = committed.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return committed;
     }
 
     private EventRecord Event(ResourceRecord row) => new(

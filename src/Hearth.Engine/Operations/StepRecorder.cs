@@ -43,6 +43,9 @@ internal sealed class StepRecorder : IAsyncDisposable
         }
 
         _ = _follower.Value;
+
+        // A failure reaches the operation through Failure; a caller that does not wait must not leave it unobserved.
+        _ = pending.Done.Task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return pending.Done.Task;
     }
 

@@ -185,7 +185,7 @@ public sealed class ResourceRegistry
         // Heat sorts candidates by path length, then by path text, and falls through to the next one when a target type
         // does not exist. Hearth does not know here which types exist, so it takes the specific-first order that fall-through
         // produces in practice: per-resource, exact, then the longest wildcard prefix.
-        return candidates.Count <= 1 ? candidates.FirstOrDefault() : candidates
+        return candidates.Count == 1 ? candidates[0] : candidates
             .OrderByDescending(c => c.Path.Length)
             .ThenBy(c => c.Mapping.Key.EndsWith('*') ? 1 : 0)
             .ThenByDescending(c => c.Mapping.Key.Length)
