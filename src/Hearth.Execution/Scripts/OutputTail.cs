@@ -7,10 +7,17 @@ namespace Hearth.Execution.Scripts;
 /// Keeps the last <c>capacity</c> bytes written to it (a ring), and how many were written in all. Safe to append from
 /// one reader while another thread takes the text.
 /// </summary>
+/// <remarks>
+/// The ring grows with the output, up to <c>capacity</c>: most scripts write a few lines, and two rings of the full
+/// megabyte per script were zeroed, large-object-heap memory whose allocation set off a full garbage collection every
+/// dozen or so deployments.
+/// </remarks>
 internal sealed class OutputTail(int capacity)
 {
+    private const int FirstSize = 4096;
+
     private readonly Lock _lock = new();
-    private readonly byte[] _ring = new byte[capacity];
+    private byte[] _ring = [];
     private long _total;
 
     public long TotalBytes
@@ -34,6 +41,7 @@ internal sealed class OutputTail(int capacity)
                 return;
             }
 
+            Reserve(data.Length);
             if (data.Length >= capacity)
             {
                 _total += data.Length;
@@ -93,6 +101,21 @@ internal sealed class OutputTail(int capacity)
 
     public static string TruncationMarker(long droppedBytes) =>
         string.Create(CultureInfo.InvariantCulture, $"[hearth: output truncated, the first {droppedBytes} bytes were dropped]");
+
+    /// <summary>Makes the ring big enough for <paramref name="count"/> more bytes (it wraps only once it has its full capacity).</summary>
+    private void Reserve(int count)
+    {
+        var needed = (int)Math.Min(capacity, _total + count);
+        if (needed <= _ring.Length)
+        {
+            return;
+        }
+
+        // Before the ring is full nothing has wrapped: the bytes sit in order at [0, _total).
+        var grown = new byte[(int)Math.Min(capacity, Math.Max(needed, Math.Max(FirstSize, 2L * _ring.Length)))];
+        _ring.AsSpan(0, (int)_total).CopyTo(grown);
+        _ring = grown;
+    }
 
     private void Rotate(int shift)
     {

@@ -46,4 +46,27 @@ public class OutputTailTests
 
         tail.ToText().ShouldBe("[hearth: output truncated, the first 3 bytes were dropped]\n€");
     }
+
+    [Theory]
+    [InlineData(3000, 25_000)]
+    [InlineData(5000, 9000)]
+    [InlineData(9999, 10_001)]
+    [InlineData(10_000, 10_000)]
+    public void Append_ManyChunksPastWhereTheRingGrows_KeepsExactlyTheLastBytes(int chunkSize, int totalSize)
+    {
+        // The ring starts small and grows with the output: what it keeps must not depend on where it grew.
+        const int capacity = 10_000;
+        var tail = new OutputTail(capacity);
+        var all = Enumerable.Range(0, totalSize).Select(i => (byte)('a' + (i % 26))).ToArray();
+        for (var offset = 0; offset < all.Length; offset += chunkSize)
+        {
+            tail.Append(all.AsSpan(offset, Math.Min(chunkSize, all.Length - offset)));
+        }
+
+        var text = Encoding.ASCII.GetString(all);
+        tail.TotalBytes.ShouldBe(totalSize);
+        tail.ToText().ShouldBe(totalSize <= capacity
+            ? text
+            : $"[hearth: output truncated, the first {totalSize - capacity} bytes were dropped]\n{text[^capacity..]}");
+    }
 }
