@@ -4,10 +4,9 @@ using System.Runtime.Versioning;
 namespace Hearth.Execution.Local;
 
 /// <summary>
-/// One thread that serves every script: it starts them (one after another, so a script file being written is never
-/// open while another script is spawned, which would make that one's exec fail with ETXTBSY), then polls their
-/// stdout and stderr pipes and their pidfds, reading output into the tails as it comes and reaping each script when
-/// it exits. No thread-pool thread ever blocks on a script, however many run.
+/// One thread that watches every script once it is started: it polls their stdout and stderr pipes and their pidfds,
+/// reading output into the tails as it comes and reaping each script when it exits. No thread-pool thread ever blocks
+/// on a running script, however many run.
 /// </summary>
 /// <remarks>
 /// It reaps only the pids it was given (waitpid on each, never on -1): the runtime's own SIGCHLD handling reaps the
@@ -41,13 +40,8 @@ internal sealed unsafe class ChildMonitor
 
     public static ChildMonitor Shared { get; } = new();
 
-    /// <summary>Runs <paramref name="start"/> on the monitor thread and watches the process it returns.</summary>
-    public Task<ScriptProcess> StartAsync(Func<ScriptProcess> start)
-    {
-        var started = new TaskCompletionSource<ScriptProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Enqueue(new Request.Start(start, started));
-        return started.Task;
-    }
+    /// <summary>Watches a process just started: reads its pipes and reaps it (whether it is still running or not).</summary>
+    public void Watch(ScriptProcess process) => Enqueue(new Request.Watch(process));
 
     public void StopReading(ScriptProcess process) => Enqueue(new Request.StopReading(process));
 
@@ -189,18 +183,8 @@ internal sealed unsafe class ChildMonitor
         {
             switch (request)
             {
-                case Request.Start start:
-                    try
-                    {
-                        var process = start.Run();
-                        children.Add(process);
-                        start.Started.SetResult(process);
-                    }
-                    catch (Exception e)
-                    {
-                        start.Started.SetException(e);
-                    }
-
+                case Request.Watch watch:
+                    children.Add(watch.Process);
                     break;
                 case Request.StopReading stop:
                     CloseOutput(stop.Process, Stream.Stdout);
@@ -315,7 +299,7 @@ internal sealed unsafe class ChildMonitor
 
     private abstract record Request
     {
-        public sealed record Start(Func<ScriptProcess> Run, TaskCompletionSource<ScriptProcess> Started) : Request;
+        public sealed record Watch(ScriptProcess Process) : Request;
 
         public sealed record StopReading(ScriptProcess Process) : Request;
     }

@@ -45,19 +45,11 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         ScriptProcess process;
         try
         {
-            // The script file is written on the thread that spawns every script: a script spawned while another's file
-            // is open for writing would hold that descriptor until it execs, and the other's exec would fail (ETXTBSY).
             // Which process runs the action is noted before it exists and once it does: if the engine dies in between,
-            // the next action in this folder finds the script by its path and stops it (RunningScriptRecord). The notes
-            // are written here, not on the spawning thread, which every script waits for.
+            // the next action in this folder finds the script by its path and stops it (RunningScriptRecord).
             RunningScriptRecord.WritePending(workdir, request.Action);
-            process = await ScriptProcess.StartAsync(
-                file,
-                arguments,
-                environment,
-                workdir,
-                options.MaxCapturedBytes,
-                prepare: () => WriteScript(scriptPath, script));
+            ScriptProcess.WriteExecutable(() => WriteScript(scriptPath, script));
+            process = ScriptProcess.Start(file, arguments, environment, workdir, options.MaxCapturedBytes);
             RunningScriptRecord.Write(workdir, process.Pid, request.Action);
         }
         catch (ScriptStartException e)

@@ -18,6 +18,9 @@ namespace Hearth.Execution.Local;
 [UnsupportedOSPlatform("windows")]
 internal sealed class ScriptProcess
 {
+    /// <summary>Spawns share it; writing an executable file takes it alone (<see cref="WriteExecutable"/>).</summary>
+    private static readonly ReaderWriterLockSlim s_spawning = new();
+
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -53,23 +56,50 @@ internal sealed class ScriptProcess
     internal bool Reaped { get; set; }
 
     /// <summary>
+    /// Writes a file that a script will execute. Never while a script is being spawned: the child of posix_spawn holds a
+    /// copy of every descriptor of this process until its exec, and an exec of a file that some process has open for
+    /// writing fails with ETXTBSY. Spawns run side by side, each blocking only its own thread until the child's exec.
+    /// </summary>
+    public static void WriteExecutable(Action write)
+    {
+        s_spawning.EnterWriteLock();
+        try
+        {
+            write();
+        }
+        finally
+        {
+            s_spawning.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
-    /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the monitor's thread, after
-    /// <paramref name="prepare"/> (which writes the script file) has run there.
+    /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the calling thread (which waits
+    /// for the child's exec), and hands it to the monitor thread to watch.
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
-    public static Task<ScriptProcess> StartAsync(
+    public static ScriptProcess Start(
         string file,
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
-        int maxCapturedBytes,
-        Action? prepare = null) =>
-        ChildMonitor.Shared.StartAsync(() =>
+        int maxCapturedBytes)
+    {
+        ScriptProcess process;
+        s_spawning.EnterReadLock();
+        try
         {
-            prepare?.Invoke();
-            return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
-        });
+            process = Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+        }
+        finally
+        {
+            s_spawning.ExitReadLock();
+        }
+
+        ChildMonitor.Shared.Watch(process);
+        return process;
+    }
 
     private static unsafe ScriptProcess Spawn(
         string file,

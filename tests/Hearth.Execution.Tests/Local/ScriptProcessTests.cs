@@ -154,8 +154,33 @@ public class ScriptProcessTests : LocalTransportFixture
         }
     }
 
+    [Fact]
+    public async Task Start_ScriptsWrittenAndStartedOnManyThreadsAtOnce_NoneFailsWithTextFileBusy()
+    {
+        // Each thread writes its own script and starts it at once, as deployments do: a spawn while another script's
+        // file is open for writing would let the child hold that descriptor, and that script's exec would fail (ETXTBSY).
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var statuses = new List<int>();
+            for (var i = 0; i < 25; i++)
+            {
+                var path = Path.Combine(StateRoot, $"script-{worker}-{i}");
+                ScriptProcess.WriteExecutable(() => File.WriteAllText(path, $"#!/bin/sh\nexit {i % 3}\n"));
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                statuses.Add(await WaitAsync(ScriptProcess.Start(path, [path], PathOnly, StateRoot, maxCapturedBytes: 1024)));
+            }
+
+            return statuses;
+        })));
+
+        foreach (var statuses in results)
+        {
+            statuses.ShouldBe(Enumerable.Range(0, 25).Select(i => i % 3));
+        }
+    }
+
     private Task<ScriptProcess> StartAsync(string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null) =>
-        ScriptProcess.StartAsync(file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024).WaitAsync(TestTimeout);
+        Task.Run(() => ScriptProcess.Start(file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024)).WaitAsync(TestTimeout);
 
     private static async Task<int> WaitAsync(ScriptProcess process)
     {
