@@ -9,7 +9,8 @@ namespace Hearth.Engine.Resources.Software;
 /// Deployments that become ready together reach the gate one by one (each reads the store first), so the first to
 /// arrive would take a free slot whatever its name. The engine therefore announces them (<see cref="Announce"/>)
 /// before any starts, and a free slot is not given while a deployment with a smaller name is announced but has not
-/// arrived yet (it arrives, or its step ends without running anything, which withdraws it).
+/// arrived yet (it arrives, or its step ends without running anything, which withdraws it), unless the slots suffice
+/// for every such deployment too: then order cannot change who runs, and waiting would only delay the start.
 /// </remarks>
 internal sealed class ServerGates
 {
@@ -99,7 +100,7 @@ internal sealed class ServerGates
             while (server.Running < server.Capacity && server.Waiting.Count > 0)
             {
                 var (next, ready) = server.Waiting.First();
-                if (_announced.Count > 0 && string.CompareOrdinal(_announced.Min.Name, next.Name) < 0)
+                if (SmallerAnnounced(next.Name, limit: server.Capacity - server.Running) >= server.Capacity - server.Running)
                 {
                     break;
                 }
@@ -109,6 +110,28 @@ internal sealed class ServerGates
                 ready.TrySetResult();
             }
         }
+    }
+
+    /// <summary>How many announced deployments have a name smaller than <paramref name="name"/>, counted up to <paramref name="limit"/>.</summary>
+    private int SmallerAnnounced(string name, int limit)
+    {
+        if (_announced.Count == 0 || string.CompareOrdinal(_announced.Min.Name, name) >= 0)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var announced in _announced)
+        {
+            if (count >= limit || string.CompareOrdinal(announced.Name, name) >= 0)
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        return count;
     }
 
     private void Leave(string serverId)
