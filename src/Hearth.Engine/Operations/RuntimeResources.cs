@@ -13,16 +13,41 @@ namespace Hearth.Engine.Operations;
 /// read from rows the operation keeps up to date. Before a resource is created, <c>get_resource</c> is its name
 /// and <c>get_attr</c> is null, as in Heat.
 /// </summary>
-internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IResourceLookup
+internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IResourceLookup, IOperationResources
 {
     // The decoded state is kept beside its row: attributes are read far more often than rows change. It is decoded on
     // first use: an operation loads every row of the stack, but most are never read through a function (an update that
     // changes one of 10,000 resources, or the outputs of a big stack, read a handful).
     private readonly ConcurrentDictionary<string, Entry> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _namesByPhysicalId = new(StringComparer.Ordinal);
 
-    public void Set(ResourceRecord row) => _current[row.Name] = new Entry(row);
+    // One task at a time converges a given name, so Set and Remove of one name never race each other.
+    public void Set(ResourceRecord row)
+    {
+        if (_current.TryGetValue(row.Name, out var old) && old.Row.PhysicalId is { } oldId && oldId != row.PhysicalId)
+        {
+            _namesByPhysicalId.TryRemove(KeyValuePair.Create(oldId, row.Name));
+        }
 
-    public void Remove(string name) => _current.TryRemove(name, out _);
+        _current[row.Name] = new Entry(row);
+        if (row.PhysicalId is { } id)
+        {
+            _namesByPhysicalId[id] = row.Name;
+        }
+    }
+
+    public void Remove(string name)
+    {
+        if (_current.TryRemove(name, out var old) && old.Row.PhysicalId is { } id)
+        {
+            _namesByPhysicalId.TryRemove(KeyValuePair.Create(id, name));
+        }
+    }
+
+    public ResourceState? FindByPhysicalId(string physicalId) =>
+        _namesByPhysicalId.TryGetValue(physicalId, out var name) && _current.TryGetValue(name, out var entry) && entry.Row.PhysicalId == physicalId
+            ? entry.State
+            : null;
 
     public ResourceRecord? Get(string name) => _current.TryGetValue(name, out var entry) ? entry.Row : null;
 

@@ -368,6 +368,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var request = new ResourceRequest(definition.Name, type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id))
         {
             UpdatePolicy = evaluated.UpdatePolicy,
+            Resources = _resources,
         };
         ResourceResult result;
         try
@@ -433,6 +434,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         var request = new ResourceRequest(definition.Name, row.Type, evaluated.Properties, evaluated.Metadata, StackInfo, PhysicalName(definition.Name, row.Id))
         {
             UpdatePolicy = evaluated.UpdatePolicy,
+            Resources = _resources,
         };
         ResourceResult result;
         try

@@ -43,6 +43,19 @@ public sealed record ResourceRequest(
 {
     /// <summary>The resolved <c>update_policy</c> (groups read their rolling_update and batch_create from it).</summary>
     public IReadOnlyDictionary<string, object?> UpdatePolicy { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The current resources of the operation's stack, when the engine runs one (null: ask the store).</summary>
+    public IOperationResources? Resources { get; init; }
+}
+
+/// <summary>
+/// The resources the running operation keeps in memory, as up to date as the store and without a trip to it: a
+/// deployment reads its config and server here. What is not found here (a parent stack's resource) is in the store.
+/// </summary>
+public interface IOperationResources
+{
+    /// <summary>The current instance with this physical id in the operation's stack, or null.</summary>
+    ResourceState? FindByPhysicalId(string physicalId);
 }
 
 /// <summary>Identity of the stack a resource belongs to.</summary>

@@ -340,35 +340,66 @@ public sealed class SqliteStateStore : IStateStore
     /// queued after a transition commits with it or after it, so a caller that does not wait at once still knows the
     /// order in which its steps become durable.
     /// </summary>
-    private async Task<ResourceTransition> QueueAsync(PendingTransition pending, bool commitNow, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A caller that needs its transition now starts a flush only if none is waiting for the connection yet; the others
+    /// just wait for theirs. Each taking the connection in turn to find its transition already written cost a thread
+    /// hop apiece: ten deployments starting together waited up to 60 ms for their IN_PROGRESS on a busy machine.
+    /// </remarks>
+    private Task<ResourceTransition> QueueAsync(PendingTransition pending, bool commitNow, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         _pendingTransitions.Enqueue(pending);
         if (commitNow || Interlocked.Increment(ref _lazyTransitions) >= MaxTransitionBatch)
         {
             Interlocked.Exchange(ref _lazyTransitions, 0);
-            await RunAsync(() => Task.FromResult(0), cancellationToken);
+            if (Interlocked.Exchange(ref _flushRequested, 1) == 0)
+            {
+                _ = FlushAsync(TimeSpan.Zero);
+            }
         }
         else if (Interlocked.Exchange(ref _commitScheduled, 1) == 0)
         {
-            _ = CommitSoonAsync();
+            _ = FlushAsync(LazyCommitDelay);
         }
 
-        return await pending.Done.Task;
+        return pending.Done.Task;
     }
 
-    /// <summary>Commits what was queued lazily a moment later, with whatever else comes meanwhile.</summary>
-    private async Task CommitSoonAsync()
+    /// <summary>
+    /// Writes what is queued, after <paramref name="delay"/> (a lazy commit shares its transaction with whatever comes
+    /// meanwhile). It runs on the caller's thread as far as the connection is free.
+    /// </summary>
+    private async Task FlushAsync(TimeSpan delay)
     {
-        await Task.Delay(LazyCommitDelay, CancellationToken.None);
-        Interlocked.Exchange(ref _commitScheduled, 0);
-        Interlocked.Exchange(ref _lazyTransitions, 0);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, CancellationToken.None);
+            Interlocked.Exchange(ref _commitScheduled, 0);
+            Interlocked.Exchange(ref _lazyTransitions, 0);
+        }
+
+        await _gate.WaitAsync(CancellationToken.None);
         try
         {
-            await RunAsync(() => Task.FromResult(0), CancellationToken.None);
+            // Reset once the connection is ours: a transition queued from here on starts a flush of its own (which waits
+            // for this one), and every one queued before is written below.
+            Interlocked.Exchange(ref _flushRequested, 0);
+            if (_disposed)
+            {
+                // DisposeAsync wrote what was queued before it; whatever came after can no longer be written.
+                while (_pendingTransitions.TryDequeue(out var late))
+                {
+                    late.Done.TrySetException(new ObjectDisposedException(nameof(SqliteStateStore)));
+                }
+
+                return;
+            }
+
+            await WritePendingTransitionsAsync(CancellationToken.None);
         }
-        catch (ObjectDisposedException)
+        finally
         {
-            // Disposed meanwhile: DisposeAsync wrote what was queued.
+            _gate.Release();
         }
     }
 
@@ -394,6 +425,7 @@ public sealed class SqliteStateStore : IStateStore
 
     private int _lazyTransitions;
     private int _commitScheduled;
+    private int _flushRequested;
 
     /// <summary>A row to save (or, when <see cref="Resource"/> is null, the id of a row to delete) and its event.</summary>
     private sealed record PendingTransition(ResourceRecord? Resource, long DeletedResourceId, EventRecord? Event)

@@ -295,4 +295,37 @@ public sealed class ResourceTests : StoreTestBase
         events.Select(e => e.Status).ShouldBe([OperationStatus.InProgress, OperationStatus.Complete]);
         events.Select(e => e.Sequence).ShouldBe([(await first).EventSequence ?? 0, (await second).EventSequence ?? 0]);
     }
+
+    [Fact]
+    public async Task RecordResourceAsync_ManyCallersAtOnce_EachReturnsOnceItsOwnIsCommitted()
+    {
+        var stack = await CreateStackAsync("web");
+        var ids = await Store.ReserveResourceIdsAsync(40, Ct).Within();
+        await using var reader = await OpenAnotherAsync();
+
+        // Forty deployments starting together: each waits only for its own row (written by whichever caller flushed),
+        // and when its task completes, another connection already sees that row and its event.
+        var recorded = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var transition = await Store.RecordResourceAsync(Build.Resource(stack.Id, $"d{i}") with { Id = ids + i }, Build.Event(stack, $"d{i}"), Ct);
+            var row = await reader.GetResourceAsync(ids + i, Ct);
+            return (transition, row);
+        }))).Within();
+
+        recorded.Select(r => r.transition.ResourceId).ShouldBe(Enumerable.Range(0, 40).Select(i => ids + i));
+        recorded.ShouldAllBe(r => r.row != null);
+        recorded.Select(r => r.transition.EventSequence).Distinct().Count().ShouldBe(40);
+        (await reader.ListEventsAsync(stack.Id, 0, 100, includeNested: false, Ct).Within()).Count.ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task RecordResourceAsync_AfterTheStoreIsDisposed_FailsInsteadOfWaitingForever()
+    {
+        var stack = await CreateStackAsync("web");
+        var store = await OpenAnotherAsync();
+        await store.DisposeAsync();
+
+        await Should.ThrowAsync<ObjectDisposedException>(store.RecordResourceAsync(Build.Resource(stack.Id, "late"), Build.Event(stack, "late"), Ct).Within());
+        await Should.ThrowAsync<ObjectDisposedException>(store.QueueResourceAsync(Build.Resource(stack.Id, "later"), null).Within());
+    }
 }

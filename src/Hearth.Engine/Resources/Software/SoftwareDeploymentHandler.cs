@@ -44,13 +44,13 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     public static SoftwareDeploymentHandler Structured(DeploymentServices? services) => new(SoftwareDeploymentSchemas.StructuredDeployment, services, structured: true);
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
-        RunAsync("CREATE", request.Name, request.Properties, request.Stack, previous: null, DeploymentId(request.PhysicalName), cancellationToken);
+        RunAsync("CREATE", request.Name, request.Properties, request.Stack, request.Resources, previous: null, DeploymentId(request.PhysicalName), cancellationToken);
 
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
-        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, current, DeploymentId(request.PhysicalName), cancellationToken);
+        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, request.Resources, current, DeploymentId(request.PhysicalName), cancellationToken);
 
     public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        await RunAsync("DELETE", current.Name, current.Properties, stack, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
+        await RunAsync("DELETE", current.Name, current.Properties, stack, resources: null, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
@@ -84,13 +84,14 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         string resourceName,
         IReadOnlyDictionary<string, object?> properties,
         StackInfo stack,
+        IOperationResources? resources,
         ResourceState? previous,
         string newId,
         CancellationToken cancellationToken)
     {
         var physicalId = previous?.PhysicalId ?? newId;
         var configId = properties.GetValueOrDefault("config") as string;
-        var document = string.IsNullOrEmpty(configId) ? null : await FindConfigAsync(configId, cancellationToken);
+        var document = string.IsNullOrEmpty(configId) ? null : await FindConfigAsync(configId, resources, cancellationToken);
         var data = Data(document, previous);
         if (document is null || !Runs(action, document, properties))
         {
@@ -108,13 +109,12 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
         var deployments = Services();
         var serverId = properties.GetValueOrDefault("server") as string ?? "";
-        var server = await deployments.Store.FindResourceByPhysicalIdAsync(serverId, cancellationToken)
+        var (serverName, serverProperties) = await FindServerAsync(serverId, resources, cancellationToken)
             ?? throw new ResourceFailedException($"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
-        var serverProperties = ValueJson.DeserializeMap(server.PropertiesJson);
         var transport = DeployedServerHandler.Transport(serverProperties);
         if (transport != "LOCAL")
         {
-            throw new ResourceFailedException($"server '{server.Name}' uses the {transport} transport, which this version of Hearth cannot run yet");
+            throw new ResourceFailedException($"server '{serverName}' uses the {transport} transport, which this version of Hearth cannot run yet");
         }
 
         var inputValues = properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
@@ -160,11 +160,32 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     private DeploymentServices Services() =>
         services ?? throw new ResourceFailedException("software deployments need the deployment services; this engine was built without them");
 
-    private async Task<ConfigDocument> FindConfigAsync(string configId, CancellationToken cancellationToken)
+    private async Task<ConfigDocument> FindConfigAsync(string configId, IOperationResources? resources, CancellationToken cancellationToken)
     {
-        var row = await Services().Store.FindResourceByPhysicalIdAsync(configId, cancellationToken);
-        return (row is null ? null : ConfigDocument.FromData(ValueJson.DeserializeMap(row.DataJson)))
+        var data = resources?.FindByPhysicalId(configId)?.Data;
+        if (data is null && await Services().Store.FindResourceByPhysicalIdAsync(configId, cancellationToken) is { } row)
+        {
+            data = ValueJson.DeserializeMap(row.DataJson);
+        }
+
+        return (data is null ? null : ConfigDocument.FromData(data))
             ?? throw new ResourceFailedException($"the config '{configId}' is not a software config Hearth knows; give the get_resource of an OS::Heat::SoftwareConfig (or StructuredConfig, SoftwareComponent)");
+    }
+
+    /// <summary>The server's name and properties: from the operation's own resources when it is one of them, else from the store.</summary>
+    private async Task<(string Name, IReadOnlyDictionary<string, object?> Properties)?> FindServerAsync(
+        string serverId,
+        IOperationResources? resources,
+        CancellationToken cancellationToken)
+    {
+        if (resources?.FindByPhysicalId(serverId) is { } state)
+        {
+            return (state.Name, state.Properties);
+        }
+
+        return await Services().Store.FindResourceByPhysicalIdAsync(serverId, cancellationToken) is { } row
+            ? (row.Name, ValueJson.DeserializeMap(row.PropertiesJson))
+            : null;
     }
 
     /// <summary>Heat's gating: a component runs for the actions its entries list; any other config for the deployment's <c>actions</c>.</summary>
