@@ -12,6 +12,9 @@ internal sealed class DeployedServerHandler : ResourceHandler
 {
     public override ResourceTypeSchema Schema => DeployedServerSchema.Schema;
 
+    /// <summary>It records how deployments reach the server and contacts nothing (LOCAL is the only transport yet).</summary>
+    public override bool IsStoreOnly => true;
+
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
         Check(request);
