@@ -68,7 +68,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         stack = stack with
         {
             Previous = current,
-            Current = current is not null && currentSource is not null ? Definitions.Store(newSource, currentSource, current) : Definitions.Store(newSource),
+            Current = sameFiles && current is not null ? Definitions.StoreWithSameFiles(newSource, current) : Definitions.Store(newSource),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
         return await RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>
@@ -415,11 +415,12 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
     private async Task<List<string>> StopLeftoversAsync(CancellationToken cancellationToken)
     {
         var stopped = new List<string>();
-        foreach (var handler in handlers.All)
+        // Types share a transport (deployments and structured deployments run through the same one): ask each once.
+        foreach (var transport in handlers.All.Select(h => h.ActionTransport).OfType<Execution.IDeploymentTransport>().Distinct())
         {
-            stopped.AddRange(await handler.StopLeftoversAsync(cancellationToken));
+            stopped.AddRange(await transport.StopOrphansAsync(cancellationToken));
         }
 
-        return [.. stopped.Distinct(StringComparer.Ordinal)];
+        return stopped;
     }
 }

@@ -75,8 +75,8 @@ public interface IStateStore : IAsyncDisposable
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// As <see cref="RecordResourceAsync"/>, but committed lazily: a moment later or with the next write, whichever
-    /// comes first, so that steps following each other quickly share a commit. For a caller that does not wait.
+    /// As <see cref="RecordResourceAsync"/>, but committed lazily: a moment later or with the next call to the store,
+    /// whichever comes first, so that steps following each other quickly share a commit. For a caller that does not wait.
     /// </summary>
     Task<ResourceTransition> QueueResourceAsync(ResourceRecord resource, EventRecord? resourceEvent);
 

@@ -72,7 +72,7 @@ internal static class StackCommands
                 }
 
                 var outcome = await Progress.RunAsync(console, observer => engine.CreateAsync(name, source, parse.GetValue(disableRollback), observer, ct));
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+                return await ReportAsync(console, outcome, parse.GetValue(format));
             }
         });
         return command;
@@ -115,7 +115,7 @@ internal static class StackCommands
                 }
 
                 var outcome = await Progress.RunAsync(console, observer => engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), observer, ct));
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct);
+                return await ReportAsync(console, outcome, parse.GetValue(format));
             }
         });
         return command;
@@ -313,7 +313,7 @@ internal static class StackCommands
                     return ExitCodes.Success;
                 }
 
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested);
+                return await ReportAsync(console, outcome, parse.GetValue(format), rollbackRequested);
             }
         });
         return command;
@@ -328,11 +328,11 @@ internal static class StackCommands
 
     /// <summary>Prints how an operation ended (and the outputs on success) and chooses the exit code.</summary>
     /// <param name="rollbackRequested">Cancel: the rollback is what the user asked for, so a completed one is a success.</param>
-    private static async Task<int> ReportAsync(CliConsole console, StackEngine engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false)
+    private static async Task<int> ReportAsync(CliConsole console, OperationOutcome outcome, OutputFormat format, bool rollbackRequested = false)
     {
         var stack = outcome.Stack;
         var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
-        var outputs = succeeded ? outcome.Outputs ?? await engine.GetOutputsAsync(stack.Name, ct) : [];
+        var outputs = succeeded ? outcome.Outputs ?? [] : [];
         if (format == OutputFormat.Table)
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");

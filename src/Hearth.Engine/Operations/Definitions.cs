@@ -156,21 +156,12 @@ public static class Definitions
     }
 
     /// <summary>
-    /// The stored form of <paramref name="source"/>. When it reads the same files as <paramref name="stored"/> came from
-    /// (an update with <c>--existing</c>), the stored template and environment are reused as they are: serializing a
-    /// megabyte template again would give the same text.
+    /// The stored form of <paramref name="source"/>, which reads the same files as <paramref name="stored"/> came from (an
+    /// update with <c>--existing</c>, <see cref="SameFiles"/>): the stored template and environment are reused as they
+    /// are, since serializing a megabyte template again would give the same text.
     /// </summary>
-    public static StoredDefinition Store(DefinitionSource source, DefinitionSource storedSource, StoredDefinition stored)
-    {
-        if (!SameFiles(source, storedSource))
-        {
-            return Store(source);
-        }
-
-        var parameters = Value.NewMap();
-        parameters["parameters"] = source.Sources.Parameters.ToList<object?>();
-        return stored with { ParametersJson = ValueJson.Serialize(parameters) };
-    }
+    public static StoredDefinition StoreWithSameFiles(DefinitionSource source, StoredDefinition stored) =>
+        stored with { ParametersJson = ParametersJson(source) };
 
     /// <summary>
     /// The stored form of a definition. The files are kept compressed (<c>files_brotli</c>: the JSON map of path to
@@ -191,9 +182,14 @@ public static class Definitions
         template[CompressedFilesKey] = Compress(ValueJson.Serialize(files));
         var environment = Value.NewMap();
         environment["environments"] = source.Sources.EnvironmentPaths.ToList<object?>();
+        return new StoredDefinition(ValueJson.Serialize(template), ValueJson.Serialize(environment), ParametersJson(source));
+    }
+
+    private static string ParametersJson(DefinitionSource source)
+    {
         var parameters = Value.NewMap();
         parameters["parameters"] = source.Sources.Parameters.ToList<object?>();
-        return new StoredDefinition(ValueJson.Serialize(template), ValueJson.Serialize(environment), ValueJson.Serialize(parameters));
+        return ValueJson.Serialize(parameters);
     }
 
     public static DefinitionSource Restore(StoredDefinition stored)

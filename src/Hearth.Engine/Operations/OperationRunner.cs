@@ -73,7 +73,7 @@ internal sealed class OperationRunner(EngineContext engine)
         // A user's Ctrl+C stops the forward operation; the rollback still runs to the end (a second Ctrl+C kills the
         // process, and 'hearth stack cancel' finishes the rollback later).
         var rolledBack = await RollbackAsync(failed, rollbackTo, CancellationToken.None);
-        return rolledBack with { Failures = [.. failures, .. rolledBack.Failures], RolledBack = true, Succeeded = false };
+        return rolledBack with { Failures = [.. failures, .. rolledBack.Failures], RolledBack = true, Succeeded = false, Outputs = null };
     }
 
     /// <summary>Converges the stack back to <paramref name="to"/> (null: no resources, after a failed create).</summary>

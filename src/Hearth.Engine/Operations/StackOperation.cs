@@ -16,7 +16,7 @@ namespace Hearth.Engine.Operations;
 /// <list type="number">
 /// <item>Converge: every resource of the target, in dependency order and in parallel, is created, updated in
 /// place, replaced (create-before-delete: the new instance is created and made current, the old one is kept) or
-/// left alone. Each step is written to the store before it is acted on and when it ends.</item>
+/// left alone. Each step is recorded in the store, and committed before anything outside the store acts on it.</item>
 /// <item>Clean up: once everything converged, instances no longer wanted (removed resources, replaced old
 /// instances) are deleted in reverse dependency order. So dependents already point at the replacement when the
 /// old instance goes: nothing is down in between.</item>
@@ -146,13 +146,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (ResourceFailedException e)
         {
-            await FailNewAsync(definition.Name, type, current, e.Message, cancellationToken);
+            await FailNewAsync(definition.Name, type, current, e.Message);
             return false;
         }
 
         if (handler is null)
         {
-            await FailNewAsync(definition.Name, type, current, $"the resource type '{type}' is not known to Hearth", cancellationToken);
+            await FailNewAsync(definition.Name, type, current, $"the resource type '{type}' is not known to Hearth");
             return false;
         }
 
@@ -163,13 +163,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (TemplateException e)
         {
-            await FailNewAsync(definition.Name, type, current, e.Message, cancellationToken);
+            await FailNewAsync(definition.Name, type, current, e.Message);
             return false;
         }
 
         if (evaluated.Errors is { } errors)
         {
-            await FailNewAsync(definition.Name, type, current, errors, cancellationToken);
+            await FailNewAsync(definition.Name, type, current, errors);
             return false;
         }
 
@@ -474,14 +474,14 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         return map;
     }
 
-    private async Task FailNewAsync(string name, string type, ResourceRecord? current, string reason, CancellationToken cancellationToken)
+    private async Task FailNewAsync(string name, string type, ResourceRecord? current, string reason)
     {
         Fail($"{name}: {reason}");
         var now = engine.Time.GetUtcNow();
         var row = current is null
             ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, reason, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
             : current with { Action = current.Action == ResourceAction.Init ? ResourceAction.Create : ActionFor(current), Status = OperationStatus.Failed, StatusReason = reason, OperationId = operationId };
-        _resources.Set(Record(row.Id == 0 ? row with { Id = await _rowIds.NextAsync() } : row));
+        _resources.Set(Record(await WithIdAsync(row)));
     }
 
     private ResourceAction ActionFor(ResourceRecord current) => action switch
@@ -595,7 +595,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// </summary>
     private async Task<ResourceRecord> RecordAsync(ResourceHandler? handler, ResourceRecord row)
     {
-        var saved = row.Id == 0 ? row with { Id = await _rowIds.NextAsync() } : row;
+        var saved = await WithIdAsync(row);
         var storeOnly = handler is { IsStoreOnly: true };
         saved = Record(saved, commitNow: !storeOnly, out var committed);
         if (!storeOnly)
@@ -605,6 +605,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
         return saved;
     }
+
+    /// <summary>A new row gets its id before its first step, from the ids the store reserved (<see cref="RowIds"/>).</summary>
+    private async ValueTask<ResourceRecord> WithIdAsync(ResourceRecord row) => row.Id == 0 ? row with { Id = await _rowIds.NextAsync() } : row;
 
     /// <summary>
     /// Records a step without waiting for its commit: the step that ends acting on a resource (if the process dies

@@ -107,12 +107,11 @@ public abstract class ResourceHandler
     public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Before a resume or cancel runs anything: stops what a process that died mid-operation left running outside
-    /// (a deployment's script still going in its own session), and waits until it is gone.
+    /// The transport this type's actions run through, if any: before a resume or cancel runs anything, the engine has
+    /// each transport stop what a process that died mid-operation left running there (a deployment's script still going
+    /// in its own session). Null for types that run nothing outside.
     /// </summary>
-    /// <returns>What was stopped, for the operation's start event; empty by default.</returns>
-    internal virtual Task<IReadOnlyList<string>> StopLeftoversAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([]);
+    internal virtual Execution.IDeploymentTransport? ActionTransport => null;
 
     /// <summary>
     /// The engine is about to converge this resource, together with the others that became ready at the same time;

@@ -292,6 +292,11 @@ internal sealed unsafe class ChildMonitor
             child.SetExitLost(error);
             CloseOutput(child, Stream.Stdout);
             CloseOutput(child, Stream.Stderr);
+            if (child.PidFd >= 0)
+            {
+                _ = NativeMethods.Close(child.PidFd);
+                child.PidFd = -1;
+            }
         }
 
         children.Clear();

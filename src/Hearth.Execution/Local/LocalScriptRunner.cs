@@ -19,8 +19,25 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>How long to wait for a killed process to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    public string WorkingFolder(string deploymentId) =>
-        Path.Combine(Path.GetFullPath(options.StateRoot), "deployments", deploymentId);
+    /// <summary>The engine's environment, read once: nothing in Hearth changes it while it runs.</summary>
+    private static readonly Lazy<Dictionary<string, string>> s_engineEnvironment = new(() =>
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string name && entry.Value is string value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return environment;
+    });
+
+    /// <summary>Where every deployment's working folder is: <c>&lt;state root&gt;/deployments</c>.</summary>
+    public string DeploymentsFolder { get; } = Path.Combine(Path.GetFullPath(options.StateRoot), "deployments");
+
+    public string WorkingFolder(string deploymentId) => Path.Combine(DeploymentsFolder, deploymentId);
 
     public async Task<DeploymentResult> RunAsync(DeploymentRequest request, string script, long started, CancellationToken ct)
     {
@@ -35,7 +52,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             return DeploymentResult.NotRun(DeploymentStatus.Failed, error, timeProvider.GetElapsedTime(started));
         }
 
-        CreatePrivateDirectory(Path.GetDirectoryName(workdir) ?? workdir);
+        CreatePrivateDirectory(DeploymentsFolder);
         CreatePrivateDirectory(workdir);
         CreatePrivateDirectory(outputsDir);
         DeleteStaleOutputs(outputsDir, request.Action);
@@ -99,9 +116,10 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             {
                 await process.Exited.WaitAsync(KillWait, timeProvider, CancellationToken.None);
             }
-            catch (TimeoutException)
+            catch (Exception e) when (e is TimeoutException || process.Exited.IsFaulted)
             {
-                // Unkillable for now (uninterruptible sleep); report the timeout or cancellation anyway.
+                // Unkillable for now (uninterruptible sleep), or its exit status was lost: report the timeout or
+                // cancellation anyway.
             }
 
             return ct.IsCancellationRequested ? ScriptTermination.Cancelled : ScriptTermination.TimedOut;
@@ -111,15 +129,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>The engine's environment with the inputs added (a later one wins), as hook-script.py passes it on.</summary>
     private static List<KeyValuePair<string, string>> Environment(IReadOnlyList<KeyValuePair<string, string>> variables)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && entry.Value is string value)
-            {
-                environment[name] = value;
-            }
-        }
-
+        var environment = new Dictionary<string, string>(s_engineEnvironment.Value, StringComparer.Ordinal);
         foreach (var (name, value) in variables)
         {
             environment[name] = value;

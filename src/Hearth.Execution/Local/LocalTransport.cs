@@ -86,8 +86,7 @@ public sealed class LocalTransport : IDeploymentTransport
             throw new PlatformNotSupportedException("The local transport runs on Linux only");
         }
 
-        var deployments = Path.GetDirectoryName(_scripts.WorkingFolder("any")) ?? "";
-        var stopped = await RunningScriptRecord.StopOrphansAsync(deployments, _timeProvider);
+        var stopped = await RunningScriptRecord.StopOrphansAsync(_scripts.DeploymentsFolder, _timeProvider);
         return [.. stopped.Select(leftover => leftover.Stopped ? leftover.Description : "(still running) " + leftover.Description)];
     }
 

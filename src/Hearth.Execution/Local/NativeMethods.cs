@@ -9,8 +9,8 @@ internal static unsafe partial class NativeMethods
 
     public const int EIntr = 4;
     public const int EAgain = 11;
-    public const int EChild = 10;
     public const int ENoent = 2;
+    public const int ENoSys = 38;
 
     public const int OReadOnly = 0;
     public const int OCloseOnExec = 0x80000;
@@ -19,8 +19,6 @@ internal static unsafe partial class NativeMethods
     public const int WNoHang = 1;
 
     public const short PollIn = 0x001;
-    public const short PollErr = 0x008;
-    public const short PollHup = 0x010;
     public const short PollNval = 0x020;
 
     /// <summary>spawn.h flags (glibc values).</summary>

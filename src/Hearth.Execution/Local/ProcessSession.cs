@@ -34,9 +34,12 @@ internal static class ProcessSession
     }
 
     /// <summary>The live (not zombie) processes whose session id is <paramref name="sessionId"/>, from /proc.</summary>
-    public static IReadOnlyList<int> Members(int sessionId)
+    public static IReadOnlyList<int> Members(int sessionId) =>
+        [.. LiveProcesses().Where(process => process.Stat.Session == sessionId).Select(process => process.Pid)];
+
+    /// <summary>Every live (not zombie) process, from /proc.</summary>
+    public static IEnumerable<(int Pid, ProcessStat Stat)> LiveProcesses()
     {
-        var members = new List<int>();
         IEnumerable<string> entries;
         try
         {
@@ -44,23 +47,17 @@ internal static class ProcessSession
         }
         catch (IOException)
         {
-            return members;
+            yield break;
         }
 
         foreach (var entry in entries)
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Stat(pid) is { Zombie: false } stat)
             {
-                continue;
-            }
-
-            if (Stat(pid) is { Zombie: false } stat && stat.Session == sessionId)
-            {
-                members.Add(pid);
+                yield return (pid, stat);
             }
         }
-
-        return members;
     }
 
     /// <summary>A process's state, session id and start time (clock ticks since boot) from /proc/PID/stat; null if there is no such process.</summary>

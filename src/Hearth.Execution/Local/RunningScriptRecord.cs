@@ -37,17 +37,9 @@ internal static class RunningScriptRecord
     /// </summary>
     public static void Write(string workingFolder, int pid, string action)
     {
-        if (ProcessSession.Stat(pid) is not { } stat)
+        if (ProcessSession.Stat(pid) is { } stat)
         {
-            return;
-        }
-
-        try
-        {
-            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"{pid} {stat.StartTicks} {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
+            WriteNote(workingFolder, new RunningScriptNote(pid, stat.StartTicks, action, s_engine.Pid, s_engine.StartTicks));
         }
     }
 
@@ -55,11 +47,14 @@ internal static class RunningScriptRecord
     /// Notes, before the spawn, that this engine is about to start the <paramref name="action"/> script here: a script
     /// can run (and the engine die) before the pid is known, and without this nothing would say it exists. Never throws.
     /// </summary>
-    public static void WritePending(string workingFolder, string action)
+    public static void WritePending(string workingFolder, string action) =>
+        WriteNote(workingFolder, new RunningScriptNote(0, 0, action, s_engine.Pid, s_engine.StartTicks));
+
+    private static void WriteNote(string workingFolder, RunningScriptNote note)
     {
         try
         {
-            File.WriteAllText(PathIn(workingFolder), string.Create(CultureInfo.InvariantCulture, $"0 0 {action} {s_engine.Pid} {s_engine.StartTicks}\n"));
+            File.WriteAllText(PathIn(workingFolder), note.ToString());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -92,43 +87,25 @@ internal static class RunningScriptRecord
     /// A leader that already ended leaves the rest of its session alone, as a script that exits does: what it left in
     /// the background is not part of the action.
     /// </remarks>
-    public static async Task<LeftoverScript?> StopLeftoverAsync(string workingFolder, TimeProvider timeProvider)
+    public static async Task<LeftoverScript?> StopLeftoverAsync(string workingFolder, TimeProvider timeProvider) =>
+        ReadNote(PathIn(workingFolder)) switch
+        {
+            NoteRead.Missing => null,
+            NoteRead.Found(var note) => await StopAsync(workingFolder, note, timeProvider),
+            _ => Forget(workingFolder),
+        };
+
+    /// <summary>Stops the script <paramref name="note"/> names (see <see cref="StopLeftoverAsync"/>).</summary>
+    private static async Task<LeftoverScript?> StopAsync(string workingFolder, RunningScriptNote note, TimeProvider timeProvider)
     {
-        var path = PathIn(workingFolder);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = await File.ReadAllTextAsync(path, CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null; // Gone meanwhile, or unreadable: nothing can be known of it.
-        }
-
-        var fields = text.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 3
-            || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
-            || pid == 1)
-        {
-            // Cut short by a crash while it was written; the pending note before it was whole, so no spawn is lost.
-            Delete(workingFolder);
-            return null;
-        }
-
+        var (pid, startTicks) = (note.Pid, note.StartTicks);
         if (pid == 0)
         {
             // Pending: the engine died around the spawn, before it knew the pid. The script, if it started, leads a
             // session of its own and has its file's path in its arguments whatever folder it moved to.
-            if (FindSpawned(Path.Combine(workingFolder, fields[2])) is not { } spawned)
+            if (FindSpawned(Path.Combine(workingFolder, note.Action)) is not { } spawned)
             {
-                Delete(workingFolder);
-                return null;
+                return Forget(workingFolder);
             }
 
             (pid, startTicks) = spawned;
@@ -136,11 +113,10 @@ internal static class RunningScriptRecord
 
         if (!IsRunning(pid, startTicks))
         {
-            Delete(workingFolder);
-            return null;
+            return Forget(workingFolder);
         }
 
-        var leftover = new LeftoverScript(pid, fields[2]);
+        var leftover = new LeftoverScript(pid, note.Action);
         await ProcessSession.KillAsync(pid, timeProvider);
         var waited = timeProvider.GetTimestamp();
         while (IsRunning(pid, startTicks) || ProcessSession.Members(pid).Count > 0)
@@ -180,9 +156,9 @@ internal static class RunningScriptRecord
 
         foreach (var record in records)
         {
-            var workingFolder = Path.GetDirectoryName(record) ?? deploymentsFolder;
-            if (EngineOf(record) is { } engine && !IsRunning(engine.Pid, engine.StartTicks)
-                && await StopLeftoverAsync(workingFolder, timeProvider) is { } leftover)
+            // A note without its engine (written before engines were named) is left to the next action in its folder.
+            if (ReadNote(record) is NoteRead.Found { Note: { EnginePid: > 0 } note } && !IsRunning(note.EnginePid, note.EngineStartTicks)
+                && await StopAsync(Path.GetDirectoryName(record) ?? deploymentsFolder, note, timeProvider) is { } leftover)
             {
                 found.Add(leftover);
             }
@@ -191,37 +167,47 @@ internal static class RunningScriptRecord
         return found;
     }
 
-    private static (int Pid, long StartTicks)? EngineOf(string record)
+    private static LeftoverScript? Forget(string workingFolder)
     {
+        Delete(workingFolder);
+        return null;
+    }
+
+    private static NoteRead ReadNote(string path)
+    {
+        // Asked before every action: most folders have no note, and a missing file is not worth an exception.
+        if (!File.Exists(path))
+        {
+            return new NoteRead.Missing();
+        }
+
+        string text;
         try
         {
-            var fields = File.ReadAllText(record).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            return fields.Length >= 5
-                && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
-                    ? (pid, startTicks)
-                    : null;
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return new NoteRead.Missing(); // Gone meanwhile, or unreadable: nothing can be known of it.
         }
+
+        // Cut short by a crash while it was written: the pending note before it was whole, so no spawn is lost.
+        return RunningScriptNote.TryParse(text) is { } note ? new NoteRead.Found(note) : new NoteRead.Broken();
     }
 
     /// <summary>A live session leader (pid = session id) with <paramref name="scriptPath"/> among its arguments.</summary>
     private static (int Pid, long StartTicks)? FindSpawned(string scriptPath)
     {
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, stat) in ProcessSession.LiveProcesses())
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || ProcessSession.Stat(pid) is not { Zombie: false } stat || stat.Session != pid)
+            if (stat.Session != pid)
             {
                 continue;
             }
 
             try
             {
-                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0').Contains(scriptPath, StringComparer.Ordinal))
+                if (File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Split('\0').Contains(scriptPath, StringComparer.Ordinal))
                 {
                     return (pid, stat.StartTicks);
                 }
@@ -238,6 +224,45 @@ internal static class RunningScriptRecord
     /// <summary>A zombie has exited already: whoever inherited it reaps it.</summary>
     private static bool IsRunning(int pid, long startTicks) =>
         ProcessSession.Stat(pid) is { Zombie: false } stat && stat.StartTicks == startTicks;
+}
+
+/// <summary>
+/// What <c>running.pid</c> says: the script's pid and start time (0 0 while pending), its action, and the engine that
+/// answers for it (pid and start time; 0 0 in notes from before engines were named).
+/// </summary>
+internal sealed record RunningScriptNote(int Pid, long StartTicks, string Action, int EnginePid, long EngineStartTicks)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Pid} {StartTicks} {Action} {EnginePid} {EngineStartTicks}\n");
+
+    public static RunningScriptNote? TryParse(string text)
+    {
+        var fields = text.Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 3
+            || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks)
+            || pid == 1)
+        {
+            return null;
+        }
+
+        var (enginePid, engineStartTicks) = fields.Length >= 5
+            && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var engine)
+            && long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var engineStart)
+                ? (engine, engineStart)
+                : (0, 0L);
+        return new RunningScriptNote(pid, startTicks, fields[2], enginePid, engineStartTicks);
+    }
+}
+
+/// <summary>How reading a note ended: none there, unreadable as a note, or found.</summary>
+internal abstract record NoteRead
+{
+    public sealed record Missing : NoteRead;
+
+    public sealed record Broken : NoteRead;
+
+    public sealed record Found(RunningScriptNote Note) : NoteRead;
 }
 
 /// <summary>A script an interrupted operation left running in a working folder.</summary>

@@ -235,7 +235,7 @@ internal sealed class ScriptProcess
                 var fd = NativeMethods.PidFdOpen(pid, 0);
                 if (fd < 0)
                 {
-                    s_unsupported = Marshal.GetLastPInvokeError() == 38; // ENOSYS
+                    s_unsupported = Marshal.GetLastPInvokeError() == NativeMethods.ENoSys;
                 }
 
                 return fd;

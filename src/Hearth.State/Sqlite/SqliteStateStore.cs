@@ -395,7 +395,7 @@ public sealed class SqliteStateStore : IStateStore
                 return;
             }
 
-            await WritePendingTransitionsAsync(CancellationToken.None);
+            await WritePendingTransitionsAsync();
         }
         finally
         {
@@ -404,7 +404,7 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     /// <summary>Writes everything queued, oldest first. Called with the gate held.</summary>
-    private async Task WritePendingTransitionsAsync(CancellationToken cancellationToken)
+    private async Task WritePendingTransitionsAsync()
     {
         while (!_pendingTransitions.IsEmpty)
         {
@@ -414,7 +414,7 @@ public sealed class SqliteStateStore : IStateStore
                 batch.Add(next);
             }
 
-            await WriteTransitionsAsync(batch, cancellationToken);
+            await WriteTransitionsAsync(batch, CancellationToken.None);
         }
     }
 
@@ -450,11 +450,8 @@ public sealed class SqliteStateStore : IStateStore
             for (var i = batch.Count - 1; i >= 0; i--)
             {
                 var id = batch[i].Resource?.Id ?? batch[i].DeletedResourceId;
-                superseded[i] = id != 0 && batch[i].Resource is not null && !laterRows.Add(id);
-                if (id != 0)
-                {
-                    laterRows.Add(id);
-                }
+                var writtenLater = id != 0 && !laterRows.Add(id);
+                superseded[i] = writtenLater && batch[i].Resource is not null;
             }
 
             var results = new List<ResourceTransition>(batch.Count);
@@ -760,7 +757,7 @@ public sealed class SqliteStateStore : IStateStore
                 return;
             }
 
-            await WritePendingTransitionsAsync(CancellationToken.None);
+            await WritePendingTransitionsAsync();
             _disposed = true;
             foreach (var command in _commands.Values)
             {
@@ -808,7 +805,7 @@ public sealed class SqliteStateStore : IStateStore
             ObjectDisposedException.ThrowIf(_disposed, this);
 
             // Queued transitions go first: every call sees, and is ordered after, everything queued before it.
-            await WritePendingTransitionsAsync(CancellationToken.None);
+            await WritePendingTransitionsAsync();
             return await work();
         }
         catch (SqliteException exception) when (IsBusy(exception))

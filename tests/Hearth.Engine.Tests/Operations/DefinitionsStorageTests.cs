@@ -50,7 +50,8 @@ public sealed class DefinitionsStorageTests
         var stored = Definitions.Store(Source);
         var updated = Source.WithParameters(["q=three"]);
 
-        var again = Definitions.Store(updated, Source, stored);
+        Definitions.SameFiles(updated, Source).ShouldBeTrue();
+        var again = Definitions.StoreWithSameFiles(updated, stored);
 
         again.TemplateJson.ShouldBeSameAs(stored.TemplateJson);
         again.EnvironmentJson.ShouldBeSameAs(stored.EnvironmentJson);

@@ -100,7 +100,8 @@ internal sealed class ServerGates
             while (server.Running < server.Capacity && server.Waiting.Count > 0)
             {
                 var (next, ready) = server.Waiting.First();
-                if (SmallerAnnounced(next.Name, limit: server.Capacity - server.Running) >= server.Capacity - server.Running)
+                var free = server.Capacity - server.Running;
+                if (SmallerAnnounced(next.Name, limit: free) >= free)
                 {
                     break;
                 }
@@ -115,11 +116,6 @@ internal sealed class ServerGates
     /// <summary>How many announced deployments have a name smaller than <paramref name="name"/>, counted up to <paramref name="limit"/>.</summary>
     private int SmallerAnnounced(string name, int limit)
     {
-        if (_announced.Count == 0 || string.CompareOrdinal(_announced.Min.Name, name) >= 0)
-        {
-            return 0;
-        }
-
         var count = 0;
         foreach (var announced in _announced)
         {

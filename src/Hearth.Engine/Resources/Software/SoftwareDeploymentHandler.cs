@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Hearth.Engine.Operations;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Execution;
 using Hearth.State;
@@ -54,8 +55,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
-    internal override async Task<IReadOnlyList<string>> StopLeftoversAsync(CancellationToken cancellationToken) =>
-        services is null ? [] : await services.Local.StopOrphansAsync(cancellationToken);
+    internal override IDeploymentTransport? ActionTransport => services?.Local;
 
     /// <summary>
     /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
@@ -109,12 +109,13 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
         var deployments = Services();
         var serverId = properties.GetValueOrDefault("server") as string ?? "";
-        var (serverName, serverProperties) = await FindServerAsync(serverId, resources, cancellationToken)
+        var server = await FindResourceAsync(serverId, resources, cancellationToken)
             ?? throw new ResourceFailedException($"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
+        var serverProperties = server.Properties;
         var transport = DeployedServerHandler.Transport(serverProperties);
         if (transport != "LOCAL")
         {
-            throw new ResourceFailedException($"server '{serverName}' uses the {transport} transport, which this version of Hearth cannot run yet");
+            throw new ResourceFailedException($"server '{server.Name}' uses the {transport} transport, which this version of Hearth cannot run yet");
         }
 
         var inputValues = properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
@@ -160,33 +161,14 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     private DeploymentServices Services() =>
         services ?? throw new ResourceFailedException("software deployments need the deployment services; this engine was built without them");
 
-    private async Task<ConfigDocument> FindConfigAsync(string configId, IOperationResources? resources, CancellationToken cancellationToken)
-    {
-        var data = resources?.FindByPhysicalId(configId)?.Data;
-        if (data is null && await Services().Store.FindResourceByPhysicalIdAsync(configId, cancellationToken) is { } row)
-        {
-            data = ValueJson.DeserializeMap(row.DataJson);
-        }
-
-        return (data is null ? null : ConfigDocument.FromData(data))
+    private async Task<ConfigDocument> FindConfigAsync(string configId, IOperationResources? resources, CancellationToken cancellationToken) =>
+        (await FindResourceAsync(configId, resources, cancellationToken) is { } config ? ConfigDocument.FromData(config.Data) : null)
             ?? throw new ResourceFailedException($"the config '{configId}' is not a software config Hearth knows; give the get_resource of an OS::Heat::SoftwareConfig (or StructuredConfig, SoftwareComponent)");
-    }
 
-    /// <summary>The server's name and properties: from the operation's own resources when it is one of them, else from the store.</summary>
-    private async Task<(string Name, IReadOnlyDictionary<string, object?> Properties)?> FindServerAsync(
-        string serverId,
-        IOperationResources? resources,
-        CancellationToken cancellationToken)
-    {
-        if (resources?.FindByPhysicalId(serverId) is { } state)
-        {
-            return (state.Name, state.Properties);
-        }
-
-        return await Services().Store.FindResourceByPhysicalIdAsync(serverId, cancellationToken) is { } row
-            ? (row.Name, ValueJson.DeserializeMap(row.PropertiesJson))
-            : null;
-    }
+    /// <summary>A config or server: from the operation's own resources when it is one of them, else (a parent stack's) from the store.</summary>
+    private async Task<ResourceState?> FindResourceAsync(string physicalId, IOperationResources? resources, CancellationToken cancellationToken) =>
+        resources?.FindByPhysicalId(physicalId)
+            ?? (await Services().Store.FindResourceByPhysicalIdAsync(physicalId, cancellationToken) is { } row ? RowMapping.ToState(row) : null);
 
     /// <summary>Heat's gating: a component runs for the actions its entries list; any other config for the deployment's <c>actions</c>.</summary>
     private static bool Runs(string action, ConfigDocument document, IReadOnlyDictionary<string, object?> properties)
