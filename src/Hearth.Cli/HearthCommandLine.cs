@@ -9,7 +9,9 @@ namespace Hearth.Cli;
 /// The <c>hearth</c> command tree. Each command group lives in <c>Commands/</c>; this class wires them together,
 /// maps parse errors to exit code 2 and keeps unexpected exceptions (bugs) apart from user errors.
 /// </summary>
-internal sealed class HearthCommandLine(CliConsole console)
+/// <param name="console">Where the command writes.</param>
+/// <param name="commandChosen">Told the command's words (<c>stack create</c>) once they are parsed, before it runs.</param>
+internal sealed class HearthCommandLine(CliConsole console, Action<string>? commandChosen = null)
 {
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -41,6 +43,7 @@ internal sealed class HearthCommandLine(CliConsole console)
             return ExitCodes.UsageOrTemplateError;
         }
 
+        commandChosen?.Invoke(CommandWords(parseResult.CommandResult.Command));
         try
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken);
@@ -66,6 +69,18 @@ internal sealed class HearthCommandLine(CliConsole console)
             await console.Error.WriteLineAsync("hearth: cancelled");
             return ExitCodes.OperationFailed;
         }
+    }
+
+    /// <summary>The words that name a command below the root (<c>stack create</c>); empty for the root itself.</summary>
+    private static string CommandWords(Command command)
+    {
+        var words = new Stack<string>();
+        for (Command? current = command; current is not null and not RootCommand; current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            words.Push(current.Name);
+        }
+
+        return string.Join(' ', words);
     }
 }
 

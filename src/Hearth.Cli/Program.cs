@@ -24,7 +24,8 @@ public static class Program
         var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In);
         try
         {
-            return await RunAsync(args, console, cancellation.Token);
+            // Only a process of its own runs one command, whose JIT profile it can keep (in-process tests run many).
+            return await new HearthCommandLine(console, JitProfile.Start).RunAsync(args, cancellation.Token);
         }
         catch (Exception e)
         {

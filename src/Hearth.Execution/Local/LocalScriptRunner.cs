@@ -34,6 +34,9 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         return environment;
     });
 
+    /// <summary>Made private once per runner (it is there for every deployment after the first).</summary>
+    private volatile bool _deploymentsFolderReady;
+
     /// <summary>Where every deployment's working folder is: <c>&lt;state root&gt;/deployments</c>.</summary>
     public string DeploymentsFolder { get; } = Path.Combine(Path.GetFullPath(options.StateRoot), "deployments");
 
@@ -52,7 +55,12 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             return DeploymentResult.NotRun(DeploymentStatus.Failed, error, timeProvider.GetElapsedTime(started));
         }
 
-        CreatePrivateDirectory(DeploymentsFolder);
+        if (!_deploymentsFolderReady)
+        {
+            CreatePrivateDirectory(DeploymentsFolder);
+            _deploymentsFolderReady = true;
+        }
+
         CreatePrivateDirectory(workdir);
         CreatePrivateDirectory(outputsDir);
         DeleteStaleOutputs(outputsDir, request.Action);
@@ -65,7 +73,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             // Which process runs the action is noted before it exists and once it does: if the engine dies in between,
             // the next action in this folder finds the script by its path and stops it (RunningScriptRecord).
             RunningScriptRecord.WritePending(workdir, request.Action);
-            ScriptProcess.WriteExecutable(() => WriteScript(scriptPath, script));
+            WriteScript(scriptPath, script);
             process = ScriptProcess.Start(file, arguments, environment, workdir, options.MaxCapturedBytes);
             RunningScriptRecord.Write(workdir, process.Pid, request.Action);
         }

@@ -10,6 +10,7 @@ internal static unsafe partial class NativeMethods
     public const int EIntr = 4;
     public const int EAgain = 11;
     public const int ENoent = 2;
+    public const int ETxtBsy = 26;
     public const int ENoSys = 38;
 
     public const int OReadOnly = 0;

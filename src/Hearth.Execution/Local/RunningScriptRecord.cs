@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.Versioning;
+using System.Text;
 
 namespace Hearth.Execution.Local;
 
@@ -54,7 +55,18 @@ internal static class RunningScriptRecord
     {
         try
         {
-            File.WriteAllText(PathIn(workingFolder), note.ToString());
+            // Rewritten in place, never emptied first: ext4 writes a file that was truncated to nothing back to disk as
+            // soon as it is closed (auto_da_alloc), block I/O on every script start; and a reader never finds it empty.
+            var bytes = Encoding.UTF8.GetBytes(note.ToString());
+            using var file = new FileStream(PathIn(workingFolder), new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.Write,
+                BufferSize = 0,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            file.Write(bytes);
+            file.SetLength(bytes.Length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
@@ -18,8 +19,8 @@ namespace Hearth.Execution.Local;
 [UnsupportedOSPlatform("windows")]
 internal sealed class ScriptProcess
 {
-    /// <summary>Spawns share it; writing an executable file takes it alone (<see cref="WriteExecutable"/>).</summary>
-    private static readonly ReaderWriterLockSlim s_spawning = new();
+    /// <summary>How long a start waits for a script's file to be free (ETXTBSY) before it reports the failure.</summary>
+    internal static readonly TimeSpan TextBusyPatience = TimeSpan.FromSeconds(2);
 
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,24 +57,6 @@ internal sealed class ScriptProcess
     internal bool Reaped { get; set; }
 
     /// <summary>
-    /// Writes a file that a script will execute. Never while a script is being spawned: the child of posix_spawn holds a
-    /// copy of every descriptor of this process until its exec, and an exec of a file that some process has open for
-    /// writing fails with ETXTBSY. Spawns run side by side, each blocking only its own thread until the child's exec.
-    /// </summary>
-    public static void WriteExecutable(Action write)
-    {
-        s_spawning.EnterWriteLock();
-        try
-        {
-            write();
-        }
-        finally
-        {
-            s_spawning.ExitWriteLock();
-        }
-    }
-
-    /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
     /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the calling thread (which waits
     /// for the child's exec), and hands it to the monitor thread to watch.
@@ -86,19 +69,39 @@ internal sealed class ScriptProcess
         string workingDirectory,
         int maxCapturedBytes)
     {
-        ScriptProcess process;
-        s_spawning.EnterReadLock();
-        try
-        {
-            process = Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
-        }
-        finally
-        {
-            s_spawning.ExitReadLock();
-        }
-
+        var process = SpawnOnceFree(file, arguments, environment, workingDirectory, maxCapturedBytes);
         ChildMonitor.Shared.Watch(process);
         return process;
+    }
+
+    /// <summary>
+    /// Spawns, and again for a while as long as the exec fails with ETXTBSY (the file is open for writing somewhere).
+    /// Scripts are written and started on many threads at once, and the child of every posix_spawn holds a copy of each
+    /// descriptor this process had open at that moment until its own exec: a spawn while another thread writes its
+    /// script keeps that file open for writing a little longer, and that script's exec fails until the child has moved
+    /// on. Nothing has run when an exec fails, so trying again is safe, and waiting for that rare child is cheaper than
+    /// keeping writes and spawns apart: a lock made every script's write wait for all the spawns in flight, up to 10 ms
+    /// each when ten scripts start at once on two cores.
+    /// </summary>
+    private static ScriptProcess SpawnOnceFree(
+        string file,
+        IReadOnlyList<string> arguments,
+        IReadOnlyCollection<KeyValuePair<string, string>> environment,
+        string workingDirectory,
+        int maxCapturedBytes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var pause = 1; ; pause = Math.Min(pause * 2, 50))
+        {
+            try
+            {
+                return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+            }
+            catch (ScriptStartException e) when (e.ErrorNumber == NativeMethods.ETxtBsy && Stopwatch.GetElapsedTime(started) < TextBusyPatience)
+            {
+                Thread.Sleep(pause);
+            }
+        }
     }
 
     private static unsafe ScriptProcess Spawn(

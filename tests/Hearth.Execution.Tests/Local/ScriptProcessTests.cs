@@ -158,15 +158,13 @@ public class ScriptProcessTests : LocalTransportFixture
     public async Task Start_ScriptsWrittenAndStartedOnManyThreadsAtOnce_NoneFailsWithTextFileBusy()
     {
         // Each thread writes its own script and starts it at once, as deployments do: a spawn while another script's
-        // file is open for writing would let the child hold that descriptor, and that script's exec would fail (ETXTBSY).
+        // file is open for writing lets the child hold that descriptor, and that script's first exec fails (ETXTBSY).
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
             var statuses = new List<int>();
             for (var i = 0; i < 25; i++)
             {
-                var path = Path.Combine(StateRoot, $"script-{worker}-{i}");
-                ScriptProcess.WriteExecutable(() => File.WriteAllText(path, $"#!/bin/sh\nexit {i % 3}\n"));
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                var path = ExecutableScript($"script-{worker}-{i}", $"#!/bin/sh\nexit {i % 3}\n");
                 statuses.Add(await WaitAsync(ScriptProcess.Start(path, [path], PathOnly, StateRoot, maxCapturedBytes: 1024)));
             }
 
@@ -177,6 +175,42 @@ public class ScriptProcessTests : LocalTransportFixture
         {
             statuses.ShouldBe(Enumerable.Range(0, 25).Select(i => i % 3));
         }
+    }
+
+    [Fact]
+    public async Task Start_ScriptFileOpenForWritingUntilShortlyAfter_StartsItOnceFree()
+    {
+        var path = ExecutableScript("busy", "#!/bin/sh\nexit 7\n");
+        var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await writer.DisposeAsync();
+        });
+
+        var process = await StartAsync(path, [path]);
+
+        (await WaitAsync(process)).ShouldBe(7);
+        await release;
+    }
+
+    [Fact]
+    public async Task Start_ScriptFileKeptOpenForWriting_FailsWithTextFileBusyAfterWaiting()
+    {
+        var path = ExecutableScript("held", "#!/bin/sh\nexit 0\n");
+        await using var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+
+        var failure = await Should.ThrowAsync<ScriptStartException>(StartAsync(path, [path]));
+
+        failure.ErrorNumber.ShouldBe(NativeMethods.ETxtBsy);
+    }
+
+    private string ExecutableScript(string name, string content)
+    {
+        var path = Path.Combine(StateRoot, name);
+        File.WriteAllText(path, content);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     private Task<ScriptProcess> StartAsync(string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null) =>
