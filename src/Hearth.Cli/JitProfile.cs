@@ -5,15 +5,17 @@ namespace Hearth.Cli;
 /// <summary>
 /// Multi-core JIT (<see cref="ProfileOptimization"/>) for the command line: the methods the JIT compiled in the last
 /// run of the same command are compiled again as soon as the next one is parsed, on a core the starting process leaves
-/// idle, before the thread that needs them asks. Even published as one ReadyToRun image, a command compiles about 190 methods: the
-/// runtime's boxes of Hearth's async methods (ReadyToRun does not precompile those whose result is a reference type),
-/// 60 of them in the middle of a stack operation, where a deployment graph's first scripts waited for them.
+/// idle, before the thread that needs them asks. Even published as one ReadyToRun image, a command compiles 200–300
+/// methods, most of them the runtime's boxes of Hearth's async methods (ReadyToRun does not precompile those whose
+/// result is a reference type), about 100 in the middle of a stack operation, where a deployment graph's first scripts
+/// waited for them.
 /// </summary>
 /// <remarks>
 /// One profile per command (<c>stack-create.jitprofile</c>: commands compile different methods, and each run rewrites
 /// its profile with what it compiled), in the user's cache folder, <c>$XDG_CACHE_HOME/hearth</c> (else
-/// <c>~/.cache/hearth</c>), made private to the user. The runtime writes it when the process exits and ignores the
-/// methods of assemblies that changed since. Without a usable folder (no home, read-only) commands run as before, only without it.
+/// <c>~/.cache/hearth</c>), private to the user. The runtime writes it when the process exits and ignores the methods
+/// of assemblies that changed since. Without a usable folder (no home, no cache folder, read-only) commands run as
+/// before, only without it.
 /// </remarks>
 internal static class JitProfile
 {
@@ -22,22 +24,19 @@ internal static class JitProfile
     /// <summary>Starts the profile of <paramref name="command"/> (its words: <c>stack create</c>); called once per process.</summary>
     public static void Start(string command)
     {
-        if (Folder(System.Environment.GetEnvironmentVariable) is not { } folder)
+        // Only below a cache folder that exists: one made here could belong to another user (sudo with the caller's HOME).
+        if (OperatingSystem.IsWindows()
+            || Folder(System.Environment.GetEnvironmentVariable) is not { } folder
+            || !Directory.Exists(Path.GetDirectoryName(folder)))
         {
             return;
         }
 
         try
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder, Private);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder);
-            }
-
+            Directory.CreateDirectory(folder, Private);
+            // An existing folder keeps its mode through CreateDirectory: make it private either way.
+            File.SetUnixFileMode(folder, Private);
             ProfileOptimization.SetProfileRoot(folder);
             ProfileOptimization.StartProfile(FileName(command));
         }

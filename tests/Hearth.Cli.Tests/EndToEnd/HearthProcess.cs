@@ -11,6 +11,24 @@ internal sealed class HearthProcess : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>Where the programs keep their JIT profiles (JitProfile): not in the home folder of whoever runs the tests.</summary>
+    private static readonly Lazy<string> s_cacheHome = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("hearth-test-cache-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A program still exiting may be writing its profile; the OS cleans temp folders.
+            }
+        };
+        return folder;
+    });
+
     private readonly Process _process;
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
@@ -53,6 +71,7 @@ internal sealed class HearthProcess : IDisposable
         info.Environment.Remove("HEARTH_STATE");
         info.Environment.Remove("HEARTH_DATABASE");
         info.Environment.Remove("HEARTH_CRASH_AT");
+        info.Environment["XDG_CACHE_HOME"] = s_cacheHome.Value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

@@ -15,39 +15,43 @@ public sealed class JitProfileTests
         """;
 
     [Fact]
-    public async Task TemplateValidate_WritesItsCommandsProfileInAPrivateCacheFolder_AndTheNextRunReadsIt()
+    public async Task TemplateValidate_WritesItsCommandsProfileInAPrivateFolder_AndRunsTheSameWithIt()
     {
         using var temp = new TempDirectory();
         var template = temp.File("t.yaml", Template);
-        var cache = Path.Combine(temp.Path, "cache");
-        var environment = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache };
+        var folder = Path.Combine(temp.Path, "hearth");
+        // A folder left open by something else is made private.
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var environment = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = temp.Path };
 
         var first = await HearthProcess.RunAsync(environment, "template", "validate", "-t", template);
         var second = await HearthProcess.RunAsync(environment, "template", "validate", "-t", template);
 
-        Assert.Equal(0, first.ExitCode);
-        Assert.Equal(first, second);
-        var folder = Path.Combine(cache, "hearth");
+        first.ExitCode.ShouldBe(0, first.ToString());
+        second.ShouldBe(first);
         var profile = new FileInfo(Path.Combine(folder, "template-validate.jitprofile"));
-        Assert.True(profile.Exists, $"no profile in {folder}: {string.Join(", ", Directory.EnumerateFileSystemEntries(cache, "*", SearchOption.AllDirectories))}");
-        Assert.True(profile.Length > 0);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        profile.Exists.ShouldBeTrue($"no profile in {folder}: {string.Join(", ", Directory.EnumerateFileSystemEntries(folder))}");
+        profile.Length.ShouldBeGreaterThan(0);
+        File.GetUnixFileMode(folder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     [Fact]
-    public async Task TemplateValidate_CacheFolderUnusable_RunsTheSameWithoutAProfile()
+    public async Task TemplateValidate_CacheFolderMissingOrNotAFolder_RunsTheSameAndCreatesNothing()
     {
         using var temp = new TempDirectory();
         var template = temp.File("t.yaml", Template);
-        var expected = await HearthProcess.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = Path.Combine(temp.Path, "cache") }, "template", "validate", "-t", template);
-        // A file where the cache folder should be: the profile's folder cannot be made.
-        var blocked = temp.File("blocked", "not a folder");
+        var expected = await HearthProcess.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = temp.Path }, "template", "validate", "-t", template);
+        var missing = Path.Combine(temp.Path, "missing");
+        var notAFolder = temp.File("blocked", "not a folder");
 
-        var result = await HearthProcess.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = blocked }, "template", "validate", "-t", template);
+        var withMissing = await HearthProcess.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = missing }, "template", "validate", "-t", template);
+        var withFile = await HearthProcess.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = notAFolder }, "template", "validate", "-t", template);
 
-        Assert.Equal(0, expected.ExitCode);
-        Assert.Equal(expected, result);
-        Assert.Equal("not a folder", File.ReadAllText(blocked));
+        expected.ExitCode.ShouldBe(0, expected.ToString());
+        withMissing.ShouldBe(expected);
+        withFile.ShouldBe(expected);
+        Directory.Exists(missing).ShouldBeFalse();
+        File.ReadAllText(notAFolder).ShouldBe("not a folder");
     }
 
     [Theory]
@@ -60,12 +64,12 @@ public sealed class JitProfileTests
     {
         var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = xdgCacheHome, ["HOME"] = home };
 
-        Assert.Equal(expected, JitProfile.Folder(name => environment.GetValueOrDefault(name)));
+        JitProfile.Folder(name => environment.GetValueOrDefault(name)).ShouldBe(expected);
     }
 
     [Theory]
     [InlineData("stack create", "stack-create.jitprofile")]
     [InlineData("stack event list", "stack-event-list.jitprofile")]
     [InlineData("", "hearth.jitprofile")]
-    public void FileName_IsTheCommandsWords(string command, string expected) => Assert.Equal(expected, JitProfile.FileName(command));
+    public void FileName_IsTheCommandsWords(string command, string expected) => JitProfile.FileName(command).ShouldBe(expected);
 }

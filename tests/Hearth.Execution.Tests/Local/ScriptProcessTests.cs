@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Hearth.Execution.Local;
 
@@ -191,7 +192,7 @@ public class ScriptProcessTests : LocalTransportFixture
         var process = await StartAsync(path, [path]);
 
         (await WaitAsync(process)).ShouldBe(7);
-        await release;
+        await release.WaitAsync(TestTimeout);
     }
 
     [Fact]
@@ -199,10 +200,13 @@ public class ScriptProcessTests : LocalTransportFixture
     {
         var path = ExecutableScript("held", "#!/bin/sh\nexit 0\n");
         await using var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+        var started = Stopwatch.GetTimestamp();
 
         var failure = await Should.ThrowAsync<ScriptStartException>(StartAsync(path, [path]));
 
         failure.ErrorNumber.ShouldBe(NativeMethods.ETxtBsy);
+        // It waited for the file before giving up (a lower bound: nothing here asserts how fast anything is).
+        Stopwatch.GetElapsedTime(started).ShouldBeGreaterThanOrEqualTo(ScriptProcess.TextBusyPatience);
     }
 
     private string ExecutableScript(string name, string content)
