@@ -146,10 +146,14 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         return [.. environment];
     }
 
-    private static string StartFailure(string scriptPath, string file, ScriptStartException e) =>
-        e.ErrorNumber == NativeMethods.ENoent && file == scriptPath && File.Exists(scriptPath)
-            ? $"Could not start the script {scriptPath}: the interpreter on its #! line was not found ({e.Message})"
-            : $"Could not start the script {scriptPath}: {e.Message}";
+    private static string StartFailure(string scriptPath, string file, ScriptStartException e) => e.ErrorNumber switch
+    {
+        NativeMethods.ENoent when file == scriptPath && File.Exists(scriptPath) =>
+            $"Could not start the script {scriptPath}: the interpreter on its #! line was not found ({e.Message})",
+        NativeMethods.ETxtBsy =>
+            $"Could not start the script {scriptPath}: some process kept it, or the interpreter on its #! line, open for writing ({e.Message})",
+        _ => $"Could not start the script {scriptPath}: {e.Message}",
+    };
 
     private static async Task<ImmutableDictionary<string, object?>> ReadOutputsAsync(
         IEnumerable<DeploymentOutputDeclaration> declared,

@@ -315,6 +315,22 @@ public class LocalTransportTests : LocalTransportFixture
     }
 
     [Fact]
+    public async Task DeployAsync_InterpreterHeldOpenForWriting_FailedWithReasonAfterWaiting()
+    {
+        var interpreter = Path.Combine(StateRoot, "interpreter");
+        File.WriteAllText(interpreter, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(interpreter, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var writer = new FileStream(interpreter, FileMode.Open, FileAccess.Write);
+
+        var result = await DeployAsync(Request($"#!{interpreter}\ntrue"));
+
+        var scriptPath = Path.Combine(Transport.WorkingFolder("d-1"), "CREATE");
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.ExitCode.ShouldBeNull();
+        result.StatusReason.ShouldBe($"Could not start the script {scriptPath}: some process kept it, or the interpreter on its #! line, open for writing (Text file busy)");
+    }
+
+    [Fact]
     public async Task DeployAsync_Script_LeadsASessionOfItsOwn()
     {
         // $$ is the script's own pid: the file is executed directly, with no setsid or shell in between.
