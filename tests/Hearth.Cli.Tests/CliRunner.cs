@@ -37,34 +37,3 @@ public static class CliRunner
         }
     }
 }
-
-/// <summary>A temporary folder deleted at the end of a test.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = Directory.CreateTempSubdirectory("hearth-test-").FullName;
-    }
-
-    public string Path { get; }
-
-    public string File(string name, string content)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path) ?? Path);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A process a test started may still hold a file; the OS cleans temp folders.
-        }
-    }
-}

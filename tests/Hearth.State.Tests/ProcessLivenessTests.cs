@@ -2,7 +2,7 @@ namespace Hearth.State.Tests;
 
 public sealed class ProcessLivenessTests
 {
-    private static readonly ManualTimeProvider Clock = new();
+    private static readonly FakeTimeProvider Clock = new();
 
     [Fact]
     public void CreateLocalOwner_ThisProcess_RecordsPidHostAndStartTime()

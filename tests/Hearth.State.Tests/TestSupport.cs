@@ -2,48 +2,15 @@ using Hearth.State.Sqlite;
 
 namespace Hearth.State.Tests;
 
-/// <summary>A folder of its own for one test, removed afterwards.</summary>
+/// <summary>A state folder of its own for one test, inside a <see cref="TempDirectory"/> removed afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hearth-state-tests", Guid.NewGuid().ToString("N"));
-    }
+    private readonly TempDirectory _parent = new("hearth-state-test-");
 
-    /// <summary>Does not exist until something creates it.</summary>
-    public string Path { get; }
+    /// <summary>Does not exist until something creates it (a new state folder).</summary>
+    public string Path => _parent.Combine("state");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-    }
-}
-
-/// <summary>A clock that moves only when told to.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public ManualTimeProvider()
-        : this(new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.FromHours(1)))
-    {
-    }
-
-    public override DateTimeOffset GetUtcNow() => _now.ToUniversalTime();
-
-    public DateTimeOffset Advance(TimeSpan by) => _now = _now.Add(by);
-}
-
-internal static class TestTimeouts
-{
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(60);
-
-    public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(Default);
-
-    public static Task Within(this Task task) => task.WaitAsync(Default);
+    public void Dispose() => _parent.Dispose();
 }
 
 /// <summary>Records with sensible defaults, changed with <c>with</c>.</summary>
@@ -128,7 +95,7 @@ public abstract class StoreTestBase : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private SqliteStateStore? _store;
 
-    internal ManualTimeProvider Clock { get; } = new();
+    internal FakeTimeProvider Clock { get; } = new();
 
     internal string Folder => _folder.Path;
 

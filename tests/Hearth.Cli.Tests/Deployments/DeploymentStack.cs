@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Hearth.Cli.Tests.Commands;
@@ -123,100 +122,24 @@ internal sealed class DeploymentStack : IAsyncDisposable
     public static void KillLeftovers(string state)
     {
         var deployments = Path.Combine(state, "deployments");
-        if (!Directory.Exists(deployments))
+        if (Directory.Exists(deployments))
         {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(deployments, "*.pid", SearchOption.AllDirectories))
-        {
-            if (int.TryParse(System.IO.File.ReadAllText(file).Trim(), out var pid) && IsAlive(pid, file))
-            {
-                try
-                {
-                    using var process = Process.GetProcessById(pid);
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (ArgumentException)
-                {
-                    // It ended meanwhile.
-                }
-                catch (InvalidOperationException)
-                {
-                    // It ended meanwhile.
-                }
-            }
+            ProcessTable.Kill(Directory.EnumerateFiles(deployments, "*.pid", SearchOption.AllDirectories)
+                .Select(file => (File: file, Pid: int.TryParse(System.IO.File.ReadAllText(file).Trim(), out var pid) ? pid : 0))
+                .Where(p => p.Pid > 0 && IsAlive(p.Pid, p.File))
+                .Select(p => p.Pid));
         }
     }
 
     /// <summary>Whether the process of a pid file still runs: not a zombie, and started from that file's folder.</summary>
-    private static bool IsAlive(int pid, string pidFile)
-    {
-        try
-        {
-            var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            var cwd = new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-            return state != "Z" && cwd == Path.GetDirectoryName(pidFile);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    private static bool IsAlive(int pid, string pidFile) =>
+        ProcessTable.Stat(pid) is { IsZombie: false } && ProcessTable.WorkingDirectory(pid) == Path.GetDirectoryName(pidFile);
 
     /// <summary>The pids of live processes whose command line contains <paramref name="marker"/>.</summary>
-    public static List<int> ProcessesWith(string marker)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var cmdline = System.IO.File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(marker, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // It ended while we looked.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours.
-            }
-        }
-
-        return found;
-    }
+    public static IReadOnlyList<int> ProcessesWith(string marker) => ProcessTable.WithMarker(marker);
 
     /// <summary>Polls until <paramref name="condition"/> holds or the bounded wait ends; returns whether it held.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < WaitLimit)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return condition();
-    }
+    public static Task<bool> EventuallyAsync(Func<bool> condition) => Poll.UntilAsync(condition, WaitLimit);
 
     /// <summary>Whether connecting to <c>host:port</c> is refused (nothing listens there).</summary>
     public static bool Refuses(string hostAndPort)

@@ -14,19 +14,10 @@ internal sealed class HearthProcess : IDisposable
     /// <summary>Where the programs keep their JIT profiles (JitProfile): not in the home folder of whoever runs the tests.</summary>
     private static readonly Lazy<string> s_cacheHome = new(() =>
     {
-        var folder = Directory.CreateTempSubdirectory("hearth-test-cache-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A program still exiting may be writing its profile; the OS cleans temp folders.
-            }
-        };
-        return folder;
+        var folder = new TempDirectory("hearth-test-cache-");
+        // A program still exiting may be writing its profile then; TempDirectory leaves what it cannot delete to the OS.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        return folder.Path;
     });
 
     private readonly Process _process;

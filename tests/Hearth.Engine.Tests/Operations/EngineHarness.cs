@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
+using Hearth.Engine.Resources.Signals;
 using Hearth.State;
 using Hearth.State.Sqlite;
 using Hearth.Templates.Files;
@@ -10,22 +11,25 @@ using Hearth.Templates.Values;
 namespace Hearth.Engine.Tests.Operations;
 
 /// <summary>
-/// One engine over a real SQLite store in a folder of its own, with the built-in resource types and the system clock:
-/// what the CLI runs, without the CLI. Templates are written to files in the same folder and captured from disk.
+/// One engine over a real SQLite store in a folder of its own, with the built-in resource types: what the CLI runs,
+/// without the CLI. Templates are written to files in the same folder and captured from disk. The clock is the
+/// system's unless a test passes a <see cref="FakeTimeProvider"/> (waits, timeouts and pauses then move only with it).
 /// </summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Timeout = TestTimeouts.Default;
 
-    private readonly string _folder;
+    private readonly TempDirectory _folder;
     private readonly SqliteStateStore _store;
     private int _templates;
 
-    private EngineHarness(string folder, SqliteStateStore store, int maxParallel, ResourceHandler[] replacements)
+    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, int maxParallel, ResourceHandler[] replacements)
     {
         _folder = folder;
         _store = store;
-        Engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System).With(replacements), TimeProvider.System, new EngineOptions(maxParallel));
+        // Wait conditions read their handle's signals from the store; software deployments have no transport here.
+        var handlers = BuiltinHandlers.Create(time).With([new WaitConditionHandler(store, time), .. replacements]);
+        Engine = new StackEngine(store, handlers, time, new EngineOptions(maxParallel));
     }
 
     public StackEngine Engine { get; }
@@ -34,23 +38,27 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <param name="maxParallel">The engine's bound on steps at once.</param>
     /// <param name="replacements">Handlers that take over built-in types (a probe in place of TestResource).</param>
-    public static async Task<EngineHarness> CreateAsync(int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements)
+    public static Task<EngineHarness> CreateAsync(int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements) =>
+        CreateAsync(TimeProvider.System, maxParallel, replacements);
+
+    /// <param name="time">The engine's clock: a <see cref="FakeTimeProvider"/> for tests of waits and timeouts.</param>
+    public static async Task<EngineHarness> CreateAsync(TimeProvider time, int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements)
     {
-        var folder = Directory.CreateTempSubdirectory("hearth-engine-test-").FullName;
-        var store = await SqliteStateStore.OpenAsync(Path.Combine(folder, "state"), TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
-        return new EngineHarness(folder, store, maxParallel, replacements);
+        var folder = new TempDirectory("hearth-engine-test-");
+        var store = await SqliteStateStore.OpenAsync(folder.Combine("state"), time, CancellationToken.None).WaitAsync(Timeout);
+        return new EngineHarness(folder, store, time, maxParallel, replacements);
     }
 
     /// <summary>The state folder, for a second store (another process's view).</summary>
-    public string StateFolder => Path.Combine(_folder, "state");
+    public string StateFolder => _folder.Combine("state");
 
     /// <summary>Writes a file beside the templates (a nested template they name as a type).</summary>
-    public void WriteFile(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
+    public void WriteFile(string name, string content) => File.WriteAllText(_folder.Combine(name), content);
 
     /// <summary>Writes the template to a new file and captures it with its parameters, as the CLI does.</summary>
     public DefinitionSource Source(string template, params string[] parameters)
     {
-        var path = Path.Combine(_folder, $"template-{Interlocked.Increment(ref _templates)}.yaml");
+        var path = _folder.Combine($"template-{Interlocked.Increment(ref _templates)}.yaml");
         File.WriteAllText(path, template);
         return Definitions.Capture(new StackSources(path, [], [.. parameters], []), DiskFileReader.Instance);
     }
@@ -71,7 +79,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Captures files already written with <see cref="WriteFile"/> (a template, environments), as the CLI does.</summary>
     public DefinitionSource SourceOf(string template, IReadOnlyList<string> environments, params string[] parameters) =>
         Definitions.Capture(
-            new StackSources(Path.Combine(_folder, template), [.. environments.Select(e => Path.Combine(_folder, e))], [.. parameters], []),
+            new StackSources(_folder.Combine(template), [.. environments.Select(_folder.Combine)], [.. parameters], []),
             DiskFileReader.Instance);
 
     public Task<OperationOutcome> CreateAsync(string name, DefinitionSource source) =>
@@ -133,14 +141,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _store.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS cleans temporary folders; a leftover file must not fail a test.
-        }
+        _folder.Dispose();
     }
 }
 

@@ -10,16 +10,16 @@ namespace Hearth.Engine.Tests.Operations;
 /// <summary>Template resources (nested stacks) through the real engine and a real SQLite store.</summary>
 public sealed class NestedStackOperationTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Timeout = TestTimeouts.Default;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("hearth-nested-").FullName;
+    private readonly TempDirectory _temp = new("hearth-nested-");
     private SqliteStateStore? _store;
 
     private StackEngine Engine => new(_store!, BuiltinHandlers.Create(TimeProvider.System), TimeProvider.System, new EngineOptions());
 
     public async Task InitializeAsync()
     {
-        _store = await SqliteStateStore.OpenAsync(Path.Combine(_folder, "state"), TimeProvider.System, CancellationToken.None);
+        _store = await SqliteStateStore.OpenAsync(_temp.Combine("state"), TimeProvider.System, CancellationToken.None);
         Write("leaf.yaml", """
             heat_template_version: 2021-04-16
             parameters:
@@ -71,7 +71,7 @@ public sealed class NestedStackOperationTests : IAsyncLifetime
             await _store.DisposeAsync();
         }
 
-        Directory.Delete(_folder, recursive: true);
+        _temp.Dispose();
     }
 
     [Fact]
@@ -136,8 +136,8 @@ public sealed class NestedStackOperationTests : IAsyncLifetime
 
     private DefinitionSource Source(params string[] parameters) =>
         Definitions.Capture(
-            new StackSources(Path.Combine(_folder, "top.yaml"), [Path.Combine(_folder, "env.yaml")], [.. parameters], []),
+            new StackSources(_temp.Combine("top.yaml"), [_temp.Combine("env.yaml")], [.. parameters], []),
             DiskFileReader.Instance);
 
-    private void Write(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
+    private void Write(string name, string content) => File.WriteAllText(_temp.Combine(name), content);
 }

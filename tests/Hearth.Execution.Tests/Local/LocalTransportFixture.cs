@@ -7,15 +7,16 @@ namespace Hearth.Execution.Tests.Local;
 public abstract class LocalTransportFixture : IDisposable
 {
     /// <summary>The limit on any single await in these tests; a hang fails the test instead of the run.</summary>
-    protected static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+    protected static readonly TimeSpan TestTimeout = TestTimeouts.Default;
+
+    private readonly TempDirectory _stateRoot = new("hearth-exec-");
 
     protected LocalTransportFixture()
     {
-        StateRoot = Directory.CreateTempSubdirectory("hearth-exec-").FullName;
         Transport = new LocalTransport(new LocalTransportOptions(StateRoot));
     }
 
-    protected string StateRoot { get; }
+    protected string StateRoot => _stateRoot.Path;
 
     protected LocalTransport Transport { get; set; }
 
@@ -43,14 +44,7 @@ public abstract class LocalTransportFixture : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(StateRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _stateRoot.Dispose();
         GC.SuppressFinalize(this);
     }
 }

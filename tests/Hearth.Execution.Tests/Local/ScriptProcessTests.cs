@@ -17,11 +17,11 @@ public class ScriptProcessTests : LocalTransportFixture
         var process = await StartAsync("/bin/sleep", ["sleep", "60"]);
         try
         {
-            var (processGroup, session) = GroupAndSession(process.Pid);
+            var (_, processGroup, session) = ProcessTable.Stat(process.Pid).ShouldNotBeNull();
 
             processGroup.ShouldBe(process.Pid);
             session.ShouldBe(process.Pid);
-            session.ShouldNotBe(GroupAndSession(Environment.ProcessId).Session);
+            session.ShouldNotBe(ProcessTable.Stat(Environment.ProcessId).ShouldNotBeNull().Session);
         }
         finally
         {
@@ -225,13 +225,5 @@ public class ScriptProcessTests : LocalTransportFixture
         var status = await process.Exited.WaitAsync(TestTimeout);
         await process.OutputClosed.WaitAsync(TestTimeout);
         return status;
-    }
-
-    private static (int ProcessGroup, int Session) GroupAndSession(int pid)
-    {
-        // "pid (comm) state ppid pgrp session …"
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (int.Parse(fields[2], CultureInfo.InvariantCulture), int.Parse(fields[3], CultureInfo.InvariantCulture));
     }
 }

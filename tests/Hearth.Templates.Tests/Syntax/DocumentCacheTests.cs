@@ -60,47 +60,35 @@ public sealed class DocumentCacheTests
     [Fact]
     public void TemplateReader_WithAFolderCache_ReadsTheSecondTimeFromTheSnapshot()
     {
-        var folder = Directory.CreateTempSubdirectory("hearth-documents-").FullName;
-        try
-        {
-            var cache = new CountingCache(new DocumentCacheFolder(folder));
-            // A text no other test reads, so that the in-process cache of recent templates does not answer first.
-            var text = Varied + $"# {Guid.NewGuid()}\n";
-            var first = TemplateReader.Read("/one/t.yaml", text, new DiagnosticBag(), cache).ShouldNotBeNull();
-            cache.Found.ShouldBe(0);
-            Directory.GetFiles(folder, "*.syntax").ShouldHaveSingleItem();
+        using var temp = new TempDirectory("hearth-documents-");
+        var folder = temp.Path;
+        var cache = new CountingCache(new DocumentCacheFolder(folder));
+        // A text no other test reads, so that the in-process cache of recent templates does not answer first.
+        var text = Varied + $"# {Guid.NewGuid()}\n";
+        var first = TemplateReader.Read("/one/t.yaml", text, new DiagnosticBag(), cache).ShouldNotBeNull();
+        cache.Found.ShouldBe(0);
+        Directory.GetFiles(folder, "*.syntax").ShouldHaveSingleItem();
 
-            var second = TemplateReader.Read("/two/t.yaml", text, new DiagnosticBag(), cache).ShouldNotBeNull();
+        var second = TemplateReader.Read("/two/t.yaml", text, new DiagnosticBag(), cache).ShouldNotBeNull();
 
-            cache.Found.ShouldBe(1);
-            second.ShouldNotBeSameAs(first);
-            second.Resources.Select(r => (r.Name, r.Type, r.NameSpan.Line)).ShouldBe(first.Resources.Select(r => (r.Name, r.Type, r.NameSpan.Line)));
-            second.Resources[0].NameSpan.File.ShouldBe("/two/t.yaml");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        cache.Found.ShouldBe(1);
+        second.ShouldNotBeSameAs(first);
+        second.Resources.Select(r => (r.Name, r.Type, r.NameSpan.Line)).ShouldBe(first.Resources.Select(r => (r.Name, r.Type, r.NameSpan.Line)));
+        second.Resources[0].NameSpan.File.ShouldBe("/two/t.yaml");
     }
 
     [Fact]
     public void DocumentCacheFolder_DamagedSnapshot_IsNotFound()
     {
-        var folder = Directory.CreateTempSubdirectory("hearth-documents-").FullName;
-        try
-        {
-            var cache = new DocumentCacheFolder(folder);
-            var (root, _) = YamlLoader.Load("t.yaml", Varied);
-            cache.Add(Varied, root.ShouldNotBeNull());
-            var file = Directory.GetFiles(folder, "*.syntax").ShouldHaveSingleItem();
-            File.WriteAllBytes(file, [1, 2, 3]);
+        using var temp = new TempDirectory("hearth-documents-");
+        var folder = temp.Path;
+        var cache = new DocumentCacheFolder(folder);
+        var (root, _) = YamlLoader.Load("t.yaml", Varied);
+        cache.Add(Varied, root.ShouldNotBeNull());
+        var file = Directory.GetFiles(folder, "*.syntax").ShouldHaveSingleItem();
+        File.WriteAllBytes(file, [1, 2, 3]);
 
-            cache.Find("t.yaml", Varied).ShouldBeNull();
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        cache.Find("t.yaml", Varied).ShouldBeNull();
     }
 
     [Fact]
@@ -111,19 +99,13 @@ public sealed class DocumentCacheTests
             return;
         }
 
-        var parent = Directory.CreateTempSubdirectory("hearth-documents-").FullName;
-        try
-        {
-            var folder = Path.Combine(parent, "parsed");
-            var (root, _) = YamlLoader.Load("t.yaml", Varied);
-            new DocumentCacheFolder(folder).Add(Varied, root.ShouldNotBeNull());
+        using var temp = new TempDirectory("hearth-documents-");
+        var parent = temp.Path;
+        var folder = Path.Combine(parent, "parsed");
+        var (root, _) = YamlLoader.Load("t.yaml", Varied);
+        new DocumentCacheFolder(folder).Add(Varied, root.ShouldNotBeNull());
 
-            File.GetUnixFileMode(folder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        finally
-        {
-            Directory.Delete(parent, recursive: true);
-        }
+        File.GetUnixFileMode(folder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>Every node with its kind, span, key and typed value, one per line.</summary>
