@@ -70,6 +70,32 @@ public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>Waits (bounded) until at least <paramref name="count"/> timers wait on the clock: the code under test has reached its wait.</summary>
+    public Task WhenWaitingAsync(int count = 1) => Poll.UntilAsync(() => Waiters >= count, $"{count} timer(s) wait on the fake clock");
+
+    /// <summary>
+    /// Moves the clock on by <paramref name="step"/> each time the code under test waits on it, until
+    /// <paramref name="operation"/> ends: a loop that polls on the clock (a wait condition) needs a step per round.
+    /// </summary>
+    public async Task<T> AdvanceUntilDoneAsync<T>(Task<T> operation, TimeSpan step, int maxSteps = 10_000)
+    {
+        for (var steps = 0; !operation.IsCompleted; steps++)
+        {
+            if (steps == maxSteps)
+            {
+                throw new TimeoutException($"the operation had not ended after the clock moved {maxSteps} times by {step}");
+            }
+
+            await Poll.UntilAsync(() => operation.IsCompleted || Waiters > 0, "the operation ends or waits on the fake clock");
+            if (!operation.IsCompleted)
+            {
+                Advance(step);
+            }
+        }
+
+        return await operation;
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new FakeTimer(this, callback, state);

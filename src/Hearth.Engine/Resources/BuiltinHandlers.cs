@@ -6,7 +6,7 @@ namespace Hearth.Engine.Resources;
 /// <summary>The resource types this build of the engine can deploy.</summary>
 public static class BuiltinHandlers
 {
-    /// <param name="time">The clock (TestResource waits).</param>
+    /// <param name="time">The clock (TestResource waits, wait condition timeouts, pauses between batches).</param>
     /// <param name="deployments">What software deployments need; without it they fail with a clear reason.</param>
     public static ResourceHandlerRegistry Create(TimeProvider time, DeploymentServices? deployments = null) => new(
     [
@@ -23,8 +23,8 @@ public static class BuiltinHandlers
         new Groups.ResourceGroupHandler(),
         SoftwareDeploymentHandler.Software(deployments),
         SoftwareDeploymentHandler.Structured(deployments),
-        SoftwareDeploymentGroupHandler.Software(deployments),
-        SoftwareDeploymentGroupHandler.Structured(deployments),
+        SoftwareDeploymentGroupHandler.Software(deployments, time),
+        SoftwareDeploymentGroupHandler.Structured(deployments, time),
         new Signals.WaitConditionHandleHandler(deployments?.StateDirectory, deployments?.HearthCommand),
         new Signals.WaitConditionHandler(deployments?.Store, time),
     ]);

@@ -91,7 +91,7 @@ internal sealed class ScriptProcess
         int maxCapturedBytes)
     {
         var started = Stopwatch.GetTimestamp();
-        for (var pause = 1; ; pause = Math.Min(pause * 2, 50))
+        for (int pause = 1, attempts = 1; ; pause = Math.Min(pause * 2, 50), attempts++)
         {
             try
             {
@@ -100,6 +100,10 @@ internal sealed class ScriptProcess
             catch (ScriptStartException e) when (e.ErrorNumber == NativeMethods.ETxtBsy && Stopwatch.GetElapsedTime(started) < TextBusyPatience)
             {
                 Thread.Sleep(pause);
+            }
+            catch (ScriptStartException e) when (attempts > 1)
+            {
+                throw new ScriptStartException(e.ErrorNumber, e.Message) { Attempts = attempts };
             }
         }
     }
@@ -293,4 +297,7 @@ internal sealed class ScriptProcess
 internal sealed class ScriptStartException(int errorNumber, string message) : Exception(message)
 {
     public int ErrorNumber { get; } = errorNumber;
+
+    /// <summary>How many times the start was tried (more than once when the file stayed busy, ETXTBSY).</summary>
+    public int Attempts { get; init; } = 1;
 }

@@ -2,10 +2,14 @@ using Hearth.Engine.Resources.Software;
 
 namespace Hearth.Engine.Tests.Software;
 
-/// <summary>The per-server slots of deployments: name order where slots are scarce, no waiting where they are not.</summary>
+/// <summary>
+/// The per-server slots of deployments: name order where slots are scarce, no waiting where they are not. A gate
+/// decides inside each call (under its lock), so an entry that must wait is still pending when the call returns:
+/// the tests look at once, with no pause for it to "have a chance".
+/// </summary>
 public sealed class ServerGatesTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TestTimeouts.Default;
 
     [Fact]
     public async Task EnterAsync_OneSlotAndASmallerNameAnnounced_WaitsForItThenRunsAfterIt()
@@ -15,7 +19,6 @@ public sealed class ServerGatesTests
         using var b = gates.Announce("b");
 
         var bEntered = gates.EnterAsync("server", 1, "b", CancellationToken.None);
-        await Task.Delay(50);
         bEntered.IsCompleted.ShouldBeFalse("b must not take the only slot while a, which sorts first, is still on its way");
 
         var aSlot = await gates.EnterAsync("server", 1, "a", CancellationToken.None).WaitAsync(Timeout);
@@ -50,7 +53,6 @@ public sealed class ServerGatesTests
         // c arrives first: a and b, both smaller and still on their way, need the two slots.
         var cEntered = gates.EnterAsync("server", 2, "c", CancellationToken.None);
         var bSlot = await gates.EnterAsync("server", 2, "b", CancellationToken.None).WaitAsync(Timeout);
-        await Task.Delay(50);
         cEntered.IsCompleted.ShouldBeFalse("the second slot is a's: it sorts before c");
 
         using var aSlot = await gates.EnterAsync("server", 2, "a", CancellationToken.None).WaitAsync(Timeout);
@@ -67,7 +69,6 @@ public sealed class ServerGatesTests
         using var b = gates.Announce("b");
 
         var bEntered = gates.EnterAsync("server", 1, "b", CancellationToken.None);
-        await Task.Delay(50);
         bEntered.IsCompleted.ShouldBeFalse();
 
         a.Dispose(); // a's step ended without running anything

@@ -11,17 +11,17 @@ namespace Hearth.Engine.Resources.Software;
 /// Attributes are maps keyed by member name: <c>deploy_stdouts</c>, <c>deploy_stderrs</c>,
 /// <c>deploy_status_codes</c>, and every declared output. Members are kept in the resource's own data.
 /// </summary>
-internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, SoftwareDeploymentHandler member) : ResourceHandler
+internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, SoftwareDeploymentHandler member, TimeProvider time) : ResourceHandler
 {
     private const string MembersKey = "members";
 
     public override ResourceTypeSchema Schema => schema;
 
-    public static SoftwareDeploymentGroupHandler Software(DeploymentServices? services) =>
-        new(SoftwareDeploymentSchemas.SoftwareDeploymentGroup, SoftwareDeploymentHandler.Software(services));
+    public static SoftwareDeploymentGroupHandler Software(DeploymentServices? services, TimeProvider time) =>
+        new(SoftwareDeploymentSchemas.SoftwareDeploymentGroup, SoftwareDeploymentHandler.Software(services), time);
 
-    public static SoftwareDeploymentGroupHandler Structured(DeploymentServices? services) =>
-        new(SoftwareDeploymentSchemas.StructuredDeploymentGroup, SoftwareDeploymentHandler.Structured(services));
+    public static SoftwareDeploymentGroupHandler Structured(DeploymentServices? services, TimeProvider time) =>
+        new(SoftwareDeploymentSchemas.StructuredDeploymentGroup, SoftwareDeploymentHandler.Structured(services), time);
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
         ConvergeAsync(request, current: null, cancellationToken);
@@ -57,7 +57,7 @@ internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, 
         {
             if (start > 0 && pause > TimeSpan.Zero)
             {
-                await Task.Delay(pause, cancellationToken);
+                await Task.Delay(pause, time, cancellationToken);
             }
 
             members.AddRange(await Task.WhenAll(ordered.Skip(start).Take(batchSize).Select(async entry =>
