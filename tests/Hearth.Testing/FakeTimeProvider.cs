@@ -47,27 +47,28 @@ public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    /// <summary>Moves the clock on, firing every timer that falls due on the way, in time order.</summary>
+    /// <summary>
+    /// Moves the clock on, then fires the timers due by then, earliest first. A timer a callback makes (the next
+    /// round of a polling loop) counts from the new time, so it waits for the next move: a loop that polls every
+    /// 200 ms runs once per move, not once per 200 ms of the distance moved.
+    /// </summary>
     public DateTimeOffset Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        DateTimeOffset target;
+        DateTimeOffset now;
         lock (_gate)
         {
-            target = _now + by;
+            _now += by;
+            now = _now;
         }
 
-        while (NextDue(target) is { } timer)
+        while (NextDue(now) is { } timer)
         {
             // Outside the lock: a callback may make or change timers (a Task.Delay in a loop).
             timer.Fire();
         }
 
-        lock (_gate)
-        {
-            _now = target;
-            return _now;
-        }
+        return now;
     }
 
     /// <summary>Waits (bounded) until at least <paramref name="count"/> timers wait on the clock: the code under test has reached its wait.</summary>
@@ -103,25 +104,21 @@ public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
-    /// <summary>The earliest armed timer due at or before <paramref name="target"/>, with the clock moved to its time.</summary>
-    private FakeTimer? NextDue(DateTimeOffset target)
+    /// <summary>The earliest armed timer due at or before <paramref name="now"/>; a periodic one is armed again.</summary>
+    private FakeTimer? NextDue(DateTimeOffset now)
     {
         lock (_gate)
         {
-            var next = _armed.Where(t => t.Due <= target).MinBy(t => t.Due);
+            var next = _armed.Where(t => t.Due <= now).MinBy(t => t.Due);
             if (next is null)
             {
                 return null;
             }
 
-            if (next.Due > _now)
-            {
-                _now = next.Due;
-            }
-
             if (next.Period > TimeSpan.Zero)
             {
-                next.Due = _now + next.Period;
+                // Once per move, however many periods it spans, as a real timer that fell behind.
+                next.Due = now + next.Period;
             }
             else
             {

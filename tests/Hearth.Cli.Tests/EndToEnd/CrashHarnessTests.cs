@@ -226,13 +226,15 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
             return await process.WaitAsync();
         }
 
+        // Every wait is awaited before the process is disposed: a wait left pending would fault on the disposed
+        // process later, unobserved (HearthTestFramework fails the run for that).
         var ended = process.WaitAsync();
-        if (await Task.WhenAny(ended, Task.Delay(delay)) == ended)
+        if (await Task.WhenAny(ended, Task.Delay(delay)) != ended)
         {
-            return await ended;
+            await process.KillAsync();
         }
 
-        return await process.KillAsync();
+        return await ended;
     }
 
     /// <summary>Resumes or cancels until the stack is no longer interrupted; the first try may be killed too. True when a recovery ran.</summary>

@@ -32,21 +32,7 @@ public static class ConformanceCorpus
     /// </summary>
     public static string SharedDirectory => Path.Combine(RepositoryRoot, "tests", "data");
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Hearth.slnx")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("cannot find the repository root (Hearth.slnx) above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => Repository.Root;
 
     public static IReadOnlyList<ConformanceCase> Load()
     {
