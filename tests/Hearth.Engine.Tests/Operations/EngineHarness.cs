@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Signals;
+using Hearth.Engine.Resources.Software;
+using Hearth.Execution;
 using Hearth.State;
 using Hearth.State.Sqlite;
 using Hearth.Templates.Files;
@@ -23,12 +25,13 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly SqliteStateStore _store;
     private int _templates;
 
-    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, int maxParallel, ResourceHandler[] replacements)
+    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements)
     {
         _folder = folder;
         _store = store;
-        // Wait conditions read their handle's signals from the store; software deployments have no transport here.
-        var handlers = BuiltinHandlers.Create(time).With([new WaitConditionHandler(store, time), .. replacements]);
+        // Wait conditions read their handle's signals from the store; software deployments run only given a transport.
+        var deployments = transport is null ? null : new DeploymentServices(store, transport, TimeSpan.FromHours(1));
+        var handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(store, time), .. replacements]);
         Engine = new StackEngine(store, handlers, time, new EngineOptions(maxParallel));
     }
 
@@ -42,11 +45,18 @@ internal sealed class EngineHarness : IAsyncDisposable
         CreateAsync(TimeProvider.System, maxParallel, replacements);
 
     /// <param name="time">The engine's clock: a <see cref="FakeTimeProvider"/> for tests of waits and timeouts.</param>
-    public static async Task<EngineHarness> CreateAsync(TimeProvider time, int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements)
+    public static Task<EngineHarness> CreateAsync(TimeProvider time, int maxParallel = EngineOptions.DefaultMaxParallel, params ResourceHandler[] replacements) =>
+        CreateAsync(time, transport: null, maxParallel, replacements);
+
+    /// <param name="transport">Where software deployments run (a fake that records them).</param>
+    public static Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport transport) =>
+        CreateAsync(time, transport, EngineOptions.DefaultMaxParallel, []);
+
+    private static async Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements)
     {
         var folder = new TempDirectory("hearth-engine-test-");
         var store = await SqliteStateStore.OpenAsync(folder.Combine("state"), time, CancellationToken.None).WaitAsync(Timeout);
-        return new EngineHarness(folder, store, time, maxParallel, replacements);
+        return new EngineHarness(folder, store, time, transport, maxParallel, replacements);
     }
 
     /// <summary>The state folder, for a second store (another process's view).</summary>
