@@ -26,6 +26,8 @@ public static class TemplateValidator
 
     private static readonly string[] HearthUpdatePolicyKeys = ["replacement", "replace_on_change_of"];
 
+    private static readonly string[] FileCodes = [DiagnosticCodes.FileNotFound, DiagnosticCodes.FileNotInFiles, DiagnosticCodes.FileOutsideTemplateTree];
+
     public static ValidationReport Validate(StackSources sources, IFileReader reader, IResourceTypeCatalog catalog, ValidationMode mode = ValidationMode.Validate)
     {
         var diagnostics = new DiagnosticBag();
@@ -162,7 +164,7 @@ public static class TemplateValidator
             }
             catch (TemplateException e)
             {
-                HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: false, _ => true);
+                HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: false, d => !FileCodes.Contains(d.Code));
             }
         }
 
@@ -340,7 +342,8 @@ public static class TemplateValidator
         }
         catch (TemplateException e)
         {
-            HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: true, _ => true);
+            // A file get_file cannot read is refused as Heat's client refuses it, before the template reaches Heat.
+            HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: true, d => !FileCodes.Contains(d.Code));
             return;
         }
 
