@@ -171,10 +171,29 @@ public static class TemplateValidator
         foreach (var cycle in CycleDetector.FindCycles(definition.EnabledResources.Select(r => r.Name), name =>
                      definition.EnabledResources.First(r => r.Name == name) is var r ? definition.DependenciesOf(r) : []))
         {
-            var first = template.FindResource(cycle[0]);
-            diagnostics.Error(first?.NameSpan ?? SourceSpan.WholeFile(template.File), DiagnosticCodes.DependencyCycle,
+            diagnostics.Error(ClosingReference(definition, context, cycle), DiagnosticCodes.DependencyCycle,
                 $"dependency cycle: {string.Join(" -> ", cycle.Append(cycle[0]))}; break it by removing one of these references or depends_on");
         }
+    }
+
+    /// <summary>
+    /// Where a cycle closes: the first reference (get_resource, get_attr or depends_on) in the cycle's last resource to
+    /// its first — the edge a reader follows back to the start.
+    /// </summary>
+    private static SourceSpan ClosingReference(StackDefinition definition, EvaluationContext context, IReadOnlyList<string> cycle)
+    {
+        var (last, target) = (definition.Template.FindResource(cycle[^1]), cycle[0]);
+        if (last is null)
+        {
+            return SourceSpan.WholeFile(definition.Template.File);
+        }
+
+        var spans = last.DependencySources
+            .SelectMany(source => StackDefinition.References(source, context))
+            .Where(reference => StackDefinition.ReferencedName(reference, context) == target)
+            .Select(reference => ((Expression)reference).Span)
+            .Concat(last.DependsOn.Where(d => d.Name == target).Select(d => d.Span));
+        return spans.OrderBy(s => s.Line).ThenBy(s => s.Column).ToList() is [var first, ..] ? first : last.NameSpan;
     }
 
     /// <summary>A function's static checks; a parameter it names that is not declared Heat finds only when it resolves the value.</summary>
