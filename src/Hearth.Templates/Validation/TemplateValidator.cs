@@ -40,7 +40,9 @@ public static class TemplateValidator
             return new ValidationReport(sources.TemplatePath, null, null, diagnostics.ToImmutable(), [], [], []);
         }
 
-        ValidateDefinition(definition, catalog, diagnostics, depth: 0, mode);
+        var found = new DiagnosticBag();
+        ValidateDefinition(definition, catalog, found, depth: 0, mode);
+        AddMasked(diagnostics, found, definition);
         var parameters = definition.Parameters.Schemas
             .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
                 ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
@@ -62,7 +64,17 @@ public static class TemplateValidator
     public static void ValidateForCreate(StackDefinition definition, DiagnosticBag loading, IResourceTypeCatalog catalog, DiagnosticBag diagnostics)
     {
         AddLoadDiagnostics(diagnostics, loading, definition.Template.File, ValidationMode.Create);
-        ValidateDefinition(definition, catalog, diagnostics, depth: 0, ValidationMode.Create);
+        var found = new DiagnosticBag();
+        ValidateDefinition(definition, catalog, found, depth: 0, ValidationMode.Create);
+        AddMasked(diagnostics, found, definition);
+    }
+
+    private static void AddMasked(DiagnosticBag diagnostics, DiagnosticBag found, StackDefinition definition)
+    {
+        foreach (var diagnostic in found.ToImmutable())
+        {
+            diagnostics.Add(diagnostic with { Message = definition.Parameters.MaskHidden(diagnostic.Message) });
+        }
     }
 
     /// <summary>The diagnostics of loading a definition for <c>stack create</c>, with those Heat never refuses as warnings.</summary>

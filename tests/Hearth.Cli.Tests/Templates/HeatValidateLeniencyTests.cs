@@ -100,6 +100,26 @@ public sealed class HeatValidateLeniencyTests
         result.Error.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Validate_PropertyValueFromHiddenParameter_WarnsWithTheValueMasked()
+    {
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              secret: {type: string, default: topsecret123, hidden: true}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {fail: {get_param: secret}}
+            """);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("warning HT503: property 'fail' of resource 'r': '******' is not a valid boolean");
+        (result.Out + result.Error).ShouldNotContain("topsecret123");
+    }
+
     [Theory]
     [InlineData(UsesNested, "HT301")]
     [InlineData(PropertyValue, "HT503")]
