@@ -57,7 +57,7 @@ internal static class OutputCommands
             {
                 var outputs = await engine.GetOutputsAsync(parse.GetRequiredValue(stackName), ct);
                 var selected = key is null ? outputs : outputs.Where(o => o.Key == key).ToList();
-                if (selected.Count == 0)
+                if (key is not null && selected.Count == 0)
                 {
                     throw new UserErrorException($"stack '{parse.GetRequiredValue(stackName)}' has no output '{key}'; outputs: {string.Join(", ", outputs.Select(o => o.Key))}", ExitCodes.NotFound);
                 }

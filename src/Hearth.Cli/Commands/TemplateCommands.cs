@@ -16,11 +16,17 @@ internal static class TemplateCommands
         var validate = new Command("validate", "Validate a template with its environments and parameters");
         var inputs = new TemplateInputOptions();
         var format = OutputFormatOption.Create();
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Treat as errors the findings Heat's validate accepts (property values, nested templates' parameters, outputs)",
+        };
         inputs.AddTo(validate);
         validate.Options.Add(format);
+        validate.Options.Add(strict);
         validate.SetAction(async (parse, ct) =>
         {
-            var report = TemplateValidator.Validate(TemplateInput.Sources(parse, inputs), DiskFileReader.Instance, BuiltinResourceTypes.Instance);
+            var mode = parse.GetValue(strict) ? ValidationMode.Strict : ValidationMode.Validate;
+            var report = TemplateValidator.Validate(TemplateInput.Sources(parse, inputs), DiskFileReader.Instance, BuiltinResourceTypes.Instance, mode);
             if (parse.GetValue(format) == OutputFormat.Table)
             {
                 await WriteHumanAsync(console, report);

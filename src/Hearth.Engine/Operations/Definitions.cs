@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text;
 using Hearth.Engine.Resources;
+using Hearth.Engine.ResourceTypes;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Files;
@@ -35,11 +36,18 @@ public static class Definitions
     public static DefinitionSource Capture(StackSources sources, IFileReader reader)
     {
         var recording = new RecordingFileReader(reader);
-        var diagnostics = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, diagnostics);
-        ThrowIfErrors(diagnostics);
-        if (definition is not null)
+        var loading = new DiagnosticBag();
+        var definition = StackDefinitionLoader.Load(sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading);
+        if (definition is null)
         {
+            ThrowIfErrors(loading);
+        }
+        else
+        {
+            // What Heat refuses when it creates a stack is refused before anything is recorded.
+            var diagnostics = new DiagnosticBag();
+            TemplateValidator.ValidateForCreate(definition, loading, BuiltinResourceTypes.Instance, diagnostics);
+            ThrowIfErrors(diagnostics);
             ReadReferencedFiles(definition, depth: 0);
         }
 
@@ -127,8 +135,9 @@ public static class Definitions
     /// <summary>Loads a definition from its recorded files (its template from <paramref name="documents"/> when it was parsed before).</summary>
     public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers, IDocumentCache? documents = null)
     {
-        var diagnostics = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), diagnostics, documents: documents);
+        var loading = new DiagnosticBag();
+        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), loading, documents: documents);
+        var diagnostics = TemplateValidator.LoadedForCreate(loading, source.Sources.TemplatePath);
         if (definition is not null)
         {
             foreach (var resource in definition.EnabledResources)

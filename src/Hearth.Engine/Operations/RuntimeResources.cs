@@ -73,7 +73,7 @@ internal sealed class RuntimeResources(ResourceHandlerRegistry handlers) : IReso
         }
 
         var state = entry.State;
-        return attributeName == "show" ? AttributePath.Select(state.Properties, path) : handler.GetAttribute(state, attributeName, path);
+        return attributeName == "show" ? AttributePath.Select(handler.Show(state), path) : handler.GetAttribute(state, attributeName, path);
     }
 
     public object? GetAllAttributes(string resourceName, SourceSpan span)

@@ -142,6 +142,9 @@ public abstract class ResourceHandler
     /// <summary>An attribute value; the stored attributes by default.</summary>
     public virtual object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
 
+    /// <summary>The <c>show</c> attribute: what the resource is, here its properties.</summary>
+    public virtual object? Show(ResourceState state) => state.Properties;
+
     /// <summary>
     /// An attribute with a <c>get_attr</c> path: by default the attribute, then the path selected in it; types that
     /// build per-path values (a group's <c>attributes</c>) take the path themselves, as Heat passes it to them.

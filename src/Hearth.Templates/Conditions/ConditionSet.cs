@@ -160,7 +160,7 @@ public sealed class ConditionResolver
             {
                 bool b => b,
                 string other when definition is LiteralExpression => IsEnabled(other, definition.Span),
-                Unknown => throw new TemplateException(definition.Span, DiagnosticCodes.ConditionInvalid,
+                Unknown => throw MissingParameter(name, definition) ?? new TemplateException(definition.Span, DiagnosticCodes.ConditionInvalid,
                     $"The condition \"{name}\" depends on a value known only after apply; conditions may use parameters only"),
                 _ => throw ConditionSet.InvalidDefinition(name, value, definition.Span),
             };
@@ -170,6 +170,34 @@ public sealed class ConditionResolver
         finally
         {
             _inProgress.RemoveAt(_inProgress.Count - 1);
+        }
+    }
+
+    /// <summary>A condition is unknown when a parameter it uses has no value (validating without it): Heat refuses that, naming it.</summary>
+    private TemplateException? MissingParameter(string condition, Expression definition)
+    {
+        foreach (var use in definition.DescendantsAndSelf().OfType<GetParamFunction>())
+        {
+            if (use.ParameterName is { } parameter && IsUnknown(parameter, use.Span))
+            {
+                return new TemplateException(use.Span, DiagnosticCodes.ParameterMissing,
+                    $"The Parameter ({parameter}) was not provided, and the condition \"{condition}\" needs it. Pass it with --parameter {parameter}=VALUE, " +
+                    "or set it under 'parameters:' (or 'parameter_defaults:') in an environment file given with -e");
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsUnknown(string parameter, SourceSpan span)
+    {
+        try
+        {
+            return _context.GetParameter(parameter, span) is Unknown;
+        }
+        catch (TemplateException)
+        {
+            return false;
         }
     }
 

@@ -10,6 +10,10 @@ namespace Hearth.Templates.Functions;
 /// </summary>
 internal sealed class GetParamFunction(FunctionCall call) : FunctionExpression(call.Span, call.Name, call.Arguments)
 {
+    /// <summary>The parameter's name when written literally (<c>get_param: name</c> or <c>[name, …]</c>), else null.</summary>
+    public string? ParameterName => FunctionArguments.LiteralOr(Arguments, null) as string
+        ?? (FunctionArguments.AsList(Arguments) is [var first, ..] ? FunctionArguments.LiteralOr(first, null) as string : null);
+
     public override object? Evaluate(EvaluationContext context)
     {
         if (!TryEvaluateKnown(Arguments, context, out var arguments))
@@ -44,6 +48,12 @@ internal sealed class GetParamFunction(FunctionCall call) : FunctionExpression(c
         }
 
         var parameter = context.GetParameter(name, Span);
+        if (parameter is Unknown)
+        {
+            // A parameter with no value yet (validate, preview): whatever the path selects is known only then.
+            return Unknown.Value;
+        }
+
         return AttributePath.TrySelect(parameter, path, convertStringIndexes: true, out var selected) ? selected : "";
     }
 }
@@ -121,6 +131,9 @@ internal sealed class GetAttrFunction : FunctionExpression, IResourceReference
 
     /// <summary>True for <c>get_attr: [resource]</c> (a map of every attribute).</summary>
     public bool IsAllAttributes => _attribute is null;
+
+    /// <summary>True when a path selects inside the attribute (<c>get_attr: [resource, attribute, key…]</c>).</summary>
+    public bool HasPath => _path.Count > 0;
 
     public bool IsAttributeReference => true;
 

@@ -94,7 +94,8 @@ public static class NestedStacks
         Template nested,
         IReadOnlyDictionary<string, object?> properties,
         StackIdentity identity,
-        DiagnosticBag diagnostics)
+        DiagnosticBag diagnostics,
+        ResourceFacade? facade = null)
     {
         var inputs = properties
             .Where(kv => kv.Value is not null)
@@ -105,6 +106,7 @@ public static class NestedStacks
             ? parent.Files.Policy
             : parent.Files.Policy.WithRoot(Path.GetDirectoryName(nested.File) ?? "/"));
         return StackDefinitionLoader.Create(nested, environment, inputs, parent.Environment.ParameterDefaults, files, identity,
-            [.. parent.NestedPath, resource.Name], diagnostics);
+            [.. parent.NestedPath, resource.Name], diagnostics,
+            facade: facade ?? ResourceFacade.Of(resource, parent.CreateContext(UnresolvedResources.Instance)));
     }
 }

@@ -24,6 +24,7 @@ public sealed class StackDefinition
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _dependencies = new(StringComparer.Ordinal);
     private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
+    private readonly Lazy<Dictionary<string, HashSet<string>>> _outputAttributes;
 
     // The registry's answer depends only on the resource's name and type (and this definition's nesting): an operation
     // asks several times per resource, and the answer costs a walk of the registry.
@@ -49,6 +50,7 @@ public sealed class StackDefinition
         _loadDiagnostics = diagnostics;
         _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
         _enabled = new(FindEnabled);
+        _outputAttributes = new(FindOutputAttributes);
         _enabledNames = new(() => _enabled.Value.Select(r => r.Name).ToImmutableHashSet(StringComparer.Ordinal));
     }
 
@@ -71,7 +73,7 @@ public sealed class StackDefinition
     public bool MissingParametersAreUnknown { get; init; }
 
     /// <summary>For a nested stack: the parent resource's <c>resource_facade</c> values.</summary>
-    public Func<string, SourceSpan, object?>? Facade { get; init; }
+    public ResourceFacade? Facade { get; init; }
 
     /// <summary>The resources whose condition is true, in template order.</summary>
     public ImmutableArray<ResourceDefinition> EnabledResources => _enabled.Value;
@@ -98,6 +100,12 @@ public sealed class StackDefinition
     public IReadOnlyList<string> DependenciesOf(ResourceDefinition resource) =>
         IsEnabled(resource.Name) ? _dependencies.GetOrAdd(resource.Name, name => FindDependencies(Template.FindResource(name) ?? resource)) : [];
 
+    /// <summary>
+    /// The attributes of a resource that outputs name without a path (<c>get_attr: [resource, name]</c>), <c>show</c>
+    /// aside: with the type's own, they make up <c>get_attr: [resource]</c>, as Heat's dynamic attributes do.
+    /// </summary>
+    public IReadOnlySet<string> OutputAttributeNames(string resourceName) => _outputAttributes.Value.TryGetValue(resourceName, out var names) ? names : [];
+
     /// <summary>Evaluates a resource's or output's <c>condition</c>.</summary>
     public bool IsConditionTrue(Expression? condition) => condition is null || _conditions.Evaluate(condition);
 
@@ -120,6 +128,22 @@ public sealed class StackDefinition
         }
 
         return enabled.ToImmutable();
+    }
+
+    private Dictionary<string, HashSet<string>> FindOutputAttributes()
+    {
+        var names = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var references = Template.Outputs.SelectMany(o => o.Value.DescendantsAndSelf()).OfType<Functions.GetAttrFunction>();
+        foreach (var reference in references.Where(r => !r.HasPath))
+        {
+            if (reference is { ResourceName: { } resource, AttributeName: { } attribute } && attribute != Schema.ResourceTypeSchema.ShowAttribute)
+            {
+                var forResource = names.TryGetValue(resource, out var set) ? set : names[resource] = new(StringComparer.Ordinal);
+                forResource.Add(attribute);
+            }
+        }
+
+        return names;
     }
 
     private List<string> FindDependencies(ResourceDefinition resource)

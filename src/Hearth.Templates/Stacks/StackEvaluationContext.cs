@@ -49,7 +49,24 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
     public override object? GetAllAttributes(string resourceName, SourceSpan span)
     {
         CheckResource(resourceName, span);
-        return resources.GetAllAttributes(resourceName, span);
+        var all = resources.GetAllAttributes(resourceName, span);
+        if (all is not IReadOnlyDictionary<string, object?> map || definition.OutputAttributeNames(resourceName) is not { Count: > 0 } named)
+        {
+            return all;
+        }
+
+        var withNamed = Values.Value.NewMap();
+        foreach (var (key, value) in map)
+        {
+            withNamed[key] = value;
+        }
+
+        foreach (var name in named.Where(n => !map.ContainsKey(n)).Order(StringComparer.Ordinal))
+        {
+            withNamed[name] = resources.GetAttribute(resourceName, name, [], span);
+        }
+
+        return withNamed;
     }
 
     public override string GetFile(string key, SourceSpan span)
@@ -62,7 +79,7 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
     public override bool GetCondition(string name, SourceSpan span) => definition.Conditions(this).IsEnabled(name, span);
 
     public override object? GetResourceFacade(string kind, SourceSpan span) =>
-        definition.Facade is { } facade ? facade(kind, span) : base.GetResourceFacade(kind, span);
+        definition.Facade is { } facade ? facade.Get(kind) : base.GetResourceFacade(kind, span);
 
     private void CheckResource(string name, SourceSpan span)
     {

@@ -26,17 +26,23 @@ public static class TemplateValidator
 
     private static readonly string[] HearthUpdatePolicyKeys = ["replacement", "replace_on_change_of"];
 
-    public static ValidationReport Validate(StackSources sources, IFileReader reader, IResourceTypeCatalog catalog)
+    private static readonly string[] FileCodes = [DiagnosticCodes.FileNotFound, DiagnosticCodes.FileNotInFiles, DiagnosticCodes.FileOutsideTemplateTree];
+
+    public static ValidationReport Validate(StackSources sources, IFileReader reader, IResourceTypeCatalog catalog, ValidationMode mode = ValidationMode.Validate)
     {
         var diagnostics = new DiagnosticBag();
         var identity = new StackIdentity("validate", Guid.Empty.ToString(), "hearth");
-        var definition = StackDefinitionLoader.Load(sources, identity, reader, diagnostics, requireParameterValues: false);
+        var loading = new DiagnosticBag();
+        var definition = StackDefinitionLoader.Load(sources, identity, reader, loading, requireParameterValues: false);
+        AddLoadDiagnostics(diagnostics, loading, sources.TemplatePath, mode);
         if (definition is null)
         {
             return new ValidationReport(sources.TemplatePath, null, null, diagnostics.ToImmutable(), [], [], []);
         }
 
-        ValidateDefinition(definition, catalog, diagnostics, depth: 0);
+        var found = new DiagnosticBag();
+        ValidateDefinition(definition, catalog, found, depth: 0, mode);
+        AddMasked(diagnostics, found, definition);
         var parameters = definition.Parameters.Schemas
             .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
                 ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
@@ -50,6 +56,39 @@ public static class TemplateValidator
         return new ValidationReport(sources.TemplatePath, definition.Template.Version.Date, definition.Template.Description,
             diagnostics.ToImmutable(), parameters, resources, outputs);
     }
+
+    /// <summary>
+    /// Validates a definition loaded for <c>stack create</c> or <c>update</c> (parameters required), with the
+    /// diagnostics of its loading: what Heat refuses at create is an error, what it never refuses a warning.
+    /// </summary>
+    public static void ValidateForCreate(StackDefinition definition, DiagnosticBag loading, IResourceTypeCatalog catalog, DiagnosticBag diagnostics)
+    {
+        AddLoadDiagnostics(diagnostics, loading, definition.Template.File, ValidationMode.Create);
+        var found = new DiagnosticBag();
+        ValidateDefinition(definition, catalog, found, depth: 0, ValidationMode.Create);
+        AddMasked(diagnostics, found, definition);
+    }
+
+    private static void AddMasked(DiagnosticBag diagnostics, DiagnosticBag found, StackDefinition definition)
+    {
+        foreach (var diagnostic in found.ToImmutable())
+        {
+            diagnostics.Add(diagnostic with { Message = definition.Parameters.MaskHidden(diagnostic.Message) });
+        }
+    }
+
+    /// <summary>The diagnostics of loading a definition for <c>stack create</c>, with those Heat never refuses as warnings.</summary>
+    public static DiagnosticBag LoadedForCreate(DiagnosticBag loading, string templatePath)
+    {
+        var diagnostics = new DiagnosticBag();
+        AddLoadDiagnostics(diagnostics, loading, templatePath, ValidationMode.Create);
+        return diagnostics;
+    }
+
+    /// <summary>An unknown key in an output of the top-level template: Heat reads those outputs without checking their keys.</summary>
+    private static void AddLoadDiagnostics(DiagnosticBag diagnostics, DiagnosticBag loading, string templatePath, ValidationMode mode) =>
+        HeatLeniency.Add(diagnostics, loading.ToImmutable(), mode, failsAtCreate: false,
+            d => d.Code == DiagnosticCodes.UnknownOutputKey && d.Span.File == templatePath);
 
     private static string SourceName(ParameterValueSource source) => source switch
     {
@@ -72,7 +111,7 @@ public static class TemplateValidator
     }
 
     /// <summary>Validates a loaded definition; nested templates are validated with the resource's properties as their parameters.</summary>
-    internal static void ValidateDefinition(StackDefinition definition, IResourceTypeCatalog catalog, DiagnosticBag diagnostics, int depth)
+    internal static void ValidateDefinition(StackDefinition definition, IResourceTypeCatalog catalog, DiagnosticBag diagnostics, int depth, ValidationMode mode)
     {
         var template = definition.Template;
         var context = definition.CreateContext(UnresolvedResources.Instance);
@@ -86,7 +125,7 @@ public static class TemplateValidator
             var schema = ResolveSchema(definition, resource, catalog, diagnostics, depth);
             foreach (var expression in resource.AllExpressions)
             {
-                expression.Validate(validation);
+                ValidateExpression(expression, context, diagnostics, mode, failsAtCreate: true);
                 CheckReferences(expression, definition, context, catalog, enabled, diagnostics, depth);
             }
 
@@ -105,7 +144,7 @@ public static class TemplateValidator
             ValidateDeletionPolicy(resource, context, template, diagnostics);
             if (schema is not null)
             {
-                ValidateProperties(definition, resource, schema, context, catalog, diagnostics, depth);
+                ValidateProperties(definition, resource, schema, context, catalog, diagnostics, depth, mode);
             }
         }
 
@@ -128,7 +167,8 @@ public static class TemplateValidator
                 continue;
             }
 
-            output.Value.Validate(validation);
+            // Heat evaluates outputs only when they are shown, and shows a failure as the output's value.
+            ValidateExpression(output.Value, context, diagnostics, mode, failsAtCreate: false);
             CheckReferences(output.Value, definition, context, catalog, enabled, diagnostics, depth);
             try
             {
@@ -136,17 +176,44 @@ public static class TemplateValidator
             }
             catch (TemplateException e)
             {
-                diagnostics.Add(e.ToDiagnostic());
+                HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: false, d => !FileCodes.Contains(d.Code));
             }
         }
 
         foreach (var cycle in CycleDetector.FindCycles(definition.EnabledResources.Select(r => r.Name), name =>
                      definition.EnabledResources.First(r => r.Name == name) is var r ? definition.DependenciesOf(r) : []))
         {
-            var first = template.FindResource(cycle[0]);
-            diagnostics.Error(first?.NameSpan ?? SourceSpan.WholeFile(template.File), DiagnosticCodes.DependencyCycle,
+            diagnostics.Error(ClosingReference(definition, context, cycle), DiagnosticCodes.DependencyCycle,
                 $"dependency cycle: {string.Join(" -> ", cycle.Append(cycle[0]))}; break it by removing one of these references or depends_on");
         }
+    }
+
+    /// <summary>
+    /// Where a cycle closes: the first reference (get_resource, get_attr or depends_on) in the cycle's last resource to
+    /// its first — the edge a reader follows back to the start.
+    /// </summary>
+    private static SourceSpan ClosingReference(StackDefinition definition, EvaluationContext context, IReadOnlyList<string> cycle)
+    {
+        var (last, target) = (definition.Template.FindResource(cycle[^1]), cycle[0]);
+        if (last is null)
+        {
+            return SourceSpan.WholeFile(definition.Template.File);
+        }
+
+        var spans = last.DependencySources
+            .SelectMany(source => StackDefinition.References(source, context))
+            .Where(reference => StackDefinition.ReferencedName(reference, context) == target)
+            .Select(reference => ((Expression)reference).Span)
+            .Concat(last.DependsOn.Where(d => d.Name == target).Select(d => d.Span));
+        return spans.OrderBy(s => s.Line).ThenBy(s => s.Column).ToList() is [var first, ..] ? first : last.NameSpan;
+    }
+
+    /// <summary>A function's static checks; a parameter it names that is not declared Heat finds only when it resolves the value.</summary>
+    private static void ValidateExpression(Expression expression, EvaluationContext context, DiagnosticBag diagnostics, ValidationMode mode, bool failsAtCreate)
+    {
+        var found = new DiagnosticBag();
+        expression.Validate(new ValidationContext(found, context));
+        HeatLeniency.Add(diagnostics, found.ToImmutable(), mode, failsAtCreate, d => d.Code == DiagnosticCodes.UnknownParameterReference);
     }
 
     private static void ValidateParameterGroups(Template template, ResolvedParameters parameters, DiagnosticBag diagnostics)
@@ -295,8 +362,10 @@ public static class TemplateValidator
         EvaluationContext context,
         IResourceTypeCatalog catalog,
         DiagnosticBag diagnostics,
-        int depth)
+        int depth,
+        ValidationMode mode)
     {
+        // Heat's validate checks the names of properties, not their values: those it checks when it creates the stack.
         object? properties;
         try
         {
@@ -304,7 +373,8 @@ public static class TemplateValidator
         }
         catch (TemplateException e)
         {
-            diagnostics.Add(e.ToDiagnostic());
+            // A file get_file cannot read is refused as Heat's client refuses it, before the template reaches Heat.
+            HeatLeniency.Add(diagnostics, [e.ToDiagnostic()], mode, failsAtCreate: true, d => !FileCodes.Contains(d.Code));
             return;
         }
 
@@ -315,8 +385,10 @@ public static class TemplateValidator
 
         var locate = Locator(resource.PropertiesSyntax, resource.NameSpan);
         var effective = properties is IReadOnlyDictionary<string, object?> map ? schema.For(map) : schema;
-        var converted = PropertyValidator.Validate(effective, resource.Name, properties, locate, diagnostics);
-        NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth);
+        var found = new DiagnosticBag();
+        var converted = PropertyValidator.Validate(effective, resource.Name, properties, locate, found);
+        HeatLeniency.Add(diagnostics, found.ToImmutable(), mode, failsAtCreate: true, d => d.Code != DiagnosticCodes.UnknownProperty);
+        NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth, mode);
 
         if (resource.UpdatePolicy is null)
         {

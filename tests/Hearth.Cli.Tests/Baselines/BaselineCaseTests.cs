@@ -37,10 +37,10 @@ public sealed class BaselineCaseTests
             .ToList();
         diagnostics.ShouldBe([
             ("HT013", 2, 1, "error"),
-            ("HT502", 6, 3, "error"),
+            ("HT502", 6, 3, "warning"),
             ("HT106", 10, 18, "error"),
             ("HT110", 11, 22, "error"),
-            ("HT503", 15, 7, "error"),
+            ("HT503", 15, 7, "warning"),
             ("HT104", 18, 14, "error"),
         ]);
         var dependsOn = json.RootElement.GetProperty("diagnostics")[2];

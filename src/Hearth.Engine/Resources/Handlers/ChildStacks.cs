@@ -23,7 +23,7 @@ internal static class ChildStacks
     {
         var now = engine.Time.GetUtcNow();
         var childId = Guid.NewGuid().ToString();
-        var definition = Load(parent, resource, template, parameters, new StackIdentity(request.PhysicalName, childId, Definitions.ProjectId));
+        var definition = Load(parent, resource, template, parameters, new StackIdentity(request.PhysicalName, childId, Definitions.ProjectId), request);
         var child = new StackRecord(childId, request.PhysicalName, request.Stack.Id, request.Name, ResourceAction.Create, OperationStatus.InProgress,
             "Stack CREATE started", now, null, Describe(template, parameters), null, DisableRollback: true, null);
         await engine.Store.CreateStackAsync(child, cancellationToken);
@@ -44,8 +44,8 @@ internal static class ChildStacks
         }
 
         var identity = new StackIdentity(child.Name, child.Id, Definitions.ProjectId);
-        var definition = Load(parent, resource, template, parameters, identity);
-        var previous = Load(parent, resource, previousTemplate, previousParameters, identity);
+        var definition = Load(parent, resource, template, parameters, identity, request);
+        var previous = Load(parent, resource, previousTemplate, previousParameters, identity, request);
         child = child with { Current = Describe(template, parameters), Previous = child.Current, DisableRollback = true };
         var outcome = await new OperationRunner(engine).RunAsync(child, ResourceAction.Update, definition, previous, rollbackTo: null, cancellationToken);
         return await ResultAsync(engine, outcome, definition, cancellationToken);
@@ -67,10 +67,12 @@ internal static class ChildStacks
         await engine.Store.DeleteStackAsync(child.Id, cancellationToken);
     }
 
-    private static StackDefinition Load(StackDefinition parent, ResourceDefinition resource, Template template, IReadOnlyDictionary<string, object?> parameters, StackIdentity identity)
+    private static StackDefinition Load(StackDefinition parent, ResourceDefinition resource, Template template, IReadOnlyDictionary<string, object?> parameters, StackIdentity identity, ResourceRequest request)
     {
+        // resource_facade in the child reads the parent resource as the engine resolved it.
         var diagnostics = new DiagnosticBag();
-        var definition = NestedStacks.Load(parent, resource, template, parameters, identity, diagnostics);
+        var facade = ResourceFacade.Resolved(resource, parent.CreateContext(UnresolvedResources.Instance), request.Metadata, request.UpdatePolicy);
+        var definition = NestedStacks.Load(parent, resource, template, parameters, identity, diagnostics, facade);
         if (diagnostics.HasErrors)
         {
             throw new ResourceFailedException(string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.ToString())));

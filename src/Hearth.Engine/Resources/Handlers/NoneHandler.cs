@@ -20,4 +20,7 @@ internal sealed class NoneHandler : ResourceHandler
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => false;
 
     public override object? GetAttribute(ResourceState state, string name) => null;
+
+    /// <summary>Heat's None has nothing to show: its <c>show</c> is null too.</summary>
+    public override object? Show(ResourceState state) => null;
 }

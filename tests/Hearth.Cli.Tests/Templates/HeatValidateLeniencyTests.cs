@@ -1,0 +1,154 @@
+using Hearth.Cli.Tests.Commands;
+
+namespace Hearth.Cli.Tests.Templates;
+
+/// <summary>
+/// What Heat's validate accepts is a warning for <c>template validate</c> (exit 0), an error with <c>--strict</c>
+/// (exit 2); <c>stack create</c> refuses, before it records anything, what Heat refuses at create. Each case was
+/// checked against Heat 19's validate and create.
+/// </summary>
+public sealed class HeatValidateLeniencyTests
+{
+    private const string NeedsParameter = """
+        heat_template_version: 2021-04-16
+        parameters:
+          needed: {type: string}
+        resources:
+          v:
+            type: OS::Heat::Value
+            properties: {value: {get_param: needed}}
+        """;
+
+    private const string UsesNested = """
+        heat_template_version: 2021-04-16
+        resources:
+          n: {type: nested.yaml}
+        """;
+
+    private const string PropertyValue = """
+        heat_template_version: 2021-04-16
+        resources:
+          r:
+            type: OS::Heat::RandomString
+            properties: {length: eight}
+        """;
+
+    private const string OutputProblems = """
+        heat_template_version: 2021-04-16
+        outputs:
+          o:
+            value: {get_param: nope}
+            descripton: typo
+        """;
+
+    public static TheoryData<string, string, string> Cases() => new()
+    {
+        { "nested parameter without value", UsesNested, "HT301" },
+        { "property value", PropertyValue, "HT503" },
+        { "undeclared parameter and unknown key in an output", OutputProblems, "HT116" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Validate_FindingHeatValidateAccepts_WarnsAndExitsZero(string what, string template, string code)
+    {
+        using var stack = NewStack(template);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, $"{what}\n{result}");
+        result.Error.ShouldContain($": warning {code}: ");
+        result.Error.ShouldNotContain(": error ");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Validate_Strict_MakesTheWarningsErrors(string what, string template, string code)
+    {
+        using var stack = NewStack(template);
+
+        var result = await stack.RunAsync("template", "validate", "--strict", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(2, $"{what}\n{result}");
+        result.Error.ShouldContain($": error {code}: ");
+        result.Error.ShouldNotContain(": warning ");
+    }
+
+    [Fact]
+    public async Task Validate_NestedParameterWithoutValue_HintNamesParameterDefaults()
+    {
+        using var stack = NewStack(UsesNested);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        var warning = result.Error.Split('\n').Where(l => l.Contains("HT301", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        warning.ShouldStartWith($"{Path.Combine(Path.GetDirectoryName(stack.TemplatePath)!, "nested.yaml")}:3:3: warning HT301: ");
+        warning.ShouldContain("the parameter 'needed' of nested.yaml has no value");
+        warning.ShouldContain("property 'needed' of resource 'n'");
+        warning.ShouldContain("'parameter_defaults:'");
+    }
+
+    [Fact]
+    public async Task Validate_NestedParameterFromParameterDefaults_HasNoDiagnostic()
+    {
+        using var stack = NewStack(UsesNested);
+        var environment = stack.File("env.yaml", "parameter_defaults:\n  needed: given\n");
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath, "-e", environment);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Validate_PropertyValueFromHiddenParameter_WarnsWithTheValueMasked()
+    {
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              secret: {type: string, default: topsecret123, hidden: true}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {fail: {get_param: secret}}
+            """);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("warning HT503: property 'fail' of resource 'r': '******' is not a valid boolean");
+        (result.Out + result.Error).ShouldNotContain("topsecret123");
+    }
+
+    [Theory]
+    [InlineData(UsesNested, "HT301")]
+    [InlineData(PropertyValue, "HT503")]
+    public async Task Create_FindingHeatRefusesAtCreate_FailsBeforeAnythingIsRecorded(string template, string code)
+    {
+        using var stack = NewStack(template);
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain($": error {code}: ");
+        (await stack.RunAsync("stack", "list", "-f", "json")).Out.Trim().ShouldBe("[]");
+    }
+
+    [Fact]
+    public async Task Create_OutputProblemsHeatNeverRefuses_CreatesTheStack()
+    {
+        using var stack = NewStack(OutputProblems);
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Out.ShouldContain("the parameter 'nope' is not declared");
+    }
+
+    private static CliStack NewStack(string template)
+    {
+        var stack = new CliStack(template);
+        stack.File("nested.yaml", NeedsParameter);
+        return stack;
+    }
+}
