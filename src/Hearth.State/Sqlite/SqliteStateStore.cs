@@ -16,10 +16,6 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>How long a call waits for another process's write to finish before giving up.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
-    private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
-    private const int SqliteConstraint = 19;
-
     private const string StackColumns =
         "id, name, parent_stack_id, parent_resource_name, action, status, status_reason, created_at, updated_at, "
         + "current_template, current_environment, current_parameters, "
@@ -64,11 +60,12 @@ public sealed class SqliteStateStore : IStateStore
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion)
+    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem)
     {
         _connection = connection;
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
+        ReadOnlyProblem = readOnlyProblem;
     }
 
     /// <summary>The database file.</summary>
@@ -78,10 +75,20 @@ public sealed class SqliteStateStore : IStateStore
     public int SchemaVersion { get; }
 
     /// <summary>
+    /// Why the store could only be opened for reading (the disk is full, the folder is read-only), or null. Reads work;
+    /// every write throws <see cref="StateNotWritableException"/> saying so.
+    /// </summary>
+    public string? ReadOnlyProblem { get; }
+
+    /// <summary>
     /// Opens the store in <paramref name="directory"/>, creating the folder (mode 0700) and the database
-    /// (mode 0600, as are its -wal and -shm files) if they do not exist, and migrating the schema.
+    /// (mode 0600, as are its -wal and -shm files, whatever mode they had) if they do not exist, and migrating the schema.
+    /// Where nothing can be written it opens read-only (<see cref="ReadOnlyProblem"/>).
     /// </summary>
     /// <exception cref="StateSchemaTooNewException">A newer Hearth wrote the database.</exception>
+    /// <exception cref="StateDamagedException">The database is empty, damaged or not Hearth's.</exception>
+    /// <exception cref="StateFolderUnsafeException">Another user could write the state folder or its database.</exception>
+    /// <exception cref="StateNotWritableException">The database does not exist or needs an upgrade, and cannot be written.</exception>
     public static Task<SqliteStateStore> OpenAsync(
         string directory,
         TimeProvider timeProvider,
@@ -95,43 +102,8 @@ public sealed class SqliteStateStore : IStateStore
         TimeSpan busyTimeout,
         CancellationToken cancellationToken)
     {
-        SQLitePCL.Batteries_V2.Init();
-        var path = Path.Combine(Path.GetFullPath(directory), DatabaseFileName);
-        CreatePrivateFile(directory, path);
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using (var pragmas = connection.CreateCommand())
-            {
-                // busy_timeout first: switching to WAL needs a lock another process may hold.
-                pragmas.CommandText =
-                    $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; "
-                    + "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-                await pragmas.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var version = await SqliteMigrator.MigrateAsync(connection, path, migrations, timeProvider, cancellationToken);
-            return new SqliteStateStore(connection, path, version);
-        }
-        catch (SqliteException exception) when (IsBusy(exception))
-        {
-            await connection.DisposeAsync();
-            throw Busy(exception);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var opened = await SqliteOpener.OpenAsync(directory, timeProvider, migrations, busyTimeout, cancellationToken);
+        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem);
     }
 
     // ---- Stacks ----
@@ -348,6 +320,7 @@ public sealed class SqliteStateStore : IStateStore
     private Task<ResourceTransition> QueueAsync(PendingTransition pending, bool commitNow, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfReadOnly();
         _pendingTransitions.Enqueue(pending);
         if (commitNow || Interlocked.Increment(ref _lazyTransitions) >= MaxTransitionBatch)
         {
@@ -480,7 +453,7 @@ public sealed class SqliteStateStore : IStateStore
         }
         catch (Exception exception)
         {
-            batch[0].Done.TrySetException(exception is SqliteException sqlite && IsBusy(sqlite) ? Busy(sqlite) : exception);
+            batch[0].Done.TrySetException(SqliteErrors.Translate(exception, DatabasePath) ?? exception);
         }
     }
 
@@ -775,28 +748,6 @@ public sealed class SqliteStateStore : IStateStore
 
     // ---- Plumbing ----
 
-    private static void CreatePrivateFile(string directory, string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-            return;
-        }
-
-        // An existing folder keeps its mode: the user chose it. A new one is private to the user.
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        // Create the file before SQLite does, so it is never readable by others even for a moment.
-        // SQLite gives the -wal and -shm files the database file's mode.
-        using var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-    }
-
     private async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -808,9 +759,9 @@ public sealed class SqliteStateStore : IStateStore
             await WritePendingTransitionsAsync();
             return await work();
         }
-        catch (SqliteException exception) when (IsBusy(exception))
+        catch (Exception exception) when (SqliteErrors.Translate(exception, DatabasePath) is { } translated)
         {
-            throw Busy(exception);
+            throw translated;
         }
         finally
         {
@@ -822,12 +773,21 @@ public sealed class SqliteStateStore : IStateStore
         RunAsync(
             async () =>
             {
+                ThrowIfReadOnly();
                 await using var transaction = SqliteValues.BeginImmediate(_connection);
                 var result = await work(transaction);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             },
             cancellationToken);
+
+    private void ThrowIfReadOnly()
+    {
+        if (ReadOnlyProblem is { } problem)
+        {
+            throw new StateNotWritableException(DatabasePath, problem);
+        }
+    }
 
     private SqliteCommand Prepare(string sql, SqliteTransaction? transaction, Action<SqliteCommand> bind)
     {
@@ -855,7 +815,7 @@ public sealed class SqliteStateStore : IStateStore
         {
             return await Prepare(sql, transaction, bind).ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+        catch (SqliteException exception) when (SqliteErrors.IsConstraint(exception))
         {
             throw new StateConflictException(conflictMessage(), exception);
         }
@@ -873,7 +833,7 @@ public sealed class SqliteStateStore : IStateStore
             return (long)(await Prepare(sql, transaction, bind).ExecuteScalarAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"No value returned by: {sql}"));
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+        catch (SqliteException exception) when (SqliteErrors.IsConstraint(exception))
         {
             throw new StateConflictException(conflictMessage(), exception);
         }
@@ -1129,10 +1089,4 @@ public sealed class SqliteStateStore : IStateStore
         Host: reader.GetString(3),
         AcquiredAt: SqliteValues.ReadTime(reader, 4),
         Operation: reader.GetString(5));
-
-    private static bool IsBusy(SqliteException exception) =>
-        exception.SqliteErrorCode is SqliteBusy or SqliteLocked;
-
-    private static StateStoreBusyException Busy(SqliteException exception) =>
-        new("The state database stayed busy (another Hearth process is writing) past the busy timeout.", exception);
 }
