@@ -88,4 +88,34 @@ public sealed class StateFaultTests
         create.ExitCode.ShouldBe(StateUnusable, create.ToString());
         create.Error.ShouldContain($"Cannot write the state database '{Path.Combine(stack.State, "hearth.db")}': the disk is full.");
     }
+
+    [Fact]
+    public async Task StackList_FullDiskAndWritesOnlyInTheWal_ReadsThem()
+    {
+        // A crash leaves committed writes in hearth.db-wal; on a full disk SQLite cannot make the -shm index to read them.
+        using var stack = new CliStack();
+        await stack.CreateAsync();
+        using var folder = new TempDirectory();
+        var crashed = Path.Combine(folder.Path, "hearth.db");
+        File.Copy(Path.Combine(stack.State, "hearth.db"), crashed);
+        await using (var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={crashed};Pooling=False"))
+        {
+            await writer.OpenAsync();
+            await using var command = writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE stacks SET name = 'renamed'";
+            await command.ExecuteNonQueryAsync();
+            File.Copy(crashed + "-wal", Path.Combine(folder.Path, "kept-wal"));
+        }
+
+        Directory.Delete(stack.State, recursive: true);
+        using var disk = StateMount.SmallDisk(stack.State, 1024);
+        File.Copy(crashed, Path.Combine(stack.State, "hearth.db"));
+        File.Copy(Path.Combine(folder.Path, "kept-wal"), Path.Combine(stack.State, "hearth.db-wal"));
+        disk.Fill();
+
+        var list = await stack.RunAsync("stack", "list");
+
+        list.ExitCode.ShouldBe(0, list.ToString());
+        list.Out.ShouldContain("renamed");
+    }
 }
