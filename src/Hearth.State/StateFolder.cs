@@ -110,7 +110,7 @@ public static class StateFolder
 
     private static void CheckOwner(string path)
     {
-        if (FileOwner.Of(path) is { } owner && owner != FileOwner.CurrentUser && owner != 0)
+        if (NativeFiles.Owner(path) is { } owner && owner != NativeFiles.CurrentUser && owner != 0)
         {
             throw new StateFolderUnsafeException(path, $"belongs to another user (uid {owner})");
         }

@@ -82,14 +82,21 @@ internal static class SqliteOpener
             new FileStream(building, options).Dispose();
             var created = await OpenReadWriteAsync(building, timeProvider, migrations, busyTimeout, mustBeHearths: false, cancellationToken);
             await created.Connection.DisposeAsync();
-            try
+            // A link never replaces: if another process made the database first, this one is dropped and that one used.
+            if (OperatingSystem.IsWindows())
             {
-                // Never replaces: on Unix a move that must not overwrite is a link(2), which fails if the name exists.
-                File.Move(building, path, overwrite: false);
+                try
+                {
+                    File.Move(building, path, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    // Another process made the database first.
+                }
             }
-            catch (IOException) when (File.Exists(path))
+            else
             {
-                // Another process made the database first: use that one.
+                NativeFiles.TryLinkNew(building, path);
             }
         }
         finally
