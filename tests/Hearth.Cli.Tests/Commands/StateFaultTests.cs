@@ -52,6 +52,7 @@ public sealed class StateFaultTests
             var events = await stack.RunAsync("stack", "event", "list", "demo");
             var create = await stack.RunAsync("stack", "create", "other", "-t", stack.TemplatePath);
             var delete = await stack.RunAsync("stack", "delete", "demo", "--yes");
+            var background = await stack.RunAsync("stack", "update", "demo", "--existing", "--no-wait");
 
             list.ExitCode.ShouldBe(0, list.ToString());
             list.Out.ShouldContain("demo");
@@ -64,6 +65,10 @@ public sealed class StateFaultTests
                 write.Error.ShouldContain(
                     $"Cannot write the state database '{Path.Combine(stack.State, "hearth.db")}': the folder cannot be written (Read-only file system)");
             }
+
+            background.ExitCode.ShouldBe(StateUnusable, background.ToString());
+            background.Error.ShouldContain("cannot write the operation's log");
+            background.Error.ShouldContain("the folder cannot be written (Read-only file system)");
         }
 
         (await stack.RunAsync("stack", "list")).Out.ShouldNotContain("other");
