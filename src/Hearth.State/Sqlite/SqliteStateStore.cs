@@ -29,12 +29,14 @@ public sealed class SqliteStateStore : IStateStore
     private readonly SqliteSession _session;
     private readonly GroupCommit _commit;
     private readonly ResourceIdReservations _reservedIds = new();
+    private readonly SqliteOperationSql _operations;
 
     private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem)
     {
         var gate = new SemaphoreSlim(1, 1);
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync);
+        _operations = new SqliteOperationSql(_session);
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
         ReadOnlyProblem = readOnlyProblem;
@@ -403,58 +405,23 @@ public sealed class SqliteStateStore : IStateStore
             cancellationToken);
     }
 
-    // ---- Operation journal ----
+    // ---- Operation journal and lock (SqliteOperationSql) ----
 
     /// <inheritdoc />
     public Task StartOperationAsync(OperationRecord operation, CancellationToken cancellationToken) =>
-        _session.WriteAsync(
-            async transaction => await _session.ExecuteAsync(
-                $"INSERT INTO operations ({SqliteRows.OperationColumns}) "
-                + "VALUES (@id, @stack_id, @kind, @state, @plan_json, @started_at, @ended_at)",
-                transaction,
-                c => SqliteRows.BindOperation(c, operation),
-                () => $"Cannot start operation {operation.Id}: the id exists or stack {operation.StackId} does not.",
-                cancellationToken),
-            cancellationToken);
+        _operations.StartOperationAsync(operation, cancellationToken);
 
     /// <inheritdoc />
     public Task UpdateOperationAsync(OperationRecord operation, CancellationToken cancellationToken) =>
-        _session.WriteAsync(
-            async transaction =>
-            {
-                var updated = await _session.ExecuteAsync(
-                    "UPDATE operations SET state = @state, plan_json = @plan_json, ended_at = @ended_at WHERE id = @id",
-                    transaction,
-                    c => SqliteRows.BindOperation(c, operation),
-                    () => $"Cannot update operation {operation.Id}.",
-                    cancellationToken);
-                return updated == 0 ? throw new OperationNotFoundException(operation.Id) : updated;
-            },
-            cancellationToken);
+        _operations.UpdateOperationAsync(operation, cancellationToken);
 
     /// <inheritdoc />
     public Task<OperationRecord?> GetOperationAsync(string operationId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
-                $"SELECT {SqliteRows.OperationColumns} FROM operations WHERE id = @id",
-                null,
-                c => c.Add("@id", operationId),
-                SqliteRows.ReadOperation,
-                cancellationToken),
-            cancellationToken);
+        _operations.GetOperationAsync(operationId, cancellationToken);
 
     /// <inheritdoc />
     public Task<OperationRecord?> GetCurrentOperationAsync(string stackId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
-                $"SELECT {SqliteRows.OperationColumns} FROM operations WHERE stack_id = @stack_id ORDER BY seq DESC LIMIT 1",
-                null,
-                c => c.Add("@stack_id", stackId),
-                SqliteRows.ReadOperation,
-                cancellationToken),
-            cancellationToken);
-
-    // ---- Operation lock ----
+        _operations.GetCurrentOperationAsync(stackId, cancellationToken);
 
     /// <inheritdoc />
     public Task<LockAttempt> TryAcquireLockAsync(
@@ -462,88 +429,15 @@ public sealed class SqliteStateStore : IStateStore
         LockOwner owner,
         Func<LockOwner, bool> isHolderAlive,
         CancellationToken cancellationToken) =>
-        _session.WriteAsync<LockAttempt>(
-            async transaction =>
-            {
-                // The immediate transaction holds the database's write lock from here to commit, so the
-                // read, the liveness verdict and the write below are one atomic step across processes.
-                var holder = await _session.QuerySingleAsync(
-                    $"SELECT {SqliteRows.LockColumns} FROM stack_locks WHERE stack_id = @stack_id",
-                    transaction,
-                    c => c.Add("@stack_id", stackId),
-                    SqliteRows.ReadLockOwner,
-                    cancellationToken);
-
-                if (holder is null)
-                {
-                    var exists = await _session.QuerySingleAsync(
-                        "SELECT 1 FROM stacks WHERE id = @id",
-                        transaction,
-                        c => c.Add("@id", stackId),
-                        _ => true,
-                        cancellationToken);
-                    if (!exists)
-                    {
-                        throw new StackNotFoundException(stackId);
-                    }
-
-                    await _session.ExecuteAsync(
-                        $"INSERT INTO stack_locks (stack_id, {SqliteRows.LockColumns}) VALUES (@stack_id, @owner_id, "
-                        + "@process_id, @process_start_ticks, @host, @acquired_at, @operation)",
-                        transaction,
-                        c => SqliteRows.BindLock(c, stackId, owner),
-                        () => $"Cannot lock stack {stackId}.",
-                        cancellationToken);
-                    return new LockAttempt.Acquired(null);
-                }
-
-                if (holder.OwnerId == owner.OwnerId)
-                {
-                    return new LockAttempt.Acquired(null);
-                }
-
-                if (isHolderAlive(holder))
-                {
-                    return new LockAttempt.Held(holder);
-                }
-
-                await _session.ExecuteAsync(
-                    "UPDATE stack_locks SET owner_id = @owner_id, process_id = @process_id, "
-                    + "process_start_ticks = @process_start_ticks, host = @host, acquired_at = @acquired_at, "
-                    + "operation = @operation WHERE stack_id = @stack_id",
-                    transaction,
-                    c => SqliteRows.BindLock(c, stackId, owner),
-                    () => $"Cannot take over the lock of stack {stackId}.",
-                    cancellationToken);
-                return new LockAttempt.Acquired(holder);
-            },
-            cancellationToken);
+        _operations.TryAcquireLockAsync(stackId, owner, isHolderAlive, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ReleaseLockAsync(string stackId, string ownerId, CancellationToken cancellationToken) =>
-        _session.WriteAsync(
-            async transaction => await _session.ExecuteAsync(
-                "DELETE FROM stack_locks WHERE stack_id = @stack_id AND owner_id = @owner_id",
-                transaction,
-                c =>
-                {
-                    c.Add("@stack_id", stackId);
-                    c.Add("@owner_id", ownerId);
-                },
-                () => $"Cannot unlock stack {stackId}.",
-                cancellationToken) > 0,
-            cancellationToken);
+        _operations.ReleaseLockAsync(stackId, ownerId, cancellationToken);
 
     /// <inheritdoc />
     public Task<LockOwner?> GetLockHolderAsync(string stackId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
-                $"SELECT {SqliteRows.LockColumns} FROM stack_locks WHERE stack_id = @stack_id",
-                null,
-                c => c.Add("@stack_id", stackId),
-                SqliteRows.ReadLockOwner,
-                cancellationToken),
-            cancellationToken);
+        _operations.GetLockHolderAsync(stackId, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _session.CloseAsync(_commit.CloseAsync);
