@@ -8,4 +8,7 @@ public static class ExitCodes
     public const int UsageOrTemplateError = 2;
     public const int StackBusy = 3;
     public const int NotFound = 4;
+
+    /// <summary>The state cannot be used: damaged or not Hearth's, not writable (disk full, read-only), or not private.</summary>
+    public const int StateUnusable = 5;
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hearth.Cli.Commands;
 using Hearth.Cli.Rendering;
 using Hearth.Engine.Operations;
+using Hearth.State;
 
 namespace Hearth.Cli;
 
@@ -64,11 +65,41 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
                 _ => ExitCodes.UsageOrTemplateError,
             };
         }
+        catch (Exception e) when (Unusable(e) is { } unusable)
+        {
+            await console.Error.WriteLineAsync($"hearth: {unusable.Message}");
+            if (unusable is StateNotWritableException)
+            {
+                await console.Error.WriteLineAsync(
+                    "hearth: nothing recorded before was lost; once that is fixed, 'hearth stack resume NAME' continues an operation this stopped.");
+            }
+
+            return ExitCodes.StateUnusable;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await console.Error.WriteLineAsync("hearth: cancelled");
             return ExitCodes.OperationFailed;
         }
+    }
+
+    /// <summary>The state problem behind <paramref name="exception"/>, however deep the engine wrapped it.</summary>
+    private static StateUnusableException? Unusable(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StateUnusableException unusable)
+            {
+                return unusable;
+            }
+
+            if (current is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(Unusable).FirstOrDefault(found => found is not null);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The words that name a command below the root (<c>stack create</c>); empty for the root itself.</summary>

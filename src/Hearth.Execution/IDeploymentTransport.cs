@@ -33,4 +33,10 @@ public interface IDeploymentTransport
     /// </summary>
     /// <returns>What was stopped, each as "the ACTION script left running by an interrupted operation (pid N)".</returns>
     Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Forgets a deleted deployment: removes everything the transport keeps of it (its script, inputs and outputs, which
+    /// may hold secrets). The engine calls this once the deployment's DELETE has settled; a later run starts afresh.
+    /// </summary>
+    Task RemoveAsync(string deploymentId, CancellationToken ct);
 }

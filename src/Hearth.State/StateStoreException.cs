@@ -8,7 +8,7 @@ public class StateStoreException : Exception
     {
     }
 
-    public StateStoreException(string message, Exception innerException)
+    public StateStoreException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }
@@ -72,3 +72,38 @@ public sealed class StateSchemaTooNewException(string path, int databaseVersion,
 /// </summary>
 public sealed class StateStoreBusyException(string message, Exception innerException)
     : StateStoreException(message, innerException);
+
+/// <summary>
+/// The state cannot be used as it is: the database is damaged or not Hearth's, it cannot be written, or the state
+/// folder is not private. The message names the file and the problem; the user fixes it, then retries (an operation
+/// that stopped part-way resumes).
+/// </summary>
+public abstract class StateUnusableException(string path, string message, Exception? innerException)
+    : StateStoreException(message, innerException)
+{
+    /// <summary>The file or folder at fault.</summary>
+    public string Path { get; } = path;
+}
+
+/// <summary>The database file is damaged, empty, or not a Hearth state database: it is refused, never started over.</summary>
+public sealed class StateDamagedException(string path, string problem, Exception? innerException = null)
+    : StateUnusableException(
+        path,
+        $"The state database '{path}' {problem}. Hearth does not start a new state over it: restore it from a backup, "
+        + "or move it away to start with no stacks.",
+        innerException);
+
+/// <summary>
+/// A write to the state failed (the disk is full, the folder is read-only or not the user's to write): nothing of that
+/// write was kept. Reads still work.
+/// </summary>
+public sealed class StateNotWritableException(string path, string problem, Exception? innerException = null)
+    : StateUnusableException(path, $"Cannot write the state database '{path}': {problem}.", innerException);
+
+/// <summary>Another user could write the state folder or its database files, so Hearth does not use them.</summary>
+public sealed class StateFolderUnsafeException(string path, string problem)
+    : StateUnusableException(
+        path,
+        $"'{path}' {problem}: another user could change the state or read its secrets. Make the state folder and its "
+        + "files the user's own and not writable by group or others (chmod 700).",
+        null);

@@ -27,7 +27,15 @@ internal static class Background
         var state = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
         var logs = Path.Combine(state, "logs");
         var log = Path.Combine(logs, $"{stackName}-{TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}.log");
-        CreatePrivateLog(state, logs, log);
+        try
+        {
+            CreatePrivateLog(state, logs, log);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"cannot write the operation's log '{log}': {StateFolder.DescribeWriteFailure(state)}", ExitCodes.StateUnusable);
+        }
+
         var executable = System.Environment.ProcessPath ?? throw new UserErrorException("cannot find the hearth executable to run in the background");
 
         // sh only redirects: every argument reaches hearth through "$@", never spliced into shell text. setsid puts

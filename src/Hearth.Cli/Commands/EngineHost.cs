@@ -49,7 +49,7 @@ internal static class EngineHost
         {
             store = await SqliteStateStore.OpenAsync(directory, TimeProvider.System, cancellationToken);
         }
-        catch (StateStoreException e)
+        catch (StateStoreException e) when (e is not StateUnusableException)
         {
             throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
         }

@@ -90,6 +90,28 @@ public sealed class LocalTransport : IDeploymentTransport
         return [.. stopped.Select(leftover => leftover.Stopped ? leftover.Description : "(still running) " + leftover.Description)];
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The deployment id is not a plain file name.</exception>
+    public Task RemoveAsync(string deploymentId, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The local transport runs on Linux only");
+        }
+
+        ValidateId(deploymentId, nameof(deploymentId));
+        try
+        {
+            Directory.Delete(_scripts.WorkingFolder(deploymentId), recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // It never ran here, or an earlier delete removed it.
+        }
+
+        return Task.CompletedTask;
+    }
+
     [UnsupportedOSPlatform("windows")]
     private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started)
     {

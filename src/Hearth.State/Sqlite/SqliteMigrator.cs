@@ -65,9 +65,9 @@ internal static class SqliteMigrator
         return latest;
     }
 
-    private static async Task<int> ReadVersionAsync(
+    public static async Task<int> ReadVersionAsync(
         SqliteConnection connection,
-        SqliteTransaction transaction,
+        SqliteTransaction? transaction,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

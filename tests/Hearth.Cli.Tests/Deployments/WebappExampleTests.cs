@@ -44,9 +44,11 @@ public sealed class WebappExampleTests
         var v2Backend = outputsBefore["backend"] ?? throw new InvalidOperationException("no backend output");
         using var updating = new CancellationTokenSource();
         var answers = PollAsync(http, url, updating.Token);
+        var started = WatchBackendPortsAsync(stack, updating.Token);
         var broken = await stack.UpdateAsync("backend_version=broken");
         await updating.CancelAsync();
         var seen = await answers.WaitAsync(RequestTimeout * 2);
+        var startedDuringUpdate = await started.WaitAsync(RequestTimeout * 2);
 
         broken.ExitCode.ShouldBe(1, broken.ToString());
         broken.Error.ShouldContain("smoke test failed");
@@ -56,19 +58,23 @@ public sealed class WebappExampleTests
         (await GetAsync(http, url)).ShouldBe("backend v2");
         (await stack.OutputsAsync()).ShouldBe(outputsBefore);
         (await stack.ResourceAsync("backend")).GetProperty("physical_resource_id").GetString().ShouldBe(v2Id);
-        var others = BackendPorts(stack).Where(p => p != v2Backend).ToList();
-        others.Count.ShouldBe(2, "the v1 and broken backends' port files");
-        foreach (var other in others)
+        // A retired deployment's working folder is removed with it; the broken backend's port was seen while it ran.
+        BackendPorts(stack).ShouldBe([v2Backend]);
+        var others = startedDuringUpdate.Where(p => p != v2Backend).ToList();
+        others.Count.ShouldBe(1, "the broken backend's port file");
+        foreach (var other in others.Append(v1Backend))
         {
             (await DeploymentStack.EventuallyAsync(() => DeploymentStack.Refuses(other))).ShouldBeTrue($"a retired backend still listens on {other}");
         }
 
         // delete: nothing listens any more.
+        var listening = BackendPorts(stack);
         var deleted = await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes");
 
         deleted.ExitCode.ShouldBe(0, deleted.ToString());
+        BackendPorts(stack).ShouldBeEmpty();
         var frontend = new Uri(url).Authority;
-        foreach (var address in BackendPorts(stack).Append(frontend))
+        foreach (var address in listening.Append(frontend))
         {
             (await DeploymentStack.EventuallyAsync(() => DeploymentStack.Refuses(address))).ShouldBeTrue($"{address} still listens after the delete");
         }
@@ -101,7 +107,28 @@ public sealed class WebappExampleTests
         return answers;
     }
 
-    /// <summary>The addresses every backend this stack ever started listened on (the port files stay in their folders).</summary>
+    /// <summary>Every backend address whose port file appears until cancelled (a retired backend's folder goes with it).</summary>
+    private static async Task<HashSet<string>> WatchBackendPortsAsync(DeploymentStack stack, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 10_000 && !cancellationToken.IsCancellationRequested; i++)
+        {
+            try
+            {
+                seen.UnionWith(BackendPorts(stack));
+            }
+            catch (IOException)
+            {
+                // A folder went while we looked.
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        return seen;
+    }
+
+    /// <summary>The addresses of the backends whose deployments exist (each keeps its port file in its working folder).</summary>
     private static List<string> BackendPorts(DeploymentStack stack) =>
         [.. Directory.EnumerateFiles(Path.Combine(stack.State, "deployments"), "backend.py", SearchOption.AllDirectories)
             .Select(file => Path.Combine(Path.GetDirectoryName(file) ?? "", "port"))

@@ -50,8 +50,16 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
         RunAsync("UPDATE", request.Name, request.Properties, request.Stack, request.Resources, current, DeploymentId(request.PhysicalName), cancellationToken);
 
-    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        await RunAsync("DELETE", current.Name, current.Properties, stack, resources: null, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
+    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync("DELETE", current.Name, current.Properties, stack, resources: null, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
+
+        // Its inputs and outputs may hold secrets (hidden parameters, what a script printed): none outlives the deployment.
+        if (services is not null && result.PhysicalId is { } deploymentId)
+        {
+            await services.Local.RemoveAsync(deploymentId, cancellationToken);
+        }
+    }
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 

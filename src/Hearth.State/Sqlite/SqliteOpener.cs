@@ -1,0 +1,236 @@
+using Microsoft.Data.Sqlite;
+
+namespace Hearth.State.Sqlite;
+
+/// <summary>A connection to the state database, at the schema version it is at; read-only when writing failed, and why.</summary>
+internal sealed record OpenedDatabase(SqliteConnection Connection, string Path, int SchemaVersion, string? ReadOnlyProblem);
+
+/// <summary>
+/// Opens <c>hearth.db</c> in a state folder. Only a missing file is a new state: it is built under another name and
+/// linked into place complete, so an empty or foreign <c>hearth.db</c> is always refused, never started over. Where
+/// nothing can be written (a full disk, a read-only folder) the database opens read-only, so reads keep working.
+/// </summary>
+internal static class SqliteOpener
+{
+    public static async Task<OpenedDatabase> OpenAsync(
+        string directory,
+        TimeProvider timeProvider,
+        IReadOnlyList<SqliteMigration> migrations,
+        TimeSpan busyTimeout,
+        CancellationToken cancellationToken)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        var folder = Path.GetFullPath(directory);
+        var path = Path.Combine(folder, SqliteStateStore.DatabaseFileName);
+        try
+        {
+            StateFolder.EnsurePrivate(folder);
+            if (!File.Exists(path))
+            {
+                await CreateAsync(folder, path, timeProvider, migrations, busyTimeout, cancellationToken);
+            }
+
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                StateFolder.MakePrivate(file);
+            }
+        }
+        catch (Exception e) when (SqliteErrors.IsWriteFailure(e))
+        {
+            throw new StateNotWritableException(path, StateFolder.DescribeWriteFailure(folder), e);
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new StateDamagedException(path, "is empty (0 bytes)");
+        }
+
+        try
+        {
+            return await OpenReadWriteAsync(path, timeProvider, migrations, busyTimeout, mustBeHearths: true, cancellationToken);
+        }
+        catch (SqliteException e) when (SqliteErrors.IsDamage(e))
+        {
+            throw SqliteErrors.Damaged(path, e);
+        }
+        catch (Exception e) when (SqliteErrors.IsWriteFailure(e))
+        {
+            return await OpenReadOnlyAsync(path, StateFolder.DescribeWriteFailure(folder), migrations, e, cancellationToken);
+        }
+    }
+
+    /// <summary>Builds a new database beside the real name, then links it in: a racing process's complete one wins.</summary>
+    private static async Task CreateAsync(
+        string folder,
+        string path,
+        TimeProvider timeProvider,
+        IReadOnlyList<SqliteMigration> migrations,
+        TimeSpan busyTimeout,
+        CancellationToken cancellationToken)
+    {
+        var building = Path.Combine(folder, $".{SqliteStateStore.DatabaseFileName}.new-{Guid.NewGuid():N}");
+        try
+        {
+            // Create the file before SQLite does, so it is never readable by others even for a moment.
+            // SQLite gives the -wal and -shm files the database file's mode.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            new FileStream(building, options).Dispose();
+            var created = await OpenReadWriteAsync(building, timeProvider, migrations, busyTimeout, mustBeHearths: false, cancellationToken);
+            await created.Connection.DisposeAsync();
+            // A link never replaces: if another process made the database first, this one is dropped and that one used.
+            if (OperatingSystem.IsWindows())
+            {
+                try
+                {
+                    File.Move(building, path, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    // Another process made the database first.
+                }
+            }
+            else
+            {
+                NativeFiles.TryLinkNew(building, path);
+            }
+        }
+        finally
+        {
+            File.Delete(building);
+        }
+    }
+
+    private static async Task<OpenedDatabase> OpenReadWriteAsync(
+        string path,
+        TimeProvider timeProvider,
+        IReadOnlyList<SqliteMigration> migrations,
+        TimeSpan busyTimeout,
+        bool mustBeHearths,
+        CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // busy_timeout first: switching to WAL needs a lock another process may hold. Pages of deleted rows are
+            // overwritten with zeros, so a deleted stack's secrets do not stay in the file.
+            await ExecuteAsync(
+                connection,
+                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA secure_delete = ON; "
+                + "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                cancellationToken);
+            if (mustBeHearths && !await HasSchemaVersionAsync(connection, cancellationToken))
+            {
+                throw new StateDamagedException(path, "is not a Hearth state database (it has no schema_version table)");
+            }
+
+            var version = await SqliteMigrator.MigrateAsync(connection, path, migrations, timeProvider, cancellationToken);
+            return new OpenedDatabase(connection, path, version, null);
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsBusy(exception))
+        {
+            await connection.DisposeAsync();
+            throw SqliteErrors.ToBusy(exception);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens for reading only, where nothing can be written. With no unmerged writes in the -wal file the database is
+    /// opened immutable (no -shm, no locks, both of which need writes); otherwise in exclusive locking mode, which keeps
+    /// the WAL index in memory instead of the -shm file.
+    /// </summary>
+    private static async Task<OpenedDatabase> OpenReadOnlyAsync(
+        string path,
+        string problem,
+        IReadOnlyList<SqliteMigration> migrations,
+        Exception writeFailure,
+        CancellationToken cancellationToken)
+    {
+        var wal = new FileInfo(path + "-wal");
+        var immutable = !wal.Exists || wal.Length == 0;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = immutable ? "file:" + EscapeUri(path) + "?immutable=1" : path,
+            Mode = immutable ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (!immutable)
+            {
+                await ExecuteAsync(connection, "PRAGMA locking_mode = EXCLUSIVE;", cancellationToken);
+            }
+
+            if (!await HasSchemaVersionAsync(connection, cancellationToken))
+            {
+                throw new StateDamagedException(path, "is not a Hearth state database (it has no schema_version table)");
+            }
+
+            var version = await SqliteMigrator.ReadVersionAsync(connection, null, cancellationToken);
+            var latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
+            if (version > latest)
+            {
+                throw new StateSchemaTooNewException(path, version, latest);
+            }
+
+            if (version < latest)
+            {
+                throw new StateNotWritableException(path, $"{problem}; it must be upgraded to this Hearth's schema, which writes", writeFailure);
+            }
+
+            return new OpenedDatabase(connection, path, version, problem);
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw SqliteErrors.IsDamage(e)
+                ? SqliteErrors.Damaged(path, e)
+                : new StateNotWritableException(path, $"{problem}, and it cannot even be read without writing ({e.Message})", writeFailure);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<bool> HasSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L) > 0;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // In a file: URI these three would end the path or start an escape.
+    private static string EscapeUri(string path) =>
+        path.Replace("%", "%25", StringComparison.Ordinal)
+            .Replace("?", "%3f", StringComparison.Ordinal)
+            .Replace("#", "%23", StringComparison.Ordinal);
+}
