@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text;
 using Hearth.Engine.Resources;
@@ -43,7 +42,7 @@ public static class Definitions
             ReadReferencedFiles(definition, depth: 0);
         }
 
-        return new DefinitionSource(sources, recording.Read.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new DefinitionSource(sources, recording.Recorded.ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -63,7 +62,7 @@ public static class Definitions
         {
             if (call.Name == "get_file" && call.Arguments is Templates.Expressions.LiteralExpression { Value: string path })
             {
-                definition.Files.Read(template.File, path, call.Span, new DiagnosticBag());
+                definition.Files.Read(template.File, path, call.Span, new DiagnosticBag(), FileLimits.GetFileBytes);
             }
         }
 
@@ -287,17 +286,17 @@ public static class Definitions
     /// <summary>A reader that remembers what it read, to store it with the definition.</summary>
     private sealed class RecordingFileReader(IFileReader inner) : IFileReader
     {
-        public ConcurrentDictionary<string, string> Read { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, string> Recorded { get; } = new(StringComparer.Ordinal);
 
-        public bool TryReadAllText(string absolutePath, [NotNullWhen(true)] out string? text, out string error)
+        public FileRead Read(string absolutePath, long maxBytes, ImmutableArray<string> roots)
         {
-            if (!inner.TryReadAllText(absolutePath, out text, out error))
+            var read = inner.Read(absolutePath, maxBytes, roots);
+            if (read.Text is { } text)
             {
-                return false;
+                Recorded[Path.GetFullPath(absolutePath)] = text;
             }
 
-            Read[Path.GetFullPath(absolutePath)] = text;
-            return true;
+            return read;
         }
     }
 }
