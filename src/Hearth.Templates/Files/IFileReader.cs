@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using Hearth.Templates.Diagnostics;
 
 namespace Hearth.Templates.Files;
@@ -78,9 +77,7 @@ public sealed class DiskFileReader : IFileReader
             return new FileRead(null, read.Problem, read.Detail);
         }
 
-        // As File.ReadAllText: UTF-8 unless a byte order mark says otherwise.
-        using var text = new StreamReader(new MemoryStream(read.Bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return FileRead.Success(text.ReadToEnd());
+        return FileRead.Success(RegularFile.Text(read.Bytes));
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace Hearth.Templates.Files;
@@ -96,6 +97,13 @@ public static partial class RegularFile
 
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         return RealPath(fd) ?? folder;
+    }
+
+    /// <summary>The text of a file's bytes as <see cref="File.ReadAllText(string)"/> reads it: UTF-8 unless a byte order mark says otherwise.</summary>
+    public static string Text(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>"1 MiB", "512 KiB", "64 GiB"; an uneven size in bytes ("1,048,577 bytes").</summary>
