@@ -39,7 +39,8 @@ public static class Definitions
         ThrowIfErrors(diagnostics);
         if (definition is not null)
         {
-            ReadReferencedFiles(definition, depth: 0);
+            ReadReferencedFiles(definition, depth: 0, diagnostics);
+            ThrowIfErrors(diagnostics);
         }
 
         return new DefinitionSource(sources, recording.Recorded.ToImmutableSortedDictionary(StringComparer.Ordinal));
@@ -47,9 +48,11 @@ public static class Definitions
 
     /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client
-    /// collects them) and nested templates, at any depth — so that they are recorded and stored with it.
+    /// collects them) and nested templates, at any depth — so that they are recorded and stored with it. A file the
+    /// rules refuse (through a link out of the folder, not a regular file, too large) goes to <paramref name="refusals"/>,
+    /// as Heat's client refuses a file it cannot fetch; a missing one stays an error of the output that reads it.
     /// </summary>
-    private static void ReadReferencedFiles(StackDefinition definition, int depth)
+    private static void ReadReferencedFiles(StackDefinition definition, int depth, DiagnosticBag refusals)
     {
         if (depth >= TemplateValidator.MaxNestingDepth)
         {
@@ -62,7 +65,9 @@ public static class Definitions
         {
             if (call.Name == "get_file" && call.Arguments is Templates.Expressions.LiteralExpression { Value: string path })
             {
-                definition.Files.Read(template.File, path, call.Span, new DiagnosticBag(), FileLimits.GetFileBytes);
+                var read = new DiagnosticBag();
+                definition.Files.Read(template.File, path, call.Span, read, FileLimits.GetFileBytes);
+                refusals.AddRange(read.ToImmutable().Where(d => d.Code is DiagnosticCodes.FileOutsideTemplateTree or DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileTooLarge));
             }
         }
 
@@ -78,7 +83,7 @@ public static class Definitions
             if (NestedStacks.ReadTemplate(definition, resource, resolved, ignored) is { } nested)
             {
                 var identity = new StackIdentity("preview", Guid.Empty.ToString(), ProjectId);
-                ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
+                ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1, refusals);
             }
         }
     }
