@@ -6,8 +6,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Hearth.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Hearth.Benchmarks</c>: the hot paths at 10,000 resources, a short job.
-/// <c>-- --quick</c>: 1,000 resources, one iteration (a smoke run for CI). Other arguments go to BenchmarkDotNet.
+/// <c>dotnet run -c Release --project bench/Hearth.Benchmarks</c>: the hot paths at 10,000 resources and validation at
+/// 10,000, 40,000 and 100,000, a short job. <c>-- --quick</c>: 1,000 resources, one iteration (a smoke run for CI). Other arguments go to BenchmarkDotNet.
 /// </summary>
 public static class Program
 {
@@ -16,6 +16,7 @@ public static class Program
         var quick = args.Contains("--quick");
         var rest = args.Where(a => a != "--quick").ToArray();
         HotPaths.ResourceCount = quick ? 1_000 : 10_000;
+        ValidationScale.Sizes = quick ? [1_000] : [10_000, 40_000, 100_000];
         // In-process: no generated project to build (faster, and the repository's analyzers never see one).
         var job = (quick ? Job.Dry : Job.ShortRun)
             .WithToolchain(InProcessEmitToolchain.Instance)

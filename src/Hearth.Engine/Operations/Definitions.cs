@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text;
 using Hearth.Engine.Resources;
@@ -47,18 +46,20 @@ public static class Definitions
             // What Heat refuses when it creates a stack is refused before anything is recorded.
             var diagnostics = new DiagnosticBag();
             TemplateValidator.ValidateForCreate(definition, loading, BuiltinResourceTypes.Instance, diagnostics);
+            ReadReferencedFiles(definition, depth: 0, diagnostics);
             ThrowIfErrors(diagnostics);
-            ReadReferencedFiles(definition, depth: 0);
         }
 
-        return new DefinitionSource(sources, recording.Read.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new DefinitionSource(sources, recording.Recorded.ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client
-    /// collects them) and nested templates, at any depth — so that they are recorded and stored with it.
+    /// collects them) and nested templates, at any depth — so that they are recorded and stored with it. A file the
+    /// rules refuse (through a link out of the folder, not a regular file, too large) goes to <paramref name="refusals"/>,
+    /// as Heat's client refuses a file it cannot fetch; a missing one stays an error of the output that reads it.
     /// </summary>
-    private static void ReadReferencedFiles(StackDefinition definition, int depth)
+    private static void ReadReferencedFiles(StackDefinition definition, int depth, DiagnosticBag refusals)
     {
         if (depth >= TemplateValidator.MaxNestingDepth)
         {
@@ -71,7 +72,9 @@ public static class Definitions
         {
             if (call.Name == "get_file" && call.Arguments is Templates.Expressions.LiteralExpression { Value: string path })
             {
-                definition.Files.Read(template.File, path, call.Span, new DiagnosticBag());
+                var read = new DiagnosticBag();
+                definition.Files.Read(template.File, path, call.Span, read, FileLimits.GetFileBytes);
+                refusals.AddRange(read.ToImmutable().Where(d => d.Code is DiagnosticCodes.FileOutsideTemplateTree or DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileTooLarge));
             }
         }
 
@@ -87,7 +90,7 @@ public static class Definitions
             if (NestedStacks.ReadTemplate(definition, resource, resolved, ignored) is { } nested)
             {
                 var identity = new StackIdentity("preview", Guid.Empty.ToString(), ProjectId);
-                ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1);
+                ReadReferencedFiles(NestedStacks.Load(definition, resource, nested, Value.NewMap(), identity, ignored), depth + 1, refusals);
             }
         }
     }
@@ -296,17 +299,17 @@ public static class Definitions
     /// <summary>A reader that remembers what it read, to store it with the definition.</summary>
     private sealed class RecordingFileReader(IFileReader inner) : IFileReader
     {
-        public ConcurrentDictionary<string, string> Read { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, string> Recorded { get; } = new(StringComparer.Ordinal);
 
-        public bool TryReadAllText(string absolutePath, [NotNullWhen(true)] out string? text, out string error)
+        public FileRead Read(string absolutePath, long maxBytes, ImmutableArray<string> roots)
         {
-            if (!inner.TryReadAllText(absolutePath, out text, out error))
+            var read = inner.Read(absolutePath, maxBytes, roots);
+            if (read.Text is { } text)
             {
-                return false;
+                Recorded[Path.GetFullPath(absolutePath)] = text;
             }
 
-            Read[Path.GetFullPath(absolutePath)] = text;
-            return true;
+            return read;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.Versioning;
 using System.Text;
 using Hearth.Execution.Scripts;
@@ -101,8 +100,8 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         }
 
         var exitCode = termination == ScriptTermination.Exited ? await process.Exited : (int?)null;
-        var outputs = await ReadOutputsAsync(request.Outputs, outputsPath);
-        var run = new ScriptRun(termination, exitCode, process.Stdout.ToText(), process.Stderr.ToText(), outputs);
+        var (outputs, refused) = OutputFiles.Read(request.Outputs, outputsPath, options.MaxCapturedBytes);
+        var run = new ScriptRun(termination, exitCode, process.Stdout.ToText(), process.Stderr.ToText(), outputs, refused);
         return ScriptResults.Interpret(run, request.Outputs, request.Timeout, timeProvider.GetElapsedTime(started));
     }
 
@@ -154,30 +153,6 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             $"Could not start the script {scriptPath}: some process kept it, or the interpreter on its #! line, open for writing ({e.Message})",
         _ => $"Could not start the script {scriptPath}: {e.Message}",
     };
-
-    private static async Task<ImmutableDictionary<string, object?>> ReadOutputsAsync(
-        IEnumerable<DeploymentOutputDeclaration> declared,
-        string outputsPath)
-    {
-        var outputs = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
-        foreach (var output in declared)
-        {
-            var file = $"{outputsPath}.{output.Name}";
-            try
-            {
-                if (File.Exists(file))
-                {
-                    outputs[output.Name] = await File.ReadAllTextAsync(file, Encoding.UTF8, CancellationToken.None);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Unreadable counts as not written, as in hook-script.py.
-            }
-        }
-
-        return outputs.ToImmutable();
-    }
 
     private static bool HasShebang(string script) => script.StartsWith("#!", StringComparison.Ordinal);
 

@@ -12,12 +12,14 @@ internal enum ScriptTermination
 }
 
 /// <summary>What one run of a script produced, whichever transport ran it.</summary>
+/// <param name="RefusedOutputs">Why output files were not read (not a regular file, too large), one sentence each.</param>
 internal sealed record ScriptRun(
     ScriptTermination Termination,
     int? ExitCode,
     string Stdout,
     string Stderr,
-    ImmutableDictionary<string, object?> Outputs);
+    ImmutableDictionary<string, object?> Outputs,
+    ImmutableArray<string> RefusedOutputs = default);
 
 /// <summary>Turns a script run into a deployment result with Heat's signal-processing rules.</summary>
 internal static class ScriptResults
@@ -30,7 +32,7 @@ internal static class ScriptResults
 
     /// <summary>
     /// Timed out or cancelled → that status. Otherwise FAILED when a declared <c>error_output</c> has a value
-    /// ("An error output was set: name : value") or the exit status is not 0 ("Deployment exited with non-zero
+    /// ("An error output was set: name : value"), an output file was refused, or the exit status is not 0 ("Deployment exited with non-zero
     /// status code: N", then the last lines of stderr); else COMPLETE ("Outputs received", as Heat says).
     /// </summary>
     public static DeploymentResult Interpret(
@@ -54,6 +56,11 @@ internal static class ScriptResults
             {
                 reasons.Add($"An error output was set: {output.Name} : {Shorten(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")}");
             }
+        }
+
+        if (!run.RefusedOutputs.IsDefault)
+        {
+            reasons.AddRange(run.RefusedOutputs);
         }
 
         if (run.ExitCode is { } code && code != 0)

@@ -18,6 +18,9 @@ public static class DiagnosticCodes
     public const string VersionAmbiguous = "HT012";
     public const string UnknownSection = "HT013";
     public const string SectionWrongType = "HT014";
+    public const string FileTooLarge = "HT020";
+    public const string NotARegularFile = "HT021";
+    public const string YamlAliasLimit = "HT022";
 
     // HT1xx: template structure and references.
     public const string ResourceWrongType = "HT100";

@@ -7,9 +7,10 @@ namespace Hearth.Templates.Files;
 /// Which files templates may read. <c>get_file</c> and template-file resource types name paths relative to the file
 /// that references them; the resolved path must lie inside one of <see cref="AllowedRoots"/>: the top template's folder
 /// tree, plus any folder the user allows (<c>--allow-file-path DIR</c>). This keeps a template from reading, say,
-/// <c>~/.ssh/id_rsa</c> and shipping it to a server. Paths are compared as written after normalisation (no symlink
-/// resolution). Template files named by an environment file are chosen by the user: the engine adds the folder of such a
-/// template as a root for that nested stack (<see cref="WithRoot"/>).
+/// <c>~/.ssh/id_rsa</c> and shipping it to a server. The path as written must lie inside a root, and so must the file
+/// itself once its links are resolved (checked by the reader on the open file): a link <c>etc -> /etc</c> in the
+/// template's folder does not let <c>get_file: etc/shadow</c> out. Template files named by an environment file are
+/// chosen by the user: the engine adds the folder of such a template as a root for that nested stack (<see cref="WithRoot"/>).
 /// </summary>
 public sealed record FileAccessPolicy(ImmutableArray<string> AllowedRoots)
 {
@@ -25,11 +26,11 @@ public sealed record FileAccessPolicy(ImmutableArray<string> AllowedRoots)
         AllowedRoots.Contains(Normalize(Path.GetFullPath(folder))) ? this : new FileAccessPolicy(AllowedRoots.Add(Normalize(Path.GetFullPath(folder))));
 
     /// <summary>True when <paramref name="absolutePath"/> lies inside an allowed root.</summary>
-    public bool IsAllowed(string absolutePath)
-    {
-        var path = Path.GetFullPath(absolutePath);
-        return AllowedRoots.Any(root => path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal));
-    }
+    public bool IsAllowed(string absolutePath) => IsInside(Path.GetFullPath(absolutePath), AllowedRoots);
+
+    /// <summary>True when the absolute, normalised <paramref name="path"/> is one of <paramref name="roots"/> or below one.</summary>
+    public static bool IsInside(string path, IEnumerable<string> roots) =>
+        roots.Any(root => path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal));
 
     /// <summary>
     /// Resolves <paramref name="path"/> as referenced from <paramref name="referencingFile"/> (relative to its folder;
@@ -55,11 +56,15 @@ public sealed record FileAccessPolicy(ImmutableArray<string> AllowedRoots)
             return full;
         }
 
-        diagnostics.Error(span, DiagnosticCodes.FileOutsideTemplateTree,
-            $"'{path}' resolves to {full}, outside the template's folder tree ({string.Join(", ", AllowedRoots)}); " +
-            $"to allow it, pass --allow-file-path {Path.GetDirectoryName(full) ?? full}");
+        ReportOutside(span, $"'{path}' resolves to {full}", full, diagnostics);
         return null;
     }
+
+    /// <summary>Reports that <paramref name="file"/> lies outside the allowed roots, and how to allow it.</summary>
+    public void ReportOutside(SourceSpan span, string what, string file, DiagnosticBag diagnostics) =>
+        diagnostics.Error(span, DiagnosticCodes.FileOutsideTemplateTree,
+            $"{what}, outside the template's folder tree ({string.Join(", ", AllowedRoots)}); " +
+            $"to allow it, pass --allow-file-path {Path.GetDirectoryName(file) ?? file}");
 
     private static string Normalize(string folder) =>
         folder.Length > 1 ? folder.TrimEnd(Path.DirectorySeparatorChar) : folder;
@@ -74,19 +79,21 @@ public sealed class TemplateFileSource(IFileReader reader, FileAccessPolicy poli
     public IFileReader Reader => reader;
 
     /// <summary>The text of <paramref name="path"/> referenced from <paramref name="referencingFile"/>, or null after a diagnostic.</summary>
-    public string? Read(string referencingFile, string path, SourceSpan span, DiagnosticBag diagnostics)
+    /// <param name="maxBytes">The largest file read (<see cref="FileLimits"/>).</param>
+    public string? Read(string referencingFile, string path, SourceSpan span, DiagnosticBag diagnostics, long maxBytes)
     {
         if (policy.Resolve(referencingFile, path, span, diagnostics) is not { } full)
         {
             return null;
         }
 
-        if (reader.TryReadAllText(full, out var text, out var error))
+        var read = reader.Read(full, maxBytes, policy.AllowedRoots);
+        if (read.Problem == FileProblem.OutsideRoots)
         {
-            return text;
+            policy.ReportOutside(span, $"'{path}' is {full}, a link to {read.Detail}", read.Detail, diagnostics);
+            return null;
         }
 
-        diagnostics.Error(span, DiagnosticCodes.FileNotFound, $"cannot read '{path}' ({full}): {error}");
-        return null;
+        return read.Text ?? read.Report(span, $"'{path}' ({full})", diagnostics);
     }
 }

@@ -41,7 +41,7 @@ public static class NestedStacks
         }
 
         var policy = parent.Files.Policy.IsAllowed(path) ? parent.Files.Policy : parent.Files.Policy.WithRoot(Path.GetDirectoryName(path) ?? "/");
-        var text = new TemplateFileSource(parent.Files.Reader, policy).Read(parent.Template.File, path, resource.TypeSpan, diagnostics);
+        var text = new TemplateFileSource(parent.Files.Reader, policy).Read(parent.Template.File, path, resource.TypeSpan, diagnostics, FileLimits.TemplateBytes);
         if (text is null)
         {
             return null;

@@ -42,9 +42,10 @@ public static class StackDefinitionLoader
     {
         var policy = FileAccessPolicy.ForTemplate(sources.TemplatePath, sources.AllowedPaths);
         var files = new TemplateFileSource(reader, policy);
-        if (!reader.TryReadAllText(sources.TemplatePath, out var text, out var error))
+        var read = reader.Read(sources.TemplatePath, FileLimits.TemplateBytes, []);
+        if (read.Text is not { } text)
         {
-            diagnostics.Error(SourceSpan.WholeFile(sources.TemplatePath), DiagnosticCodes.FileNotFound, $"cannot read the template: {error}");
+            read.Report(SourceSpan.WholeFile(sources.TemplatePath), "the template", diagnostics);
             return null;
         }
 
@@ -57,9 +58,10 @@ public static class StackDefinitionLoader
         var environmentFiles = new List<EnvironmentFile>();
         foreach (var path in sources.EnvironmentPaths)
         {
-            if (!reader.TryReadAllText(path, out var environmentText, out var environmentError))
+            var environmentRead = reader.Read(path, FileLimits.TemplateBytes, []);
+            if (environmentRead.Text is not { } environmentText)
             {
-                diagnostics.Error(SourceSpan.WholeFile(path), DiagnosticCodes.FileNotFound, $"cannot read the environment file: {environmentError}");
+                environmentRead.Report(SourceSpan.WholeFile(path), "the environment file", diagnostics);
                 continue;
             }
 

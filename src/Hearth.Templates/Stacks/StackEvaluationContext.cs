@@ -1,5 +1,6 @@
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Expressions;
+using Hearth.Templates.Files;
 using Hearth.Templates.Versions;
 
 namespace Hearth.Templates.Stacks;
@@ -72,7 +73,7 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
     public override string GetFile(string key, SourceSpan span)
     {
         var diagnostics = new DiagnosticBag();
-        return definition.Files.Read(definition.Template.File, key, span, diagnostics)
+        return definition.Files.Read(definition.Template.File, key, span, diagnostics, FileLimits.GetFileBytes)
             ?? throw diagnostics.ToImmutable().Select(d => new TemplateException(d.Span, d.Code, d.Message)).First();
     }
 

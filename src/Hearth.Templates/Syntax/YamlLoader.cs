@@ -16,6 +16,13 @@ public static class YamlLoader
     /// <summary>Documents nested deeper than this are refused: real templates are shallow, and it bounds the stack.</summary>
     public const int MaxDepth = 256;
 
+    /// <summary>
+    /// How many nodes aliases may add to a document once expanded. An alias is one node in the text but a copy of its
+    /// anchor wherever the document is used: ten anchors each aliasing the one before ten times make 10^10 nodes from
+    /// a few hundred bytes (a "billion laughs"), which took the process out of memory.
+    /// </summary>
+    public const long MaxAliasNodes = 1_000_000;
+
     public static (SyntaxNode? Root, ImmutableArray<Diagnostic> Diagnostics) Load(string file, string text)
     {
         var diagnostics = new DiagnosticBag();
@@ -44,6 +51,13 @@ public static class YamlLoader
         catch (DepthException e)
         {
             diagnostics.Error(e.Span, DiagnosticCodes.YamlSyntax, $"the document is nested more than {MaxDepth} levels deep");
+            root = null;
+        }
+        catch (AliasLimitException e)
+        {
+            diagnostics.Error(e.Span, DiagnosticCodes.YamlAliasLimit,
+                $"YAML aliases repeat more than {MaxAliasNodes.ToString("N0", CultureInfo.InvariantCulture)} nodes in this document " +
+                $"(here '*{e.Alias}' adds {e.Nodes.ToString("N0", CultureInfo.InvariantCulture)}); write the values out, or use fewer aliases of big anchors");
             root = null;
         }
 
@@ -110,10 +124,24 @@ public static class YamlLoader
         public SourceSpan Span { get; } = span;
     }
 
+    private sealed class AliasLimitException(SourceSpan span, string alias, long nodes) : Exception
+    {
+        public SourceSpan Span { get; } = span;
+
+        public string Alias { get; } = alias;
+
+        public long Nodes { get; } = nodes;
+    }
+
     private sealed class Reader(string file, bool isJson, DiagnosticBag diagnostics)
     {
-        private readonly Dictionary<string, SyntaxNode> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (SyntaxNode Node, long Nodes)> _anchors = new(StringComparer.Ordinal);
         private Action<Mark> _onMark = _ => { };
+
+        // Nodes read so far with every alias counted as the nodes of its anchor: an anchor's size is the difference
+        // between this count after and before it, so nested aliases are counted without walking their trees.
+        private long _expandedNodes;
+        private long _aliasNodes;
 
         public SyntaxNode? ReadStream(IParser parser, Action<Mark> onMark)
         {
@@ -152,13 +180,22 @@ public static class YamlLoader
                 throw new DepthException(Span(file, current.Start, current.End));
             }
 
+            var start = _expandedNodes;
+            _expandedNodes++;
             switch (current)
             {
                 case AnchorAlias alias:
                     parser.MoveNext();
                     if (_anchors.TryGetValue(alias.Value.Value, out var target))
                     {
-                        return target;
+                        _expandedNodes += target.Nodes - 1;
+                        _aliasNodes += target.Nodes;
+                        if (_aliasNodes > MaxAliasNodes)
+                        {
+                            throw new AliasLimitException(Span(file, alias.Start, alias.End), alias.Value.Value, target.Nodes);
+                        }
+
+                        return target.Node;
                     }
 
                     var aliasSpan = Span(file, alias.Start, alias.End);
@@ -167,7 +204,7 @@ public static class YamlLoader
 
                 case Scalar scalar:
                     parser.MoveNext();
-                    return Remember(scalar.Anchor, new ScalarNode(Span(file, scalar.Start, scalar.End), TypeScalar(scalar), scalar.Value));
+                    return Remember(scalar.Anchor, start, new ScalarNode(Span(file, scalar.Start, scalar.End), TypeScalar(scalar), scalar.Value));
 
                 case SequenceStart sequenceStart:
                 {
@@ -180,7 +217,7 @@ public static class YamlLoader
                     }
 
                     var endMark = parser.Current?.Start ?? sequenceStart.End;
-                    return Remember(sequenceStart.Anchor, new SequenceNode(Span(file, sequenceStart.Start, endMark), items.ToImmutable()));
+                    return Remember(sequenceStart.Anchor, start, new SequenceNode(Span(file, sequenceStart.Start, endMark), items.ToImmutable()));
                 }
 
                 case MappingStart mappingStart:
@@ -213,7 +250,7 @@ public static class YamlLoader
                     }
 
                     var endMark = parser.Current?.Start ?? mappingStart.End;
-                    return Remember(mappingStart.Anchor, new MappingNode(Span(file, mappingStart.Start, endMark), entries.ToImmutable()));
+                    return Remember(mappingStart.Anchor, start, new MappingNode(Span(file, mappingStart.Start, endMark), entries.ToImmutable()));
                 }
 
                 default:
@@ -235,11 +272,11 @@ public static class YamlLoader
             }
         }
 
-        private SyntaxNode Remember(AnchorName anchor, SyntaxNode node)
+        private SyntaxNode Remember(AnchorName anchor, long start, SyntaxNode node)
         {
             if (!anchor.IsEmpty)
             {
-                _anchors[anchor.Value] = node;
+                _anchors[anchor.Value] = (node, _expandedNodes - start);
             }
 
             return node;
