@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""Heat 19's answers for the corpus, in process (python3-heat, no services): validate and, where asked, outputs.
+
+    heat_side.py CASES.json RESULTS.json
+    heat_side.py --types TYPES.json      every resource type Heat registers, with the client (service) it needs
+
+CASES.json is a list of {"id", "template", "environments": [...], "outputs": bool}. For each case:
+- validate: exactly what `POST /v1/{tenant}/validate` does on the standalone heat-all of
+  ../shared/tools/heat/start-heat.sh, minus HTTP: the client side reads the template, its nested templates and
+  get_file contents and the environments with python3-heatclient's template_utils (as `openstack orchestration
+  template validate` and heat-stack.py do), the API's InstantiationData builds the environment, and
+  EngineService.validate_template runs in this process with a request context carrying the same token (a service
+  catalog with orchestration and identity only, so a cloud type is "not available" as it is on that heat-all).
+  Answer: {"ok": true} or {"ok": false, "type", "message"}.
+- outputs (when "outputs" is true): heat_eval.py's create mode (the legacy engine creating the stack in memory) and
+  every output's value, or its error.
+Writes one JSON object {id: {"validate": ..., "outputs": ...}} to RESULTS.json.
+"""
+import inspect
+import json
+import os
+import signal
+import sys
+import warnings
+
+warnings.filterwarnings("ignore")
+
+HEAT_TOOLS = os.environ.get("HEAT_TOOLS", "/work/shared/tools/heat")
+sys.path.insert(0, HEAT_TOOLS)
+import heat_eval  # noqa: E402  (../shared/tools/heat: Heat's own library, set up once)
+
+CASE_TIMEOUT = 120
+
+# The token start-heat.sh gives heat-all's noauth middleware: its catalog decides which resource types are
+# "available" (default_client_name 'heat' -> orchestration; nova, neutron, ... -> not available).
+TOKEN = {"token": {
+    "is_domain": False, "methods": ["password"],
+    "roles": [{"id": "4c8de39b96794ab28bf37a0b842b8bc8", "name": "admin"}],
+    "expires_at": "2099-01-01T00:00:00.000000Z", "issued_at": "2026-01-01T00:00:00.000000Z",
+    "project": {"domain": {"id": "default", "name": "Default"}, "id": "admin", "name": "admin"},
+    "user": {"domain": {"id": "default", "name": "Default"}, "id": "admin", "name": "admin"},
+    "audit_ids": ["F6ONJ8fCT6i_CFTbmC0vBA"],
+    "catalog": [
+        {"type": "orchestration", "name": "heat", "id": "96a549e3961d45cabe883dd17c5835be",
+         "endpoints": [{"url": "http://127.0.0.1:28004/v1/admin", "interface": i, "region": "regionOne",
+                        "region_id": "regionOne", "id": "o-" + i} for i in ("public", "internal", "admin")]},
+        {"type": "identity", "name": "keystone", "id": "a785f0b7603042d1bf59237c71af2f15",
+         "endpoints": [{"url": "http://127.0.0.1/v3", "interface": i, "region": "regionOne",
+                        "region_id": "regionOne", "id": "k-" + i} for i in ("public", "internal", "admin")]}]}}
+
+
+def make_context():
+    # what heat.common.context.ContextMiddleware builds from the noauth headers
+    from heat.common import context
+    return context.RequestContext.from_dict({
+        "tenant_id": "admin", "tenant": "admin", "project_id": "admin", "project_name": "admin",
+        "username": "admin", "user_id": "admin", "user": "admin", "roles": ["admin"], "is_admin": False,
+        "auth_url": "url", "auth_token_info": TOKEN, "region_name": None})
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout("no answer in %d s" % CASE_TIMEOUT)
+
+
+def validate(template, environments):
+    from heatclient.common import template_utils
+    from heat.api.openstack.v1.stacks import InstantiationData
+    from heat.engine import service
+    try:
+        files, tmpl = template_utils.get_template_contents(template_file=template)
+        env_files, env = template_utils.process_multiple_environments_and_files(env_paths=environments)
+    except Exception as ex:      # the client refuses before sending anything
+        return {"ok": False, "type": "Client" + type(ex).__name__, "message": str(ex)}
+    files.update(env_files)
+    data = InstantiationData({"template": tmpl, "files": files, "environment": env, "parameters": {}})
+    engine = service.EngineService.__new__(service.EngineService)
+    # without the RPC decorators: an exception is what the API turns into a 400 (or 500)
+    call = inspect.unwrap(service.EngineService.validate_template)
+    try:
+        result = call(engine, make_context(), data.template(), data.environment(), files=data.files(),
+                      environment_files=data.environment_files())
+    except Exception as ex:
+        return {"ok": False, "type": type(ex).__name__, "message": str(ex)}
+    if isinstance(result, dict) and "Error" in result:
+        return {"ok": False, "type": "StackValidationFailed", "message": result["Error"]}
+    if not isinstance(result, dict):      # webob HTTPBadRequest for "No Template provided"
+        return {"ok": False, "type": type(result).__name__, "message": str(result)}
+    return {"ok": True}
+
+
+def outputs(template, environments):
+    return heat_eval.evaluate_one(template, {}, environments, "create", False, False, force_db=True)
+
+
+def resource_types():
+    from heat.engine import resources
+    registry = resources.global_env().registry
+    types = {}
+    for name in registry.get_types(support_status=None):
+        cls = registry.get_class(name)
+        types[name] = getattr(cls, "default_client_name", None)
+    return types
+
+
+def main():
+    if sys.argv[1] == "--types":
+        heat_eval.setup_heat(False, with_db=False)
+        with open(sys.argv[2], "w") as f:
+            json.dump(resource_types(), f, indent=1, sort_keys=True)
+        return 0
+    cases_path, results_path = sys.argv[1], sys.argv[2]
+    with open(cases_path) as f:
+        cases = json.load(f)
+    heat_eval.make_context = make_context
+    heat_eval.setup_heat(False, with_db=True)
+    signal.signal(signal.SIGALRM, _alarm)
+    results = {}
+    for case in cases:
+        entry = {}
+        for part, fn in (("validate", validate), ("outputs", outputs)):
+            if part == "outputs" and not case.get("outputs"):
+                continue
+            signal.alarm(CASE_TIMEOUT)
+            try:
+                entry[part] = fn(case["template"], case.get("environments", []))
+            except _Timeout as ex:
+                entry[part] = {"ok": False, "type": "Timeout", "message": str(ex)}
+            finally:
+                signal.alarm(0)
+        results[case["id"]] = entry
+    with open(results_path, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
