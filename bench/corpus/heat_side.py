@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Heat 19's answers for the corpus, in process (python3-heat, no services): validate and, where asked, outputs.
 
-    heat_side.py CASES.json RESULTS.json
+    heat_side.py CASES.json RESULTS.jsonl
     heat_side.py --types TYPES.json      every resource type Heat registers, with the client (service) it needs
+    heat_side.py --rest URL CASES.json RESULTS.json
+                                         validate through a running heat-all instead (POST URL/validate, as
+                                         heat-stack.py does): the check that the in-process answer is Heat's
 
 CASES.json is a list of {"id", "template", "environments": [...], "outputs": bool}. For each case:
 - validate: exactly what `POST /v1/{tenant}/validate` does on the standalone heat-all of
@@ -14,7 +17,7 @@ CASES.json is a list of {"id", "template", "environments": [...], "outputs": boo
   Answer: {"ok": true} or {"ok": false, "type", "message"}.
 - outputs (when "outputs" is true): heat_eval.py's create mode (the legacy engine creating the stack in memory) and
   every output's value, or its error.
-Writes one JSON object {id: {"validate": ..., "outputs": ...}} to RESULTS.json.
+Appends to RESULTS.jsonl a line {"start": id} before each case and {"id", "result": {"validate", "outputs"}} after.
 """
 import inspect
 import json
@@ -66,16 +69,51 @@ def _alarm(signum, frame):
     raise _Timeout("no answer in %d s" % CASE_TIMEOUT)
 
 
-def validate(template, environments):
+def client_side(template, environments):
+    """What the openstack client sends: (template, files, environment), or a refusal before sending."""
     from heatclient.common import template_utils
-    from heat.api.openstack.v1.stacks import InstantiationData
-    from heat.engine import service
     try:
         files, tmpl = template_utils.get_template_contents(template_file=template)
         env_files, env = template_utils.process_multiple_environments_and_files(env_paths=environments)
-    except Exception as ex:      # the client refuses before sending anything
-        return {"ok": False, "type": "Client" + type(ex).__name__, "message": str(ex)}
+    except Exception as ex:
+        return None, {"ok": False, "type": "Client" + type(ex).__name__, "message": str(ex)}
     files.update(env_files)
+    return (tmpl, files, env), None
+
+
+def validate_rest(url, template, environments):
+    import urllib.error
+    import urllib.request
+    body, refused = client_side(template, environments)
+    if refused:
+        return refused
+    tmpl, files, env = body
+    req = urllib.request.Request(
+        url + "/validate", method="POST",
+        data=json.dumps({"template": tmpl, "files": files, "environment": env, "parameters": {}}).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json",
+                 "X-Auth-User": "admin", "X-Auth-Project": "admin"})
+    try:
+        with urllib.request.urlopen(req, timeout=300) as r:
+            r.read()
+        return {"ok": True}
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            err = json.loads(raw).get("error", {})
+            return {"ok": False, "type": err.get("type", ""), "message": err.get("message", ""),
+                    "http": e.code}
+        except ValueError:
+            return {"ok": False, "type": "HTTP%d" % e.code, "message": raw.decode(errors="replace")[:2000]}
+
+
+def validate(template, environments):
+    from heat.api.openstack.v1.stacks import InstantiationData
+    from heat.engine import service
+    body, refused = client_side(template, environments)
+    if refused:
+        return refused
+    tmpl, files, env = body
     data = InstantiationData({"template": tmpl, "files": files, "environment": env, "parameters": {}})
     engine = service.EngineService.__new__(service.EngineService)
     # without the RPC decorators: an exception is what the API turns into a 400 (or 500)
@@ -90,6 +128,20 @@ def validate(template, environments):
     if not isinstance(result, dict):      # webob HTTPBadRequest for "No Template provided"
         return {"ok": False, "type": type(result).__name__, "message": str(result)}
     return {"ok": True}
+
+
+def serve_rpc_in_process():
+    """Engine RPC calls (a software config's create and show, ...) go straight to an EngineService in this
+    process, as the RPC server would dispatch them; the fake transport alone has no server and waits forever."""
+    from heat.engine import service
+    from heat.rpc import client as rpc_client
+    engine = service.EngineService("corpus", "engine")
+
+    def call(self, ctxt, msg, version=None, timeout=None):
+        method, kwargs = msg
+        return inspect.unwrap(getattr(service.EngineService, method))(engine, ctxt, **kwargs)
+
+    rpc_client.EngineClient.call = call
 
 
 def outputs(template, environments):
@@ -112,28 +164,41 @@ def main():
         with open(sys.argv[2], "w") as f:
             json.dump(resource_types(), f, indent=1, sort_keys=True)
         return 0
+    if sys.argv[1] == "--rest":
+        url, cases_path, results_path = sys.argv[2:5]
+        with open(cases_path) as f:
+            cases = json.load(f)
+        results = {c["id"]: {"validate": validate_rest(url, c["template"], c.get("environments", []))}
+                   for c in cases}
+        with open(results_path, "w") as f:
+            json.dump(results, f, indent=1, sort_keys=True)
+        return 0
     cases_path, results_path = sys.argv[1], sys.argv[2]
     with open(cases_path) as f:
         cases = json.load(f)
     heat_eval.make_context = make_context
     heat_eval.setup_heat(False, with_db=True)
+    serve_rpc_in_process()
     signal.signal(signal.SIGALRM, _alarm)
-    results = {}
-    for case in cases:
-        entry = {}
-        for part, fn in (("validate", validate), ("outputs", outputs)):
-            if part == "outputs" and not case.get("outputs"):
-                continue
-            signal.alarm(CASE_TIMEOUT)
-            try:
-                entry[part] = fn(case["template"], case.get("environments", []))
-            except _Timeout as ex:
-                entry[part] = {"ok": False, "type": "Timeout", "message": str(ex)}
-            finally:
-                signal.alarm(0)
-        results[case["id"]] = entry
-    with open(results_path, "w") as f:
-        json.dump(results, f, indent=1, sort_keys=True)
+    # one line per case, written as soon as it is known: a case that hangs Heat beyond the alarm (a lock in C
+    # does not see it) is found by the caller, which restarts this on the cases after it
+    with open(results_path, "a") as out:
+        for case in cases:
+            out.write(json.dumps({"start": case["id"]}) + "\n")
+            out.flush()
+            entry = {}
+            for part, fn in (("validate", validate), ("outputs", outputs)):
+                if part == "outputs" and not case.get("outputs"):
+                    continue
+                signal.alarm(CASE_TIMEOUT)
+                try:
+                    entry[part] = fn(case["template"], case.get("environments", []))
+                except _Timeout as ex:
+                    entry[part] = {"ok": False, "type": "Timeout", "message": str(ex)}
+                finally:
+                    signal.alarm(0)
+            out.write(json.dumps({"id": case["id"], "result": entry}) + "\n")
+            out.flush()
     return 0
 
 

@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import yaml
 
@@ -58,6 +59,7 @@ SOURCES = {
 HOT = re.compile(r"^heat_template_version\s*:", re.M)
 YAQL = re.compile(r"^[^#\n]*\byaql\s*:", re.M)
 TEMPLATE_EXT = (".yaml", ".yml", ".template")
+HEAT_STALL = 150          # seconds without an answer from Heat before the case is given up
 DEPLOYED_SERVER_PROPERTIES = {"name", "metadata", "software_config_transport", "deployment_swift_data"}
 NO_CLOUD = {"OS::Heat::Value", "OS::Heat::None", "OS::Heat::RandomString", "OS::Heat::TestResource",
             "OS::Heat::SoftwareConfig", "OS::Heat::StructuredConfig", "OS::Heat::SoftwareComponent",
@@ -175,7 +177,7 @@ def registry_environments(tree):
 
 
 def pick_registry(case, custom, envs, work):
-    """The environment that maps most of the template's custom types (nearest first), as a derived file holding
+    """The environment that maps most of the template's custom types, as a derived file holding
     only its resource_registry and parameter_defaults (its `parameters` would be values for another template)."""
     if not custom:
         return None
@@ -184,8 +186,9 @@ def pick_registry(case, custom, envs, work):
         n = len(custom & mapped)
         if n == 0:
             continue
+        # then the nearest; then the broader registry (TripleO's own over an environment that swaps a few types)
         near = len(os.path.commonpath([path, case["template"]]))
-        key = (n, near, -len(path))
+        key = (n, near, len(mapped), -len(path))
         if best is None or key > best[0]:
             best = (key, path)
     if best is None:
@@ -249,15 +252,80 @@ def prepare(cases, work, heat_types):
 
 def heat_answers(cases, work, want_outputs):
     path = os.path.join(work, "heat-cases.json")
-    with open(path, "w") as f:
-        json.dump([{"id": c["id"], "template": c["template"], "environments": c["environments"],
-                    "outputs": want_outputs and c["outputs_eligible"]} for c in cases], f)
-    out = os.path.join(work, "heat-results.json")
+    out = os.path.join(work, "heat-results.jsonl")
+    if os.path.exists(out):
+        os.unlink(out)
     log(">> Heat 19 (in process): %d templates" % len(cases))
-    subprocess.run(["nice", PY, os.path.join(BENCH, "heat_side.py"), path, out], check=True,
-                   env=dict(os.environ, HEAT_TOOLS=HEAT_TOOLS))
+    results, todo = {}, [c["id"] for c in cases]
+    by_id = {c["id"]: c for c in cases}
+    while todo:
+        # a case that wedges Heat (no answer, no CPU) is recorded as a timeout; the rest go on in a new process
+        with open(path, "w") as f:
+            json.dump([{"id": i, "template": by_id[i]["template"], "environments": by_id[i]["environments"],
+                        "outputs": want_outputs and by_id[i]["outputs_eligible"]} for i in todo], f)
+        proc = subprocess.Popen(["nice", PY, os.path.join(BENCH, "heat_side.py"), path, out],
+                                env=dict(os.environ, HEAT_TOOLS=HEAT_TOOLS))
+        last_size, last_change = -1, time.monotonic()
+        while proc.poll() is None:
+            time.sleep(2)
+            size = os.path.getsize(out) if os.path.exists(out) else 0
+            if size != last_size:
+                last_size, last_change = size, time.monotonic()
+            elif time.monotonic() - last_change > HEAT_STALL:
+                proc.kill()
+                proc.wait()
+        started = None
+        with open(out) as f:
+            for line in f:
+                rec = json.loads(line)
+                if "start" in rec:
+                    started = rec["start"]
+                else:
+                    results[rec["id"]] = rec["result"]
+                    started = None
+        if started and started not in results:
+            log("   heat: no answer for %s in %d s, skipped" % (started, HEAT_STALL))
+            results[started] = {"validate": {"ok": False, "type": "Timeout",
+                                             "message": "Heat gave no answer in %d s" % HEAT_STALL}}
+        elif proc.returncode != 0 and todo and todo[0] not in results and not started:
+            sys.exit("corpus: heat_side.py failed (exit %s)" % proc.returncode)
+        todo = [i for i in todo if i not in results]
+        log("   heat: %d/%d" % (len(results), len(cases)))
+    return results
+
+
+def check_heat_all(cases, heat, work, n, port):
+    """Validates a sample again through a running heat-all (start-heat.sh, SQLite): is the in-process answer
+    Heat's?"""
+    sample = cases[::max(1, len(cases) // n)][:n]
+    path = os.path.join(work, "heat-rest-cases.json")
+    with open(path, "w") as f:
+        json.dump([{"id": c["id"], "template": c["template"], "environments": c["environments"]} for c in sample], f)
+    peer = os.path.join(work, "heat-peer")
+    env = dict(os.environ, HEATPEER_DIR=peer, HEAT_PORT=str(port), HEAT_DB="sqlite", HEAT_FRESH_DB="1")
+    log(">> checking %d answers against a running heat-all (port %d)" % (len(sample), port))
+    started = subprocess.run(["bash", os.path.join(HEAT_TOOLS, "start-heat.sh")], env=env, capture_output=True,
+                             text=True)
+    url = re.search(r"HEAT_URL=(\S+)", started.stdout)
+    if started.returncode != 0 or not url:
+        log("   heat-all did not start: %s" % (started.stdout + started.stderr)[-1000:])
+        return {"sample": len(sample), "error": "heat-all did not start"}
+    out = os.path.join(work, "heat-rest-results.json")
+    try:
+        subprocess.run(["nice", PY, os.path.join(BENCH, "heat_side.py"), "--rest", url.group(1), path, out],
+                       check=True, env=dict(os.environ, HEAT_TOOLS=HEAT_TOOLS))
+    finally:
+        subprocess.run(["bash", os.path.join(HEAT_TOOLS, "stop-heat.sh")], env=env, capture_output=True)
     with open(out) as f:
-        return json.load(f)
+        rest = json.load(f)
+    diffs = []
+    for c in sample:
+        a, b = heat[c["id"]]["validate"], rest[c["id"]]["validate"]
+        if a["ok"] != b["ok"] or a.get("message") != b.get("message"):
+            diffs.append({"id": c["id"], "in_process": a, "heat_all": b})
+    return {"sample": len(sample), "same_answer": sum(heat[c["id"]]["validate"]["ok"] == rest[c["id"]]["validate"]["ok"]
+                                                      for c in sample),
+            "same_message": len(sample) - len(diffs), "differences": diffs}
 
 
 # ---------------------------------------------------------------- Hearth
@@ -465,6 +533,40 @@ def table(summary):
     return "\n".join(lines)
 
 
+def markdown(result, examples=3):
+    """The disagreements grouped by cause, for people: each cause with its count and a few templates."""
+    s = result["summary"]
+    v, w, o = s["validation"], s["validation_without_yaql"], s["outputs"]
+    lines = ["# Heat compatibility corpus: disagreements", "",
+             "%s, hearth %s; sources: %s" % (result["date"], result["hearth_commit"], ", ".join(
+                 "%s@%s" % (k, x["commit"][:10]) for k, x in result["sources"].items())), "",
+             "- validation: %d of %d agree (without yaql: %d of %d; %d yaql templates)" % (
+                 v["agree"], v["templates"], w["agree"], w["templates"], s["yaql_templates"]),
+             "- Heat accepts, Hearth refuses: %d; Hearth accepts, Heat refuses: %d" % (
+                 v["only_heat_accepts"], v["only_hearth_accepts"]),
+             "- outputs: %d of %d templates agree, %d of %d values" % (
+                 o["templates_agree"], o["templates"], o["values_agree"], o["values"]), ""]
+    for cause_key, items in result["disagreements"].items():
+        lines.append("## %s (%d)" % (cause_key, len(items)))
+        for item in items[:examples]:
+            heat = item["heat"] if item["heat"] == "accepts" else "refuses: %s" % item["heat"].get("message")
+            hearth = item["hearth"] if item["hearth"] == "accepts" else "; ".join(item["hearth"][:3])
+            lines.append("- `%s`" % item["id"])
+            lines.append("  - Heat: %s" % heat[:400])
+            lines.append("  - Hearth: %s" % hearth[:600])
+        if len(items) > examples:
+            lines.append("- and %d more: %s" % (len(items) - examples, ", ".join(
+                "`%s`" % i["id"] for i in items[examples:examples + 12])) + (" …" if len(items) > examples + 12
+                                                                              else ""))
+        lines.append("")
+    if result["output_disagreements"]:
+        lines.append("## outputs that differ")
+        for d in result["output_disagreements"]:
+            lines.append("- `%s`: %s" % (d["id"], json.dumps(d.get("differences") or
+                                                            {"heat": d.get("heat"), "hearth": d.get("hearth")})[:600]))
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- main
 
 def build_hearth():
@@ -481,8 +583,21 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="only the first N templates (a quick look)")
     ap.add_argument("--no-outputs", action="store_true")
     ap.add_argument("--hearth", help="a built hearth binary (default: ./hearth builds artifacts/hearth/hearth)")
+    ap.add_argument("--check-heat-all", type=int, default=0, metavar="N",
+                    help="validate N of the templates again through a running heat-all and compare")
+    ap.add_argument("--heat-port", type=int, default=28604)
+    ap.add_argument("--markdown", metavar="FILE", help="also write the disagreements grouped by cause as markdown")
+    ap.add_argument("--render", metavar="RESULT.json", help="only render an earlier result (table, --markdown)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"))
     a = ap.parse_args()
+    if a.render:
+        with open(a.render) as f:
+            result = json.load(f)
+        if a.markdown:
+            with open(a.markdown, "w") as f:
+                f.write(markdown(result))
+        print(table({**result["summary"], "disagreements": result["disagreements"]}))
+        return 0
 
     work = os.path.abspath(a.work)
     os.makedirs(work, exist_ok=True)
@@ -502,6 +617,7 @@ def main():
     prepare(cases, work, heat_types)
     want_outputs = not a.no_outputs
     heat = heat_answers(cases, work, want_outputs)
+    heat_check = check_heat_all(cases, heat, work, a.check_heat_all, a.heat_port) if a.check_heat_all else None
     scratch = tempfile.mkdtemp(prefix="hearth-corpus-state-")
     try:
         hearth_res = hearth_answers(hearth, cases, a.jobs, scratch, heat, want_outputs)
@@ -516,6 +632,7 @@ def main():
               "hearth_commit": commit, "hearth_version": version,
               "sources": {k: {kk: vv for kk, vv in v.items() if kk in ("rev", "commit")}
                           for k, v in sources.items()},
+              "heat_all_check": heat_check,
               "summary": {k: v for k, v in summary.items()
                           if k not in ("disagreements", "output_disagreements")},
               "disagreements": summary["disagreements"], "output_disagreements": summary["output_disagreements"],
@@ -525,8 +642,14 @@ def main():
         json.dump(result, f, indent=1, sort_keys=False)
         f.write("\n")
     text = table(summary)
+    if heat_check and "same_answer" in heat_check:
+        text += "\n\nin-process Heat against a running heat-all: %d of %d same answer, %d same message" % (
+            heat_check["same_answer"], heat_check["sample"], heat_check["same_message"])
     with open(os.path.splitext(a.out)[0] + ".txt", "w") as f:
         f.write(text + "\n")
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(markdown(result))
     print(text)
     log(">> result: %s" % a.out)
     return 0
