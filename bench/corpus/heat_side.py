@@ -15,8 +15,8 @@ CASES.json is a list of {"id", "template", "environments": [...], "outputs": boo
   EngineService.validate_template runs in this process with a request context carrying the same token (a service
   catalog with orchestration and identity only, so a cloud type is "not available" as it is on that heat-all).
   Answer: {"ok": true} or {"ok": false, "type", "message"}.
-- outputs (when "outputs" is true): heat_eval.py's create mode (the legacy engine creating the stack in memory) and
-  every output's value, or its error.
+- outputs (when "outputs" is true): heat_eval.py's create mode (the legacy engine creating the stack in memory, here
+  with the files the client sends) and every output's value, or its error.
 Appends to RESULTS.jsonl a line {"start": id} before each case and {"id", "result": {"validate", "outputs"}} after.
 """
 import inspect
@@ -145,15 +145,64 @@ def serve_rpc_in_process():
 
 
 def outputs(template, environments):
-    return heat_eval.evaluate_one(template, {}, environments, "create", False, False, force_db=True)
+    """heat_eval.py's create mode, given what the client sends (nested files and get_file contents included)."""
+    from heat.api.openstack.v1.stacks import InstantiationData
+    from heat.common import exception
+    from heat.engine import environment
+    from heat.engine import stack as parser
+    from heat.engine import stk_defn
+    from heat.engine import template as templatem
+    body, refused = client_side(template, environments)
+    if refused:
+        return {"error": refused}
+    tmpl_dict, files, env = body
+    data = InstantiationData({"template": tmpl_dict, "files": files, "environment": env, "parameters": {}})
+    ctx = make_context()
+    try:
+        tmpl = templatem.Template(data.template(), files=data.files(), env=environment.Environment(data.environment()))
+        tmpl.validate()
+        heat_eval._COUNTER[0] += 1
+        stack = parser.Stack(ctx, "oracle%d" % heat_eval._COUNTER[0], tmpl, disable_rollback=True,
+                             convergence=False)
+        stack.validate()
+        stack.store()
+        stack.create()
+        if stack.status != stack.COMPLETE:
+            return {"error": {"type": "CreateFailed", "message": stack.status_reason}}
+        # as GET /stacks/{id} does: a fresh load, every resource's node data fed to the definition
+        stack = parser.Stack.load(ctx, stack_id=stack.id)
+        for res in stack._explicit_dependencies():
+            stk_defn.update_resource_data(stack.defn, res.name,
+                                          res.node_data(for_resources=False, for_outputs=True))
+    except exception.HeatException as ex:
+        return {"error": {"type": type(ex).__name__, "message": str(ex)}}
+    except Exception as ex:
+        return {"error": {"type": type(ex).__name__, "message": str(ex)}}
+    outs, errs = {}, {}
+    for key, out in stack.outputs.items():
+        try:
+            outs[key] = heat_eval.to_jsonable(out.get_value())
+        except Exception as ex:       # engine/api.py format_stack_output
+            outs[key] = None
+            errs[key] = str(ex)
+    return {"outputs": outs, "output_errors": errs}
 
 
 def resource_types():
+    # the registry itself, not get_types(): that leaves out hidden types (OS::Neutron::RouterGateway, ...), which
+    # Heat still loads and validates
+    from heat.engine import environment
     from heat.engine import resources
-    registry = resources.global_env().registry
+    registry = resources.global_env().registry._registry
     types = {}
-    for name in registry.get_types(support_status=None):
-        cls = registry.get_class(name)
+    for name, info in registry.items():
+        if isinstance(info, dict) or "*" in name:
+            continue
+        for _ in range(5):      # an alias (OS::Ceilometer::Alarm -> OS::Aodh::Alarm) needs what its target needs
+            if not isinstance(info, environment.MapResourceInfo) or info.value not in registry:
+                break
+            info = registry[info.value]
+        cls = info.value if isinstance(info, environment.ClassResourceInfo) else None
         types[name] = getattr(cls, "default_client_name", None)
     return types
 

@@ -158,6 +158,26 @@ def is_file_type(t):
     return t.endswith(TEMPLATE_EXT) or "/" in t
 
 
+def tree_types(path, seen):
+    """Every resource type a template and the local templates it nests use (a ResourceGroup's resource_def too)."""
+    if path in seen:
+        return set()
+    seen.add(path)
+    found = set()
+    for _, t, props in resource_types(load_yaml(path)):
+        if t in ("OS::Heat::ResourceGroup",) and isinstance(props, dict):
+            inner = props.get("resource_def")
+            if isinstance(inner, dict) and isinstance(inner.get("type"), str):
+                t = inner["type"]
+        if is_file_type(t):
+            nested = os.path.normpath(os.path.join(os.path.dirname(path), t))
+            if os.path.isfile(nested):
+                found |= tree_types(nested, seen)
+        else:
+            found.add(t)
+    return found
+
+
 def registry_environments(tree):
     """Environment files of a tree: {path: set of types their resource_registry maps}."""
     envs = {}
@@ -225,7 +245,7 @@ def prepare(cases, work, heat_types):
     for case in cases:
         doc = load_yaml(case["template"])
         types = resource_types(doc)
-        custom = {t for _, t, _ in types if t not in heat_types and not is_file_type(t)}
+        custom = {t for t in tree_types(case["template"], set()) if t not in heat_types and not is_file_type(t)}
         if case["tree"] not in env_cache:
             env_cache[case["tree"]] = registry_environments(case["tree"])
         envs = []
@@ -330,8 +350,9 @@ def check_heat_all(cases, heat, work, n, port):
 
 # ---------------------------------------------------------------- Hearth
 
-def hearth_run(hearth, args, state):
-    p = subprocess.run(["nice", hearth] + args + ["--state", state], capture_output=True, text=True, timeout=300)
+def hearth_run(hearth, args, state, cwd):
+    p = subprocess.run(["nice", hearth] + args + ["--state", state], capture_output=True, text=True, timeout=300,
+                       cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -341,7 +362,7 @@ def hearth_validate(hearth, case, scratch):
         args = ["template", "validate", "-t", case["template"], "-f", "json", "--allow-file-path", case["tree"]]
         for e in case["environments"]:
             args += ["-e", e]
-        rc, out, err = hearth_run(hearth, args, state)
+        rc, out, err = hearth_run(hearth, args, state, case["tree"])
     finally:
         shutil.rmtree(state, ignore_errors=True)
     try:
@@ -360,10 +381,11 @@ def hearth_outputs(hearth, case, scratch):
         args = ["stack", "create", "corpus", "-t", case["template"], "--allow-file-path", case["tree"]]
         for e in case["environments"]:
             args += ["-e", e]
-        rc, out, err = hearth_run(hearth, args, state)
+        rc, out, err = hearth_run(hearth, args, state, case["tree"])
         if rc != 0:
             return {"ok": False, "exit": rc, "message": (err or out).strip()[-2000:]}
-        rc, out, err = hearth_run(hearth, ["stack", "output", "show", "corpus", "--all", "-f", "json"], state)
+        rc, out, err = hearth_run(hearth, ["stack", "output", "show", "corpus", "--all", "-f", "json"], state,
+                                  case["tree"])
         if rc != 0:
             return {"ok": False, "exit": rc, "message": (err or out).strip()[-2000:]}
         rows = json.loads(out)
@@ -435,32 +457,35 @@ def compare_outputs(case, heat_out, hearth_out):
 
 
 def normalise(message):
-    m = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*\)", "…", message)
+    m = re.sub(r"--parameter \S+=VALUE", "--parameter …=VALUE", message)
+    m = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*\)", "…", m)
     m = re.sub(r"\d+", "N", m)
-    return m[:140]
+    return m[:160]
 
 
-def cause(case, heat_v, hearth_v):
-    """A grouping key for a disagreement."""
-    if case["yaql"] or any(e.get("code") == "HT207" for e in hearth_v["errors"]):
-        return "yaql"
-    if hearth_v["errors"] and all(e.get("code") == "HT500" for e in hearth_v["errors"]):
-        types = sorted({m.group(1) for e in hearth_v["errors"]
-                        for m in [re.search(r"resource type '([^']+)'", e.get("message", ""))] if m})
-        return "hearth refuses: HT500 unknown resource type %s" % ", ".join(types)
-    if hearth_v["errors"] and not hearth_v["ok"]:
-        codes = sorted({e.get("code", "?") for e in hearth_v["errors"]})
-        first = hearth_v["errors"][0]
-        return "hearth refuses: %s %s" % ("+".join(codes), normalise(first.get("message", "")))
-    return "heat refuses: %s %s" % (heat_v.get("type"), normalise(heat_v.get("message", "")))
+def problem(error, top):
+    """One Hearth error as a cause: its code, whether it is in a nested template, its message without names."""
+    where = " (in a nested template)" if error.get("file") not in (None, top) else ""
+    message = error.get("message", "")
+    if error.get("code") == "HT500":
+        m = re.search(r"resource type '([^']+)'", message)
+        return "HT500%s unknown resource type %s" % (where, m.group(1) if m else "?")
+    return "%s%s %s" % (error.get("code", "?"), where, normalise(message))
 
 
-def relative(value, case, work):
-    """The same answer with scratch paths made relative, so runs compare and messages read."""
-    text = json.dumps(value)
-    for prefix in ("file://" + case["tree"] + "/", case["tree"] + "/", work + "/"):
-        text = text.replace(prefix, "")
-    return json.loads(text)
+def problems(row):
+    """The causes of one disagreement: yaql; each distinct Hearth error where only Heat accepts; Heat's error
+    where only Hearth accepts."""
+    crash = [e for e in row["hearth"]["errors"] if "internal error" in e.get("message", "")]
+    if crash:
+        lines = crash[0]["message"].splitlines()
+        return ["hearth internal error: " + (lines[1] if len(lines) > 1 else lines[0])[:200]]
+    if row["yaql"] or any(e.get("code") == "HT207" for e in row["hearth"]["errors"]):
+        return ["yaql"]
+    if row["heat"]["ok"]:
+        top = row["id"].split("/", 1)[1]
+        return sorted({problem(e, top) for e in row["hearth"]["errors"]}) or ["hearth refuses without an error"]
+    return ["Heat refuses, Hearth accepts: %s %s" % (row["heat"].get("type"), normalise(row["heat"].get("message", "")))]
 
 
 def compare(cases, heat, hearth, work):
@@ -472,7 +497,7 @@ def compare(cases, heat, hearth, work):
         row = {"id": case["id"], "source": case["source"], "environments": relative(case["environments"], case, work),
                "yaql": case["yaql"], "heat": hv, "hearth": mv, "agree": hv["ok"] == mv["ok"]}
         if not row["agree"]:
-            row["cause"] = cause(case, hv, mv)
+            row["causes"] = problems(row)
         out = compare_outputs(case, h.get("outputs"), m.get("outputs"))
         if out is not None:
             row["outputs"] = out
@@ -488,7 +513,7 @@ def summarise(rows):
                 "both_refuse": sum(not r["heat"]["ok"] and not r["hearth"]["ok"] for r in sel),
                 "only_heat_accepts": sum(r["heat"]["ok"] and not r["hearth"]["ok"] for r in sel),
                 "only_hearth_accepts": sum(not r["heat"]["ok"] and r["hearth"]["ok"] for r in sel)}
-    yaql = {r["id"] for r in rows if r["yaql"] or r.get("cause") == "yaql"}
+    yaql = {r["id"] for r in rows if r["yaql"] or r.get("causes") == ["yaql"]}
     summary = {"validation": count(rows), "validation_without_yaql": count(r for r in rows if r["id"] not in yaql),
                "yaql_templates": len(yaql), "by_source": {}}
     for s in sorted({r["source"] for r in rows}):
@@ -498,8 +523,8 @@ def summarise(rows):
                           "values": sum(o["outputs"] for o in outs), "values_agree": sum(o["agreeing"] for o in outs)}
     groups = {}
     for r in rows:
-        if not r["agree"]:
-            groups.setdefault(r["cause"], []).append({
+        for c in r.get("causes", []):
+            groups.setdefault(c, []).append({
                 "id": r["id"],
                 "heat": r["heat"] if not r["heat"]["ok"] else "accepts",
                 "hearth": ["%s:%s:%s %s %s" % (e.get("file"), e.get("line"), e.get("column"), e.get("code"),
@@ -527,7 +552,7 @@ def table(summary):
     lines.append("outputs: %d of %d templates agree, %d of %d output values" % (
         o["templates_agree"], o["templates"], o["values_agree"], o["values"]))
     lines.append("")
-    lines.append("disagreements by cause (templates):")
+    lines.append("disagreements by cause (templates; one template may have several causes):")
     for k, v in summary["disagreements"].items():
         lines.append("  %4d  %s" % (len(v), k))
     return "\n".join(lines)
@@ -587,6 +612,8 @@ def main():
                     help="validate N of the templates again through a running heat-all and compare")
     ap.add_argument("--heat-port", type=int, default=28604)
     ap.add_argument("--markdown", metavar="FILE", help="also write the disagreements grouped by cause as markdown")
+    ap.add_argument("--reuse", action="store_true",
+                    help="compare again the answers of the last run in --work (after a change to the comparison)")
     ap.add_argument("--render", metavar="RESULT.json", help="only render an earlier result (table, --markdown)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"))
     a = ap.parse_args()
@@ -601,28 +628,35 @@ def main():
 
     work = os.path.abspath(a.work)
     os.makedirs(work, exist_ok=True)
-    hearth = a.hearth or build_hearth()
+    hearth = a.hearth or (os.path.join(ROOT, "artifacts", "hearth", "hearth") if a.reuse else build_hearth())
     names = [s for s in a.sources.split(",") if s]
     for n in names:
         if n not in SOURCES:
             ap.error("unknown source %s (one of %s)" % (n, ", ".join(SOURCES)))
-    sources, cases = collect(work, names)
-    if a.limit:
-        cases = cases[:a.limit]
-    types_path = os.path.join(work, "heat-types.json")
-    subprocess.run([PY, os.path.join(BENCH, "heat_side.py"), "--types", types_path], check=True,
-                   env=dict(os.environ, HEAT_TOOLS=HEAT_TOOLS))
-    with open(types_path) as f:
-        heat_types = json.load(f)
-    prepare(cases, work, heat_types)
-    want_outputs = not a.no_outputs
-    heat = heat_answers(cases, work, want_outputs)
-    heat_check = check_heat_all(cases, heat, work, a.check_heat_all, a.heat_port) if a.check_heat_all else None
-    scratch = tempfile.mkdtemp(prefix="hearth-corpus-state-")
-    try:
-        hearth_res = hearth_answers(hearth, cases, a.jobs, scratch, heat, want_outputs)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    saved = os.path.join(work, "answers.json")
+    if a.reuse:
+        with open(saved) as f:
+            sources, cases, heat, hearth_res, heat_check = json.load(f)
+    else:
+        sources, cases = collect(work, names)
+        if a.limit:
+            cases = cases[:a.limit]
+        types_path = os.path.join(work, "heat-types.json")
+        subprocess.run([PY, os.path.join(BENCH, "heat_side.py"), "--types", types_path], check=True,
+                       env=dict(os.environ, HEAT_TOOLS=HEAT_TOOLS))
+        with open(types_path) as f:
+            heat_types = json.load(f)
+        prepare(cases, work, heat_types)
+        want_outputs = not a.no_outputs
+        heat = heat_answers(cases, work, want_outputs)
+        heat_check = check_heat_all(cases, heat, work, a.check_heat_all, a.heat_port) if a.check_heat_all else None
+        scratch = tempfile.mkdtemp(prefix="hearth-corpus-state-")
+        try:
+            hearth_res = hearth_answers(hearth, cases, a.jobs, scratch, heat, want_outputs)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        with open(saved, "w") as f:
+            json.dump([sources, cases, heat, hearth_res, heat_check], f)
     rows = compare(cases, heat, hearth_res, work)
     summary = summarise(rows)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
