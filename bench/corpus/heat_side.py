@@ -84,13 +84,14 @@ def client_side(template, environments):
 def validate_rest(url, template, environments):
     import urllib.error
     import urllib.request
+    from oslo_serialization import jsonutils     # what heatclient encodes the request with
     body, refused = client_side(template, environments)
     if refused:
         return refused
     tmpl, files, env = body
     req = urllib.request.Request(
         url + "/validate", method="POST",
-        data=json.dumps({"template": tmpl, "files": files, "environment": env, "parameters": {}}).encode(),
+        data=jsonutils.dumps({"template": tmpl, "files": files, "environment": env, "parameters": {}}).encode(),
         headers={"Content-Type": "application/json", "Accept": "application/json",
                  "X-Auth-User": "admin", "X-Auth-Project": "admin"})
     try:

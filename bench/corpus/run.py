@@ -314,6 +314,19 @@ def heat_answers(cases, work, want_outputs):
     return results
 
 
+def load_heat_answers(work, cases):
+    results = {}
+    with open(os.path.join(work, "heat-results.jsonl")) as f:
+        for line in f:
+            rec = json.loads(line)
+            if "id" in rec:
+                results[rec["id"]] = rec["result"]
+    missing = [c["id"] for c in cases if c["id"] not in results]
+    if missing:
+        sys.exit("corpus: the last Heat run has no answer for %d templates (%s …)" % (len(missing), missing[0]))
+    return results
+
+
 def check_heat_all(cases, heat, work, n, port):
     """Validates a sample again through a running heat-all (start-heat.sh, SQLite): is the in-process answer
     Heat's?"""
@@ -614,6 +627,7 @@ def main():
     ap.add_argument("--markdown", metavar="FILE", help="also write the disagreements grouped by cause as markdown")
     ap.add_argument("--reuse", action="store_true",
                     help="compare again the answers of the last run in --work (after a change to the comparison)")
+    ap.add_argument("--reuse-heat", action="store_true", help="take Heat's answers from the last run in --work")
     ap.add_argument("--render", metavar="RESULT.json", help="only render an earlier result (table, --markdown)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"))
     a = ap.parse_args()
@@ -648,7 +662,7 @@ def main():
             heat_types = json.load(f)
         prepare(cases, work, heat_types)
         want_outputs = not a.no_outputs
-        heat = heat_answers(cases, work, want_outputs)
+        heat = load_heat_answers(work, cases) if a.reuse_heat else heat_answers(cases, work, want_outputs)
         heat_check = check_heat_all(cases, heat, work, a.check_heat_all, a.heat_port) if a.check_heat_all else None
         scratch = tempfile.mkdtemp(prefix="hearth-corpus-state-")
         try:
