@@ -78,7 +78,10 @@ def client_side(template, environments):
     except Exception as ex:
         return None, {"ok": False, "type": "Client" + type(ex).__name__, "message": str(ex)}
     files.update(env_files)
-    return (tmpl, files, env), None
+    # the request body as the API receives it: heatclient encodes with jsonutils, so get_file contents read as
+    # bytes arrive as text
+    from oslo_serialization import jsonutils
+    return tuple(json.loads(jsonutils.dumps(part)) for part in (tmpl, files, env)), None
 
 
 def validate_rest(url, template, environments):

@@ -501,6 +501,14 @@ def problems(row):
     return ["Heat refuses, Hearth accepts: %s %s" % (row["heat"].get("type"), normalise(row["heat"].get("message", "")))]
 
 
+def relative(value, case, work):
+    """The same answer with scratch paths made relative, so runs compare and messages read."""
+    text = json.dumps(value)
+    for prefix in ("file://" + case["tree"] + "/", case["tree"] + "/", work + "/"):
+        text = text.replace(prefix, "")
+    return json.loads(text)
+
+
 def compare(cases, heat, hearth, work):
     rows = []
     for case in cases:
@@ -628,6 +636,7 @@ def main():
     ap.add_argument("--reuse", action="store_true",
                     help="compare again the answers of the last run in --work (after a change to the comparison)")
     ap.add_argument("--reuse-heat", action="store_true", help="take Heat's answers from the last run in --work")
+    ap.add_argument("--rerun-heat", action="store_true", help="with --reuse: ask Heat again, keep Hearth's answers")
     ap.add_argument("--render", metavar="RESULT.json", help="only render an earlier result (table, --markdown)")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"))
     a = ap.parse_args()
@@ -651,6 +660,10 @@ def main():
     if a.reuse:
         with open(saved) as f:
             sources, cases, heat, hearth_res, heat_check = json.load(f)
+        if a.rerun_heat:
+            heat = heat_answers(cases, work, not a.no_outputs)
+            with open(saved, "w") as f:
+                json.dump([sources, cases, heat, hearth_res, heat_check], f)
     else:
         sources, cases = collect(work, names)
         if a.limit:
