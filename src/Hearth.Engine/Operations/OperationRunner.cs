@@ -103,9 +103,9 @@ internal sealed class OperationRunner(EngineContext engine)
         return new OperationOutcome(failed, false, [.. operation.Failures], true);
     }
 
-    /// <summary>The outputs of the definition the operation converged to, from the resources as it left them.</summary>
+    /// <summary>The outputs of the definition the operation converged to, from the resources as it left them, as a user may see them.</summary>
     private static IReadOnlyList<OutputValue> OutputsOf(StackDefinition? definition, StackOperation operation) =>
-        definition is null ? [] : Definitions.EvaluateOutputs(definition, operation.Resources);
+        definition is null ? [] : ShownValues.Outputs(definition, operation.Resources, operation.Hidden);
 
     private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind, CancellationToken cancellationToken)
     {

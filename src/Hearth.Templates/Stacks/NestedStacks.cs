@@ -105,6 +105,6 @@ public static class NestedStacks
             ? parent.Files.Policy
             : parent.Files.Policy.WithRoot(Path.GetDirectoryName(nested.File) ?? "/"));
         return StackDefinitionLoader.Create(nested, environment, inputs, parent.Environment.ParameterDefaults, files, identity,
-            [.. parent.NestedPath, resource.Name], diagnostics);
+            [.. parent.NestedPath, resource.Name], diagnostics, inheritedHidden: parent.Hidden);
     }
 }

@@ -82,7 +82,8 @@ public static class StackDefinitionLoader
         StackIdentity identity,
         ImmutableArray<string> nestedPath,
         DiagnosticBag diagnostics,
-        bool requireParameterValues = true)
+        bool requireParameterValues = true,
+        HiddenValues? inheritedHidden = null)
     {
         var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, new DiagnosticBag());
         var resolverDiagnostics = requireParameterValues ? diagnostics : new DiagnosticBag();
@@ -96,6 +97,7 @@ public static class StackDefinitionLoader
         var definition = new StackDefinition(template, environment, parameters, conditions, files, identity, nestedPath, diagnostics)
         {
             MissingParametersAreUnknown = !requireParameterValues,
+            InheritedHidden = inheritedHidden,
         };
         _ = definition.EnabledResources;
         return definition;
