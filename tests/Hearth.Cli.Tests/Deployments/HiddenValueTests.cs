@@ -150,4 +150,62 @@ public sealed class HiddenValueTests
 
         (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString().ShouldContain("cannot log in with ******");
     }
+
+    [Fact]
+    public async Task Create_HiddenValuePassedToNestedStack_MaskedInItsFailureEventsAndResources()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              password: {type: string, hidden: true}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: LOCAL}
+              child:
+                type: child.yaml
+                properties:
+                  server: {get_resource: server}
+                  password: {get_param: password}
+            """);
+        stack.File("child.yaml", """
+            heat_template_version: 2021-04-16
+            parameters:
+              server: {type: string}
+              password: {type: string}
+            resources:
+              config:
+                type: OS::Heat::SoftwareConfig
+                properties:
+                  group: script
+                  inputs: [{name: password}]
+                  config: |
+                    #!/bin/sh
+                    echo "rejected $password" >&2
+                    exit 1
+              deploy:
+                type: OS::Heat::SoftwareDeployment
+                properties:
+                  config: {get_resource: config}
+                  server: {get_param: server}
+                  input_values: {password: {get_param: password}}
+            """);
+
+        var created = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--disable-rollback", "--parameter", $"password={Secret}");
+        var shown = new List<CliResult> { created };
+        foreach (var format in Formats)
+        {
+            shown.Add(await stack.RunAsync("stack", "event", "list", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "resource", "list", DeploymentStack.Name, "--nested-depth", "1", "-f", format));
+            shown.Add(await stack.RunAsync("stack", "show", DeploymentStack.Name, "-f", format));
+        }
+
+        created.ExitCode.ShouldBe(1, created.ToString());
+        created.Error.ShouldContain("rejected ******");
+        foreach (var result in shown)
+        {
+            result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
+            result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
+        }
+    }
 }
