@@ -20,6 +20,11 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
     public async Task<OperationOutcome> CreateAsync(string name, DefinitionSource source, bool disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
     {
+        if (StackNames.Problem(name) is { } problem)
+        {
+            throw new EngineException(EngineErrorKind.InvalidInput, problem);
+        }
+
         if (await store.GetStackByNameAsync(name, cancellationToken) is not null)
         {
             throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already: update it with 'hearth stack update {name}', or pick another name");
