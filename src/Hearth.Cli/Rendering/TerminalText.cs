@@ -46,6 +46,20 @@ internal static class TerminalText
         return builder.ToString();
     }
 
+    /// <summary>Whether <see cref="Visible"/> would change the text.</summary>
+    public static bool ContainsControl(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (IsControl(text, i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// C0 controls but line feed, tab and the carriage return of a CRLF; DEL; C1 controls (0x9b starts a sequence as
     /// ESC [ does); and the bidirectional overrides and isolates that reorder what follows them.

@@ -75,6 +75,19 @@ public sealed class ScriptTextTests
     }
 
     [Fact]
+    public async Task Reads_YamlOfAValueWithControlCharacters_ParsesBackToTheValue()
+    {
+        await using var stack = new DeploymentStack(Template);
+        await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--disable-rollback");
+
+        var shown = await stack.RunAsync("stack", "output", "show", DeploymentStack.Name, "colour", "-f", "yaml");
+
+        shown.Out.ShouldNotContain('\u001b');
+        var parsed = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(shown.Out);
+        parsed["output_value"].ShouldBe("red \u001b[31mRED\u001b]0;owned\u0007 \u009bJ\u202etxt\r\n");
+    }
+
+    [Fact]
     public async Task Create_OutputNameIsAPathOutOfTheOutputsFolder_FailsWithoutRunningOrReadingIt()
     {
         await using var stack = new DeploymentStack("""

@@ -19,7 +19,7 @@ public sealed class BackgroundTests
         var log = Directory.GetFiles(logs).ShouldHaveSingleItem();
         started.Error.ShouldContain(log);
 
-        var text = await WaitForLogAsync(stack, log);
+        var text = await WaitForLogAsync(stack, log, "Stack demo CREATE_COMPLETE");
         text.ShouldContain("second CREATE_COMPLETE");
         text.ShouldNotContain(CliStack.Secret);
         File.GetUnixFileMode(log).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -46,14 +46,14 @@ public sealed class BackgroundTests
         var started = await HearthProcess.RunAsync("--state", stack.State, "stack", "create", "demo", "-t", stack.TemplatePath, "--no-wait");
 
         started.ExitCode.ShouldBe(0, started.ToString());
-        var text = await WaitForLogAsync(stack, Directory.GetFiles(Path.Combine(stack.State, "logs")).ShouldHaveSingleItem());
+        // The outputs table is the last thing the background process writes.
+        var text = await WaitForLogAsync(stack, Directory.GetFiles(Path.Combine(stack.State, "logs")).ShouldHaveSingleItem(), "derived");
         text.ShouldContain("copied");
-        text.ShouldContain("derived");
         text.ShouldNotContain(CliStack.Secret);
     }
 
-    /// <summary>Waits for the background create to complete and its log to say so; returns the log.</summary>
-    private static async Task<string> WaitForLogAsync(CliStack stack, string log)
+    /// <summary>Waits for the background create to complete and its log to hold <paramref name="last"/>; returns the log.</summary>
+    private static async Task<string> WaitForLogAsync(CliStack stack, string log, string last)
     {
         using var timeout = new CancellationTokenSource(HearthProcess.Timeout);
         string? status = null;
@@ -66,7 +66,7 @@ public sealed class BackgroundTests
         }
 
         // The background process writes its last lines as it ends: wait for them, not for a time.
-        while (!(await File.ReadAllTextAsync(log, timeout.Token)).Contains("Stack demo CREATE_COMPLETE", StringComparison.Ordinal))
+        while (!(await File.ReadAllTextAsync(log, timeout.Token)).Contains(last, StringComparison.Ordinal))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
         }
