@@ -110,21 +110,31 @@ public sealed class HiddenValues
         return result;
     }
 
-    /// <summary>The texts a hidden value can show as: itself, each item of a list or map, and those as JSON string content.</summary>
+    /// <summary>
+    /// The texts a hidden value can show as: itself, each string or number in a list or map, and those as JSON string
+    /// content. Not booleans or null: masking every "True" or "None" would hide nothing and mangle everything.
+    /// </summary>
     private static IEnumerable<string> Texts(object? value)
     {
-        var plain = new List<string> { Value.ToPythonString(value) };
+        var plain = new List<string>();
         Collect(value, plain);
+        if (value is IReadOnlyList<object?> or IReadOnlyDictionary<string, object?>)
+        {
+            plain.Add(Value.ToPythonString(value));
+        }
+
         return plain.Concat(plain.Select(t => JsonSerializer.Serialize(t)[1..^1]));
 
         static void Collect(object? value, List<string> into)
         {
             switch (value)
             {
+                case string or long or int or double:
+                    into.Add(Value.ToPythonString(value));
+                    break;
                 case IReadOnlyDictionary<string, object?> map:
                     foreach (var item in map.Values)
                     {
-                        into.Add(Value.ToPythonString(item));
                         Collect(item, into);
                     }
 
@@ -132,7 +142,6 @@ public sealed class HiddenValues
                 case IReadOnlyList<object?> list:
                     foreach (var item in list)
                     {
-                        into.Add(Value.ToPythonString(item));
                         Collect(item, into);
                     }
 

@@ -208,4 +208,26 @@ public sealed class HiddenValueTests
             result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
         }
     }
+
+    [Fact]
+    public async Task OutputShow_HiddenBooleanAndNumber_OnlyTheNumberIsMaskedInOtherText()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              flag: {type: boolean, hidden: true, default: true}
+              code: {type: number, hidden: true, default: 73519}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {value: "True story, code 73519"}
+            outputs:
+              text: {value: {get_attr: [r, output]}}
+            """);
+        await stack.CreateAsync();
+
+        var text = (await stack.OutputsAsync())["text"];
+
+        text.ShouldBe("True story, code ******", "masking every True or None would hide nothing");
+    }
 }
