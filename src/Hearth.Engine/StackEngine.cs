@@ -136,7 +136,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         // rollback goes back to that one and keeps it, so the stack it leaves can be updated and deleted again. (A
         // rollback swaps current and previous, which left a cancelled delete's stack with resources and no definition.)
         return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
-            runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, ct), allowInterrupted: true, cancellationToken);
+            runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, target, ct), allowInterrupted: true, cancellationToken);
     }
 
     public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)

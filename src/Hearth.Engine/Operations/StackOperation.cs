@@ -73,12 +73,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// Every current row is known to hold what <paramref name="previous"/> evaluates to, so resources whose inputs did not
     /// change are skipped (<see cref="UnchangedResources"/>).
     /// </param>
+    /// <param name="hiddenFrom">A rollback's failed definition, whose hidden values its events hide too.</param>
     /// <param name="cancellationToken">Stops starting new steps.</param>
-    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, bool previousConverged, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, bool previousConverged, StackDefinition? hiddenFrom, CancellationToken cancellationToken)
     {
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
-        _hidden = HiddenValues.Of(target, previous);
+        _hidden = HiddenValues.Of(target, previous, hiddenFrom);
         if (previousConverged && target is not null && previous is not null)
         {
             _unchanged = UnchangedResources.Find(target, previous, _resources.Get);

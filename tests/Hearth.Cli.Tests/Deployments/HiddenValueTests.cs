@@ -230,4 +230,50 @@ public sealed class HiddenValueTests
 
         text.ShouldBe("True story, code ******", "masking every True or None would hide nothing");
     }
+
+    [Fact]
+    public async Task Update_RollbackRunsAScriptThatPrintsTheNewHiddenValue_MaskedInItsEvents()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              password: {type: string, hidden: true}
+              fail: {type: boolean, default: false}
+            conditions:
+              failing: {get_param: fail}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: LOCAL}
+              config:
+                type: OS::Heat::SoftwareConfig
+                condition: failing
+                properties:
+                  group: script
+                  inputs: [{name: password}]
+                  config: |
+                    #!/bin/sh
+                    echo "$deploy_action refused $password" >&2
+                    exit 1
+              bad:
+                type: OS::Heat::SoftwareDeployment
+                condition: failing
+                properties:
+                  config: {get_resource: config}
+                  server: {get_resource: server}
+                  actions: [CREATE, DELETE]
+                  input_values: {password: {get_param: password}}
+            """);
+        await stack.CreateAsync("--parameter", "password=old-secret-1");
+
+        var updated = await stack.RunAsync("stack", "update", DeploymentStack.Name, "--existing", "--parameter", $"password={Secret}", "--parameter", "fail=true");
+        var events = await stack.RunAsync("stack", "event", "list", DeploymentStack.Name);
+
+        updated.ExitCode.ShouldBe(1, updated.ToString());
+        events.Out.ShouldContain("DELETE refused ******", customMessage: events.Out);
+        foreach (var text in new[] { updated.Out, updated.Error, events.Out, events.Error })
+        {
+            text.ShouldNotContain(Secret);
+        }
+    }
 }
