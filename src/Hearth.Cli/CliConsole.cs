@@ -9,9 +9,14 @@ public sealed class CliConsole(TextWriter @out, TextWriter error, bool isTermina
     /// <summary>Where confirmations are read from (empty in tests and scripts).</summary>
     public TextReader Input { get; } = input ?? TextReader.Null;
 
-    public TextWriter Out { get; } = @out;
+    /// <summary>Results; control characters in them are shown, not obeyed (<see cref="Rendering.TerminalText"/>).</summary>
+    public TextWriter Out { get; } = new Rendering.VisibleTextWriter(@out);
 
-    public TextWriter Error { get; } = error;
+    /// <summary>Messages and progress; control characters in them are shown, not obeyed.</summary>
+    public TextWriter Error { get; } = new Rendering.VisibleTextWriter(error);
+
+    /// <summary>stderr as it is, for the live progress display, which draws with escape sequences of its own.</summary>
+    public TextWriter RawError { get; } = error;
 
     /// <summary>True when stderr is an interactive terminal: live progress is drawn only then.</summary>
     public bool IsTerminal { get; } = isTerminal;

@@ -20,6 +20,11 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
     public async Task<OperationOutcome> CreateAsync(string name, DefinitionSource source, bool disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
     {
+        if (StackNames.Problem(name) is { } problem)
+        {
+            throw new EngineException(EngineErrorKind.InvalidInput, problem);
+        }
+
         if (await store.GetStackByNameAsync(name, cancellationToken) is not null)
         {
             throw new EngineException(EngineErrorKind.Conflict, $"a stack named '{name}' exists already: update it with 'hearth stack update {name}', or pick another name");
@@ -131,7 +136,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         // rollback goes back to that one and keeps it, so the stack it leaves can be updated and deleted again. (A
         // rollback swaps current and previous, which left a cancelled delete's stack with resources and no definition.)
         return await RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
-            runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, ct), allowInterrupted: true, cancellationToken);
+            runner.RollbackAsync(kind == ResourceAction.Delete ? s with { Previous = s.Current } : s, previous, target, ct), allowInterrupted: true, cancellationToken);
     }
 
     public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
@@ -148,15 +153,19 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         var definition = Definitions.Load(newSource, identity, handlers, options.Documents);
         var previous = currentSource is null ? null : Definitions.Load(currentSource, identity, handlers, options.Documents);
         var rows = existing is null ? [] : await store.ListResourcesAsync(existing.Id, cancellationToken);
-        return new PreviewResult(name, Planner.Preview(definition, previous, rows, handlers));
+        // A reason may quote a value (a property that cannot be converted): hidden ones never show.
+        var hidden = HiddenValues.Of(definition, previous);
+        return new PreviewResult(name, [.. Planner.Preview(definition, previous, rows, handlers).Select(c => c with { Reason = hidden.Mask(c.Reason) })]);
     }
 
     /// <summary>The stack's current definition, or null when it cannot be loaded any more (a delete must still work).</summary>
-    private StackDefinition? TryLoad(StackRecord stack)
+    private StackDefinition? TryLoad(StackRecord stack) => TryLoad(stack, stack.Current);
+
+    private StackDefinition? TryLoad(StackRecord stack, StoredDefinition? stored)
     {
         try
         {
-            return stack.Current is null ? null : Definitions.Load(Definitions.Restore(stack.Current), Identity(stack), handlers, options.Documents);
+            return stored is null ? null : Definitions.Load(Definitions.Restore(stored), Identity(stack), handlers, options.Documents);
         }
         catch (EngineException)
         {
@@ -251,29 +260,36 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
 
+    /// <summary>The stack's current resources, as a user may see them (hidden values masked).</summary>
     public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
-        return (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToList();
+        var (definition, hidden) = Shown(stack);
+        return ShownValues.Resources([.. (await store.ListResourcesAsync(stack.Id, cancellationToken)).Where(r => r.IsCurrent)], definition, hidden);
     }
 
-    /// <summary>The stack's resources and, down to <paramref name="nestedDepth"/> levels, those of its nested stacks, each with its stack's name.</summary>
+    /// <summary>
+    /// The stack's resources and, down to <paramref name="nestedDepth"/> levels, those of its nested stacks, each with its
+    /// stack's name; hidden values masked (the stack's own reach its nested stacks through properties).
+    /// </summary>
     public async Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
+        var (definition, hidden) = Shown(stack);
         var result = new List<StackResource>();
-        await CollectAsync(stack, nestedDepth);
+        await CollectAsync(stack, nestedDepth, definition);
         return result;
 
-        async Task CollectAsync(StackRecord current, int depth)
+        async Task CollectAsync(StackRecord current, int depth, StackDefinition? currentDefinition)
         {
             var children = depth > 0 ? (await store.ListChildStacksAsync(current.Id, cancellationToken)).ToDictionary(c => c.Id) : [];
-            foreach (var row in (await store.ListResourcesAsync(current.Id, cancellationToken)).Where(r => r.IsCurrent))
+            var rows = (await store.ListResourcesAsync(current.Id, cancellationToken)).Where(r => r.IsCurrent).ToList();
+            foreach (var row in ShownValues.Resources(rows, currentDefinition, hidden))
             {
                 result.Add(new StackResource(current.Name, row));
                 if (row.PhysicalId is { } id && children.TryGetValue(id, out var child))
                 {
-                    await CollectAsync(child, depth - 1);
+                    await CollectAsync(child, depth - 1, null);
                 }
             }
         }
@@ -304,7 +320,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             }
         }
 
-        return Definitions.EvaluateOutputs(definition, resources);
+        return ShownValues.Outputs(definition, resources, HiddenValues.Of(definition, TryLoad(stack, stack.Previous)));
     }
 
     /// <summary>The stack's dependency graph: each enabled resource, its type, status and what it depends on.</summary>
@@ -334,6 +350,16 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
         var holder = await store.GetLockHolderAsync(stack.Id, cancellationToken);
         return holder is null || !ProcessLiveness.IsAlive(holder) ? holder ?? new LockOwner("", 0, 0, "", stack.UpdatedAt ?? stack.CreatedAt, "") : null;
+    }
+
+    /// <summary>
+    /// What reads of a stack mask: the hidden values of its current definition and of the one before it (whose values
+    /// the rows of a failed or rolled-back update may still hold).
+    /// </summary>
+    private (StackDefinition? Current, HiddenValues Hidden) Shown(StackRecord stack)
+    {
+        var current = TryLoad(stack);
+        return (current, HiddenValues.Of(current, TryLoad(stack, stack.Previous)));
     }
 
     private static StackIdentity Identity(StackRecord stack) => new(stack.Name, stack.Id, Definitions.ProjectId);

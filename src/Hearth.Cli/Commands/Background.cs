@@ -23,6 +23,12 @@ internal static class Background
 
     public static async Task<int> StartAsync(ParseResult parse, CliConsole console, string stackName)
     {
+        if (Engine.StackNames.Problem(stackName) is { } problem)
+        {
+            // The log's file name holds the stack name: a stack made before names were checked runs in the foreground.
+            throw new UserErrorException(problem + "; a stack named otherwise before names were checked can still be updated or deleted without --no-wait");
+        }
+
         var arguments = parse.Tokens.Select(t => t.Value).Where(v => v != "--no-wait").ToList();
         var state = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
         var logs = Path.Combine(state, "logs");

@@ -55,6 +55,12 @@ internal static class StackCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
+            if (StackNames.Problem(name) is { } problem)
+            {
+                // Before anything is read or written: the name would become part of file names.
+                throw new UserErrorException(problem);
+            }
+
             var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
             if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
             {

@@ -78,7 +78,7 @@ internal sealed class LiveProgress : IEngineObserver
     {
         var ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(console.Error),
+            Out = new AnsiConsoleOutput(console.RawError),
             Interactive = InteractionSupport.Yes,
             Ansi = AnsiSupport.Yes,
         });
@@ -98,19 +98,22 @@ internal sealed class LiveProgress : IEngineObserver
 
     private IRenderable Render()
     {
-        var tree = new Tree(new Markup($"[bold]{Markup.Escape(_title)}[/]  [grey]{_clock.Elapsed:mm\\:ss}[/]"));
+        var tree = new Tree(new Markup($"[bold]{Shown(_title)}[/]  [grey]{_clock.Elapsed:mm\\:ss}[/]"));
         var nodes = new Dictionary<string, TreeNode>(StringComparer.Ordinal);
         foreach (var row in _rows.Values.OrderBy(r => r.Order))
         {
             var elapsed = (row.Ended ?? _clock.Elapsed) - row.Started;
             var color = row.Status.EndsWith("FAILED", StringComparison.Ordinal) ? "red"
                 : row.Status.EndsWith("IN_PROGRESS", StringComparison.Ordinal) ? "yellow" : "green";
-            var reason = row.Status.EndsWith("FAILED", StringComparison.Ordinal) ? $"  [red]{Markup.Escape(row.Reason)}[/]" : "";
-            var label = new Markup($"{Markup.Escape(row.Name)}  [{color}]{row.Status}[/]  [grey]{elapsed.TotalSeconds:0.0}s[/]{reason}");
+            var reason = row.Status.EndsWith("FAILED", StringComparison.Ordinal) ? $"  [red]{Shown(row.Reason)}[/]" : "";
+            var label = new Markup($"{Shown(row.Name)}  [{color}]{row.Status}[/]  [grey]{elapsed.TotalSeconds:0.0}s[/]{reason}");
             var node = row.ParentKey is { } parent && nodes.TryGetValue(parent, out var parentNode) ? parentNode.AddNode(label) : tree.AddNode(label);
             nodes[row.Key] = node;
         }
 
         return tree;
     }
+
+    /// <summary>Names and reasons from templates and scripts, drawn with their control characters shown, not obeyed.</summary>
+    private static string Shown(string text) => Markup.Escape(TerminalText.Visible(text));
 }

@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hearth.Templates.Values;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.EventEmitters;
 
 namespace Hearth.Cli.Rendering;
 
@@ -31,7 +33,7 @@ internal static class StructuredOutput
 
     public static string ToYaml(object? value)
     {
-        var serializer = new SerializerBuilder().DisableAliases().Build();
+        var serializer = new SerializerBuilder().DisableAliases().WithEventEmitter(next => new EscapingEmitter(next)).Build();
         return serializer.Serialize(ToYamlGraph(value));
     }
 
@@ -48,4 +50,22 @@ internal static class StructuredOutput
         IReadOnlyList<object?> list => list.Select(ToYamlGraph).ToList(),
         _ => value.ToString(),
     };
+
+    /// <summary>
+    /// A string with control characters is written double-quoted, where YAML escapes them (<c>"\e[31m"</c>): written
+    /// plain, the terminal would obey them, and once the console shows them (<see cref="TerminalText"/>) the YAML would
+    /// say something else. In double quotes, the escape the console writes means the same character.
+    /// </summary>
+    private sealed class EscapingEmitter(IEventEmitter next) : ChainedEventEmitter(next)
+    {
+        public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is string text && (TerminalText.ContainsControl(text) || text.Contains('\r', StringComparison.Ordinal)))
+            {
+                eventInfo.Style = ScalarStyle.DoubleQuoted;
+            }
+
+            base.Emit(eventInfo, emitter);
+        }
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class OperationRunner(EngineContext engine)
         var failures = new List<string>();
         try
         {
-            succeeded = await operation.RunAsync(target, previous, previousConverged, cancellationToken);
+            succeeded = await operation.RunAsync(target, previous, previousConverged, hiddenFrom: null, cancellationToken);
             failures.AddRange(operation.Failures);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -72,19 +72,26 @@ internal sealed class OperationRunner(EngineContext engine)
 
         // A user's Ctrl+C stops the forward operation; the rollback still runs to the end (a second Ctrl+C kills the
         // process, and 'hearth stack cancel' finishes the rollback later).
-        var rolledBack = await RollbackAsync(failed, rollbackTo, CancellationToken.None);
+        var rolledBack = await RollbackAsync(failed, rollbackTo, target, CancellationToken.None);
         return rolledBack with { Failures = [.. failures, .. rolledBack.Failures], RolledBack = true, Succeeded = false, Outputs = null };
     }
 
     /// <summary>Converges the stack back to <paramref name="to"/> (null: no resources, after a failed create).</summary>
-    public async Task<OperationOutcome> RollbackAsync(StackRecord stack, StackDefinition? to, CancellationToken cancellationToken)
+    /// <param name="stack">The stack as the failed operation left it.</param>
+    /// <param name="to">The definition to go back to.</param>
+    /// <param name="from">
+    /// The definition rolled back from: what its resources run as they are deleted or updated back holds its hidden
+    /// values, which the rollback's events hide too.
+    /// </param>
+    /// <param name="cancellationToken">Stops starting new steps.</param>
+    public async Task<OperationOutcome> RollbackAsync(StackRecord stack, StackDefinition? to, StackDefinition? from, CancellationToken cancellationToken)
     {
         var restored = stack with { Current = stack.Previous, Previous = stack.Current };
         var (operation, started) = await StartAsync(restored, ResourceAction.Rollback, cancellationToken);
         bool succeeded;
         try
         {
-            succeeded = await operation.RunAsync(to, previous: null, previousConverged: false, cancellationToken);
+            succeeded = await operation.RunAsync(to, previous: null, previousConverged: false, hiddenFrom: from, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -103,9 +110,9 @@ internal sealed class OperationRunner(EngineContext engine)
         return new OperationOutcome(failed, false, [.. operation.Failures], true);
     }
 
-    /// <summary>The outputs of the definition the operation converged to, from the resources as it left them.</summary>
+    /// <summary>The outputs of the definition the operation converged to, from the resources as it left them, as a user may see them.</summary>
     private static IReadOnlyList<OutputValue> OutputsOf(StackDefinition? definition, StackOperation operation) =>
-        definition is null ? [] : Definitions.EvaluateOutputs(definition, operation.Resources);
+        definition is null ? [] : ShownValues.Outputs(definition, operation.Resources, operation.Hidden);
 
     private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly RowIds _rowIds = new(engine.Store);
     private StackDefinition? _hookSource;
     private UnchangedResources _unchanged = UnchangedResources.None;
-    private IReadOnlyList<string> _secrets = [];
+    private HiddenValues _hidden = HiddenValues.None;
 
     public StackRecord Stack { get; } = stack;
 
@@ -60,6 +60,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
     }
 
+    /// <summary>What the definitions of this operation hide, for what it shows.</summary>
+    public HiddenValues Hidden => _hidden;
+
     /// <summary>The lookup functions use to read this stack's resources (outputs are evaluated with it).</summary>
     public RuntimeResources Resources => _resources;
 
@@ -70,12 +73,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// Every current row is known to hold what <paramref name="previous"/> evaluates to, so resources whose inputs did not
     /// change are skipped (<see cref="UnchangedResources"/>).
     /// </param>
+    /// <param name="hiddenFrom">A rollback's failed definition, whose hidden values its events hide too.</param>
     /// <param name="cancellationToken">Stops starting new steps.</param>
-    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, bool previousConverged, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(StackDefinition? target, StackDefinition? previous, bool previousConverged, StackDefinition? hiddenFrom, CancellationToken cancellationToken)
     {
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
-        _secrets = Secrets(target, previous);
+        _hidden = HiddenValues.Of(target, previous, hiddenFrom);
         if (previousConverged && target is not null && previous is not null)
         {
             _unchanged = UnchangedResources.Find(target, previous, _resources.Get);
@@ -226,17 +230,6 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             return false;
         }
     }
-
-    /// <summary>The text of every hidden parameter value (short ones too risky to mask everywhere are left out).</summary>
-    private static IReadOnlyList<string> Secrets(params StackDefinition?[] definitions) =>
-        [.. definitions
-            .OfType<StackDefinition>()
-            .SelectMany(d => d.Parameters.Parameters.Values)
-            .Where(p => p.Hidden)
-            .Select(p => Value.ToPythonString(p.Value))
-            .Where(text => text.Length >= 4)
-            .Distinct(StringComparer.Ordinal)
-            .OrderByDescending(text => text.Length)];
 
     /// <summary>Which hooks a step checks, as Heat: pre-create only while the stack is created; an update or a replacement checks pre-update; rollbacks check none.</summary>
     private ResourceAction? HookAction(ChangeKind kind) => (kind, action) switch
@@ -652,15 +645,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// Hidden parameter values never reach events or failure reasons, even when an error message quotes a value
     /// (a property that could not be converted, a script's stderr).
     /// </summary>
-    private string Mask(string text)
-    {
-        foreach (var secret in _secrets)
-        {
-            text = text.Replace(secret, Templates.Parameters.ResolvedParameters.Mask, StringComparison.Ordinal);
-        }
-
-        return text;
-    }
+    private string Mask(string text) => _hidden.Mask(text);
 
     private void Fail(string message) => _failures.Enqueue(Mask(message));
 }

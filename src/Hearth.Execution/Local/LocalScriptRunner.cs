@@ -49,6 +49,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         var outputsPath = Path.Combine(outputsDir, request.Action);
 
         var (variables, error) = ScriptEnvironment.Build(request.Inputs, outputsPath);
+        error ??= ScriptEnvironment.OutputNameProblem(request.Outputs);
         if (error is not null)
         {
             return DeploymentResult.NotRun(DeploymentStatus.Failed, error, timeProvider.GetElapsedTime(started));

@@ -57,4 +57,14 @@ internal static class ScriptEnvironment
         variables.Add(new(OutputsPathVariable, outputsPath));
         return (variables, null);
     }
+
+    /// <summary>
+    /// Why an output cannot be read from <c>${heat_outputs_path}.NAME</c>, or null: a name with <c>/</c> would make
+    /// that a path, which a script could lead out of the outputs folder (by making <c>${heat_outputs_path}.x</c> a
+    /// folder, <c>x/../../…</c> reaches any file Hearth can read); NUL ends a path.
+    /// </summary>
+    public static string? OutputNameProblem(IEnumerable<DeploymentOutputDeclaration> outputs) =>
+        outputs.FirstOrDefault(o => o.Name.Contains('/', StringComparison.Ordinal) || o.Name.Contains('\0', StringComparison.Ordinal)) is { } bad
+            ? $"The output name '{bad.Name.Replace("\0", "\\0", StringComparison.Ordinal)}' contains '/' or NUL: outputs are files ${{heat_outputs_path}}.NAME in the deployment's outputs folder, and a name may not lead out of it"
+            : null;
 }

@@ -107,6 +107,7 @@ public static class NestedStacks
             : parent.Files.Policy.WithRoot(Path.GetDirectoryName(nested.File) ?? "/"));
         return StackDefinitionLoader.Create(nested, environment, inputs, parent.Environment.ParameterDefaults, files, identity,
             [.. parent.NestedPath, resource.Name], diagnostics,
-            facade: facade ?? ResourceFacade.Of(resource, parent.CreateContext(UnresolvedResources.Instance)));
+            facade: facade ?? ResourceFacade.Of(resource, parent.CreateContext(UnresolvedResources.Instance)),
+            inheritedHidden: parent.Hidden);
     }
 }

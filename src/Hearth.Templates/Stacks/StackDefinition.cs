@@ -25,6 +25,7 @@ public sealed class StackDefinition
     private readonly Lazy<ImmutableHashSet<string>> _enabledNames;
     private readonly DiagnosticBag _loadDiagnostics;
     private readonly Lazy<Dictionary<string, HashSet<string>>> _outputAttributes;
+    private readonly Lazy<HiddenValues> _hidden;
 
     // The registry's answer depends only on the resource's name and type (and this definition's nesting): an operation
     // asks several times per resource, and the answer costs a walk of the registry.
@@ -51,6 +52,7 @@ public sealed class StackDefinition
         _conditions = conditionSet.CreateResolver(CreateContext(UnresolvedResources.Instance));
         _enabled = new(FindEnabled);
         _outputAttributes = new(FindOutputAttributes);
+        _hidden = new(() => HiddenValues.Of(this));
         _enabledNames = new(() => _enabled.Value.Select(r => r.Name).ToImmutableHashSet(StringComparer.Ordinal));
     }
 
@@ -71,6 +73,12 @@ public sealed class StackDefinition
 
     /// <summary>When true (template validation), a declared parameter with no value is "known after apply", not an error.</summary>
     public bool MissingParametersAreUnknown { get; init; }
+
+    /// <summary>For a nested stack: its parent's hidden values, which reach it through properties and stay hidden in it.</summary>
+    public HiddenValues? InheritedHidden { get; init; }
+
+    /// <summary>What this stack's hidden parameters (and its parents') hold, for masking what users see.</summary>
+    public HiddenValues Hidden => _hidden.Value;
 
     /// <summary>For a nested stack: the parent resource's <c>resource_facade</c> values.</summary>
     public ResourceFacade? Facade { get; init; }

@@ -85,7 +85,8 @@ public static class StackDefinitionLoader
         ImmutableArray<string> nestedPath,
         DiagnosticBag diagnostics,
         bool requireParameterValues = true,
-        ResourceFacade? facade = null)
+        ResourceFacade? facade = null,
+        HiddenValues? inheritedHidden = null)
     {
         var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, new DiagnosticBag());
         var resolverDiagnostics = requireParameterValues ? diagnostics : new DiagnosticBag();
@@ -100,6 +101,7 @@ public static class StackDefinitionLoader
         {
             MissingParametersAreUnknown = !requireParameterValues,
             Facade = facade,
+            InheritedHidden = inheritedHidden,
         };
         _ = definition.EnabledResources;
         return definition;

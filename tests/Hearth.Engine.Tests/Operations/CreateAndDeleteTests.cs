@@ -46,6 +46,21 @@ public sealed class CreateAndDeleteTests
         error.Message.ShouldContain("exists already");
     }
 
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("")]
+    [InlineData("9lives")]
+    public async Task CreateAsync_NameBreaksHeatsRule_RefusedBeforeTheStackIsRecorded(string name)
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+
+        var error = await Should.ThrowAsync<EngineException>(() => harness.CreateAsync(name, TestTemplates.Chain));
+
+        error.Kind.ShouldBe(EngineErrorKind.InvalidInput);
+        error.Message.ShouldContain(StackNames.Rule);
+        (await harness.Store.ListStacksAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task CreateAsync_ResourceFails_RollsBackToNoResources()
     {

@@ -1,0 +1,279 @@
+namespace Hearth.Cli.Tests.Deployments;
+
+/// <summary>
+/// A hidden parameter reaches scripts as it is, and shows as <c>******</c> in every read: input values, what a
+/// script prints or writes as outputs, outputs derived from it, events and failure reasons, in every format.
+/// </summary>
+public sealed class HiddenValueTests
+{
+    private const string Secret = "Hunter2-s3cret";
+    private const string ShortSecret = "pw1";
+    private static readonly string[] Formats = ["table", "json", "yaml"];
+
+    private const string Template = """
+        heat_template_version: 2021-04-16
+        parameters:
+          password: {type: string, hidden: true}
+          pin: {type: string, hidden: true}
+          round: {type: number, default: 1}
+          fail: {type: boolean, default: false}
+        conditions:
+          failing: {get_param: fail}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties: {software_config_transport: LOCAL}
+          config:
+            type: OS::Heat::SoftwareConfig
+            properties:
+              group: script
+              inputs: [{name: password}, {name: pin}, {name: url}, {name: round}]
+              outputs: [{name: echo}]
+              config: |
+                #!/bin/sh
+                printf '%s %s %s\n' "$password" "$pin" "$url" >> @DIR@/received
+                echo "password is $password"
+                echo "to stderr: $password" >&2
+                printf 'got %s' "$password" > "${heat_outputs_path}.echo"
+          deployment:
+            type: OS::Heat::SoftwareDeployment
+            properties:
+              config: {get_resource: config}
+              server: {get_resource: server}
+              input_values:
+                password: {get_param: password}
+                pin: {get_param: pin}
+                url: {str_replace: {template: "https://u:PW@host", params: {PW: {get_param: password}}}}
+                round: {get_param: round}
+          bad_config:
+            type: OS::Heat::SoftwareConfig
+            condition: failing
+            properties:
+              group: script
+              inputs: [{name: password}]
+              config: |
+                #!/bin/sh
+                echo "cannot log in with $password" >&2
+                exit 3
+          bad_deployment:
+            type: OS::Heat::SoftwareDeployment
+            condition: failing
+            depends_on: deployment
+            properties:
+              config: {get_resource: bad_config}
+              server: {get_resource: server}
+              input_values: {password: {get_param: password}}
+        outputs:
+          echo: {value: {get_attr: [deployment, echo]}}
+          stdout: {value: {get_attr: [deployment, deploy_stdout]}}
+          derived: {value: {str_replace: {template: "pw=PW", params: {PW: {get_param: password}}}}}
+        """;
+
+    [Fact]
+    public async Task Reads_HiddenParameterInDeployment_ShownMaskedInEveryCommandAndFormat()
+    {
+        await using var stack = new DeploymentStack(Template);
+
+        var created = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath,
+            "--parameter", $"password={Secret}", "--parameter", $"pin={ShortSecret}");
+
+        created.ExitCode.ShouldBe(0, created.ToString());
+        stack.Lines("received").ShouldBe([$"{Secret} {ShortSecret} https://u:{Secret}@host"]);
+        var shown = new List<CliResult> { created };
+        foreach (var format in Formats)
+        {
+            shown.Add(await stack.RunAsync("stack", "show", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "resource", "show", DeploymentStack.Name, "deployment", "-f", format));
+            shown.Add(await stack.RunAsync("stack", "resource", "list", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "event", "list", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "output", "show", DeploymentStack.Name, "--all", "-f", format));
+            shown.Add(await stack.RunAsync("stack", "output", "show", DeploymentStack.Name, "derived", "-f", format));
+        }
+
+        foreach (var result in shown)
+        {
+            result.ExitCode.ShouldBe(0, result.ToString());
+            result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
+            result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
+        }
+
+        var deployment = await stack.ResourceAsync("deployment");
+        var inputs = deployment.GetProperty("properties").GetProperty("input_values");
+        inputs.GetProperty("password").GetString().ShouldBe("******");
+        inputs.GetProperty("pin").GetString().ShouldBe("******", "a short hidden value is masked where it is used directly");
+        inputs.GetProperty("url").GetString().ShouldBe("******", "a value computed from a hidden one is masked whole");
+        inputs.GetProperty("round").GetInt64().ShouldBe(1);
+        deployment.GetProperty("attributes").GetProperty("deploy_stdout").GetString().ShouldBe("password is ******\n");
+        deployment.GetProperty("attributes").GetProperty("deploy_stderr").GetString().ShouldBe("to stderr: ******\n");
+        var outputs = await stack.OutputsAsync();
+        outputs["echo"].ShouldBe("got ******");
+        outputs["derived"].ShouldBe("******", "an output computed from a hidden value is masked whole");
+    }
+
+    [Fact]
+    public async Task Update_AfterMaskedReads_ScriptsStillGetTheHiddenValue()
+    {
+        await using var stack = new DeploymentStack(Template);
+        await stack.CreateAsync("--parameter", $"password={Secret}", "--parameter", $"pin={ShortSecret}");
+        await stack.ResourceAsync("deployment");
+
+        var updated = await stack.UpdateAsync("round=2");
+
+        updated.ExitCode.ShouldBe(0, updated.ToString());
+        updated.Error.ShouldNotContain(Secret);
+        stack.Lines("received").ShouldBe([$"{Secret} {ShortSecret} https://u:{Secret}@host", $"{Secret} {ShortSecret} https://u:{Secret}@host"]);
+    }
+
+    [Fact]
+    public async Task Create_ScriptFailsPrintingHiddenValue_MaskedInFailureEventsAndResource()
+    {
+        await using var stack = new DeploymentStack(Template);
+
+        var created = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--disable-rollback",
+            "--parameter", $"password={Secret}", "--parameter", $"pin={ShortSecret}", "--parameter", "fail=true");
+
+        created.ExitCode.ShouldBe(1, created.ToString());
+        created.Error.ShouldContain("cannot log in with ******");
+        var shown = new List<CliResult> { created };
+        foreach (var format in Formats)
+        {
+            shown.Add(await stack.RunAsync("stack", "show", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "resource", "show", DeploymentStack.Name, "bad_deployment", "-f", format));
+            shown.Add(await stack.RunAsync("stack", "event", "list", DeploymentStack.Name, "-f", format));
+        }
+
+        foreach (var result in shown)
+        {
+            result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
+            result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
+        }
+
+        (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString().ShouldContain("cannot log in with ******");
+    }
+
+    [Fact]
+    public async Task Create_HiddenValuePassedToNestedStack_MaskedInItsFailureEventsAndResources()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              password: {type: string, hidden: true}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: LOCAL}
+              child:
+                type: child.yaml
+                properties:
+                  server: {get_resource: server}
+                  password: {get_param: password}
+            """);
+        stack.File("child.yaml", """
+            heat_template_version: 2021-04-16
+            parameters:
+              server: {type: string}
+              password: {type: string}
+            resources:
+              config:
+                type: OS::Heat::SoftwareConfig
+                properties:
+                  group: script
+                  inputs: [{name: password}]
+                  config: |
+                    #!/bin/sh
+                    echo "rejected $password" >&2
+                    exit 1
+              deploy:
+                type: OS::Heat::SoftwareDeployment
+                properties:
+                  config: {get_resource: config}
+                  server: {get_param: server}
+                  input_values: {password: {get_param: password}}
+            """);
+
+        var created = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--disable-rollback", "--parameter", $"password={Secret}");
+        var shown = new List<CliResult> { created };
+        foreach (var format in Formats)
+        {
+            shown.Add(await stack.RunAsync("stack", "event", "list", DeploymentStack.Name, "-f", format));
+            shown.Add(await stack.RunAsync("stack", "resource", "list", DeploymentStack.Name, "--nested-depth", "1", "-f", format));
+            shown.Add(await stack.RunAsync("stack", "show", DeploymentStack.Name, "-f", format));
+        }
+
+        created.ExitCode.ShouldBe(1, created.ToString());
+        created.Error.ShouldContain("rejected ******");
+        foreach (var result in shown)
+        {
+            result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
+            result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task OutputShow_HiddenBooleanAndNumber_OnlyTheNumberIsMaskedInOtherText()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              flag: {type: boolean, hidden: true, default: true}
+              code: {type: number, hidden: true, default: 73519}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {value: "True story, code 73519"}
+            outputs:
+              text: {value: {get_attr: [r, output]}}
+            """);
+        await stack.CreateAsync();
+
+        var text = (await stack.OutputsAsync())["text"];
+
+        text.ShouldBe("True story, code ******", "masking every True or None would hide nothing");
+    }
+
+    [Fact]
+    public async Task Update_RollbackRunsAScriptThatPrintsTheNewHiddenValue_MaskedInItsEvents()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              password: {type: string, hidden: true}
+              fail: {type: boolean, default: false}
+            conditions:
+              failing: {get_param: fail}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: LOCAL}
+              config:
+                type: OS::Heat::SoftwareConfig
+                condition: failing
+                properties:
+                  group: script
+                  inputs: [{name: password}]
+                  config: |
+                    #!/bin/sh
+                    echo "$deploy_action refused $password" >&2
+                    exit 1
+              bad:
+                type: OS::Heat::SoftwareDeployment
+                condition: failing
+                properties:
+                  config: {get_resource: config}
+                  server: {get_resource: server}
+                  actions: [CREATE, DELETE]
+                  input_values: {password: {get_param: password}}
+            """);
+        await stack.CreateAsync("--parameter", "password=old-secret-1");
+
+        var updated = await stack.RunAsync("stack", "update", DeploymentStack.Name, "--existing", "--parameter", $"password={Secret}", "--parameter", "fail=true");
+        var events = await stack.RunAsync("stack", "event", "list", DeploymentStack.Name);
+
+        updated.ExitCode.ShouldBe(1, updated.ToString());
+        events.Out.ShouldContain("DELETE refused ******", customMessage: events.Out);
+        foreach (var text in new[] { updated.Out, updated.Error, events.Out, events.Error })
+        {
+            text.ShouldNotContain(Secret);
+        }
+    }
+}
