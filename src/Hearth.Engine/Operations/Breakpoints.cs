@@ -1,3 +1,4 @@
+using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Environment;
 
@@ -17,6 +18,9 @@ internal static class Breakpoints
     public static string PausedReason(ResourceAction action, string hook) => $"{HeatStatus.ToHeatString(action)} paused until Hook {hook} is cleared";
 
     public static string ClearedReason(string hook) => $"Hook {hook} is cleared";
+
+    /// <summary>Ends a pause the user's stop request (Ctrl+C, SIGTERM) interrupted: the resource no longer waits there.</summary>
+    public static string AbandonedReason(string hook) => $"stopped while paused at Hook {hook}: the operation was cancelled by the user";
 
     /// <summary>The hook name for a step: pre-/post- and create/update/delete.</summary>
     public static (ResourceHooks Flag, string Name) For(bool post, ResourceAction action) => (post, action) switch
@@ -38,20 +42,31 @@ internal static class Breakpoints
         engine.Observer?.OnEvent(paused with { Sequence = sequence });
         var cleared = ClearedReason(hook);
         var after = sequence;
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var evt in await engine.Store.ListEventsAsync(stack.Id, after, 500, includeNested: false, cancellationToken))
+            while (true)
             {
-                after = evt.Sequence;
-                if (evt.ResourceName == resourceName && evt.StatusReason == cleared)
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var evt in await engine.Store.ListEventsAsync(stack.Id, after, 500, includeNested: false, cancellationToken))
                 {
-                    engine.Observer?.OnEvent(evt);
-                    return;
+                    after = evt.Sequence;
+                    if (evt.ResourceName == resourceName && evt.StatusReason == cleared)
+                    {
+                        engine.Observer?.OnEvent(evt);
+                        return;
+                    }
                 }
-            }
 
-            await Task.Delay(PollInterval, engine.Time, cancellationToken);
+                await Task.Delay(PollInterval, engine.Time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The pause ends with the operation, so 'hook list' no longer shows it; the step fails and the stack rolls back.
+            var abandoned = paused with { Id = Guid.NewGuid().ToString(), Status = OperationStatus.Failed, StatusReason = AbandonedReason(hook), Time = engine.Time.GetUtcNow() };
+            var abandonedAt = await engine.Store.AppendEventAsync(abandoned, CancellationToken.None);
+            engine.Observer?.OnEvent(abandoned with { Sequence = abandonedAt });
+            throw new ResourceFailedException(AbandonedReason(hook));
         }
     }
 
@@ -68,8 +83,7 @@ internal static class Breakpoints
                 var hook = reason[(pausedAt + " paused until Hook ".Length)..^" is cleared".Length];
                 pending[evt.ResourceName] = (hook, evt);
             }
-            else if (reason.StartsWith("Hook ", StringComparison.Ordinal) && reason.EndsWith(" is cleared", StringComparison.Ordinal)
-                     && pending.TryGetValue(evt.ResourceName, out var open) && reason == ClearedReason(open.Hook))
+            else if (pending.TryGetValue(evt.ResourceName, out var open) && (reason == ClearedReason(open.Hook) || reason == AbandonedReason(open.Hook)))
             {
                 pending.Remove(evt.ResourceName);
             }
