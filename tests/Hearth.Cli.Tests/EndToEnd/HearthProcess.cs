@@ -96,6 +96,25 @@ internal sealed class HearthProcess : IDisposable
         return new CliResult(_process.ExitCode, await _stdout.WaitAsync(Timeout), await _stderr.WaitAsync(Timeout));
     }
 
+    /// <summary>Sends a signal by name (<c>INT</c> as Ctrl+C does, <c>TERM</c>) with kill(1), and waits until it is sent.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("could not start kill");
+        await kill.WaitForExitAsync().WaitAsync(Timeout);
+        kill.ExitCode.ShouldBe(0, $"kill -s {signal} {Id} failed");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, for at most <see cref="Timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!await condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to record anything.</summary>
     public async Task<CliResult> KillAsync()
     {
