@@ -202,6 +202,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             Id = Guid.NewGuid().ToString(),
             StatusReason = Breakpoints.ClearedReason(pending.Hook),
             Time = time.GetUtcNow(),
+            Kind = EventKind.HookCleared,
         };
         await store.AppendEventAsync(cleared, cancellationToken);
         return new PausedHook(resourcePath, pending.Hook, pending.Paused.Time);
@@ -224,9 +225,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var earlier = Resources.Signals.HandleSignals.Read(await store.ListEventsAsync(stack.Id, 0, int.MaxValue, includeNested: false, cancellationToken), resource);
-        var signal = Resources.Signals.HandleSignals.Normalise(data, earlier.Count + 1);
+        var signal = Templates.Values.ValueJson.Serialize(Resources.Signals.HandleSignals.Normalise(data, earlier.Count + 1));
         await store.AppendEventAsync(new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, resource, row.PhysicalId, row.Type,
-            ResourceAction.Create, OperationStatus.Complete, Resources.Signals.HandleSignals.ReasonPrefix + Templates.Values.ValueJson.Serialize(signal), time.GetUtcNow()), cancellationToken);
+            ResourceAction.Create, OperationStatus.Complete, Resources.Signals.HandleSignals.Reason(signal), time.GetUtcNow(), EventKind.Signal, signal), cancellationToken);
     }
 
     /// <summary>A resource named in a stack, <c>parent/child</c> for one of a nested stack: its stack and its name there.</summary>

@@ -5,10 +5,11 @@ using Hearth.Templates.Environment;
 namespace Hearth.Engine.Operations;
 
 /// <summary>
-/// Hooks (breakpoints) from the environment's <c>resource_registry</c>: a resource that reaches one records the event
-/// "<c>CREATE paused until Hook pre-create is cleared</c>" and waits, still IN_PROGRESS (its dependents wait too;
-/// everything else goes on), until <c>hearth stack hook clear</c> — from any process — records "<c>Hook pre-create is
-/// cleared</c>". The events are the protocol, so a hook survives nothing but is visible to everyone reading events.
+/// Hooks (breakpoints) from the environment's <c>resource_registry</c>: a resource that reaches one records a
+/// <see cref="EventKind.HookPaused"/> event (shown as "<c>CREATE paused until Hook pre-create is cleared</c>") and
+/// waits, still IN_PROGRESS (its dependents wait too; everything else goes on), until <c>hearth stack hook clear</c> —
+/// from any process — records a <see cref="EventKind.HookCleared"/> one. The events are the protocol, read by their kind
+/// and payload (the hook's name), so a hook is visible to everyone reading events.
 /// </summary>
 internal static class Breakpoints
 {
@@ -37,10 +38,9 @@ internal static class Breakpoints
     public static async Task PauseAsync(EngineContext engine, StackRecord stack, string resourceName, string type, ResourceAction action, string hook, CancellationToken cancellationToken)
     {
         var paused = new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, resourceName, null, type, action,
-            OperationStatus.InProgress, PausedReason(action, hook), engine.Time.GetUtcNow());
+            OperationStatus.InProgress, PausedReason(action, hook), engine.Time.GetUtcNow(), EventKind.HookPaused, hook);
         var sequence = await engine.Store.AppendEventAsync(paused, CancellationToken.None);
         engine.Observer?.OnEvent(paused with { Sequence = sequence });
-        var cleared = ClearedReason(hook);
         var after = sequence;
         try
         {
@@ -50,7 +50,7 @@ internal static class Breakpoints
                 foreach (var evt in await engine.Store.ListEventsAsync(stack.Id, after, 500, includeNested: false, cancellationToken))
                 {
                     after = evt.Sequence;
-                    if (evt.ResourceName == resourceName && evt.StatusReason == cleared)
+                    if (evt is { Kind: EventKind.HookCleared } && evt.ResourceName == resourceName && evt.Payload == hook)
                     {
                         engine.Observer?.OnEvent(evt);
                         return;
@@ -63,29 +63,35 @@ internal static class Breakpoints
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The pause ends with the operation, so 'hook list' no longer shows it; the step fails and the stack rolls back.
-            var abandoned = paused with { Id = Guid.NewGuid().ToString(), Status = OperationStatus.Failed, StatusReason = AbandonedReason(hook), Time = engine.Time.GetUtcNow() };
+            var abandoned = paused with
+            {
+                Id = Guid.NewGuid().ToString(),
+                Status = OperationStatus.Failed,
+                StatusReason = AbandonedReason(hook),
+                Time = engine.Time.GetUtcNow(),
+                Kind = EventKind.HookAbandoned,
+            };
             var abandonedAt = await engine.Store.AppendEventAsync(abandoned, CancellationToken.None);
             engine.Observer?.OnEvent(abandoned with { Sequence = abandonedAt });
             throw new ResourceFailedException(AbandonedReason(hook));
         }
     }
 
-    /// <summary>The hooks resources of a stack are paused at now: for each resource, a pause with no clearing after it.</summary>
+    /// <summary>The hooks resources of a stack are paused at now: for each resource, a pause with no clearing or abandoning after it.</summary>
     public static IReadOnlyList<(string Resource, string Hook, EventRecord Paused)> Pending(IEnumerable<EventRecord> events)
     {
         var pending = new Dictionary<string, (string Hook, EventRecord Paused)>(StringComparer.Ordinal);
         foreach (var evt in events.OrderBy(e => e.Sequence))
         {
-            var reason = evt.StatusReason;
-            var pausedAt = reason.IndexOf(" paused until Hook ", StringComparison.Ordinal);
-            if (pausedAt > 0 && reason.EndsWith(" is cleared", StringComparison.Ordinal))
+            switch (evt)
             {
-                var hook = reason[(pausedAt + " paused until Hook ".Length)..^" is cleared".Length];
-                pending[evt.ResourceName] = (hook, evt);
-            }
-            else if (pending.TryGetValue(evt.ResourceName, out var open) && (reason == ClearedReason(open.Hook) || reason == AbandonedReason(open.Hook)))
-            {
-                pending.Remove(evt.ResourceName);
+                case { Kind: EventKind.HookPaused, Payload: { } hook }:
+                    pending[evt.ResourceName] = (hook, evt);
+                    break;
+                case { Kind: EventKind.HookCleared or EventKind.HookAbandoned }
+                    when pending.TryGetValue(evt.ResourceName, out var open) && open.Hook == evt.Payload:
+                    pending.Remove(evt.ResourceName);
+                    break;
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class SqliteStateStore : IStateStore
 
     private const string EventColumns =
         "sequence, id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, action, status, "
-        + "status_reason, time";
+        + "status_reason, time, kind, payload";
 
     private const string OperationColumns = "id, stack_id, kind, state, plan_json, started_at, ended_at";
 
@@ -975,8 +975,8 @@ public sealed class SqliteStateStore : IStateStore
         CancellationToken cancellationToken) =>
         ExecuteScalarInt64Async(
             "INSERT INTO events (id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, "
-            + "action, status, status_reason, time) VALUES (@id, @stack_id, @stack_name, @resource_name, "
-            + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time) RETURNING sequence",
+            + "action, status, status_reason, time, kind, payload) VALUES (@id, @stack_id, @stack_name, @resource_name, "
+            + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time, @kind, @payload) RETURNING sequence",
             transaction,
             c =>
             {
@@ -990,6 +990,8 @@ public sealed class SqliteStateStore : IStateStore
                 c.Add("@status", (int)stackEvent.Status);
                 c.Add("@status_reason", stackEvent.StatusReason);
                 c.Add("@time", SqliteValues.FromTime(stackEvent.Time));
+                c.Add("@kind", (int)stackEvent.Kind);
+                c.Add("@payload", stackEvent.Payload);
             },
             () => $"Cannot append event {stackEvent.Id}: the id exists or stack {stackEvent.StackId} does not.",
             cancellationToken);
@@ -1089,7 +1091,9 @@ public sealed class SqliteStateStore : IStateStore
         Action: (ResourceAction)reader.GetInt32(7),
         Status: (OperationStatus)reader.GetInt32(8),
         StatusReason: reader.GetString(9),
-        Time: SqliteValues.ReadTime(reader, 10));
+        Time: SqliteValues.ReadTime(reader, 10),
+        Kind: (EventKind)reader.GetInt32(11),
+        Payload: SqliteValues.ReadNullableString(reader, 12));
 
     private static void BindOperation(SqliteCommand command, OperationRecord operation)
     {
