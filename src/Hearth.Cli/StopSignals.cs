@@ -34,8 +34,8 @@ internal sealed class StopSignals : IDisposable
         var name = context.Signal == PosixSignal.SIGINT ? "Ctrl+C" : "SIGTERM";
         if (Interlocked.Increment(ref _received) == 1)
         {
-            _error.WriteLine($"hearth: {name} received: stopping (nothing new starts, running actions stop, an operation rolls back). "
-                + "Press Ctrl+C again to end at once, leaving the stack interrupted.");
+            // Said for every command (a '--follow' as much as an update): the operation's own events tell of its rollback.
+            _error.WriteLine($"hearth: {name} received: stopping. Press Ctrl+C again to end at once (an operation is then left interrupted).");
             // The token's callbacks and the continuations they release run on the thread pool, not on the signal's
             // thread, so none of them can throw out of the handler or hold up a second signal.
             _ = _stop.CancelAsync();

@@ -379,7 +379,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         CancellationToken cancellationToken)
     {
         var owner = ProcessLiveness.CreateLocalOwner(operation, time);
-        var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, cancellationToken);
+        // Not cancellable: a create has recorded its stack already, and a stop request from here on must end in its
+        // rollback (the operation starts nothing new and rolls back), not leave the stack unlocked in progress.
+        var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, CancellationToken.None);
         if (attempt is LockAttempt.Held held)
         {
             throw new EngineException(EngineErrorKind.Busy,
@@ -388,7 +390,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
         try
         {
-            var fresh = await store.GetStackAsync(stack.Id, cancellationToken) ?? stack;
+            var fresh = await store.GetStackAsync(stack.Id, CancellationToken.None) ?? stack;
             if (!allowInterrupted && fresh.Status == OperationStatus.InProgress && operation != "create")
             {
                 throw new EngineException(EngineErrorKind.Busy,
