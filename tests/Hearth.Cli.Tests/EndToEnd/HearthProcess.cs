@@ -29,6 +29,8 @@ internal sealed class HearthProcess : IDisposable
         return folder;
     });
 
+    private const string ResetSignals = "/usr/bin/env";
+
     private readonly Process _process;
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
@@ -57,10 +59,18 @@ internal sealed class HearthProcess : IDisposable
 
         // Run it with the dotnet host that runs the tests when the SDK says which one (DOTNET_HOST_PATH), else the apphost.
         var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        var info = host is not null && File.Exists(host)
-            ? new ProcessStartInfo(host) { ArgumentList = { program } }
-            : new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth"));
-        foreach (var arg in args)
+        string[] command = host is not null && File.Exists(host)
+            ? [host, program]
+            : [Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth")];
+        // Ctrl+C and SIGTERM act as from a terminal even when the tests were started with them ignored (a background
+        // job of a script), which every child would inherit: env (coreutils) restores their defaults before hearth starts.
+        if (File.Exists(ResetSignals))
+        {
+            command = [ResetSignals, "--default-signal=INT,TERM", .. command];
+        }
+
+        var info = new ProcessStartInfo(command[0]);
+        foreach (var arg in command[1..].Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
