@@ -31,6 +31,9 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+            // Signals are Hearth's (StopSignals): System.CommandLine's own handler would end the process 2 s after the
+            // first Ctrl+C or SIGTERM, in the middle of the rollback it started.
+            ProcessTerminationTimeout = null,
         };
 
         if (parseResult.Errors.Count > 0)

@@ -10,22 +10,12 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // The first Ctrl+C asks the running operation to stop cleanly; a second one ends the process.
-            if (!cancellation.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            }
-        };
-
         var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In);
+        using var signals = new StopSignals(Console.Error, System.Environment.Exit);
         try
         {
             // Only a process of its own runs one command, whose JIT profile it can keep (in-process tests run many).
-            return await new HearthCommandLine(console, JitProfile.Start).RunAsync(args, cancellation.Token);
+            return await new HearthCommandLine(console, JitProfile.Start).RunAsync(args, signals.Token);
         }
         catch (Exception e)
         {

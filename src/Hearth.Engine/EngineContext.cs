@@ -11,6 +11,9 @@ public sealed record EngineOptions(int MaxParallel = EngineOptions.DefaultMaxPar
     /// <summary>Resource actions mostly wait (on scripts, on servers), so many may run at once; a bound keeps a 10,000-resource stack sane.</summary>
     public const int DefaultMaxParallel = 64;
 
+    /// <summary>Checked when the engine is built, so a bad value fails before an operation records anything.</summary>
+    public int MaxParallel { get; init; } = MaxParallel >= 1 ? MaxParallel : throw new ArgumentOutOfRangeException(nameof(MaxParallel), MaxParallel, "at least one action must be allowed to run");
+
     /// <summary>Where parsed templates are kept between processes (the CLI: in the state folder); null to parse every time.</summary>
     public IDocumentCache? Documents { get; init; }
 }

@@ -211,6 +211,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
             Id = Guid.NewGuid().ToString(),
             StatusReason = Breakpoints.ClearedReason(pending.Hook),
             Time = time.GetUtcNow(),
+            Kind = EventKind.HookCleared,
         };
         await store.AppendEventAsync(cleared, cancellationToken);
         return new PausedHook(resourcePath, pending.Hook, pending.Paused.Time);
@@ -233,9 +234,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         }
 
         var earlier = Resources.Signals.HandleSignals.Read(await store.ListEventsAsync(stack.Id, 0, int.MaxValue, includeNested: false, cancellationToken), resource);
-        var signal = Resources.Signals.HandleSignals.Normalise(data, earlier.Count + 1);
+        var signal = Templates.Values.ValueJson.Serialize(Resources.Signals.HandleSignals.Normalise(data, earlier.Count + 1));
         await store.AppendEventAsync(new EventRecord(0, Guid.NewGuid().ToString(), stack.Id, stack.Name, resource, row.PhysicalId, row.Type,
-            ResourceAction.Create, OperationStatus.Complete, Resources.Signals.HandleSignals.ReasonPrefix + Templates.Values.ValueJson.Serialize(signal), time.GetUtcNow()), cancellationToken);
+            ResourceAction.Create, OperationStatus.Complete, Resources.Signals.HandleSignals.Reason(signal), time.GetUtcNow(), EventKind.Signal, signal), cancellationToken);
     }
 
     /// <summary>A resource named in a stack, <c>parent/child</c> for one of a nested stack: its stack and its name there.</summary>
@@ -404,7 +405,9 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
         CancellationToken cancellationToken)
     {
         var owner = ProcessLiveness.CreateLocalOwner(operation, time);
-        var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, cancellationToken);
+        // Not cancellable: a create has recorded its stack already, and a stop request from here on must end in its
+        // rollback (the operation starts nothing new and rolls back), not leave the stack unlocked in progress.
+        var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, CancellationToken.None);
         if (attempt is LockAttempt.Held held)
         {
             throw new EngineException(EngineErrorKind.Busy,
@@ -413,7 +416,7 @@ public sealed class StackEngine(IStateStore store, ResourceHandlerRegistry handl
 
         try
         {
-            var fresh = await store.GetStackAsync(stack.Id, cancellationToken) ?? stack;
+            var fresh = await store.GetStackAsync(stack.Id, CancellationToken.None) ?? stack;
             if (!allowInterrupted && fresh.Status == OperationStatus.InProgress && operation != "create")
             {
                 throw new EngineException(EngineErrorKind.Busy,

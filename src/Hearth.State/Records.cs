@@ -94,6 +94,8 @@ public sealed record ResourceRecord(
 /// <param name="Status">The status.</param>
 /// <param name="StatusReason">Why.</param>
 /// <param name="Time">When it happened.</param>
+/// <param name="Kind">What it means to the engine (a hook, a signal); <see cref="EventKind.Status"/> for a plain status event.</param>
+/// <param name="Payload">The kind's data: a hook's name, a signal's JSON; null for a status event.</param>
 public sealed record EventRecord(
     long Sequence,
     string Id,
@@ -105,7 +107,9 @@ public sealed record EventRecord(
     ResourceAction Action,
     OperationStatus Status,
     string StatusReason,
-    DateTimeOffset Time);
+    DateTimeOffset Time,
+    EventKind Kind = EventKind.Status,
+    string? Payload = null);
 
 /// <summary>
 /// A journal entry for one operation on a stack, so that a crashed operation can be resumed or rolled

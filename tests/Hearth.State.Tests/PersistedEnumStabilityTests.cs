@@ -42,6 +42,17 @@ public sealed class PersistedEnumStabilityTests
             ["Interrupted"] = 3,
         });
 
+    [Fact]
+    public void EventKind_Values_AreFrozen() =>
+        AssertFrozen<EventKind>(new()
+        {
+            ["Status"] = 0,
+            ["HookPaused"] = 1,
+            ["HookCleared"] = 2,
+            ["HookAbandoned"] = 3,
+            ["Signal"] = 4,
+        });
+
     private static void AssertFrozen<TEnum>(Dictionary<string, int> expected)
         where TEnum : struct, Enum
     {

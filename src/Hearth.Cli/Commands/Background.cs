@@ -1,16 +1,28 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Hearth.Engine;
 using Hearth.State;
 
 namespace Hearth.Cli.Commands;
 
 /// <summary>
 /// <c>--no-wait</c>: the same command runs in a background <c>hearth</c> process (its output in a log file under the
-/// state folder) and this one returns at once. The operation is as safe as in the foreground: it holds the stack's
-/// lock, and if that process dies the stack shows as interrupted.
+/// state folder) and this one returns once that process has started the operation. The operation is as safe as in the
+/// foreground: it holds the stack's lock, and if that process dies the stack shows as interrupted.
 /// </summary>
+/// <remarks>
+/// The background process makes every check the foreground makes (the stack exists, is not busy nor interrupted, the
+/// template is valid) and announces the operation's start by creating a file (<c>HEARTH_BACKGROUND_STARTED</c>) when
+/// its first event is recorded, after the lock is taken. Until then this process waits: if the other ends first, its
+/// message and exit code (2, 3, 4) are this command's, as in the foreground, and there is no race between a check and
+/// the lock.
+/// </remarks>
 internal static class Background
 {
+    private const string StartedVariable = "HEARTH_BACKGROUND_STARTED";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     public static readonly Option<bool> NoWait = new("--no-wait") { Description = "Start the operation in the background and return at once" };
 
     public static readonly Option<bool> Wait = new("--wait") { Description = "Wait for the operation to end, showing progress (the default)" };
@@ -21,7 +33,7 @@ internal static class Background
         command.Options.Add(Wait);
     }
 
-    public static async Task<int> StartAsync(ParseResult parse, CliConsole console, string stackName)
+    public static async Task<int> StartAsync(ParseResult parse, CliConsole console, string stackName, CancellationToken cancellationToken)
     {
         if (Engine.StackNames.Problem(stackName) is { } problem)
         {
@@ -61,11 +73,66 @@ internal static class Background
             start.ArgumentList.Add(argument);
         }
 
+        var started = log + ".started";
         start.Environment["HEARTH_BACKGROUND_LOG"] = log;
+        start.Environment[StartedVariable] = started;
         using var process = Process.Start(start) ?? throw new UserErrorException("cannot start the background hearth process");
+        while (!File.Exists(started) && !process.HasExited)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        if (!File.Exists(started))
+        {
+            // It ended before any operation started: a refusal (or a command with nothing to do) is told here, not in a log.
+            await console.Error.WriteAsync(await File.ReadAllTextAsync(log, cancellationToken));
+            File.Delete(log);
+            return process.ExitCode;
+        }
+
+        File.Delete(started);
         await console.Error.WriteLineAsync($"Stack {stackName}: started in the background (process {process.Id}, log {log}).");
         await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stackName} --follow");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// In the background process: <paramref name="observer"/>, which also tells the process that started this one
+    /// when the operation's first event is recorded. Elsewhere: <paramref name="observer"/> itself.
+    /// </summary>
+    public static IEngineObserver AnnouncingStart(IEngineObserver observer)
+    {
+        var path = System.Environment.GetEnvironmentVariable(StartedVariable);
+        if (string.IsNullOrEmpty(path))
+        {
+            return observer;
+        }
+
+        // Scripts the operation runs inherit the environment: the note is for this process only.
+        System.Environment.SetEnvironmentVariable(StartedVariable, null);
+        return new StartAnnouncer(observer, path);
+    }
+
+    private sealed class StartAnnouncer(IEngineObserver inner, string path) : IEngineObserver
+    {
+        private int _announced;
+
+        public void OnEvent(EventRecord stackEvent)
+        {
+            if (Interlocked.Exchange(ref _announced, 1) == 0)
+            {
+                try
+                {
+                    using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write });
+                }
+                catch (IOException)
+                {
+                    // The process that waits for it is gone, or the note exists already: nothing to tell.
+                }
+            }
+
+            inner.OnEvent(stackEvent);
+        }
     }
 
     /// <summary>

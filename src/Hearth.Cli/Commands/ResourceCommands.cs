@@ -14,7 +14,7 @@ internal static class ResourceCommands
         var stackName = new Argument<string>("NAME") { Description = "The stack name" };
 
         var list = new Command("list", "List a stack's resources");
-        var nestedDepth = new Option<int>("--nested-depth") { Description = "Also list resources of nested stacks, this many levels down" };
+        var nestedDepth = new Option<int>("--nested-depth") { Description = "Also list resources of nested stacks, this many levels down" }.AtLeast(0);
         var listFormat = OutputFormatOption.Create();
         list.Arguments.Add(stackName);
         list.Options.Add(nestedDepth);

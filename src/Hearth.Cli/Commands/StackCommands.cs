@@ -32,11 +32,11 @@ internal static class StackCommands
         return stack;
     }
 
-    private static readonly Option<int> MaxParallel = new("--max-parallel")
+    private static readonly Option<int> MaxParallel = new Option<int>("--max-parallel")
     {
         Description = $"The most resource actions at once (default {EngineOptions.DefaultMaxParallel})",
         DefaultValueFactory = _ => EngineOptions.DefaultMaxParallel,
-    };
+    }.AtLeast(1);
 
     private static Command CreateCommand(CliConsole console)
     {
@@ -64,7 +64,7 @@ internal static class StackCommands
             var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
             if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
             {
-                return await Background.StartAsync(parse, console, name);
+                return await Background.StartAsync(parse, console, name, ct);
             }
 
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
@@ -107,7 +107,7 @@ internal static class StackCommands
             var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
             if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
             {
-                return await Background.StartAsync(parse, console, name);
+                return await Background.StartAsync(parse, console, name, ct);
             }
 
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
@@ -183,7 +183,7 @@ internal static class StackCommands
             var name = parse.GetRequiredValue(StackName);
             if (parse.GetValue(Background.NoWait))
             {
-                return await Background.StartAsync(parse, console, name);
+                return await Background.StartAsync(parse, console, name, ct);
             }
 
             if (!parse.GetValue(yes) && console.IsTerminal)
@@ -305,7 +305,7 @@ internal static class StackCommands
             var name = parse.GetRequiredValue(StackName);
             if (parse.GetValue(Background.NoWait))
             {
-                return await Background.StartAsync(parse, console, name);
+                return await Background.StartAsync(parse, console, name, ct);
             }
 
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);

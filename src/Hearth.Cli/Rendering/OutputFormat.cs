@@ -21,7 +21,9 @@ internal static class OutputFormatOption
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "table";
-                if (Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format))
+                // Enum.TryParse also takes numbers ("7"): only the names are formats.
+                if (Enum.GetNames<OutputFormat>().Any(name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                    && Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format))
                 {
                     return format;
                 }

@@ -1,3 +1,4 @@
+using Hearth.Cli.Commands;
 using Hearth.Engine;
 
 namespace Hearth.Cli.Rendering;
@@ -10,9 +11,9 @@ internal static class Progress
         if (console.IsTerminal && System.Environment.GetEnvironmentVariable("TERM") is not (null or "dumb"))
         {
             var live = new LiveProgress();
-            return live.RunAsync(console, () => operation(live));
+            return live.RunAsync(console, () => operation(Background.AnnouncingStart(live)));
         }
 
-        return operation(new ProgressReporter(console));
+        return operation(Background.AnnouncingStart(new ProgressReporter(console)));
     }
 }

@@ -40,7 +40,7 @@ internal sealed class OperationRunner(EngineContext engine)
         StackDefinition? rollbackTo,
         CancellationToken cancellationToken)
     {
-        var (operation, started) = await StartAsync(stack, kind, cancellationToken);
+        var (operation, started) = await StartAsync(stack, kind);
         stack = started;
         bool succeeded;
         var failures = new List<string>();
@@ -53,6 +53,12 @@ internal sealed class OperationRunner(EngineContext engine)
         {
             succeeded = false;
             failures.AddRange(operation.Failures);
+            failures.Add("the operation was cancelled by the user");
+        }
+
+        if (!succeeded && failures.Count == 0 && cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before anything failed: only steps not yet started were left out.
             failures.Add("the operation was cancelled by the user");
         }
 
@@ -87,7 +93,7 @@ internal sealed class OperationRunner(EngineContext engine)
     public async Task<OperationOutcome> RollbackAsync(StackRecord stack, StackDefinition? to, StackDefinition? from, CancellationToken cancellationToken)
     {
         var restored = stack with { Current = stack.Previous, Previous = stack.Current };
-        var (operation, started) = await StartAsync(restored, ResourceAction.Rollback, cancellationToken);
+        var (operation, started) = await StartAsync(restored, ResourceAction.Rollback);
         bool succeeded;
         try
         {
@@ -114,7 +120,7 @@ internal sealed class OperationRunner(EngineContext engine)
     private static IReadOnlyList<OutputValue> OutputsOf(StackDefinition? definition, StackOperation operation) =>
         definition is null ? [] : ShownValues.Outputs(definition, operation.Resources, operation.Hidden);
 
-    private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind, CancellationToken cancellationToken)
+    private async Task<(StackOperation Operation, StackRecord Stack)> StartAsync(StackRecord stack, ResourceAction kind)
     {
         var operationId = Guid.NewGuid().ToString();
         var now = engine.Time.GetUtcNow();
@@ -129,7 +135,8 @@ internal sealed class OperationRunner(EngineContext engine)
         await RecordStackAsync(started);
         await engine.Store.StartOperationAsync(new OperationRecord(operationId, stack.Id, kind, OperationState.Running, "{}", now, null), CancellationToken.None);
         var operation = new StackOperation(engine, started, operationId, kind);
-        await operation.LoadAsync(cancellationToken);
+        // The operation is recorded as started: it loads its rows even if a stop request came meanwhile, and then stops.
+        await operation.LoadAsync(CancellationToken.None);
         return (operation, started);
     }
 

@@ -229,6 +229,12 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             Fail($"{definition.Name}: {e.Message}");
             return false;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped between actions (no handler was acting): nothing to record on the row.
+            Fail($"{definition.Name}: {StoppedReason}");
+            return false;
+        }
     }
 
     /// <summary>Which hooks a step checks, as Heat: pre-create only while the stack is created; an update or a replacement checks pre-update; rollbacks check none.</summary>
@@ -318,7 +324,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     {
         var current = _resources.Get(name) ?? throw new InvalidOperationException($"no current row for {name}");
         var restorable = FindRestorable(current, evaluated) ?? throw new InvalidOperationException($"nothing to restore for {name}");
-        await engine.Store.SetCurrentResourceAsync(restorable.Id, cancellationToken);
+        await engine.Store.SetCurrentResourceAsync(restorable.Id, CancellationToken.None);
         _rows[current.Id] = current with { IsCurrent = false };
         var restored = restorable with { IsCurrent = true, ReplacedById = null };
         _rows[restored.Id] = restored;
@@ -368,12 +374,12 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         {
             result = await handler.CreateAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             var failedRow = Record(row with
             {
                 Status = OperationStatus.Failed,
-                StatusReason = FailureReason(e),
+                StatusReason = FailureReason(e, cancellationToken),
                 PropertiesJson = ValueJson.Serialize(evaluated.Properties),
                 MetadataJson = ValueJson.Serialize(evaluated.Metadata),
             });
@@ -382,7 +388,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
                 _resources.Set(failedRow);
             }
 
-            throw new ResourceFailedException(FailureReason(e));
+            throw new ResourceFailedException(FailureReason(e, cancellationToken));
         }
 
         var completed = row with
@@ -399,10 +405,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         {
             // Commit the replacement: the new instance becomes current; the old one waits for clean-up.
             completed = Record(completed);
-            await engine.Store.SetCurrentResourceAsync(completed.Id, cancellationToken);
+            // Once the new instance exists, the switch is recorded even when the operation is being cancelled.
+            await engine.Store.SetCurrentResourceAsync(completed.Id, CancellationToken.None);
             completed = completed with { IsCurrent = true };
             var old = replaces with { IsCurrent = false, ReplacedById = completed.Id };
-            await engine.Store.SaveResourceAsync(old, cancellationToken);
+            await engine.Store.SaveResourceAsync(old, CancellationToken.None);
             _rows[old.Id] = old;
             _rows[completed.Id] = completed;
         }
@@ -434,11 +441,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         {
             result = await handler.UpdateAsync(request, RowMapping.ToState(current) with { PhysicalName = request.PhysicalName }, change.ChangedProperties.ToHashSet(StringComparer.Ordinal), cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             // The stored properties stay the old ones: a rollback or a retry compares against what really is.
-            _resources.Set(Record(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) }));
-            throw new ResourceFailedException(FailureReason(e));
+            _resources.Set(Record(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e, cancellationToken) }));
+            throw new ResourceFailedException(FailureReason(e, cancellationToken));
         }
 
         var completed = Record(row with
@@ -519,6 +526,11 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
                     Fail($"{doomed[id].Name}: {e.Message}");
                     return false;
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    Fail($"{doomed[id].Name}: {StoppedReason}");
+                    return false;
+                }
             },
             cancellationToken);
         return outcomes.Values.All(o => o == NodeOutcome.Succeeded);
@@ -549,15 +561,15 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             {
                 await handler.DeleteAsync(state, StackInfo, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
-                var failed = Record(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e) });
+                var failed = Record(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e, cancellationToken) });
                 if (failed.IsCurrent)
                 {
                     _resources.Set(failed);
                 }
 
-                throw new ResourceFailedException(FailureReason(e));
+                throw new ResourceFailedException(FailureReason(e, cancellationToken));
             }
         }
 
@@ -575,12 +587,17 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private string PhysicalName(string resourceName, long rowId) =>
         $"{Stack.Name}-{resourceName}-{ShortId.Of(Stack.Id, rowId)}";
 
-    private static string FailureReason(Exception e) => e switch
+    /// <summary>Why a handler's action failed; the user's stop request (Ctrl+C, SIGTERM) is a failure like any other, which rolls back.</summary>
+    private static string FailureReason(Exception e, CancellationToken cancellationToken) => e switch
     {
         ResourceFailedException or TemplateException => e.Message,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => StoppedReason,
         OperationCanceledException => "cancelled",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
+
+    /// <summary>The failure of an action the user's stop request (Ctrl+C, SIGTERM) ended.</summary>
+    internal const string StoppedReason = "stopped: the operation was cancelled by the user";
 
     /// <summary>
     /// Records the step that starts acting on a resource: saved with its event in one transaction, and committed before

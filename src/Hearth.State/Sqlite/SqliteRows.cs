@@ -25,7 +25,7 @@ internal static class SqliteRows
 
     public const string EventColumns =
         "sequence, id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, action, status, "
-        + "status_reason, time";
+        + "status_reason, time, kind, payload";
 
     public const string OperationColumns = "id, stack_id, kind, state, plan_json, started_at, ended_at";
 
@@ -127,6 +127,8 @@ internal static class SqliteRows
         command.Add("@status", (int)stackEvent.Status);
         command.Add("@status_reason", stackEvent.StatusReason);
         command.Add("@time", SqliteValues.FromTime(stackEvent.Time));
+        command.Add("@kind", (int)stackEvent.Kind);
+        command.Add("@payload", stackEvent.Payload);
     }
 
     public static EventRecord ReadEvent(SqliteDataReader reader) => new(
@@ -140,7 +142,9 @@ internal static class SqliteRows
         Action: (ResourceAction)reader.GetInt32(7),
         Status: (OperationStatus)reader.GetInt32(8),
         StatusReason: reader.GetString(9),
-        Time: SqliteValues.ReadTime(reader, 10));
+        Time: SqliteValues.ReadTime(reader, 10),
+        Kind: (EventKind)reader.GetInt32(11),
+        Payload: SqliteValues.ReadNullableString(reader, 12));
 
     public static void BindOperation(SqliteCommand command, OperationRecord operation)
     {

@@ -104,5 +104,18 @@ internal static class SqliteSchema
         new(2, "resources by physical id", """
             CREATE INDEX ix_resources_physical_id ON resources (physical_id) WHERE physical_id IS NOT NULL;
             """),
+        // Hooks and signals were read back from their status reasons; now they are a kind and a payload (EventKind).
+        // Events written before keep their reasons and gain the kind their reason stood for.
+        new(3, "event kinds", """
+            ALTER TABLE events ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE events ADD COLUMN payload TEXT NULL;
+            UPDATE events SET kind = 4, payload = substr(status_reason, 18)
+                WHERE substr(status_reason, 1, 17) = 'Signal received: ';
+            UPDATE events SET kind = 1, payload = substr(status_reason, instr(status_reason, ' paused until Hook ') + 19,
+                    length(status_reason) - instr(status_reason, ' paused until Hook ') - 29)
+                WHERE kind = 0 AND status = 0 AND status_reason GLOB '* paused until Hook * is cleared';
+            UPDATE events SET kind = 2, payload = substr(status_reason, 6, length(status_reason) - 16)
+                WHERE kind = 0 AND status_reason GLOB 'Hook * is cleared';
+            """),
     ];
 }

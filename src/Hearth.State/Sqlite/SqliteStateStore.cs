@@ -507,8 +507,8 @@ public sealed class SqliteStateStore : IStateStore
         CancellationToken cancellationToken) =>
         _session.ExecuteScalarInt64Async(
             "INSERT INTO events (id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, "
-            + "action, status, status_reason, time) VALUES (@id, @stack_id, @stack_name, @resource_name, "
-            + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time) RETURNING sequence",
+            + "action, status, status_reason, time, kind, payload) VALUES (@id, @stack_id, @stack_name, @resource_name, "
+            + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time, @kind, @payload) RETURNING sequence",
             transaction,
             c => SqliteRows.BindEvent(c, stackEvent),
             () => $"Cannot append event {stackEvent.Id}: the id exists or stack {stackEvent.StackId} does not.",

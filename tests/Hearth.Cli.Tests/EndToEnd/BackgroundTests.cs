@@ -73,4 +73,78 @@ public sealed class BackgroundTests
 
         return await File.ReadAllTextAsync(log, timeout.Token);
     }
+
+    [Fact]
+    public async Task UpdateNoWait_StackDoesNotExist_Exits4WithTheMessageAndStartsNothing()
+    {
+        using var stack = new CliStack();
+
+        var result = await HearthProcess.RunAsync("--state", stack.State, "stack", "update", "nope", "-t", stack.TemplatePath, "--no-wait");
+
+        result.ExitCode.ShouldBe(4, result.ToString());
+        result.Error.ShouldContain("stack 'nope' not found");
+        result.Error.ShouldNotContain("started in the background");
+        Directory.GetFiles(Path.Combine(stack.State, "logs")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UpdateNoWait_StackBusy_Exits3NamingTheHolder()
+    {
+        using var stack = new CliStack(SlowTemplate);
+        await stack.CreateAsync("s");
+        using var update = HearthProcess.Start("--state", stack.State, "stack", "update", "s", "-t", stack.TemplatePath, "-P", "wait=600");
+        await HearthProcess.WaitUntilAsync(async () =>
+        {
+            update.HasExited.ShouldBeFalse("the update ended before the second one");
+            var show = await stack.RunAsync("stack", "show", "s", "-f", "json");
+            return CliStack.Json(show).GetProperty("stack_status").GetString() == "UPDATE_IN_PROGRESS";
+        });
+
+        var result = await HearthProcess.RunAsync("--state", stack.State, "stack", "update", "s", "--existing", "-P", "wait=1", "--no-wait");
+
+        result.ExitCode.ShouldBe(3, result.ToString());
+        result.Error.ShouldContain($"stack 's' is busy: 'update' is running in process {update.Id}");
+        result.Error.ShouldNotContain("started in the background");
+        Directory.GetFiles(Path.Combine(stack.State, "logs")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task CreateNoWait_TemplateError_Exits2WithTheDiagnosticAndRecordsNoStack()
+    {
+        using var stack = new CliStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              broken: {type: OS::Heat::TestResource, propertys: {value: x}}
+            """);
+
+        var result = await HearthProcess.RunAsync("--state", stack.State, "stack", "create", "s", "-t", stack.TemplatePath, "--no-wait");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain("propertys");
+        result.Error.ShouldNotContain("started in the background");
+        var list = await stack.RunAsync("stack", "list", "-f", "json");
+        CliStack.Json(list).GetArrayLength().ShouldBe(0, list.ToString());
+    }
+
+    [Fact]
+    public async Task CreateNoWait_MaxParallelZero_Exits2AndWritesNothing()
+    {
+        using var stack = new CliStack();
+
+        var result = await HearthProcess.RunAsync("--state", stack.State, "stack", "create", "s", "-t", stack.TemplatePath, "--max-parallel", "0", "--no-wait");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain("--max-parallel must be at least 1 (got 0)");
+        Directory.Exists(stack.State).ShouldBeFalse("nothing is written, not even the state folder");
+    }
+
+    private const string SlowTemplate = """
+        heat_template_version: 2021-04-16
+        parameters:
+          wait: {type: number, default: 0}
+        resources:
+          slow:
+            type: OS::Heat::TestResource
+            properties: {value: {get_param: wait}, action_wait_secs: {update: {get_param: wait}}}
+        """;
 }

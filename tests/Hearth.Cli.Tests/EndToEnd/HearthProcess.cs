@@ -20,6 +20,8 @@ internal sealed class HearthProcess : IDisposable
         return folder.Path;
     });
 
+    private const string ResetSignals = "/usr/bin/env";
+
     private readonly Process _process;
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
@@ -48,10 +50,18 @@ internal sealed class HearthProcess : IDisposable
 
         // Run it with the dotnet host that runs the tests when the SDK says which one (DOTNET_HOST_PATH), else the apphost.
         var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        var info = host is not null && File.Exists(host)
-            ? new ProcessStartInfo(host) { ArgumentList = { program } }
-            : new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth"));
-        foreach (var arg in args)
+        string[] command = host is not null && File.Exists(host)
+            ? [host, program]
+            : [Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth")];
+        // Ctrl+C and SIGTERM act as from a terminal even when the tests were started with them ignored (a background
+        // job of a script), which every child would inherit: env (coreutils) restores their defaults before hearth starts.
+        if (File.Exists(ResetSignals))
+        {
+            command = [ResetSignals, "--default-signal=INT,TERM", .. command];
+        }
+
+        var info = new ProcessStartInfo(command[0]);
+        foreach (var arg in command[1..].Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
@@ -85,6 +95,25 @@ internal sealed class HearthProcess : IDisposable
     {
         await _process.WaitForExitAsync().WaitAsync(Timeout);
         return new CliResult(_process.ExitCode, await _stdout.WaitAsync(Timeout), await _stderr.WaitAsync(Timeout));
+    }
+
+    /// <summary>Sends a signal by name (<c>INT</c> as Ctrl+C does, <c>TERM</c>) with kill(1), and waits until it is sent.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("could not start kill");
+        await kill.WaitForExitAsync().WaitAsync(Timeout);
+        kill.ExitCode.ShouldBe(0, $"kill -s {signal} {Id} failed");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, for at most <see cref="Timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!await condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+        }
     }
 
     /// <summary>SIGKILL: the process gets no chance to record anything.</summary>

@@ -37,8 +37,6 @@ public sealed class RealProcessTests
           b_value: {value: {get_attr: [slow_b, output]}}
         """;
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-
     [Fact]
     public async Task Resume_AfterSigkillMidUpdate_CompletesTheUpdate()
     {
@@ -124,7 +122,7 @@ public sealed class RealProcessTests
             """);
         await stack.CreateAsync("s");
         using var delete = HearthProcess.Start("--state", stack.State, "stack", "delete", "s", "--yes");
-        await WaitForAsync(async () =>
+        await HearthProcess.WaitUntilAsync(async () =>
         {
             delete.HasExited.ShouldBeFalse("the delete ended before it could be killed");
             var events = CliStack.Json(await stack.RunAsync("stack", "event", "list", "s", "-f", "json"));
@@ -149,7 +147,7 @@ public sealed class RealProcessTests
     private static async Task InterruptUpdateAsync(CliStack stack)
     {
         using var update = HearthProcess.Start("--state", stack.State, "stack", "update", "s", "-t", stack.TemplatePath, "-P", "v=two", "-P", "wait=8");
-        await WaitForAsync(async () =>
+        await HearthProcess.WaitUntilAsync(async () =>
         {
             update.HasExited.ShouldBeFalse("the update ended before it could be killed");
             var events = CliStack.Json(await stack.RunAsync("stack", "event", "list", "s", "-f", "json"));
@@ -170,15 +168,6 @@ public sealed class RealProcessTests
         refused.Error.ShouldContain("'hearth stack resume s'");
         refused.Error.ShouldContain("'hearth stack cancel s'");
         (await StatusAsync(stack)).ShouldBe("UPDATE_IN_PROGRESS");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(HearthProcess.Timeout);
-        while (!await condition())
-        {
-            await Task.Delay(PollInterval, timeout.Token);
-        }
     }
 
     private static async Task<string?> StatusAsync(CliStack stack)

@@ -59,5 +59,7 @@ public sealed class DeploymentGroupPauseTests
         public Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct) => Task.FromResult<DeploymentResult?>(null);
 
         public Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task RemoveAsync(string deploymentId, CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -15,7 +15,8 @@ namespace Hearth.Engine.Resources.Signals;
 /// </summary>
 public static class HandleSignals
 {
-    public const string ReasonPrefix = "Signal received: ";
+    /// <summary>How a signal shows in the event log (its JSON travels as the event's payload, <see cref="EventKind.Signal"/>).</summary>
+    public static string Reason(string signalJson) => "Signal received: " + signalJson;
 
     /// <summary>A signal as Heat normalises it: status SUCCESS or FAILURE, a reason, data and an id.</summary>
     public static OrderedDictionary<string, object?> Normalise(object? data, int ordinal)
@@ -32,9 +33,9 @@ public static class HandleSignals
 
     public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Read(IEnumerable<EventRecord> events, string handleName) =>
         [.. events
-            .Where(e => e.ResourceName == handleName && e.StatusReason.StartsWith(ReasonPrefix, StringComparison.Ordinal))
+            .Where(e => e is { Kind: EventKind.Signal, Payload: not null } && e.ResourceName == handleName)
             .OrderBy(e => e.Sequence)
-            .Select(e => ValueJson.DeserializeMap(e.StatusReason[ReasonPrefix.Length..]))];
+            .Select(e => ValueJson.DeserializeMap(e.Payload ?? "{}"))];
 }
 
 /// <summary>OS::Heat::WaitConditionHandle: the address of a wait; its <c>curl_cli</c> is a command that signals it on this machine.</summary>

@@ -1,0 +1,72 @@
+namespace Hearth.Cli.Tests.Commands;
+
+/// <summary>
+/// Every numeric and enum option is checked while the command line is parsed: a bad value is exit 2 with a message
+/// naming the option, and nothing is written (no stack recorded, an existing stack untouched).
+/// </summary>
+public sealed class OptionValidationTests
+{
+    public static TheoryData<string, string[]> BadNewStackCommands => new()
+    {
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "create", "s", "-t", "TEMPLATE", "--max-parallel", "0"] },
+        { "--max-parallel must be at least 1 (got -3)", ["stack", "create", "s", "-t", "TEMPLATE", "--max-parallel", "-3"] },
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "create", "s", "-t", "TEMPLATE", "--max-parallel", "0", "--no-wait"] },
+        { "'7' is not an output format", ["stack", "create", "s", "-t", "TEMPLATE", "-f", "7"] },
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "update", "s", "-t", "TEMPLATE", "--max-parallel", "0"] },
+        { "'yml' is not an output format", ["template", "validate", "-t", "TEMPLATE", "-f", "yml"] },
+    };
+
+    public static TheoryData<string, string[]> BadExistingStackCommands => new()
+    {
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "update", "s", "-t", "TEMPLATE", "-P", "greeting=changed", "--max-parallel", "0"] },
+        { "--max-parallel must be at least 1 (got -1)", ["stack", "update", "s", "--existing", "--max-parallel", "-1", "--no-wait"] },
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "delete", "s", "--yes", "--max-parallel", "0"] },
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "resume", "s", "--max-parallel", "0"] },
+        { "--max-parallel must be at least 1 (got 0)", ["stack", "cancel", "s", "--max-parallel", "0"] },
+        { "--nested-depth must be at least 0 (got -1)", ["stack", "resource", "list", "s", "--nested-depth", "-1"] },
+        { "'-1' is not an output format", ["stack", "show", "s", "-f", "-1"] },
+        { "'2' is not an output format", ["stack", "list", "-f", "2"] },
+        { "'svg'", ["stack", "graph", "s", "--format", "svg"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadNewStackCommands))]
+    public async Task Command_BadOptionValue_Exits2AndRecordsNoStack(string message, string[] args)
+    {
+        using var stack = new CliStack();
+
+        var result = await stack.RunAsync([.. args.Select(a => a == "TEMPLATE" ? stack.TemplatePath : a)]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain(message);
+        result.Error.ShouldNotContain("internal error");
+        var list = await stack.RunAsync("stack", "list", "-f", "json");
+        CliStack.Json(list).GetArrayLength().ShouldBe(0, list.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(BadExistingStackCommands))]
+    public async Task Command_BadOptionValue_Exits2AndLeavesTheStackUnchanged(string message, string[] args)
+    {
+        using var stack = new CliStack();
+        await stack.CreateAsync("s");
+        var before = await StateAsync(stack);
+
+        var result = await stack.RunAsync([.. args.Select(a => a == "TEMPLATE" ? stack.TemplatePath : a)]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain(message);
+        result.Error.ShouldNotContain("internal error");
+        (await StateAsync(stack)).ShouldBe(before);
+    }
+
+    /// <summary>The stack as JSON and its event log: any write would change one of them.</summary>
+    private static async Task<string> StateAsync(CliStack stack)
+    {
+        var show = await stack.RunAsync("stack", "show", "s", "-f", "json");
+        var events = await stack.RunAsync("stack", "event", "list", "s", "-f", "json");
+        show.ExitCode.ShouldBe(0, show.ToString());
+        events.ExitCode.ShouldBe(0, events.ToString());
+        return show.Out + events.Out;
+    }
+}
