@@ -2,7 +2,8 @@
 """Heat compatibility corpus: public HOT templates, judged by real Heat 19 and by Hearth, compared.
 
     bench/corpus/run.sh [--work DIR] [--jobs N] [--sources heat-templates,heat,tripleo-heat-templates]
-                        [--limit N] [--no-outputs] [--hearth PATH] [--out FILE]
+                        [--limit N] [--no-outputs] [--hearth PATH] [--out FILE] [--markdown FILE]
+                        [--check-heat-all N] [--reuse [--rerun-heat]] [--render RESULT.json]
 
 The templates come from bare git mirrors (never from this repository), each at a fixed revision:
   HEAT_TEMPLATES_GIT  openstack/heat-templates              (HEAT_TEMPLATES_REV, default master)
@@ -13,17 +14,19 @@ Defaults are the paths the helpers' `fetch` tool gives (/work/.mirror/openstack+
 (`git clone --bare https://opendev.org/openstack/heat`).
 
 Each HOT file (`^heat_template_version`) is one case. It gets, as `openstack stack create` users give them:
-- a registry environment when it uses types defined only in one (TripleO's OS::TripleO::*: the environment in the
-  same tree that maps most of them, its resource_registry and parameter_defaults);
+- a registry environment when it or a template it nests uses types defined only in one (TripleO's OS::TripleO::*:
+  the environment in the same tree that maps most of them, its resource_registry and parameter_defaults);
 - a cloud environment, last: every type Heat registers that needs a cloud service (its client is not Heat's own:
-  nova, neutron, cinder, keystone, ...; AWS::* but CloudFormation) -> OS::Heat::None, and OS::Nova::Server ->
+  nova, neutron, cinder, keystone, ...; any type outside OS::Heat, AWS::CloudFormation and AWS::AutoScaling)
+  -> OS::Heat::None, and OS::Nova::Server ->
   OS::Heat::DeployedServer when the template's servers set only properties a DeployedServer has, else
   OS::Heat::None (README: "map cloud types to OS::Heat::DeployedServer or OS::Heat::None in an environment").
 Heat's answer: heat_side.py (Heat's validate_template in process, as POST /validate on the standalone heat-all).
 Hearth's: `hearth template validate -f json` with the same files and `--allow-file-path` the source tree (the
 openstack client reads any file a template names). Outputs: templates whose resources need no cloud and no nested
 stack (Value, None, RandomString, TestResource, software configs), all parameters defaulted: Heat creates them in
-memory (heat_eval.py), Hearth creates them in a scratch state folder and `stack output show --all`.
+memory (heat_eval.py's way), Hearth creates them in a scratch state folder and `stack output show --all`.
+--check-heat-all N asks a running heat-all (start-heat.sh) the same for N of them and compares.
 
 Writes the full result (every case, every disagreement with both messages, grouped by cause) to --out (default
 bench/corpus/results/latest.json) and prints a short table.
@@ -224,9 +227,10 @@ def pick_registry(case, custom, envs, work):
 
 
 def cloud_environments(work, heat_types):
+    # a removed cloud type Heat keeps registered (OS::Designate::Domain, OS::Nova::FloatingIP) names no client
     cloud = sorted(t for t, client in heat_types.items()
-                   if (client not in (None, "heat")) or
-                   (t.startswith("AWS::") and not t.startswith("AWS::CloudFormation::")))
+                   if client not in (None, "heat") or
+                   not t.startswith(("OS::Heat::", "AWS::CloudFormation::", "AWS::AutoScaling::")))
     paths = {}
     for flavour, server in (("none", "OS::Heat::None"), ("deployed", "OS::Heat::DeployedServer")):
         reg = {t: "OS::Heat::None" for t in cloud}
@@ -519,6 +523,9 @@ def compare(cases, heat, hearth, work):
                "yaql": case["yaql"], "heat": hv, "hearth": mv, "agree": hv["ok"] == mv["ok"]}
         if not row["agree"]:
             row["causes"] = problems(row)
+        # the first errors say enough (a yaql template has hundreds); warnings are not compared
+        row["hearth"] = {"ok": mv["ok"], "exit": mv["exit"], "error_count": len(mv["errors"]),
+                         "errors": mv["errors"][:5]}
         out = compare_outputs(case, h.get("outputs"), m.get("outputs"))
         if out is not None:
             row["outputs"] = out
