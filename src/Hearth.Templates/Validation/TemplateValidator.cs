@@ -180,8 +180,9 @@ public static class TemplateValidator
             }
         }
 
-        foreach (var cycle in CycleDetector.FindCycles(definition.EnabledResources.Select(r => r.Name), name =>
-                     definition.EnabledResources.First(r => r.Name == name) is var r ? definition.DependenciesOf(r) : []))
+        // By name, not a search per edge: stack create validates too, and 10,000 resources made it quadratic.
+        var byName = definition.EnabledResources.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var cycle in CycleDetector.FindCycles(definition.EnabledResources.Select(r => r.Name), name => byName.TryGetValue(name, out var r) ? definition.DependenciesOf(r) : []))
         {
             diagnostics.Error(ClosingReference(definition, context, cycle), DiagnosticCodes.DependencyCycle,
                 $"dependency cycle: {string.Join(" -> ", cycle.Append(cycle[0]))}; break it by removing one of these references or depends_on");
