@@ -26,7 +26,8 @@ public static class TemplateValidator
 
     private static readonly string[] HearthUpdatePolicyKeys = ["replacement", "replace_on_change_of"];
 
-    private static readonly string[] FileCodes = [DiagnosticCodes.FileNotFound, DiagnosticCodes.FileNotInFiles, DiagnosticCodes.FileOutsideTemplateTree];
+    private static readonly string[] FileCodes =
+        [DiagnosticCodes.FileNotFound, DiagnosticCodes.FileNotInFiles, DiagnosticCodes.FileOutsideTemplateTree, DiagnosticCodes.NotARegularFile, DiagnosticCodes.FileTooLarge];
 
     public static ValidationReport Validate(StackSources sources, IFileReader reader, IResourceTypeCatalog catalog, ValidationMode mode = ValidationMode.Validate)
     {
