@@ -15,6 +15,9 @@ namespace Hearth.Templates.Stacks;
 /// </summary>
 public static class NestedStacks
 {
+    /// <summary>The attribute every nested stack has: its id, unless its template has an output of that name.</summary>
+    public const string StackIdAttribute = "OS::stack_id";
+
     // One parse per file content: a group of 100 members reads the same nested template 100 times.
     private static readonly ConditionalWeakTable<string, Template> Parsed = [];
 
@@ -79,8 +82,14 @@ public static class NestedStacks
             // A parameter with no default must be given; the nested stack's own checks say why if it is not.
             Required: false,
             UpdateAllowed: true));
-        var attributes = nested.Outputs.Select(o => new AttributeSchema(o.Name, o.Description ?? ""))
-            .Append(new AttributeSchema("OS::stack_id", "The nested stack's id"));
+        // An output named OS::stack_id (TripleO's way to give a nested stack the id of what it stands for) replaces
+        // the built-in attribute, as in Heat.
+        var attributes = nested.Outputs.Select(o => new AttributeSchema(o.Name, o.Description ?? ""));
+        if (!nested.Outputs.Any(o => o.Name == StackIdAttribute))
+        {
+            attributes = attributes.Append(new AttributeSchema(StackIdAttribute, "The nested stack's id"));
+        }
+
         return ResourceTypeSchema.Create(typeName, properties, attributes);
     }
 
