@@ -60,7 +60,7 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
         catch (EngineException e)
         {
             await DiagnosticPrinter.WriteAsync(console, e.Diagnostics);
-            await console.Error.WriteLineAsync($"hearth: {e.Message}");
+            await console.Error.WriteLineAsync($"hearth: {EngineErrorText.Render(e)}");
             return e.Kind switch
             {
                 EngineErrorKind.Busy => ExitCodes.StackBusy,

@@ -30,12 +30,36 @@ public enum EngineErrorKind
     Conflict,
 }
 
-/// <summary>A request the engine refuses, with a message that says what to do instead. Never a bug.</summary>
-public sealed class EngineException(EngineErrorKind kind, string message, ImmutableArray<Diagnostic> diagnostics = default) : Exception(message)
+/// <summary>
+/// A request the engine refuses: what is wrong, and (as <see cref="Suggestion"/>) what the user can do instead. Never a
+/// bug. The message names no command of any host: each host (the CLI, an API server) renders the suggestion its own way.
+/// </summary>
+public sealed class EngineException(EngineErrorKind kind, string message, ImmutableArray<Diagnostic> diagnostics = default, SuggestedAction? suggestion = null) : Exception(message)
 {
     public EngineErrorKind Kind { get; } = kind;
 
     public ImmutableArray<Diagnostic> Diagnostics { get; } = diagnostics.IsDefault ? [] : diagnostics;
+
+    public SuggestedAction? Suggestion { get; } = suggestion;
+}
+
+/// <summary>What a user can do about a refused request, on the stack it names.</summary>
+public sealed record SuggestedAction(SuggestedActionKind Kind, string StackName);
+
+/// <summary>The actions an <see cref="EngineException"/> may suggest.</summary>
+public enum SuggestedActionKind
+{
+    /// <summary>The stack exists: update it, or create one with another name.</summary>
+    UpdateStack,
+
+    /// <summary>The stack does not exist: list those that do.</summary>
+    ListStacks,
+
+    /// <summary>The resource is not paused at a hook: list the hooks of the stack that are.</summary>
+    ListHooks,
+
+    /// <summary>The stack's last operation was interrupted: resume it to finish it, or cancel it to roll it back.</summary>
+    ResumeOrCancel,
 }
 
 /// <summary>An output as Heat's API shows it: a value, or the error that evaluating it raised.</summary>

@@ -122,7 +122,7 @@ public sealed partial class StackCommandTests
         var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.Error.ShouldContain("a stack named 'demo' exists already");
+        result.Error.ShouldContain("hearth: a stack named 'demo' exists already: update it with 'hearth stack update demo', or pick another name");
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed partial class StackCommandTests
         var result = await stack.RunAsync("stack", "update", "ghost", "-t", stack.TemplatePath);
 
         result.ExitCode.ShouldBe(4, result.ToString());
-        result.Error.ShouldContain("stack 'ghost' not found");
+        result.Error.ShouldContain("hearth: stack 'ghost' not found; 'hearth stack list' shows the stacks there are");
     }
 
     [Fact]
