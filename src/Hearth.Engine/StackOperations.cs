@@ -76,7 +76,7 @@ internal sealed class StackOperations(
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
         return await operationLock.RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>
-            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, previousConverged: sameFiles && IsConvergedOn(locked, current), rollbackTo: previousDefinition, ct),
+            runner.RunAsync(s, ResourceAction.Update, definition, previousDefinition, previousConverged: sameFiles && IsConvergedOn(locked, current), rollbackTo: previousDefinition, hiddenFrom: null, ct),
             allowInterrupted: false, cancellationToken);
     }
 
@@ -98,9 +98,10 @@ internal sealed class StackOperations(
     public async Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await queries.GetStackAsync(name, cancellationToken);
-        var (kind, target, previous) = Interrupted(stack);
+        var (kind, target, previous, failed) = Interrupted(stack);
         var outcome = await operationLock.RunLockedAsync(stack, "resume", observer, (runner, s, _, ct) =>
-            runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, rollbackTo: kind == ResourceAction.Delete ? null : previous, ct), allowInterrupted: true, cancellationToken);
+            runner.RunAsync(s, kind, target, kind == ResourceAction.Rollback ? null : previous, previousConverged: false,
+                rollbackTo: kind == ResourceAction.Delete ? null : previous, hiddenFrom: failed, ct), allowInterrupted: true, cancellationToken);
         if (kind == ResourceAction.Delete && outcome.Succeeded)
         {
             // A finished delete removes the stack, whichever process finished it.
@@ -114,12 +115,13 @@ internal sealed class StackOperations(
     public async Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await queries.GetStackAsync(name, cancellationToken);
-        var (kind, target, previous) = Interrupted(stack);
+        var (kind, target, previous, failed) = Interrupted(stack);
         if (kind == ResourceAction.Rollback)
         {
             // Cancelling a rollback is finishing it: there is nothing before the definition it goes back to.
             return await operationLock.RunLockedAsync(stack, "cancel", observer, (runner, s, _, ct) =>
-                runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, rollbackTo: null, ct), allowInterrupted: true, cancellationToken);
+                runner.RunAsync(s, ResourceAction.Rollback, target, previous: null, previousConverged: false, rollbackTo: null, hiddenFrom: failed, ct),
+                allowInterrupted: true, cancellationToken);
         }
 
         // A delete keeps the stack's definition as current while it runs (there is no "previous" to go back to): its
@@ -158,7 +160,11 @@ internal sealed class StackOperations(
         && locked is { Status: OperationStatus.Complete, Action: ResourceAction.Create or ResourceAction.Update or ResourceAction.Rollback }
         && locked.Current == definition;
 
-    private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous) Interrupted(StackRecord stack)
+    /// <returns>
+    /// The operation to finish, toward <c>Target</c> from <c>Previous</c>; for a rollback also the definition that failed
+    /// (<c>Failed</c>), whose values its resources may still hold: its hidden ones stay hidden in the events.
+    /// </returns>
+    private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous, StackDefinition? Failed) Interrupted(StackRecord stack)
     {
         if (stack.Status != OperationStatus.InProgress)
         {
@@ -170,11 +176,11 @@ internal sealed class StackOperations(
         var previous = stack.Previous is null ? null : definitions.Load(stack, stack.Previous);
         return stack.Action switch
         {
-            ResourceAction.Delete => (ResourceAction.Delete, null, target),
+            ResourceAction.Delete => (ResourceAction.Delete, null, target, null),
             // A rollback records the definition it goes back to as current (and the failed one as previous): resuming
             // it, or cancelling it, finishes it toward that one. (It used to converge to the failed definition.)
-            ResourceAction.Rollback => (ResourceAction.Rollback, target, target),
-            var kind => (kind, target, previous),
+            ResourceAction.Rollback => (ResourceAction.Rollback, target, target, previous),
+            var kind => (kind, target, previous, null),
         };
     }
 }

@@ -21,7 +21,7 @@ internal static class Breakpoints
     public static string ClearedReason(string hook) => $"Hook {hook} is cleared";
 
     /// <summary>Ends a pause the user's stop request (Ctrl+C, SIGTERM) interrupted: the resource no longer waits there.</summary>
-    public static string AbandonedReason(string hook) => $"stopped while paused at Hook {hook}: the operation was cancelled by the user";
+    public static string AbandonedReason(string hook) => $"stopped while paused at Hook {hook}: {StackOperation.CancelledByUser}";
 
     /// <summary>The hook name for a step: pre-/post- and create/update/delete.</summary>
     public static (ResourceHooks Flag, string Name) For(bool post, ResourceAction action) => (post, action) switch

@@ -19,7 +19,7 @@ internal sealed class OperationRunner(EngineContext engine)
         StackDefinition? previous,
         StackDefinition? rollbackTo,
         CancellationToken cancellationToken) =>
-        RunAsync(stack, kind, target, previous, previousConverged: false, rollbackTo, cancellationToken);
+        RunAsync(stack, kind, target, previous, previousConverged: false, rollbackTo, hiddenFrom: null, cancellationToken);
 
     /// <param name="stack">The stack, with the definitions it will have.</param>
     /// <param name="kind">The operation.</param>
@@ -30,6 +30,10 @@ internal sealed class OperationRunner(EngineContext engine)
     /// what it evaluates to: resources whose inputs did not change are skipped.
     /// </param>
     /// <param name="rollbackTo">What a failure rolls back to (null: nothing, after a failed create).</param>
+    /// <param name="hiddenFrom">
+    /// A definition the stack's resources may still hold values of though it is neither target nor previous (the failed
+    /// one, when a rollback is resumed): its hidden values are hidden in the events too.
+    /// </param>
     /// <param name="cancellationToken">The user's Ctrl+C.</param>
     public async Task<OperationOutcome> RunAsync(
         StackRecord stack,
@@ -38,6 +42,7 @@ internal sealed class OperationRunner(EngineContext engine)
         StackDefinition? previous,
         bool previousConverged,
         StackDefinition? rollbackTo,
+        StackDefinition? hiddenFrom,
         CancellationToken cancellationToken)
     {
         var (operation, started) = await StartAsync(stack, kind);
@@ -46,20 +51,19 @@ internal sealed class OperationRunner(EngineContext engine)
         var failures = new List<string>();
         try
         {
-            succeeded = await operation.RunAsync(target, previous, previousConverged, hiddenFrom: null, cancellationToken);
+            succeeded = await operation.RunAsync(target, previous, previousConverged, hiddenFrom, cancellationToken);
             failures.AddRange(operation.Failures);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             succeeded = false;
             failures.AddRange(operation.Failures);
-            failures.Add("the operation was cancelled by the user");
         }
 
         if (!succeeded && failures.Count == 0 && cancellationToken.IsCancellationRequested)
         {
             // Stopped before anything failed: only steps not yet started were left out.
-            failures.Add("the operation was cancelled by the user");
+            failures.Add(StackOperation.CancelledByUser);
         }
 
         if (succeeded)

@@ -597,7 +597,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     };
 
     /// <summary>The failure of an action the user's stop request (Ctrl+C, SIGTERM) ended.</summary>
-    internal const string StoppedReason = "stopped: the operation was cancelled by the user";
+    internal const string CancelledByUser = "the operation was cancelled by the user";
+
+    internal const string StoppedReason = "stopped: " + CancelledByUser;
 
     /// <summary>
     /// Records the step that starts acting on a resource: saved with its event in one transaction, and committed before

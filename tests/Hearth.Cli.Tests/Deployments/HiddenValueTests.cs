@@ -1,3 +1,6 @@
+using Hearth.State;
+using Hearth.State.Sqlite;
+
 namespace Hearth.Cli.Tests.Deployments;
 
 /// <summary>
@@ -231,39 +234,42 @@ public sealed class HiddenValueTests
         text.ShouldBe("True story, code ******", "masking every True or None would hide nothing");
     }
 
+    /// <summary>With <c>fail=true</c>, a deployment whose CREATE and DELETE print the password to stderr and fail.</summary>
+    private const string FailingOnNewPassword = """
+        heat_template_version: 2021-04-16
+        parameters:
+          password: {type: string, hidden: true}
+          fail: {type: boolean, default: false}
+        conditions:
+          failing: {get_param: fail}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties: {software_config_transport: LOCAL}
+          config:
+            type: OS::Heat::SoftwareConfig
+            condition: failing
+            properties:
+              group: script
+              inputs: [{name: password}]
+              config: |
+                #!/bin/sh
+                echo "$deploy_action refused $password" >&2
+                exit 1
+          bad:
+            type: OS::Heat::SoftwareDeployment
+            condition: failing
+            properties:
+              config: {get_resource: config}
+              server: {get_resource: server}
+              actions: [CREATE, DELETE]
+              input_values: {password: {get_param: password}}
+        """;
+
     [Fact]
     public async Task Update_RollbackRunsAScriptThatPrintsTheNewHiddenValue_MaskedInItsEvents()
     {
-        await using var stack = new DeploymentStack("""
-            heat_template_version: 2021-04-16
-            parameters:
-              password: {type: string, hidden: true}
-              fail: {type: boolean, default: false}
-            conditions:
-              failing: {get_param: fail}
-            resources:
-              server:
-                type: OS::Heat::DeployedServer
-                properties: {software_config_transport: LOCAL}
-              config:
-                type: OS::Heat::SoftwareConfig
-                condition: failing
-                properties:
-                  group: script
-                  inputs: [{name: password}]
-                  config: |
-                    #!/bin/sh
-                    echo "$deploy_action refused $password" >&2
-                    exit 1
-              bad:
-                type: OS::Heat::SoftwareDeployment
-                condition: failing
-                properties:
-                  config: {get_resource: config}
-                  server: {get_resource: server}
-                  actions: [CREATE, DELETE]
-                  input_values: {password: {get_param: password}}
-            """);
+        await using var stack = new DeploymentStack(FailingOnNewPassword);
         await stack.CreateAsync("--parameter", "password=old-secret-1");
 
         var updated = await stack.RunAsync("stack", "update", DeploymentStack.Name, "--existing", "--parameter", $"password={Secret}", "--parameter", "fail=true");
@@ -272,6 +278,44 @@ public sealed class HiddenValueTests
         updated.ExitCode.ShouldBe(1, updated.ToString());
         events.Out.ShouldContain("DELETE refused ******", customMessage: events.Out);
         foreach (var text in new[] { updated.Out, updated.Error, events.Out, events.Error })
+        {
+            text.ShouldNotContain(Secret);
+        }
+    }
+
+    [Theory]
+    [InlineData("resume")]
+    [InlineData("cancel")]
+    public async Task InterruptedRollback_FinishedByResumeOrCancel_MasksTheFailedDefinitionsHiddenValue(string command)
+    {
+        await using var stack = new DeploymentStack(FailingOnNewPassword);
+        await stack.CreateAsync("--parameter", "password=old-secret-1");
+        var failed = await stack.RunAsync("stack", "update", DeploymentStack.Name, "--existing", "--disable-rollback",
+            "--parameter", $"password={Secret}", "--parameter", "fail=true");
+        failed.ExitCode.ShouldBe(1, failed.ToString());
+        // What a process that died while rolling the update back leaves: the rollback in progress, going back to the
+        // old definition (current) from the failed one (previous), and no live holder of the lock.
+        await using (var store = await SqliteStateStore.OpenAsync(stack.State, TimeProvider.System, CancellationToken.None).Within())
+        {
+            var record = await store.GetStackByNameAsync(DeploymentStack.Name, CancellationToken.None).Within();
+            record.ShouldNotBeNull();
+            await store.UpdateStackAsync(record with
+            {
+                Action = ResourceAction.Rollback,
+                Status = OperationStatus.InProgress,
+                Current = record.Previous,
+                Previous = record.Current,
+            }, CancellationToken.None).Within();
+        }
+
+        var finished = await stack.RunAsync("stack", command, DeploymentStack.Name);
+        var events = await stack.RunAsync("stack", "event", "list", DeploymentStack.Name);
+
+        // The deployment's DELETE prints the password and fails, so the rollback it finishes fails too.
+        finished.ExitCode.ShouldBe(1, finished.ToString());
+        finished.Error.ShouldContain("ROLLBACK_FAILED", customMessage: finished.ToString());
+        events.Out.ShouldContain("DELETE refused ******", customMessage: events.Out);
+        foreach (var text in new[] { finished.Out, finished.Error, events.Out, events.Error })
         {
             text.ShouldNotContain(Secret);
         }
