@@ -11,8 +11,8 @@ public static class StateFolder
     private const UnixFileMode WritableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     /// <summary>
-    /// Creates <paramref name="folder"/> (mode 0700) if it does not exist; otherwise refuses it when another user owns it
-    /// or group or others may write it. A sticky bit does not make a shared folder safe: others could still create the
+    /// Creates <paramref name="folder"/> (mode 0700) if it does not exist, and refuses it when another user owns it or
+    /// group or others may write it. A sticky bit does not make a shared folder safe: others could still create the
     /// database's -wal file or the deployments folder before Hearth does.
     /// </summary>
     /// <exception cref="StateFolderUnsafeException">Another user could write the folder.</exception>
@@ -24,13 +24,9 @@ public static class StateFolder
             return;
         }
 
-        if (!Directory.Exists(folder))
-        {
-            // An existing folder keeps its mode: the user chose it. A new one is private to the user.
-            Directory.CreateDirectory(folder, Private);
-            return;
-        }
-
+        // A new folder is private to the user; an existing one keeps its mode (the user chose it) but is checked. Both
+        // always: a folder another user made between a check for it and its creation is checked like any other.
+        Directory.CreateDirectory(folder, Private);
         CheckOwner(folder);
         var mode = File.GetUnixFileMode(folder);
         if ((mode & WritableByOthers) != 0)

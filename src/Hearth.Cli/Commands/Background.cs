@@ -147,9 +147,9 @@ internal static class Background
             return;
         }
 
-        const UnixFileMode folderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(state, folderMode);
-        Directory.CreateDirectory(logs, folderMode);
+        // The log is written before the background process opens the state: the folder is checked as that would.
+        StateFolder.EnsurePrivate(state);
+        Directory.CreateDirectory(logs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var file = new FileStream(log, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

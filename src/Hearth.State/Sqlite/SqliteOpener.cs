@@ -125,19 +125,29 @@ internal static class SqliteOpener
         {
             await connection.OpenAsync(cancellationToken);
 
-            // busy_timeout first: switching to WAL needs a lock another process may hold. Pages of deleted rows are
-            // overwritten with zeros, so a deleted stack's secrets do not stay in the file.
-            await ExecuteAsync(
-                connection,
-                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA secure_delete = ON; "
-                + "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                cancellationToken);
-            if (mustBeHearths && !await HasSchemaVersionAsync(connection, cancellationToken))
+            // busy_timeout first: switching to WAL needs a lock another process may hold. A database that is not
+            // Hearth's is refused before anything changes it (WAL rewrites its header and adds files beside it).
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};", cancellationToken);
+            var isHearths = await HasSchemaVersionAsync(connection, cancellationToken);
+            if (mustBeHearths && !isHearths)
             {
                 throw new StateDamagedException(path, "is not a Hearth state database (it has no schema_version table)");
             }
 
-            var version = await SqliteMigrator.MigrateAsync(connection, path, migrations, timeProvider, cancellationToken);
+            // Pages of deleted rows are overwritten with zeros, so a deleted stack's secrets do not stay in the file.
+            await ExecuteAsync(
+                connection,
+                "PRAGMA secure_delete = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                cancellationToken);
+
+            // Every command opens the database: one at this Hearth's schema is only read, not locked for writing.
+            var latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
+            var version = isHearths ? await SqliteMigrator.ReadVersionAsync(connection, null, cancellationToken) : -1;
+            if (version != latest)
+            {
+                version = await SqliteMigrator.MigrateAsync(connection, path, migrations, timeProvider, cancellationToken);
+            }
+
             return new OpenedDatabase(connection, path, version, null);
         }
         catch (SqliteException exception) when (SqliteErrors.IsBusy(exception))
