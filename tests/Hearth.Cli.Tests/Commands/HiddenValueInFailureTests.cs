@@ -4,7 +4,7 @@ namespace Hearth.Cli.Tests.Commands;
 public sealed class HiddenValueInFailureTests
 {
     [Fact]
-    public async Task Create_FailureQuotesHiddenValue_ValueIsMaskedInOutputAndEvents()
+    public async Task Create_RefusalQuotesHiddenValue_ValueIsMaskedAndNothingIsRecorded()
     {
         using var temp = new TempDirectory();
         var template = temp.File("t.yaml", """
@@ -20,15 +20,14 @@ public sealed class HiddenValueInFailureTests
             """);
 
         var created = await CliRunner.RunAsync("--state", temp.Path, "stack", "create", "h", "-t", template);
-        var events = await CliRunner.RunAsync("--state", temp.Path, "stack", "event", "list", "h", "-f", "json");
-        var shown = await CliRunner.RunAsync("--state", temp.Path, "stack", "show", "h", "-f", "yaml");
+        var list = await CliRunner.RunAsync("--state", temp.Path, "stack", "list", "-f", "json");
 
         // Heat refuses the property value at create, before the stack exists: so does Hearth (exit 2, nothing recorded).
         created.ExitCode.ShouldBe(2, created.ToString());
         created.Error.ShouldContain("'******' is not a valid boolean");
-        foreach (var output in new[] { created.Out, created.Error, events.Out, events.Error, shown.Out, shown.Error })
-        {
-            output.ShouldNotContain("topsecret123");
-        }
+        created.Out.ShouldNotContain("topsecret123");
+        created.Error.ShouldNotContain("topsecret123");
+        list.ExitCode.ShouldBe(0, list.ToString());
+        list.Out.Trim().ShouldBe("[]");
     }
 }

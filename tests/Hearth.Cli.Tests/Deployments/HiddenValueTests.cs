@@ -147,6 +147,7 @@ public sealed class HiddenValueTests
 
         foreach (var result in shown)
         {
+            result.ExitCode.ShouldBe(created == result ? 1 : 0, result.ToString());
             result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
             result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
         }
@@ -207,6 +208,7 @@ public sealed class HiddenValueTests
         created.Error.ShouldContain("rejected ******");
         foreach (var result in shown)
         {
+            result.ExitCode.ShouldBe(created == result ? 1 : 0, result.ToString());
             result.Out.ShouldNotContain(Secret, customMessage: result.ToString());
             result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
         }
