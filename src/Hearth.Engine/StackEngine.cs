@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Hearth.Engine.Events;
 using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.State;
@@ -18,6 +19,7 @@ public sealed class StackEngine
     private readonly StackQueries _queries;
     private readonly StackSignals _signals;
     private readonly OperationLock _lock;
+    private readonly StackEventFollower _follower;
 
     public StackEngine(IStateStore store, ResourceHandlerRegistry handlers, TimeProvider time, EngineOptions options)
     {
@@ -27,9 +29,14 @@ public sealed class StackEngine
         _queries = new StackQueries(store, handlers, definitions);
         _signals = new StackSignals(store, time, _queries);
         _operations = new StackOperations(store, handlers, time, definitions, _queries, _lock);
+        Events = new EventFeed(store, time);
+        _follower = new StackEventFollower(store, Events, _queries, _lock);
     }
 
     public ResourceHandlerRegistry Handlers { get; }
+
+    /// <summary>Live events: every stack's, or one stack's, replayed from a sequence number and then streamed.</summary>
+    public EventFeed Events { get; }
 
     // ---- Operations ----
 
@@ -91,6 +98,13 @@ public sealed class StackEngine
 
     public Task<IReadOnlyList<EventRecord>> ListEventsAsync(string name, long afterSequence, int limit, CancellationToken cancellationToken) =>
         _queries.ListEventsAsync(name, afterSequence, limit, cancellationToken);
+
+    /// <summary>
+    /// The stack's events (nested ones included) after <paramref name="afterSequence"/>, then new ones as they are
+    /// committed, until the operation running now (or, on an idle stack, the next one) ends or the stack is deleted.
+    /// </summary>
+    public IAsyncEnumerable<EventRecord> FollowEventsAsync(string name, long afterSequence, CancellationToken cancellationToken) =>
+        _follower.FollowAsync(name, afterSequence, cancellationToken);
 
     /// <summary>The stack's outputs, evaluated from stored attributes (so they are the same after a rollback as before the update).</summary>
     public Task<IReadOnlyList<OutputValue>> GetOutputsAsync(string name, CancellationToken cancellationToken) =>

@@ -128,6 +128,19 @@ public interface IStateStore : IAsyncDisposable
         bool includeNested,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lists the events of every stack with a sequence number greater than <paramref name="afterSequence"/>, oldest
+    /// first, at most <paramref name="limit"/> of them.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> ListAllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Signalled after this store commits events (and, where the store can hear them, after other processes do), for
+    /// live views. Listing events after the last sequence number read returns every event committed since: an event
+    /// never becomes visible with a sequence number lower than one a reader has already seen.
+    /// </summary>
+    EventCommits Commits { get; }
+
     // ---- Operation journal ----
 
     /// <summary>Records the start of an operation.</summary>

@@ -8,18 +8,33 @@ namespace Hearth.Cli.Commands;
 /// <summary><c>hearth stack event list [--follow]</c>.</summary>
 internal static class EventCommands
 {
-    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+    private const int PageSize = 1000;
 
     public static Command Create(CliConsole console)
     {
         var events = new Command("event", "Read a stack's events");
         var stackName = new Argument<string>("NAME") { Description = "The stack name" };
         var list = new Command("list", "List a stack's events, oldest first (nested stacks included)");
-        var follow = new Option<bool>("--follow") { Description = "Keep printing new events until the stack's operation ends (or Ctrl+C)" };
+        var follow = new Option<bool>("--follow")
+        {
+            Description = "Keep printing new events until the stack's operation ends: the one running, or on an idle stack the next one (Ctrl+C stops sooner)",
+        };
+        var after = new Option<long>("--after")
+        {
+            Description = "Only events after this sequence number (the 'sequence' of the last event seen), to resume where a reader stopped",
+        };
         var format = OutputFormatOption.Create();
         list.Arguments.Add(stackName);
         list.Options.Add(follow);
+        list.Options.Add(after);
         list.Options.Add(format);
+        list.Validators.Add(result =>
+        {
+            if (result.GetValue(after) < 0)
+            {
+                result.AddError("--after must be a sequence number (0 or more)");
+            }
+        });
         list.SetAction(async (parse, ct) =>
         {
             var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
@@ -27,54 +42,38 @@ internal static class EventCommands
             {
                 var name = parse.GetRequiredValue(stackName);
                 var outputFormat = parse.GetValue(format);
-                var after = 0L;
-                var all = new List<EventRecord>();
-                while (true)
+                if (parse.GetValue(follow))
                 {
-                    var page = await engine.ListEventsAsync(name, after, 1000, ct);
-                    foreach (var evt in page)
+                    await foreach (var evt in engine.FollowEventsAsync(name, parse.GetValue(after), ct))
                     {
-                        after = evt.Sequence;
-                        if (outputFormat == OutputFormat.Table)
-                        {
-                            await console.Out.WriteLineAsync(Line(evt));
-                        }
-                        else if (parse.GetValue(follow))
-                        {
-                            // Followed JSON is one event per line, so a reader can act on each as it comes.
-                            await console.Out.WriteLineAsync(StructuredOutput.ToJson(HeatViews.Event(evt)).ReplaceLineEndings(" "));
-                        }
-                        else
-                        {
-                            all.Add(evt);
-                        }
+                        // Followed JSON is one event per line, so a reader can act on each as it comes.
+                        await console.Out.WriteLineAsync(outputFormat == OutputFormat.Table
+                            ? Line(evt)
+                            : StructuredOutput.ToJson(HeatViews.Event(evt)).ReplaceLineEndings(" "));
                     }
 
-                    if (page.Count == 1000)
-                    {
-                        continue;
-                    }
-
-                    if (!parse.GetValue(follow))
-                    {
-                        break;
-                    }
-
-                    var stack = await engine.GetStackAsync(name, ct);
-                    if (stack.Status != OperationStatus.InProgress || await engine.FindDeadHolderAsync(stack, ct) is not null)
-                    {
-                        if ((await engine.ListEventsAsync(name, after, 1, ct)).Count == 0)
-                        {
-                            break;
-                        }
-
-                        continue;
-                    }
-
-                    await Task.Delay(FollowInterval, ct);
+                    return ExitCodes.Success;
                 }
 
-                if (outputFormat != OutputFormat.Table && !parse.GetValue(follow))
+                var all = new List<EventRecord>();
+                IReadOnlyList<EventRecord> page;
+                var last = parse.GetValue(after);
+                do
+                {
+                    page = await engine.ListEventsAsync(name, last, PageSize, ct);
+                    all.AddRange(page);
+                    last = page.Count > 0 ? page[^1].Sequence : last;
+                }
+                while (page.Count == PageSize);
+
+                if (outputFormat == OutputFormat.Table)
+                {
+                    foreach (var evt in all)
+                    {
+                        await console.Out.WriteLineAsync(Line(evt));
+                    }
+                }
+                else
                 {
                     await StructuredOutput.WriteAsync(console.Out, outputFormat, all.Select(e => HeatViews.Event(e)).ToList());
                 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Hearth.Engine.Events;
 using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Environment;
@@ -13,9 +15,6 @@ namespace Hearth.Engine.Operations;
 /// </summary>
 internal static class Breakpoints
 {
-    /// <summary>How often a paused resource looks for its clearing event.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-
     public static string PausedReason(ResourceAction action, string hook) => $"{HeatStatus.ToHeatString(action)} paused until Hook {hook} is cleared";
 
     public static string ClearedReason(string hook) => $"Hook {hook} is cleared";
@@ -41,24 +40,19 @@ internal static class Breakpoints
             OperationStatus.InProgress, PausedReason(action, hook), engine.Time.GetUtcNow(), EventKind.HookPaused, hook);
         var sequence = await engine.Store.AppendEventAsync(paused, CancellationToken.None);
         engine.Observer?.OnEvent(paused with { Sequence = sequence });
-        var after = sequence;
         try
         {
-            while (true)
+            // From the pause on: a clearing from this process wakes it at once, one from another at the feed's next look.
+            await foreach (var evt in new EventFeed(engine.Store, engine.Time).WatchAsync(EventScope.Stack(stack.Id, includeNested: false), sequence, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var evt in await engine.Store.ListEventsAsync(stack.Id, after, 500, includeNested: false, cancellationToken))
+                if (evt is { Kind: EventKind.HookCleared } && evt.ResourceName == resourceName && evt.Payload == hook)
                 {
-                    after = evt.Sequence;
-                    if (evt is { Kind: EventKind.HookCleared } && evt.ResourceName == resourceName && evt.Payload == hook)
-                    {
-                        engine.Observer?.OnEvent(evt);
-                        return;
-                    }
+                    engine.Observer?.OnEvent(evt);
+                    return;
                 }
-
-                await Task.Delay(PollInterval, engine.Time, cancellationToken);
             }
+
+            throw new UnreachableException("an event feed ends only when cancelled");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -12,12 +12,14 @@ namespace Hearth.State.Sqlite;
 /// <param name="readOnlyProblem">Why the database could only be opened for reading, or null.</param>
 /// <param name="gate">Admits one call at a time; group commit holds it while it writes a batch.</param>
 /// <param name="writePending">Writes what group commit has queued; every call does that first.</param>
+/// <param name="committed">Called after each write transaction commits (live views look for new events).</param>
 internal sealed class SqliteSession(
     SqliteConnection connection,
     string databasePath,
     string? readOnlyProblem,
     SemaphoreSlim gate,
-    Func<Task> writePending)
+    Func<Task> writePending,
+    Action committed)
 {
     // Reusing a command keeps its statement prepared; safe because the gate admits one call at a time.
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -57,6 +59,7 @@ internal sealed class SqliteSession(
                 await using var transaction = SqliteValues.BeginImmediate(connection);
                 var result = await work(transaction);
                 await transaction.CommitAsync(cancellationToken);
+                committed();
                 return result;
             },
             cancellationToken);

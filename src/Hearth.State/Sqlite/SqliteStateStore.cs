@@ -35,7 +35,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         var gate = new SemaphoreSlim(1, 1);
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
-        _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync);
+        _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
         _operations = new SqliteOperationSql(_session);
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
@@ -44,6 +44,10 @@ public sealed class SqliteStateStore : IStateStore
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Signals this store's own commits only: other processes' show when a reader next polls.</remarks>
+    public EventCommits Commits { get; } = new();
 
     /// <summary>The schema version the database is at.</summary>
     public int SchemaVersion { get; }
@@ -287,6 +291,7 @@ public sealed class SqliteStateStore : IStateStore
             await transaction.CommitAsync(CancellationToken.None);
         }
 
+        Commits.Signal();
         _reservedIds.Forget(batch.Where(item => item.Resource is null).Select(item => item.DeletedResourceId));
         return results;
     }
@@ -397,6 +402,23 @@ public sealed class SqliteStateStore : IStateStore
                 c =>
                 {
                     c.Add("@stack_id", stackId);
+                    c.Add("@after", afterSequence);
+                    c.Add("@limit", limit);
+                },
+                SqliteRows.ReadEvent,
+                cancellationToken),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventRecord>> ListAllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _session.RunAsync(
+            () => _session.QueryListAsync(
+                $"SELECT {SqliteRows.EventColumns} FROM events WHERE sequence > @after ORDER BY sequence LIMIT @limit",
+                c =>
+                {
                     c.Add("@after", afterSequence);
                     c.Add("@limit", limit);
                 },

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
+using Hearth.Engine.Events;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Execution;
 using Hearth.State;
@@ -76,8 +78,6 @@ internal sealed class WaitConditionHandleHandler(string? stateDirectory, string?
 /// </summary>
 internal sealed class WaitConditionHandler(IStateStore? store, TimeProvider time) : ResourceHandler
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-
     public override ResourceTypeSchema Schema => WaitConditionSchemas.WaitCondition;
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
@@ -95,16 +95,10 @@ internal sealed class WaitConditionHandler(IStateStore? store, TimeProvider time
         });
 
         var started = time.GetTimestamp();
-        var after = 0L;
         var signals = new List<IReadOnlyDictionary<string, object?>>();
-        while (true)
+        await foreach (var page in new EventFeed(events, time).ReadAsync(EventScope.Stack(handle.StackId, includeNested: false), 0, cancellationToken))
         {
-            foreach (var evt in await events.ListEventsAsync(handle.StackId, after, 1000, includeNested: false, cancellationToken))
-            {
-                after = evt.Sequence;
-                signals.AddRange(HandleSignals.Read([evt], handle.Name));
-            }
-
+            signals.AddRange(HandleSignals.Read(page.Events, handle.Name));
             if (signals.FirstOrDefault(s => s.GetValueOrDefault("status") as string == "FAILURE") is { } failure)
             {
                 throw new ResourceFailedException($"WaitCondition failed: {failure.GetValueOrDefault("reason")}");
@@ -123,13 +117,14 @@ internal sealed class WaitConditionHandler(IStateStore? store, TimeProvider time
                 return ResourceResult.Of(Guid.NewGuid().ToString(), [new("data", Value.ToPythonJson(data, sortKeys: false))]);
             }
 
-            if (time.GetElapsedTime(started) >= timeout)
+            // Checked at every wake-up of the feed, which comes at least once per poll interval.
+            if (page.CaughtUp && time.GetElapsedTime(started) >= timeout)
             {
                 throw new ResourceFailedException($"WaitCondition timed out after {timeout.TotalSeconds:0}s: {successes.Count} of {count} success signals received");
             }
-
-            await Task.Delay(PollInterval, time, cancellationToken);
         }
+
+        throw new UnreachableException("an event feed ends only when cancelled");
     }
 
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>

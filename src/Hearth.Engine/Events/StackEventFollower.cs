@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Hearth.State;
+
+namespace Hearth.Engine.Events;
+
+/// <summary>
+/// <c>event list --follow</c>: a stack's events (nested ones included) from the feed, until the stack's operation ends —
+/// the one running when following starts or, on an idle stack, the next one to start — or the stack is deleted.
+/// </summary>
+internal sealed class StackEventFollower(IStateStore store, EventFeed feed, StackQueries queries, OperationLock operationLock)
+{
+    public async IAsyncEnumerable<EventRecord> FollowAsync(
+        string name,
+        long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stack = await queries.GetStackAsync(name, cancellationToken);
+        var scope = EventScope.Stack(stack.Id);
+        var firstOperation = stack.OperationId;
+        var sawOperation = await IsRunningAsync(stack, cancellationToken);
+        var after = afterSequence;
+        await foreach (var page in feed.ReadAsync(scope, afterSequence, cancellationToken))
+        {
+            foreach (var evt in page.Events)
+            {
+                after = evt.Sequence;
+                yield return evt;
+            }
+
+            if (!page.CaughtUp)
+            {
+                continue;
+            }
+
+            var now = await store.GetStackAsync(stack.Id, cancellationToken);
+            sawOperation |= now is not null && now.OperationId != firstOperation;
+            if (now is not null && (!sawOperation || await IsRunningAsync(now, cancellationToken)))
+            {
+                continue;
+            }
+
+            // The operation ended after the page was read: what it committed since comes before the end.
+            IReadOnlyList<EventRecord> rest;
+            do
+            {
+                rest = await store.ListEventsAsync(stack.Id, after, EventFeed.PageSize, includeNested: true, cancellationToken);
+                foreach (var evt in rest)
+                {
+                    after = evt.Sequence;
+                    yield return evt;
+                }
+            }
+            while (rest.Count == EventFeed.PageSize);
+
+            yield break;
+        }
+    }
+
+    /// <summary>An operation runs, and its process lives (one killed mid-operation is over for a follower).</summary>
+    private async Task<bool> IsRunningAsync(StackRecord stack, CancellationToken cancellationToken) =>
+        stack.Status == OperationStatus.InProgress && await operationLock.FindDeadHolderAsync(stack, cancellationToken) is null;
+}
