@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hearth.State;
+
+namespace Hearth.Engine.Events;
+
+/// <summary>
+/// A feed as Server-Sent Events (the <c>text/event-stream</c> format), for <c>hearth server</c>: one message per event,
+/// its <c>id:</c> the event's sequence number, so a browser's EventSource that reconnects sends it back as
+/// <c>Last-Event-ID</c> and gets exactly what it missed. Knows nothing of HTTP: the host sets the content type, turns off
+/// response buffering and passes the request's <c>Last-Event-ID</c> header and abort token.
+/// </summary>
+public static class ServerSentEvents
+{
+    public const string ContentType = "text/event-stream";
+
+    /// <summary>How long a stream may stay silent before a comment line keeps proxies from closing it.</summary>
+    public static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromSeconds(15);
+
+    // A comment line: EventSource ignores it, proxies see traffic.
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    /// <summary>
+    /// Where a stream starts: after the sequence number in <paramref name="lastEventId"/> (a reconnecting client), or from
+    /// the first event when there is none. False when the header holds anything else: the host answers 400.
+    /// </summary>
+    public static bool TryGetResumePoint(string? lastEventId, out long afterSequence)
+    {
+        afterSequence = 0;
+        return string.IsNullOrWhiteSpace(lastEventId)
+            || (long.TryParse(lastEventId.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out afterSequence) && afterSequence >= 0);
+    }
+
+    /// <summary>
+    /// Writes the events of <paramref name="scope"/> after <paramref name="afterSequence"/> to <paramref name="body"/> as
+    /// they come, flushing after each read of the feed, until <paramref name="cancellationToken"/> (the client went away).
+    /// </summary>
+    public static async Task StreamAsync(
+        Stream body,
+        EventFeed feed,
+        EventScope scope,
+        long afterSequence,
+        TimeProvider time,
+        CancellationToken cancellationToken,
+        TimeSpan? keepAlive = null)
+    {
+        var silentFor = keepAlive ?? DefaultKeepAlive;
+        var lastWrite = time.GetTimestamp();
+        await foreach (var page in feed.ReadAsync(scope, afterSequence, cancellationToken))
+        {
+            if (page.Events.Count == 0 && time.GetElapsedTime(lastWrite) < silentFor)
+            {
+                continue;
+            }
+
+            var chunk = page.Events.Count == 0 ? KeepAlive : Messages(page.Events);
+            await body.WriteAsync(chunk, cancellationToken);
+            await body.FlushAsync(cancellationToken);
+            lastWrite = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>One message per event: <c>id:</c> its sequence number, <c>data:</c> the event as one line of JSON.</summary>
+    public static byte[] Messages(IEnumerable<EventRecord> events)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var evt in events)
+        {
+            buffer.Write(Encoding.UTF8.GetBytes($"id: {evt.Sequence.ToString(CultureInfo.InvariantCulture)}\ndata: "));
+            // Compact JSON escapes every line break inside strings, so the data is one line as the format needs.
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                WriteEvent(json, evt);
+            }
+
+            buffer.Write("\n\n"u8);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Heat's event fields (as <c>event list -f json</c> shows them) and the stack's. Status reasons are masked when recorded.</summary>
+    private static void WriteEvent(Utf8JsonWriter json, EventRecord evt)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", evt.Id);
+        json.WriteNumber("sequence", evt.Sequence);
+        json.WriteString("stack_id", evt.StackId);
+        json.WriteString("stack_name", evt.StackName);
+        json.WriteString("resource_name", evt.ResourceName);
+        json.WriteString("resource_type", evt.ResourceType);
+        json.WriteString("resource_status", HeatStatus.Format(evt.Action, evt.Status));
+        json.WriteString("resource_status_reason", evt.StatusReason);
+        json.WriteString("physical_resource_id", evt.PhysicalResourceId);
+        json.WriteString("event_time", evt.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+    }
+}
