@@ -107,3 +107,14 @@ public sealed class StateFolderUnsafeException(string path, string problem)
         $"'{path}' {problem}: another user could change the state or read its secrets. Make the state folder and its "
         + "files the user's own and not writable by group or others (chmod 700).",
         null);
+
+/// <summary>
+/// The key that seals values in the state (<c>hearth.key</c>) is missing, is not a key, or is not the one the database's
+/// values were sealed with. Nothing is changed: restore the key file that was backed up with the database.
+/// </summary>
+public sealed class StateKeyException(string keyPath, string databasePath, string problem, Exception? innerException = null)
+    : StateUnusableException(
+        keyPath,
+        $"The state key '{keyPath}' {problem}. Hidden values in '{databasePath}' are sealed with that key: restore the key "
+        + "file backed up with this database (Hearth never makes a new key for a database that has sealed values).",
+        innerException);

@@ -13,6 +13,7 @@ internal static class SqliteMigrator
         SqliteConnection connection,
         string path,
         IReadOnlyList<SqliteMigration> migrations,
+        SealedValues values,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -40,6 +41,7 @@ internal static class SqliteMigrator
             await transaction.CommitAsync(cancellationToken);
         }
 
+        var applied = false;
         foreach (var migration in migrations)
         {
             await using var transaction = SqliteValues.BeginImmediate(connection);
@@ -48,7 +50,16 @@ internal static class SqliteMigrator
                 continue;
             }
 
-            await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            if (migration.Sql.Length > 0)
+            {
+                await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            }
+
+            if (migration.Code is { } code)
+            {
+                await code(new SqliteMigrationContext(connection, transaction, values, cancellationToken));
+            }
+
             await using (var record = connection.CreateCommand())
             {
                 record.Transaction = transaction;
@@ -60,6 +71,16 @@ internal static class SqliteMigrator
             }
 
             await transaction.CommitAsync(cancellationToken);
+            applied = true;
+        }
+
+        if (applied)
+        {
+            // A step may have rewritten values (sealed what was clear): their old pages leave the -wal file and reach
+            // the database, whose secure_delete zeroes the old content.
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return latest;

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Hearth.State.Sqlite;
 
 /// <summary>A connection to the state database, at the schema version it is at; read-only when writing failed, and why.</summary>
-internal sealed record OpenedDatabase(SqliteConnection Connection, string Path, int SchemaVersion, string? ReadOnlyProblem);
+internal sealed record OpenedDatabase(SqliteConnection Connection, string Path, int SchemaVersion, string? ReadOnlyProblem, SealedValues Values);
 
 /// <summary>
 /// Opens <c>hearth.db</c> in a state folder. Only a missing file is a new state: it is built under another name and
@@ -121,6 +121,7 @@ internal static class SqliteOpener
             Pooling = false,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString());
+        var values = Values(path);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -145,10 +146,11 @@ internal static class SqliteOpener
             var version = isHearths ? await SqliteMigrator.ReadVersionAsync(connection, null, cancellationToken) : -1;
             if (version != latest)
             {
-                version = await SqliteMigrator.MigrateAsync(connection, path, migrations, timeProvider, cancellationToken);
+                version = await SqliteMigrator.MigrateAsync(connection, path, migrations, values, timeProvider, cancellationToken);
             }
 
-            return new OpenedDatabase(connection, path, version, null);
+            await CheckKeyAsync(connection, version, values, cancellationToken);
+            return new OpenedDatabase(connection, path, version, null, values);
         }
         catch (SqliteException exception) when (SqliteErrors.IsBusy(exception))
         {
@@ -208,7 +210,9 @@ internal static class SqliteOpener
                 throw new StateNotWritableException(path, $"{problem}; it must be upgraded to this Hearth's schema, which writes", writeFailure);
             }
 
-            return new OpenedDatabase(connection, path, version, problem);
+            var values = Values(path);
+            await CheckKeyAsync(connection, version, values, cancellationToken);
+            return new OpenedDatabase(connection, path, version, problem, values);
         }
         catch (SqliteException e)
         {
@@ -223,6 +227,16 @@ internal static class SqliteOpener
             throw;
         }
     }
+
+    /// <summary>The key lives beside the database (its real name, also while a new database is built under another).</summary>
+    private static SealedValues Values(string path)
+    {
+        var folder = Path.GetDirectoryName(path) ?? ".";
+        return new SealedValues(Path.Combine(folder, StateKey.FileName), Path.Combine(folder, SqliteStateStore.DatabaseFileName));
+    }
+
+    private static Task CheckKeyAsync(SqliteConnection connection, int version, SealedValues values, CancellationToken cancellationToken) =>
+        version >= SqliteSealing.SchemaVersion ? SqliteSealing.CheckKeyAsync(connection, values, cancellationToken) : Task.CompletedTask;
 
     private static async Task<bool> HasSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ internal static class SqliteRows
 
     public const string LockColumns = "owner_id, process_id, process_start_ticks, host, acquired_at, operation";
 
-    public static void BindStack(SqliteCommand command, StackRecord stack)
+    public static void BindStack(SqliteCommand command, StackRecord stack, SealedValues values)
     {
         command.Add("@id", stack.Id);
         command.Add("@name", stack.Name);
@@ -42,17 +42,17 @@ internal static class SqliteRows
         command.Add("@status_reason", stack.StatusReason);
         command.Add("@created_at", SqliteValues.FromTime(stack.CreatedAt));
         command.Add("@updated_at", SqliteValues.FromTime(stack.UpdatedAt));
-        command.Add("@current_template", stack.Current?.TemplateJson);
-        command.Add("@current_environment", stack.Current?.EnvironmentJson);
-        command.Add("@current_parameters", stack.Current?.ParametersJson);
-        command.Add("@previous_template", stack.Previous?.TemplateJson);
-        command.Add("@previous_environment", stack.Previous?.EnvironmentJson);
-        command.Add("@previous_parameters", stack.Previous?.ParametersJson);
+        command.Add("@current_template", values.Seal("stacks.current_template", stack.Current?.TemplateJson));
+        command.Add("@current_environment", values.Seal("stacks.current_environment", stack.Current?.EnvironmentJson));
+        command.Add("@current_parameters", values.Seal("stacks.current_parameters", stack.Current?.ParametersJson));
+        command.Add("@previous_template", values.Seal("stacks.previous_template", stack.Previous?.TemplateJson));
+        command.Add("@previous_environment", values.Seal("stacks.previous_environment", stack.Previous?.EnvironmentJson));
+        command.Add("@previous_parameters", values.Seal("stacks.previous_parameters", stack.Previous?.ParametersJson));
         command.Add("@disable_rollback", stack.DisableRollback ? 1 : 0);
         command.Add("@operation_id", stack.OperationId);
     }
 
-    public static StackRecord ReadStack(SqliteDataReader reader) => new(
+    public static StackRecord ReadStack(SqliteDataReader reader, SealedValues values) => new(
         Id: reader.GetString(0),
         Name: reader.GetString(1),
         ParentStackId: SqliteValues.ReadNullableString(reader, 2),
@@ -62,30 +62,37 @@ internal static class SqliteRows
         StatusReason: reader.GetString(6),
         CreatedAt: SqliteValues.ReadTime(reader, 7),
         UpdatedAt: SqliteValues.ReadNullableTime(reader, 8),
-        Current: ReadDefinition(reader, 9),
-        Previous: ReadDefinition(reader, 12),
+        Current: ReadDefinition(reader, 9, "current", values),
+        Previous: ReadDefinition(reader, 12, "previous", values),
         DisableRollback: reader.GetInt64(15) != 0,
         OperationId: SqliteValues.ReadNullableString(reader, 16));
 
-    private static StoredDefinition? ReadDefinition(SqliteDataReader reader, int ordinal) =>
+    private static StoredDefinition? ReadDefinition(SqliteDataReader reader, int ordinal, string which, SealedValues values) =>
         reader.IsDBNull(ordinal)
             ? null
-            : new StoredDefinition(reader.GetString(ordinal), reader.GetString(ordinal + 1), reader.GetString(ordinal + 2));
+            : new StoredDefinition(
+                ReadSealed(reader, ordinal, $"stacks.{which}_template", values),
+                ReadSealed(reader, ordinal + 1, $"stacks.{which}_environment", values),
+                ReadSealed(reader, ordinal + 2, $"stacks.{which}_parameters", values));
 
-    public static void BindResource(SqliteCommand command, ResourceRecord resource)
+    /// <summary>A sealed column's text: a blob is sealed, text is a value written before values were sealed.</summary>
+    public static string ReadSealed(SqliteDataReader reader, int ordinal, string column, SealedValues values) =>
+        reader.GetValue(ordinal) is byte[] sealedValue ? values.Open(column, sealedValue) : reader.GetString(ordinal);
+
+    public static void BindResource(SqliteCommand command, ResourceRecord resource, SealedValues values)
     {
         command.Add("@stack_id", resource.StackId);
         command.Add("@name", resource.Name);
         command.Add("@type", resource.Type);
         command.Add("@action", (int)resource.Action);
         command.Add("@status", (int)resource.Status);
-        command.Add("@status_reason", resource.StatusReason);
+        command.Add("@status_reason", values.Seal("resources.status_reason", resource.StatusReason));
         command.Add("@physical_id", resource.PhysicalId);
-        command.Add("@properties_json", resource.PropertiesJson);
-        command.Add("@attributes_json", resource.AttributesJson);
-        command.Add("@metadata_json", resource.MetadataJson);
+        command.Add("@properties_json", values.Seal("resources.properties_json", resource.PropertiesJson));
+        command.Add("@attributes_json", values.Seal("resources.attributes_json", resource.AttributesJson));
+        command.Add("@metadata_json", values.Seal("resources.metadata_json", resource.MetadataJson));
         command.Add("@requires_json", resource.RequiresJson);
-        command.Add("@data_json", resource.DataJson);
+        command.Add("@data_json", values.Seal("resources.data_json", resource.DataJson));
         command.Add("@replaces_id", resource.ReplacesId);
         command.Add("@replaced_by_id", resource.ReplacedById);
         command.Add("@is_current", resource.IsCurrent ? 1 : 0);
@@ -94,20 +101,20 @@ internal static class SqliteRows
         command.Add("@updated_at", SqliteValues.FromTime(resource.UpdatedAt));
     }
 
-    public static ResourceRecord ReadResource(SqliteDataReader reader) => new(
+    public static ResourceRecord ReadResource(SqliteDataReader reader, SealedValues values) => new(
         Id: reader.GetInt64(0),
         StackId: reader.GetString(1),
         Name: reader.GetString(2),
         Type: reader.GetString(3),
         Action: (ResourceAction)reader.GetInt32(4),
         Status: (OperationStatus)reader.GetInt32(5),
-        StatusReason: reader.GetString(6),
+        StatusReason: ReadSealed(reader, 6, "resources.status_reason", values),
         PhysicalId: SqliteValues.ReadNullableString(reader, 7),
-        PropertiesJson: reader.GetString(8),
-        AttributesJson: reader.GetString(9),
-        MetadataJson: reader.GetString(10),
+        PropertiesJson: ReadSealed(reader, 8, "resources.properties_json", values),
+        AttributesJson: ReadSealed(reader, 9, "resources.attributes_json", values),
+        MetadataJson: ReadSealed(reader, 10, "resources.metadata_json", values),
         RequiresJson: reader.GetString(11),
-        DataJson: reader.GetString(12),
+        DataJson: ReadSealed(reader, 12, "resources.data_json", values),
         ReplacesId: SqliteValues.ReadNullableInt64(reader, 13),
         ReplacedById: SqliteValues.ReadNullableInt64(reader, 14),
         IsCurrent: reader.GetInt64(15) != 0,

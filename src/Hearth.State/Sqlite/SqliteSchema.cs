@@ -117,5 +117,7 @@ internal static class SqliteSchema
             UPDATE events SET kind = 2, payload = substr(status_reason, 6, length(status_reason) - 16)
                 WHERE kind = 0 AND status_reason GLOB 'Hook * is cleared';
             """),
+        // Values that may hold a hidden parameter's value are sealed (SealedValues); those stored before are sealed now.
+        new(SqliteSealing.SchemaVersion, "sealed values", "", SqliteSealing.SealClearValuesAsync),
     ];
 }

@@ -31,8 +31,11 @@ public sealed class SqliteStateStore : IStateStore
     private readonly ResourceIdReservations _reservedIds = new();
     private readonly SqliteOperationSql _operations;
 
-    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem)
+    private readonly SealedValues _values;
+
+    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem, SealedValues values)
     {
+        _values = values;
         var gate = new SemaphoreSlim(1, 1);
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
@@ -81,7 +84,7 @@ public sealed class SqliteStateStore : IStateStore
         CancellationToken cancellationToken)
     {
         var opened = await SqliteOpener.OpenAsync(directory, timeProvider, migrations, busyTimeout, cancellationToken);
-        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem);
+        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem, opened.Values);
     }
 
     // ---- Stacks ----
@@ -93,7 +96,7 @@ public sealed class SqliteStateStore : IStateStore
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE id = @id",
                 null,
                 c => c.Add("@id", stackId),
-                SqliteRows.ReadStack,
+                r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -104,7 +107,7 @@ public sealed class SqliteStateStore : IStateStore
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE name = @name AND parent_stack_id IS NULL",
                 null,
                 c => c.Add("@name", name),
-                SqliteRows.ReadStack,
+                r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -114,7 +117,7 @@ public sealed class SqliteStateStore : IStateStore
             () => _session.QueryListAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id IS NULL ORDER BY name",
                 _ => { },
-                SqliteRows.ReadStack,
+                r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -126,7 +129,7 @@ public sealed class SqliteStateStore : IStateStore
             () => _session.QueryListAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id = @parent ORDER BY created_at, name",
                 c => c.Add("@parent", parentStackId),
-                SqliteRows.ReadStack,
+                r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -142,7 +145,7 @@ public sealed class SqliteStateStore : IStateStore
                     + "@current_environment, @current_parameters, @previous_template, @previous_environment, "
                     + "@previous_parameters, @disable_rollback, @operation_id)",
                     transaction,
-                    c => SqliteRows.BindStack(c, stack),
+                    c => SqliteRows.BindStack(c, stack, _values),
                     () => $"Cannot create stack '{stack.Name}' ({stack.Id}): the id exists or the parent stack does not.",
                     cancellationToken);
                 return true;
@@ -171,7 +174,7 @@ public sealed class SqliteStateStore : IStateStore
                     + "previous_environment = @previous_environment, previous_parameters = @previous_parameters, "
                     + "disable_rollback = @disable_rollback, operation_id = @operation_id WHERE id = @id",
                     transaction,
-                    c => SqliteRows.BindStack(c, stack),
+                    c => SqliteRows.BindStack(c, stack, _values),
                     () => $"Cannot update stack '{stack.Name}' ({stack.Id}): its parent stack does not exist.",
                     cancellationToken);
                 if (updated == 0)
@@ -202,7 +205,7 @@ public sealed class SqliteStateStore : IStateStore
             () => _session.QueryListAsync(
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE stack_id = @stack_id ORDER BY id",
                 c => c.Add("@stack_id", stackId),
-                SqliteRows.ReadResource,
+                r => SqliteRows.ReadResource(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -213,7 +216,7 @@ public sealed class SqliteStateStore : IStateStore
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE id = @id",
                 null,
                 c => c.Add("@id", resourceId),
-                SqliteRows.ReadResource,
+                r => SqliteRows.ReadResource(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -224,7 +227,7 @@ public sealed class SqliteStateStore : IStateStore
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE physical_id = @physical_id ORDER BY is_current DESC, id DESC LIMIT 1",
                 null,
                 c => c.Add("@physical_id", physicalId),
-                SqliteRows.ReadResource,
+                r => SqliteRows.ReadResource(r, _values),
                 cancellationToken),
             cancellationToken);
 
@@ -503,7 +506,7 @@ public sealed class SqliteStateStore : IStateStore
 
         void BindWithId(SqliteCommand command)
         {
-            SqliteRows.BindResource(command, resource);
+            SqliteRows.BindResource(command, resource, _values);
             command.Add("@id", resource.Id);
         }
 
@@ -516,7 +519,7 @@ public sealed class SqliteStateStore : IStateStore
 
         if (resource.Id == 0)
         {
-            return await _session.ExecuteScalarInt64Async(InsertResourceSql, transaction, c => SqliteRows.BindResource(c, resource), Conflict, cancellationToken);
+            return await _session.ExecuteScalarInt64Async(InsertResourceSql, transaction, c => SqliteRows.BindResource(c, resource, _values), Conflict, cancellationToken);
         }
 
         var updated = await _session.ExecuteAsync(UpdateResourceSql, transaction, BindWithId, Conflict, cancellationToken);

@@ -53,6 +53,28 @@ public sealed class EarlierStateTests
         list.Out.Trim().ShouldBe("[]");
     }
 
+    [Fact]
+    public async Task StateOf796b3ff_Opened_SealsTheHiddenValueItHeldInClear()
+    {
+        using var stack = new CliStack();
+        Directory.CreateDirectory(stack.State, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var earlier = Path.Combine(CliRunner.RepositoryRoot, "tests", "data", "state-796b3ff", "hearth.db");
+        (await File.ReadAllBytesAsync(earlier)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(HiddenDefault)).ShouldBeGreaterThanOrEqualTo(0, "the earlier state held it in clear");
+        File.Copy(earlier, Path.Combine(stack.State, "hearth.db"));
+
+        var list = await stack.RunAsync("stack", "list", "-f", "json");
+        var outputs = await stack.RunAsync("stack", "output", "show", "demo", "result");
+
+        list.ExitCode.ShouldBe(0, list.ToString());
+        Deployments.SecretsAtRestTests.ClearSecretsIn(stack.State, HiddenDefault).ShouldBeEmpty();
+        File.GetUnixFileMode(Path.Combine(stack.State, "hearth.key")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        outputs.ExitCode.ShouldBe(0, outputs.ToString());
+        outputs.Out.Trim().ShouldBe("ran with Hello, world");
+        var update = await stack.RunAsync("stack", "update", "demo", "--existing", "--parameter", "name=Hearth");
+        update.ExitCode.ShouldBe(0, update.ToString());
+        Deployments.SecretsAtRestTests.ClearSecretsIn(stack.State, HiddenDefault).ShouldBeEmpty();
+    }
+
     private static Dictionary<string, string?> Outputs(CliResult result) =>
         CliStack.Json(result).EnumerateArray().ToDictionary(
             o => o.GetProperty("output_key").GetString() ?? "",

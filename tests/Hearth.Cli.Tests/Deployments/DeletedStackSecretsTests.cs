@@ -44,7 +44,7 @@ public sealed class DeletedStackSecretsTests
         ContainsSecret(deployments).ShouldBeTrue("the running deployment keeps its inputs and outputs");
         var database = Directory.EnumerateFiles(stack.State, "hearth.db*").ToList();
         database.ShouldNotBeEmpty();
-        database.Any(ContainsSecret).ShouldBeTrue("the stack's rows hold the secret while it exists");
+        database.Any(ContainsSecret).ShouldBeFalse("the stack's rows hold the secret sealed (SecretsAtRestTests)");
 
         var delete = await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes");
 
