@@ -55,9 +55,20 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
             yield return new EventPage(events, caughtUp);
             if (caughtUp)
             {
-                await Task.WhenAny(committed, Task.Delay(PollInterval, time, cancellationToken)).WaitAsync(cancellationToken);
+                await WaitAsync(committed, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Until the store signals a commit or the poll interval passes.</summary>
+    private async Task WaitAsync(Task committed, CancellationToken cancellationToken)
+    {
+        // The timer is stopped when a commit comes first: many readers woken often leave no timers behind.
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(PollInterval, time, poll.Token);
+        await Task.WhenAny(committed, timer);
+        await poll.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>The events of <paramref name="scope"/> after <paramref name="afterSequence"/>, one by one, until cancelled.</summary>

@@ -35,6 +35,7 @@ public static class ServerSentEvents
     /// <summary>
     /// Writes the events of <paramref name="scope"/> after <paramref name="afterSequence"/> to <paramref name="body"/> as
     /// they come, flushing after each read of the feed, until <paramref name="cancellationToken"/> (the client went away).
+    /// A stream silent for <paramref name="keepAlive"/> (<see cref="DefaultKeepAlive"/>) gets a comment line.
     /// </summary>
     public static async Task StreamAsync(
         Stream body,
@@ -42,14 +43,13 @@ public static class ServerSentEvents
         EventScope scope,
         long afterSequence,
         TimeProvider time,
-        CancellationToken cancellationToken,
-        TimeSpan? keepAlive = null)
+        TimeSpan keepAlive,
+        CancellationToken cancellationToken)
     {
-        var silentFor = keepAlive ?? DefaultKeepAlive;
         var lastWrite = time.GetTimestamp();
         await foreach (var page in feed.ReadAsync(scope, afterSequence, cancellationToken))
         {
-            if (page.Events.Count == 0 && time.GetElapsedTime(lastWrite) < silentFor)
+            if (page.Events.Count == 0 && time.GetElapsedTime(lastWrite) < keepAlive)
             {
                 continue;
             }

@@ -56,6 +56,26 @@ public sealed class ServerSentEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamAsync_NoEventsForTheKeepAliveTime_WritesACommentLine()
+    {
+        var client = new EventStreamClient(Stack.Id);
+        var streaming = client.ReadAsync(Store, _clock, null);
+        await _clock.WhenWaitingAsync();
+        client.Text.ShouldBeEmpty();
+
+        for (var waited = TimeSpan.Zero; waited < ServerSentEvents.DefaultKeepAlive; waited += EventFeed.DefaultPollInterval)
+        {
+            await _clock.WhenWaitingAsync();
+            _clock.Advance(EventFeed.DefaultPollInterval);
+        }
+
+        await Poll.UntilAsync(() => client.Text.Length > 0, "the stream wrote a keep-alive");
+        await client.DisconnectAsync(streaming);
+        client.Text.ShouldBe(": keep-alive\n\n");
+        client.Messages.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Messages_StatusReasonOnSeveralLines_EachEventIsOneDataLine()
     {
         var evt = new EventRecord(42, "e1", Stack.Id, "web", "app", "p1", "OS::Heat::SoftwareDeployment", ResourceAction.Create,
@@ -107,6 +127,8 @@ public sealed class ServerSentEventsTests : IAsyncLifetime
         private readonly LockedStream _body = new();
         private readonly CancellationTokenSource _disconnect = new(TestTimeouts.Default);
 
+        public string Text => _body.Text;
+
         public IReadOnlyList<(string Id, JsonNode Data)> Messages =>
         [
             .. _body.Text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
@@ -118,7 +140,7 @@ public sealed class ServerSentEventsTests : IAsyncLifetime
         public Task ReadAsync(IStateStore store, TimeProvider time, string? lastEventId)
         {
             ServerSentEvents.TryGetResumePoint(lastEventId, out var after).ShouldBeTrue();
-            return ServerSentEvents.StreamAsync(_body, new EventFeed(store, time), EventScope.Stack(stackId), after, time, _disconnect.Token);
+            return ServerSentEvents.StreamAsync(_body, new EventFeed(store, time), EventScope.Stack(stackId), after, time, ServerSentEvents.DefaultKeepAlive, _disconnect.Token);
         }
 
         public async Task DisconnectAsync(Task streaming)
