@@ -18,7 +18,7 @@ public sealed class SealedValuesTests : IDisposable
         var values = new SealedValues(KeyPath, "hearth.db");
         File.Exists(KeyPath).ShouldBeFalse("the key is made when first needed");
 
-        var sealedValue = values.Seal("resources.properties_json", """{"password":"hunter2-hidden"}""") ?? [];
+        var sealedValue = values.Seal("resources.properties_json", """{"password":"hunter2-hidden"}""") .ShouldBeOfType<byte[]>();
 
         sealedValue[0].ShouldBe(SealedValues.Version1);
         sealedValue.AsSpan().IndexOf(Encoding.UTF8.GetBytes("hunter2-hidden")).ShouldBe(-1);
@@ -26,11 +26,21 @@ public sealed class SealedValuesTests : IDisposable
         new SealedValues(KeyPath, "hearth.db").Open("resources.properties_json", sealedValue).ShouldBe("""{"password":"hunter2-hidden"}""");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("[]")]
+    public void Seal_EmptyValue_KeptAsTextWithoutAKey(string empty)
+    {
+        new SealedValues(KeyPath, "hearth.db").Seal("resources.data_json", empty).ShouldBe(empty);
+        File.Exists(KeyPath).ShouldBeFalse();
+    }
+
     [Fact]
     public void Open_ValueOfAnotherColumn_Refused()
     {
         var values = new SealedValues(KeyPath, "hearth.db");
-        var sealedValue = values.Seal("stacks.current_parameters", "{}") ?? [];
+        var sealedValue = values.Seal("stacks.current_parameters", """{"a":"b"}""") .ShouldBeOfType<byte[]>();
 
         Should.Throw<StateKeyException>(() => values.Open("resources.status_reason", sealedValue));
     }
@@ -39,7 +49,7 @@ public sealed class SealedValuesTests : IDisposable
     public void Open_UnknownFormatVersion_RefusedNamingIt()
     {
         var values = new SealedValues(KeyPath, "hearth.db");
-        var sealedValue = values.Seal("stacks.current_parameters", "{}") ?? [];
+        var sealedValue = values.Seal("stacks.current_parameters", """{"a":"b"}""") .ShouldBeOfType<byte[]>();
         sealedValue[0] = 9;
 
         Should.Throw<StateKeyException>(() => values.Open("stacks.current_parameters", sealedValue)).Message.ShouldContain("version 9");
@@ -48,7 +58,7 @@ public sealed class SealedValuesTests : IDisposable
     [Fact]
     public void Open_KeyFileNotAKey_RefusedNamingTheFile()
     {
-        var sealedValue = new SealedValues(KeyPath, "hearth.db").Seal("stacks.current_parameters", "{}") ?? [];
+        var sealedValue = new SealedValues(KeyPath, "hearth.db").Seal("stacks.current_parameters", """{"a":"b"}""") .ShouldBeOfType<byte[]>();
         File.WriteAllText(KeyPath, "not a key");
 
         Should.Throw<StateKeyException>(() => new SealedValues(KeyPath, "hearth.db").Open("stacks.current_parameters", sealedValue))

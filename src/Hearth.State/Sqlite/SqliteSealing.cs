@@ -19,6 +19,11 @@ internal static class SqliteSealing
         ("resources", ["status_reason", "properties_json", "attributes_json", "metadata_json", "data_json"]),
     ];
 
+    // The first sealed value of any sealed column (the first column nearly always has one, so this stops at once).
+    private static readonly string CheckKeySql = string.Join(
+        " UNION ALL ",
+        SealedColumns.SelectMany(t => t.Columns.Select(c => $"SELECT * FROM (SELECT '{t.Table}.{c}', {c} FROM {t.Table} WHERE typeof({c}) = 'blob' LIMIT 1)"))) + " LIMIT 1";
+
     /// <summary>Seals every value of a sealed column that is still text, a batch of rows at a time.</summary>
     public static async Task SealClearValuesAsync(SqliteMigrationContext context)
     {
@@ -77,12 +82,7 @@ internal static class SqliteSealing
     public static async Task CheckKeyAsync(SqliteConnection connection, SealedValues values, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT * FROM (SELECT 'stacks.current_template', current_template FROM stacks WHERE typeof(current_template) = 'blob' LIMIT 1)
-            UNION ALL
-            SELECT * FROM (SELECT 'resources.properties_json', properties_json FROM resources WHERE typeof(properties_json) = 'blob' LIMIT 1)
-            LIMIT 1
-            """;
+        command.CommandText = CheckKeySql;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (await reader.ReadAsync(cancellationToken))
         {
