@@ -63,6 +63,41 @@ public static class StateFolder
         }
     }
 
+    /// <summary>Creates a new file only the user can read and write (0600 from the start, never readable by others even for a moment).</summary>
+    internal static FileStream CreatePrivateFile(string path, FileAccess access)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = access };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
+    }
+
+    /// <summary>
+    /// Gives a complete file built under another name its real name, unless a file of that name exists (another process
+    /// made it first, and that one is used): a link, unlike a rename, never replaces it.
+    /// </summary>
+    internal static void PublishNew(string building, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Move(building, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process made it first.
+            }
+        }
+        else
+        {
+            NativeFiles.TryLinkNew(building, path);
+        }
+    }
+
     /// <summary>Why nothing could be written in <paramref name="folder"/>: the disk is full, or the folder refuses writes.</summary>
     public static string DescribeWriteFailure(string folder)
     {

@@ -38,36 +38,16 @@ internal static class StateKey
     /// </summary>
     public static byte[] Create(string path, string databasePath)
     {
-        var building = $"{path}.new-{Guid.NewGuid():N}";
+        var building = Path.Combine(Path.GetDirectoryName(path) ?? ".", $".{Path.GetFileName(path)}.new-{Guid.NewGuid():N}");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(building, options))
+            using (var file = StateFolder.CreatePrivateFile(building, FileAccess.Write))
             {
                 file.Write(RandomNumberGenerator.GetBytes(Length));
                 file.Flush(flushToDisk: true);
             }
 
-            if (OperatingSystem.IsWindows())
-            {
-                try
-                {
-                    File.Move(building, path, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Another process made the key first.
-                }
-            }
-            else
-            {
-                NativeFiles.TryLinkNew(building, path);
-            }
+            StateFolder.PublishNew(building, path);
         }
         finally
         {

@@ -30,7 +30,7 @@ internal static class SqliteOpener
                 await CreateAsync(folder, path, timeProvider, migrations, busyTimeout, cancellationToken);
             }
 
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", Path.Combine(folder, StateKey.FileName) })
             {
                 StateFolder.MakePrivate(file);
             }
@@ -73,31 +73,10 @@ internal static class SqliteOpener
         {
             // Create the file before SQLite does, so it is never readable by others even for a moment.
             // SQLite gives the -wal and -shm files the database file's mode.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            new FileStream(building, options).Dispose();
+            StateFolder.CreatePrivateFile(building, FileAccess.ReadWrite).Dispose();
             var created = await OpenReadWriteAsync(building, timeProvider, migrations, busyTimeout, mustBeHearths: false, cancellationToken);
             await created.Connection.DisposeAsync();
-            // A link never replaces: if another process made the database first, this one is dropped and that one used.
-            if (OperatingSystem.IsWindows())
-            {
-                try
-                {
-                    File.Move(building, path, overwrite: false);
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Another process made the database first.
-                }
-            }
-            else
-            {
-                NativeFiles.TryLinkNew(building, path);
-            }
+            StateFolder.PublishNew(building, path);
         }
         finally
         {
