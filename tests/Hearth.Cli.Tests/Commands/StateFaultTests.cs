@@ -103,6 +103,7 @@ public sealed class StateFaultTests
         using var folder = new TempDirectory();
         var crashed = Path.Combine(folder.Path, "hearth.db");
         File.Copy(Path.Combine(stack.State, "hearth.db"), crashed);
+        File.Copy(Path.Combine(stack.State, "hearth.key"), Path.Combine(folder.Path, "hearth.key"));
         await using (var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={crashed};Pooling=False"))
         {
             await writer.OpenAsync();
@@ -116,6 +117,8 @@ public sealed class StateFaultTests
         using var disk = StateMount.SmallDisk(stack.State, 1024);
         File.Copy(crashed, Path.Combine(stack.State, "hearth.db"));
         File.Copy(Path.Combine(folder.Path, "kept-wal"), Path.Combine(stack.State, "hearth.db-wal"));
+        // The database's sealed values go with their key, as a backup keeps them.
+        File.Copy(Path.Combine(folder.Path, "hearth.key"), Path.Combine(stack.State, "hearth.key"));
         disk.Fill();
 
         var list = await stack.RunAsync("stack", "list");
