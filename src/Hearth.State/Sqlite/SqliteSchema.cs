@@ -117,5 +117,15 @@ internal static class SqliteSchema
             UPDATE events SET kind = 2, payload = substr(status_reason, 6, length(status_reason) - 16)
                 WHERE kind = 0 AND status_reason GLOB 'Hook * is cleared';
             """),
+        // hearth server's API tokens: the SHA-256 of each secret, which is 256 random bits (so no salt or slow hash is
+        // needed: nothing can be guessed from the hash that trying 2^256 secrets would not give).
+        new(4, "api tokens", """
+            CREATE TABLE api_tokens (
+                name TEXT NOT NULL PRIMARY KEY,
+                hash TEXT NOT NULL UNIQUE,
+                read_only INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """),
     ];
 }
