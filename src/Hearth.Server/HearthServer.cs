@@ -39,6 +39,8 @@ public sealed class HearthServer : IAsyncDisposable
         if (settings.CertificateFile is { } certificateFile)
         {
             var certificate = LoadCertificate(certificateFile, settings.CertificateKeyFile);
+            // The slim builder leaves HTTPS out unless asked for.
+            builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
         }
 

@@ -39,7 +39,8 @@ internal sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { program, "--state", state, "server", "--urls", "http://127.0.0.1:0" }.Concat(args))
+        string[] urls = args.Contains("--urls") ? [] : ["--urls", "http://127.0.0.1:0"];
+        foreach (var arg in new[] { program, "--state", state, "server" }.Concat(urls).Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

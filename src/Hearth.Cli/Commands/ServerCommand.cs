@@ -39,6 +39,11 @@ internal static class ServerCommand
                 throw new UserErrorException($"the certificate file '{file}' does not exist");
             }
 
+            if (parse.GetValue(certificate) is null && parse.GetRequiredValue(urls).Contains("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UserErrorException("an https:// address needs a certificate: --certificate FILE");
+            }
+
             var settings = new ServerSettings(
                 EngineHost.Settings(parse, parse.GetValue(maxParallel)),
                 parse.GetRequiredValue(urls),
