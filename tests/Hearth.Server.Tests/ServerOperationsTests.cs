@@ -87,15 +87,45 @@ public sealed class ServerOperationsTests
         error.ShouldContain("stack hooked was interrupted: left for 'hearth stack resume' or 'hearth stack cancel'");
     }
 
+    [Fact]
+    public async Task CancelUpdate_OfAnUpdateWaitingAtAHook_RollsItBackAfterABusyRefusal()
+    {
+        using var folder = new TempDirectory();
+        var state = Path.Combine(folder.Path, "state");
+        var token = await ServerProcess.CreateTokenAsync(state, "ci");
+        using var server = await ServerProcess.StartAsync(state);
+        using var api = new HeatApiClient(server.Endpoint, token);
+        (await api.CreateStackAsync("hooked", Templates.Greeting, Templates.Hooks)).Status.ShouldBe(HttpStatusCode.Created);
+        await WaitPausedAsync(api, "hooked");
+        (await api.PostAsync("/stacks/hooked/resources/after/signal", new Dictionary<string, string> { ["unset_hook"] = "pre-create" })).Status.ShouldBe(HttpStatusCode.OK);
+        await Poll.UntilAsync(async () => await api.StatusAsync("hooked") == "CREATE_COMPLETE", "the create completes");
+
+        var update = await api.SendAsync(HttpMethod.Patch, "/stacks/hooked", new Dictionary<string, object> { ["parameters"] = new Dictionary<string, string> { ["name"] = "Hearth" } });
+        update.Status.ShouldBe(HttpStatusCode.Accepted, update.ToString());
+        await Poll.UntilAsync(async () => (await ShowEventsAsync(api, "hooked")).Contains("UPDATE paused until Hook pre-update is cleared", StringComparison.Ordinal), "the update waits at its hook");
+        var busy = await api.SendAsync(HttpMethod.Patch, "/stacks/hooked", new Dictionary<string, object>());
+        var cancel = await api.PostAsync("/stacks/hooked/actions", new Dictionary<string, object?> { ["cancel_update"] = null });
+
+        busy.Status.ShouldBe(HttpStatusCode.Conflict, busy.ToString());
+        cancel.Status.ShouldBe(HttpStatusCode.Accepted, cancel.ToString());
+        await Poll.UntilAsync(async () => await api.StatusAsync("hooked") == "ROLLBACK_COMPLETE", "the cancelled update is rolled back");
+        var output = await api.SendAsync(HttpMethod.Get, (await api.GetAsync("/stacks/hooked")).Headers.Location + "/outputs/greeting", null, absolute: true);
+        output.Json().GetProperty("output").GetProperty("output_value").GetString().ShouldBe("Hello world");
+    }
+
+    private static async Task<string> ShowEventsAsync(HeatApiClient api, string stack)
+    {
+        var events = await api.GetAsync($"/stacks/{stack}/events");
+        return events.Status == HttpStatusCode.Found
+            ? (await api.SendAsync(HttpMethod.Get, events.Headers.Location?.ToString() ?? "", null, absolute: true)).Body
+            : events.Body;
+    }
+
     private static Task WaitPausedAsync(HeatApiClient api, string stack) =>
         Poll.UntilAsync(
             async () =>
             {
-                var events = await api.GetAsync($"/stacks/{stack}/events");
-                events = events.Status == HttpStatusCode.Found
-                    ? await api.SendAsync(HttpMethod.Get, events.Headers.Location?.ToString() ?? "", null, absolute: true)
-                    : events;
-                return events.Body.Contains("CREATE paused until Hook pre-create is cleared", StringComparison.Ordinal)
+                return (await ShowEventsAsync(api, stack)).Contains("CREATE paused until Hook pre-create is cleared", StringComparison.Ordinal)
                     && (await api.StatusAsync(stack)) == "CREATE_IN_PROGRESS";
             },
             $"{stack} waits at its hook");

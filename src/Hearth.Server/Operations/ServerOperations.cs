@@ -14,7 +14,11 @@ namespace Hearth.Server.Operations;
 internal sealed partial class ServerOperations(ILogger<ServerOperations> logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Running, bool> _running = new();
+
+    // Only operations that hold their stack (they recorded an event): a request refused as busy never replaces the
+    // operation that holds it, so cancel_update reaches the one that runs.
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _holding = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts <paramref name="run"/> for the stack <paramref name="stackName"/> and returns once it has recorded its
@@ -24,10 +28,10 @@ internal sealed partial class ServerOperations(ILogger<ServerOperations> logger)
     public async Task<string> StartAsync(string stackName, string verb, Func<IEngineObserver, CancellationToken, Task<OperationOutcome>> run)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        var started = new FirstEvent();
+        var started = new FirstEvent(() => _holding[stackName] = cancel);
         var operation = Task.Run(() => run(started, cancel.Token), CancellationToken.None);
         var running = new Running(cancel, operation);
-        _running[stackName] = running;
+        _running[running] = true;
         _ = ObserveAsync(stackName, verb, running);
 
         var first = await Task.WhenAny(started.Event, operation);
@@ -42,20 +46,28 @@ internal sealed partial class ServerOperations(ILogger<ServerOperations> logger)
     /// <summary>Asks the stack's running operation to stop and roll back; false when none runs in this server.</summary>
     public bool Cancel(string stackName)
     {
-        if (!_running.TryGetValue(stackName, out var running))
+        if (!_holding.TryGetValue(stackName, out var cancel))
         {
             return false;
         }
 
-        running.Cancel.Cancel();
-        return true;
+        try
+        {
+            cancel.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended as it was asked to stop.
+            return false;
+        }
     }
 
     /// <summary>Stops every operation and waits for them to finish (their rollbacks included).</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        var operations = _running.Values.Select(r => r.Operation).ToArray();
+        var operations = _running.Keys.Select(r => r.Operation).ToArray();
         await Task.WhenAll(operations.Select(o => o.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
         _stopping.Dispose();
     }
@@ -79,7 +91,8 @@ internal sealed partial class ServerOperations(ILogger<ServerOperations> logger)
         }
         finally
         {
-            _running.TryRemove(new KeyValuePair<string, Running>(stackName, running));
+            _holding.TryRemove(new KeyValuePair<string, CancellationTokenSource>(stackName, running.Cancel));
+            _running.TryRemove(running, out _);
             running.Cancel.Dispose();
         }
     }
@@ -95,13 +108,21 @@ internal sealed partial class ServerOperations(ILogger<ServerOperations> logger)
 
     private sealed record Running(CancellationTokenSource Cancel, Task<OperationOutcome> Operation);
 
-    /// <summary>Completes with the first event the operation records.</summary>
-    private sealed class FirstEvent : IEngineObserver
+    /// <summary>Completes with the first event the operation records, having told <paramref name="holding"/> first.</summary>
+    private sealed class FirstEvent(Action holding) : IEngineObserver
     {
         private readonly TaskCompletionSource<EventRecord> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _seen;
 
         public Task<EventRecord> Event => _first.Task;
 
-        public void OnEvent(EventRecord stackEvent) => _first.TrySetResult(stackEvent);
+        public void OnEvent(EventRecord stackEvent)
+        {
+            if (Interlocked.Exchange(ref _seen, 1) == 0)
+            {
+                holding();
+                _first.TrySetResult(stackEvent);
+            }
+        }
     }
 }
