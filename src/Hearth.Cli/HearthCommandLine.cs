@@ -24,6 +24,8 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
 
         root.Subcommands.Add(TemplateCommands.Create(console));
         root.Subcommands.Add(StackCommands.Create(console));
+        root.Subcommands.Add(ServerCommand.Create(console));
+        root.Subcommands.Add(TokenCommands.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration

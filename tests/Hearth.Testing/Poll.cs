@@ -33,4 +33,21 @@ public static class Poll
             throw new TimeoutException($"gave up after {TestTimeouts.Default.TotalSeconds:0} s waiting until {because}");
         }
     }
+
+    /// <summary>Checks an asynchronous <paramref name="condition"/> (a request, a command) until it holds, within <see cref="TestTimeouts.Default"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string because)
+    {
+        using var expired = new CancellationTokenSource(TestTimeouts.Default);
+        while (!await condition().WaitAsync(TestTimeouts.Default))
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), expired.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"gave up after {TestTimeouts.Default.TotalSeconds:0} s waiting until {because}");
+            }
+        }
+    }
 }

@@ -1,16 +1,11 @@
 using Hearth.Engine;
-using Hearth.Engine.Resources;
-using Hearth.Engine.Resources.Software;
 using Hearth.Execution;
-using Hearth.Execution.Local;
 using Hearth.State;
-using Hearth.State.Sqlite;
-using Hearth.Templates.Syntax;
 using System.CommandLine;
 
 namespace Hearth.Cli.Commands;
 
-/// <summary>Opens the state store the user chose and builds the engine over it, once per command.</summary>
+/// <summary>Opens the state the user chose through the shared composition root (<see cref="HearthEngine"/>), once per command.</summary>
 internal static class EngineHost
 {
     /// <summary>
@@ -31,11 +26,8 @@ internal static class EngineHost
         return $"{ShellText.Quote(dotnet)} {ShellText.Quote(assembly)}";
     }
 
-
-    /// <summary>Heat's default stack timeout: a deployment runs at most an hour unless its config says otherwise.</summary>
-    public static readonly TimeSpan DefaultDeploymentTimeout = TimeSpan.FromHours(1);
-
-    public static async Task<(StackEngine Engine, IStateStore Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    /// <summary>The engine settings of this command line: the state folder it names and this hearth as the scripts' callback.</summary>
+    public static EngineSettings Settings(ParseResult parse, int maxParallel)
     {
         var database = parse.GetValue(GlobalOptions.Database) ?? System.Environment.GetEnvironmentVariable("HEARTH_DATABASE");
         if (!string.IsNullOrEmpty(database))
@@ -44,33 +36,33 @@ internal static class EngineHost
         }
 
         var directory = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
-        IStateStore store;
+        return new EngineSettings(directory, maxParallel, SelfCommand());
+    }
+
+    public static async Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    {
+        var settings = Settings(parse, maxParallel);
         try
         {
-            store = await SqliteStateStore.OpenAsync(directory, TimeProvider.System, cancellationToken);
+            return await HearthEngine.OpenAsync(settings, TimeProvider.System, cancellationToken);
         }
         catch (StateStoreException e) when (e is not StateUnusableException)
         {
-            throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
+            throw new UserErrorException($"cannot open the state in {settings.StateDirectory}: {e.Message}", ExitCodes.OperationFailed);
         }
         catch (IOException e)
         {
-            throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
+            throw new UserErrorException($"cannot open the state in {settings.StateDirectory}: {e.Message}", ExitCodes.OperationFailed);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
+            throw new UserErrorException($"cannot open the state in {settings.StateDirectory}: {e.Message}", ExitCodes.OperationFailed);
         }
+    }
 
-        // Deployments on this machine keep their working folders under the state folder.
-        var deployments = new DeploymentServices(store, new LocalTransport(new LocalTransportOptions(directory)), DefaultDeploymentTimeout)
-        {
-            StateDirectory = directory,
-            HearthCommand = SelfCommand(),
-        };
-        // Stored templates are parsed once and kept beside the state: the next command on the stack reads the snapshot.
-        var options = new EngineOptions(maxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
-        var engine = new StackEngine(store, BuiltinHandlers.Create(TimeProvider.System, deployments), TimeProvider.System, options);
-        return (engine, store);
+    public static async Task<(StackEngine Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    {
+        var host = await OpenHostAsync(parse, maxParallel, cancellationToken);
+        return (host.Engine, host);
     }
 }

@@ -17,4 +17,10 @@ public sealed record LocalTransportOptions(string StateRoot)
 
     /// <summary>Interpreter for a script without a <c>#!</c> line (Heat would fail to execute such a file).</summary>
     public string Shell { get; init; } = "/bin/sh";
+
+    /// <summary>
+    /// The environment every script starts with (its inputs are added to it), chosen by the host: Hearth's own
+    /// credentials are not in it (see Hearth.Hosting). Null: this process's environment as it is.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
 }

@@ -119,5 +119,15 @@ internal static class SqliteSchema
             """),
         // Values that may hold a hidden parameter's value are sealed (SealedValues); those stored before are sealed now.
         new(SqliteSealing.SchemaVersion, "sealed values", "", SqliteSealing.SealClearValuesAsync),
+        // hearth server's API tokens: the SHA-256 of each secret, which is 256 random bits (so no salt or slow hash is
+        // needed: nothing can be guessed from the hash that trying 2^256 secrets would not give).
+        new(5, "api tokens", """
+            CREATE TABLE api_tokens (
+                name TEXT NOT NULL PRIMARY KEY,
+                hash TEXT NOT NULL UNIQUE,
+                read_only INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -8,7 +8,7 @@ namespace Hearth.State.Sqlite;
 /// database busy waits up to the busy timeout, then gets a <see cref="StateStoreBusyException"/>.
 /// Within one process the store uses one connection, one call at a time.
 /// </summary>
-public sealed class SqliteStateStore : IStateStore
+public sealed class SqliteStateStore : IStateStore, ITokenStore
 {
     /// <summary>The database file's name inside the state folder.</summary>
     public const string DatabaseFileName = "hearth.db";
@@ -30,6 +30,7 @@ public sealed class SqliteStateStore : IStateStore
     private readonly GroupCommit _commit;
     private readonly ResourceIdReservations _reservedIds = new();
     private readonly SqliteOperationSql _operations;
+    private readonly SqliteTokenSql _tokens;
 
     private readonly SealedValues _values;
 
@@ -40,6 +41,7 @@ public sealed class SqliteStateStore : IStateStore
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
         _operations = new SqliteOperationSql(_session);
+        _tokens = new SqliteTokenSql(_session);
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
         ReadOnlyProblem = readOnlyProblem;
@@ -463,6 +465,20 @@ public sealed class SqliteStateStore : IStateStore
     /// <inheritdoc />
     public Task<LockOwner?> GetLockHolderAsync(string stackId, CancellationToken cancellationToken) =>
         _operations.GetLockHolderAsync(stackId, cancellationToken);
+
+    // ---- API tokens ----
+
+    /// <inheritdoc />
+    public Task CreateTokenAsync(ApiTokenRecord token, CancellationToken cancellationToken) => _tokens.CreateTokenAsync(token, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ApiTokenRecord>> ListTokensAsync(CancellationToken cancellationToken) => _tokens.ListTokensAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ApiTokenRecord?> FindTokenByHashAsync(string hash, CancellationToken cancellationToken) => _tokens.FindTokenByHashAsync(hash, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RevokeTokenAsync(string name, CancellationToken cancellationToken) => _tokens.RevokeTokenAsync(name, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _session.CloseAsync(_commit.CloseAsync);

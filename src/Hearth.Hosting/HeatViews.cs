@@ -2,13 +2,13 @@ using Hearth.Engine.Operations;
 using Hearth.State;
 using Hearth.Templates.Values;
 
-namespace Hearth.Cli.Rendering;
+namespace Hearth.Hosting;
 
 /// <summary>
 /// Stacks, resources, events and outputs as Heat's API names their fields (<c>stack_name</c>, <c>resource_status</c>,
 /// <c>output_value</c>…), so scripts written against <c>openstack stack … -f json</c> read Hearth's JSON too.
 /// </summary>
-internal static class HeatViews
+public static class HeatViews
 {
     public static OrderedDictionary<string, object?> Stack(StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null)
     {

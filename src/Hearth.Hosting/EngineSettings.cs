@@ -1,0 +1,17 @@
+using Hearth.Engine;
+
+namespace Hearth.Hosting;
+
+/// <summary>What a host decides about the engine it builds: where the state is, how wide operations run, how scripts call back.</summary>
+/// <param name="StateDirectory">The state folder (the SQLite database, parsed templates, deployments' working folders).</param>
+/// <param name="MaxParallel">The most resource actions at once in one operation.</param>
+/// <param name="HearthCommand">The shell-quoted command that runs this hearth, for the commands handed to scripts (signals).</param>
+public sealed record EngineSettings(string StateDirectory, int MaxParallel = EngineOptions.DefaultMaxParallel, string? HearthCommand = null)
+{
+    /// <summary>Heat's default stack timeout: a deployment runs at most an hour unless its config says otherwise.</summary>
+    public static readonly TimeSpan DefaultDeploymentTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The environment scripts start from; by default this process's without Hearth's own credentials.</summary>
+    public IReadOnlyDictionary<string, string> ScriptEnvironment { get; init; } =
+        HostCredentials.Without(System.Environment.GetEnvironmentVariables());
+}

@@ -1,0 +1,53 @@
+using Hearth.Engine;
+using Hearth.Engine.Resources;
+using Hearth.Engine.Resources.Software;
+using Hearth.Execution.Local;
+using Hearth.State;
+using Hearth.State.Sqlite;
+using Hearth.Templates.Syntax;
+
+namespace Hearth.Hosting;
+
+/// <summary>
+/// The engine over a state folder, as both hosts build it: the store, the resource types with their transports, the
+/// parsed-template cache and the API tokens, owned together and closed together. The <c>hearth</c> command opens one per
+/// command; <c>hearth server</c> opens one for its lifetime and serves every stack from it.
+/// </summary>
+public sealed class HearthEngine : IAsyncDisposable
+{
+    private readonly SqliteStateStore _store;
+
+    private HearthEngine(SqliteStateStore store, StackEngine engine, TimeProvider time)
+    {
+        _store = store;
+        Engine = engine;
+        Tokens = new ApiTokens(store, time);
+    }
+
+    public StackEngine Engine { get; }
+
+    public IStateStore Store => _store;
+
+    public ApiTokens Tokens { get; }
+
+    /// <summary>Opens (creating or migrating) the state in <see cref="EngineSettings.StateDirectory"/> and builds the engine over it.</summary>
+    /// <exception cref="StateStoreException">The state cannot be opened; <see cref="StateUnusableException"/> when it is not usable at all.</exception>
+    public static async Task<HearthEngine> OpenAsync(EngineSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var directory = settings.StateDirectory;
+        var store = await SqliteStateStore.OpenAsync(directory, time, cancellationToken);
+        var transport = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
+        // Deployments on this machine keep their working folders under the state folder.
+        var deployments = new DeploymentServices(store, transport, EngineSettings.DefaultDeploymentTimeout)
+        {
+            StateDirectory = directory,
+            HearthCommand = settings.HearthCommand,
+        };
+        // Stored templates are parsed once and kept beside the state: the next operation on the stack reads the snapshot.
+        var options = new EngineOptions(settings.MaxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
+        var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
+        return new HearthEngine(store, engine, time);
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+}
