@@ -141,7 +141,7 @@ public sealed class FunctionConformanceTests(ITestOutputHelper output)
             return new Outcome(null, "parse", string.Join("; ", diagnostics.ToImmutable()));
         }
 
-        if (c.Mode is "validate" or "validate_then_resolve")
+        if (c.Mode is "validate" or "validate_then_resolve" || c.File == ConformanceCorpus.YaqlFile)
         {
             var validation = new ValidationContext(diagnostics, context);
             conditions.Validate(validation);
