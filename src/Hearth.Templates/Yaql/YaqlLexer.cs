@@ -148,7 +148,7 @@ internal static class YaqlLexer
         var literal = text[start..i];
         object value = isFloat
             ? double.Parse(literal, CultureInfo.InvariantCulture)
-            : long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : BigInteger.Parse(literal, CultureInfo.InvariantCulture);
+            : long.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l : BigInteger.Parse(literal, CultureInfo.InvariantCulture);
         return new YaqlToken(YaqlTokenKind.Number, literal, value, start);
     }
 

@@ -24,7 +24,7 @@ internal static class YaqlNumbers
         _ => throw new InvalidOperationException(),
     };
 
-    public static object Normalize(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+    public static object Normalize(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     public static int Compare(object a, object b) => IsInteger(a) && IsInteger(b)
         ? Big(a).CompareTo(Big(b))

@@ -318,7 +318,7 @@ internal static partial class YaqlLibrary
     private static object? MinMax(YaqlCallSite site, bool max)
     {
         Func<object?, object?, object?> pick = (a, b) =>
-            YaqlEquality.Compare(b, a) > 0 == max ? (max ? b : a) : (max ? a : b);
+            YaqlEquality.Compare(b, a) > 0 ? (max ? b : a) : (max ? a : b);
         if (site.HasReceiver)
         {
             return Aggregate(site.Iterable(0), pick, site.Has(1), site.ValueOr(1, null), max ? "max" : "min");
