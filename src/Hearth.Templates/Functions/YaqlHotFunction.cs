@@ -38,14 +38,7 @@ internal sealed class YaqlHotFunction : FunctionExpression
         _expressionSpan = (call.ArgumentSyntax as MappingNode)?["expression"]?.Span ?? expression.Span;
         if (expression is LiteralExpression { Value: string text })
         {
-            try
-            {
-                _parsed = YaqlParser.Parse(text);
-            }
-            catch (YaqlSyntaxException e)
-            {
-                _syntaxError = e;
-            }
+            (_parsed, _syntaxError) = call.Parser.YaqlCache.Parse(text);
         }
     }
 

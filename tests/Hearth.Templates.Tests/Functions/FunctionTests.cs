@@ -5,6 +5,7 @@ using Hearth.Templates.Functions;
 using Hearth.Templates.Syntax;
 using Hearth.Templates.Values;
 using Hearth.Templates.Versions;
+using Hearth.Templates.Yaql;
 
 namespace Hearth.Templates.Tests.Functions;
 
@@ -199,7 +200,7 @@ public sealed class FunctionTests
 
         Should.Throw<TemplateException>(() => expression.Evaluate(new PreviewContext(TemplateVersion.V2021_04_16, [])))
             .Message.ShouldContain("iteration limit of 200 items ([yaql] limit_iterators)");
-        var raised = new PreviewContext(TemplateVersion.V2021_04_16, [], yaqlLimits: new Yaql.YaqlLimits(LimitIterators: 10000));
+        var raised = new PreviewContext(TemplateVersion.V2021_04_16, [], yaqlLimits: new YaqlLimits(LimitIterators: 10000));
         (expression.Evaluate(raised) as IReadOnlyList<object?>).ShouldNotBeNull().Count.ShouldBe(300);
     }
 
@@ -291,17 +292,17 @@ public sealed class FunctionTests
         private readonly Dictionary<string, object?> _parameters;
         private readonly ConditionResolver _conditions;
 
-        public PreviewContext(TemplateVersion version, Dictionary<string, object?> parameters, ConditionSet? conditions = null, Yaql.YaqlLimits? yaqlLimits = null)
+        public PreviewContext(TemplateVersion version, Dictionary<string, object?> parameters, ConditionSet? conditions = null, YaqlLimits? yaqlLimits = null)
         {
             Version = version;
-            YaqlLimits = yaqlLimits ?? Yaql.YaqlLimits.Heat;
+            YaqlLimits = yaqlLimits ?? YaqlLimits.Heat;
             _parameters = parameters;
             _conditions = (conditions ?? ConditionSet.Empty).CreateResolver(this);
         }
 
         public override TemplateVersion Version { get; }
 
-        public override Yaql.YaqlLimits YaqlLimits { get; }
+        public override YaqlLimits YaqlLimits { get; }
 
         public override object? GetParameter(string name, SourceSpan span) =>
             _parameters.TryGetValue(name, out var value) ? value : throw new TemplateException(span, DiagnosticCodes.UnknownParameterReference, name);
