@@ -7,8 +7,9 @@ namespace Hearth.Benchmarks;
 
 /// <summary>
 /// The 20 yaql expressions tripleo-heat-templates uses most (bench/yaql/expressions.txt), each on its conformance
-/// case's data: <see cref="Evaluate"/> is what a template pays per evaluation (parsed once with the template),
-/// <see cref="ParseAndEvaluate"/> adds the parse. Heat's side, same data: bench/yaql/heat_yaql.py.
+/// case's data as the template passes it (bench/yaql/expressions.json, written by heat_yaql.py --write-data):
+/// <see cref="Evaluate"/> is what a template pays per evaluation (parsed once with the template),
+/// <see cref="ParseAndEvaluate"/> adds the parse. Heat's side, same file: bench/yaql/heat_yaql.py.
 /// </summary>
 [MemoryDiagnoser]
 public class YaqlExpressions
@@ -28,11 +29,11 @@ public class YaqlExpressions
     [GlobalSetup]
     public void Setup()
     {
-        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root(), "tests", "data", "conformance", "yaql-cases.json")));
-        var snippet = cases.RootElement.EnumerateArray().Single(c => c.GetProperty("id").GetString() == Case).GetProperty("snippet").GetProperty("yaql");
-        _text = snippet.GetProperty("expression").GetString() ?? "";
+        using var expressions = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root(), "bench", "yaql", "expressions.json")));
+        var entry = expressions.RootElement.GetProperty(Case);
+        _text = entry.GetProperty("expression").GetString() ?? "";
         var root = Value.NewMap();
-        root["data"] = snippet.TryGetProperty("data", out var data) ? ValueJson.Read(data) : Value.NewMap();
+        root["data"] = ValueJson.Read(entry.GetProperty("data"));
         _root = root;
         _node = YaqlParser.Parse(_text);
     }
