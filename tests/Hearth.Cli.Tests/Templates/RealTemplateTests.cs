@@ -53,16 +53,22 @@ public sealed class RealTemplateTests
     }
 
     [Fact]
-    public async Task Validate_CephBase_ReportsOnlyTheBadDefault_ItsYaqlIsValid()
+    public async Task Validate_CephBase_ReportsTheBadDefaultAndTheConditionsThatNeedAParameter()
     {
         var (result, diagnostics) = await ValidateAsync(CephBase);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        var badDefault = diagnostics.ShouldHaveSingleItem(result.ToString());
-        badDefault.Code.ShouldBe("HT306");
+        diagnostics.ShouldAllBe(d => d.Severity == "error");
+        var badDefault = diagnostics.Where(d => d.Code == "HT306").ShouldHaveSingleItem();
         (badDefault.Line, badDefault.Column).ShouldBe((163, 14));
         badDefault.Message.ShouldStartWith("Parameter 'CephManilaClientKey' is invalid: Invalid default ******");
         badDefault.Message.ShouldContain("allowed_pattern");
+
+        // Its yaql is valid; two conditions compute with yaql from a parameter that has no default and no value here.
+        var missing = diagnostics.Where(d => d.Code == "HT301").ToList();
+        missing.Select(d => d.Line).ShouldBe([348, 366]);
+        missing.ShouldAllBe(d => d.Message.StartsWith("The Parameter (ContainerCephDaemonImage) was not provided", StringComparison.Ordinal));
+        diagnostics.Count.ShouldBe(3, result.ToString());
     }
 
     [Theory]
