@@ -20,7 +20,7 @@ internal sealed class YaqlHotFunction : FunctionExpression
     private readonly SourceSpan _expressionSpan;
     private readonly YaqlNode? _parsed;
     private readonly YaqlSyntaxException? _syntaxError;
-    private (string Text, YaqlNode Node)? _lastComputed;
+    private readonly YaqlParseCache _cache;
 
     public YaqlHotFunction(FunctionCall call)
         : base(call.Span, call.Name, call.Arguments)
@@ -36,9 +36,10 @@ internal sealed class YaqlHotFunction : FunctionExpression
         _expression = expression;
         _data = FunctionArguments.Find(entries, "data") ?? new LiteralExpression(call.Span, Value.NewMap());
         _expressionSpan = (call.ArgumentSyntax as MappingNode)?["expression"]?.Span ?? expression.Span;
+        _cache = call.Parser.YaqlCache;
         if (expression is LiteralExpression { Value: string text })
         {
-            (_parsed, _syntaxError) = call.Parser.YaqlCache.Parse(text);
+            (_parsed, _syntaxError) = _cache.Parse(text);
         }
     }
 
@@ -82,33 +83,11 @@ internal sealed class YaqlHotFunction : FunctionExpression
         }
     }
 
+    /// <summary>A computed expression is parsed when evaluated, once per distinct text (the template's cache, thread-safe).</summary>
     private YaqlNode Parse(string text)
     {
-        if (_parsed is not null && _expression is LiteralExpression)
-        {
-            return _parsed;
-        }
-
-        if (_syntaxError is not null && _expression is LiteralExpression)
-        {
-            throw SyntaxError(text, _syntaxError);
-        }
-
-        if (_lastComputed is { } last && last.Text == text)
-        {
-            return last.Node;
-        }
-
-        try
-        {
-            var node = YaqlParser.Parse(text);
-            _lastComputed = (text, node);
-            return node;
-        }
-        catch (YaqlSyntaxException e)
-        {
-            throw SyntaxError(text, e);
-        }
+        var (node, error) = _expression is LiteralExpression ? (_parsed, _syntaxError) : _cache.Parse(text);
+        return node ?? throw SyntaxError(text, error ?? throw new InvalidOperationException("neither a tree nor an error"));
     }
 
     private TemplateException NotAString(object? value) =>
