@@ -177,6 +177,14 @@ public sealed class FunctionTests
     }
 
     [Fact]
+    public void Evaluate_YaqlBefore20161014_PlainData()
+    {
+        var value = Evaluate("{yaql: {expression: '$.data', data: 1}}", TemplateVersion.V2016_04_08);
+
+        Value.ToPythonJson(value).ShouldBe("{\"yaql\": {\"data\": 1, \"expression\": \"$.data\"}}");
+    }
+
+    [Fact]
     public void Evaluate_YaqlQuery_ReturnsTemplateValues()
     {
         var value = Evaluate("{yaql: {expression: '$.data.items().orderBy($[0]).select([$[0], $[1] * 2])', data: {b: 2, a: 1}}}");
