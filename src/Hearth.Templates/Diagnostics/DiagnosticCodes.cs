@@ -50,8 +50,12 @@ public static class DiagnosticCodes
     public const string UnknownAttribute = "HT204";
     public const string FileNotInFiles = "HT205";
     public const string FileOutsideTemplateTree = "HT206";
+
+    // HT207 (yaql refused) is retired: yaql is supported since issue 16, and a code is never reused.
     public const string YaqlNotSupported = "HT207";
     public const string FunctionRemoved = "HT208";
+    public const string YaqlSyntax = "HT209";
+    public const string YaqlEvaluation = "HT210";
 
     // HT3xx: parameters.
     public const string ParameterSchemaInvalid = "HT300";

@@ -1,5 +1,6 @@
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Versions;
+using Hearth.Templates.Yaql;
 
 namespace Hearth.Templates.Expressions;
 
@@ -32,6 +33,9 @@ public abstract class EvaluationContext
 
     /// <summary>The value of a named condition of the <c>conditions</c> section.</summary>
     public abstract bool GetCondition(string name, SourceSpan span);
+
+    /// <summary>Heat's <c>[yaql]</c> limits for the <c>yaql</c> function; an operator may raise them.</summary>
+    public virtual YaqlLimits YaqlLimits => YaqlLimits.Heat;
 
     /// <summary>The value of <c>resource_facade</c> (metadata, deletion_policy or update_policy of the parent resource).</summary>
     public virtual object? GetResourceFacade(string kind, SourceSpan span) =>

@@ -3,6 +3,7 @@ using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Functions;
 using Hearth.Templates.Syntax;
 using Hearth.Templates.Versions;
+using Hearth.Templates.Yaql;
 
 namespace Hearth.Templates.Expressions;
 
@@ -17,6 +18,9 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
 
+    /// <summary>The yaql expressions parsed for this template, by text (shared with the parsers of deferred branches).</summary>
+    public YaqlParseCache YaqlCache { get; private init; } = new();
+
     /// <summary>Parses a value (a resource property, an output value, …).</summary>
     public Expression Parse(SyntaxNode node) => Parse(node, Version.Functions);
 
@@ -30,7 +34,7 @@ public sealed class ExpressionParser(TemplateVersion version, DiagnosticBag diag
     public Expression ParseDeferred(SyntaxNode node, bool condition = false)
     {
         var deferred = new DiagnosticBag();
-        var parser = new ExpressionParser(Version, deferred);
+        var parser = new ExpressionParser(Version, deferred) { YaqlCache = YaqlCache };
         var expression = condition ? parser.ParseCondition(node) : parser.Parse(node);
         var firstError = deferred.ToImmutable().FirstOrDefault(d => d.IsError);
         return firstError is null ? expression : new InvalidExpression(node.Span, firstError);

@@ -96,7 +96,7 @@ public static class FunctionCatalog
 
         if (version.AtLeast(TemplateVersion.V2016_10_14))
         {
-            Add("yaql", YaqlFunction.Refuse);
+            Add("yaql", call => new YaqlHotFunction(call));
             Add("map_replace", call => new MapReplaceFunction(call));
             Add("if", call => new IfFunction(call), isMacro: true);
         }
@@ -135,7 +135,7 @@ public static class FunctionCatalog
         Add("or", call => new ConditionBooleanFunction(call));
         if (version.AtLeast(TemplateVersion.V2017_09_01))
         {
-            Add("yaql", YaqlFunction.Refuse);
+            Add("yaql", call => new YaqlHotFunction(call));
             Add("contains", call => new ContainsFunction(call));
         }
 

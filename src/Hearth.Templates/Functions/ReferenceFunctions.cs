@@ -239,11 +239,3 @@ internal sealed class RemovedFunction(FunctionCall call) : FunctionExpression(ca
 
     public override object? Evaluate(EvaluationContext context) => throw Refusal();
 }
-
-/// <summary><c>yaql</c> is recognised so that it is refused clearly instead of being read as data.</summary>
-internal static class YaqlFunction
-{
-    public static Expression Refuse(FunctionCall call) => throw new TemplateException(call.Span, DiagnosticCodes.YaqlNotSupported,
-        "yaql expressions are not supported yet; rewrite with HOT functions (str_replace, list_join, str_split, map_merge, "
-        + "map_replace, repeat, filter, list_concat, contains, if)");
-}

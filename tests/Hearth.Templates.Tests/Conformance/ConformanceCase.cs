@@ -24,7 +24,10 @@ public sealed record ConformanceCase(string Id, string File, JsonObject Raw)
 /// <summary>Finds and reads the shared conformance corpus.</summary>
 public static class ConformanceCorpus
 {
-    public static readonly string[] Files = ["hot-function-cases.json", "hot-function-cases-supplementary.json"];
+    public static readonly string[] Files = ["hot-function-cases.json", "hot-function-cases-supplementary.json", YaqlFile];
+
+    /// <summary>The yaql cases: Heat validates a stack before it resolves, so their resolve cases are validated first.</summary>
+    public const string YaqlFile = "yaql-cases.json";
 
     /// <summary>
     /// The test data folder (tests/data): a copy of the shared conformance corpus and real templates, kept in the

@@ -24,6 +24,9 @@ internal sealed class ConformanceContext : EvaluationContext
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly bool _created;
 
+    // OS::Heat::Value resources (test_value.py): once created, their 'value' attribute is their resolved 'value' property.
+    private readonly Dictionary<string, JsonNode> _values = new(StringComparer.Ordinal);
+
     public ConformanceContext(ConformanceCase testCase, TemplateVersion version, ConditionSet conditions, bool created,
         IReadOnlyDictionary<string, object?>? parameterOverrides = null)
     {
@@ -59,9 +62,13 @@ internal sealed class ConformanceContext : EvaluationContext
 
         if (raw["resources"] is JsonObject resources)
         {
-            foreach (var (name, _) in resources)
+            foreach (var (name, definition) in resources)
             {
                 _resources.Add(name);
+                if ((string?)definition?["type"] == "OS::Heat::Value" && definition["properties"]?["value"] is { } valueNode)
+                {
+                    _values[name] = valueNode;
+                }
             }
         }
 
@@ -113,6 +120,12 @@ internal sealed class ConformanceContext : EvaluationContext
     public override object? GetAttribute(string resourceName, string attributeName, IReadOnlyList<object?> path, SourceSpan span)
     {
         CheckResource(resourceName, span);
+        if (attributeName == "value" && _values.TryGetValue(resourceName, out var valueNode))
+        {
+            var parser = new ExpressionParser(Version, new DiagnosticBag());
+            return AttributePath.Select(parser.Parse(Syntax(valueNode, resourceName) ?? throw new InvalidOperationException()).Evaluate(this), path);
+        }
+
         if (!_created || !_attributes.TryGetValue(resourceName, out var attributes))
         {
             return null;

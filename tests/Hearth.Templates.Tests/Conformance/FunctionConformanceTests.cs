@@ -76,6 +76,11 @@ public sealed class FunctionConformanceTests(ITestOutputHelper output)
         }
 
         Value.DeepEquals(expected, outcome.Value).ShouldBeTrue($"expected {Value.ToPythonJson(expected)}, got {Value.ToPythonJson(outcome.Value)}");
+        if (testCase.File == ConformanceCorpus.YaqlFile)
+        {
+            // DeepEquals takes 3 for 3.0 as Python's == does; yaql's results must also keep Heat's types (7 / 2 is 3, not 3.0).
+            Value.ToPythonJson(outcome.Value).ShouldBe(Value.ToPythonJson(expected));
+        }
     }
 
     [Fact]
@@ -141,7 +146,7 @@ public sealed class FunctionConformanceTests(ITestOutputHelper output)
             return new Outcome(null, "parse", string.Join("; ", diagnostics.ToImmutable()));
         }
 
-        if (c.Mode is "validate" or "validate_then_resolve")
+        if (c.Mode is "validate" or "validate_then_resolve" || c.File == ConformanceCorpus.YaqlFile)
         {
             var validation = new ValidationContext(diagnostics, context);
             conditions.Validate(validation);

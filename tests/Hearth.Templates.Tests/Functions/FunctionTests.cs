@@ -5,6 +5,7 @@ using Hearth.Templates.Functions;
 using Hearth.Templates.Syntax;
 using Hearth.Templates.Values;
 using Hearth.Templates.Versions;
+using Hearth.Templates.Yaql;
 
 namespace Hearth.Templates.Tests.Functions;
 
@@ -160,13 +161,63 @@ public sealed class FunctionTests
     }
 
     [Fact]
-    public void Parse_Yaql_RefusedWithItsCode()
+    public void Validate_YaqlSyntaxError_ReportedAtTheColumnInsideTheExpression()
     {
-        var (_, diagnostics) = Parse("{yaql: {expression: '$.data.a.sum()', data: {a: [1, 2]}}}");
+        var (expression, diagnostics) = Parse("{yaql: {expression: 'list(1,,)', data: {}}}");
+        diagnostics.HasErrors.ShouldBeFalse();
 
-        var diagnostic = diagnostics.ToImmutable().ShouldHaveSingleItem();
-        diagnostic.Code.ShouldBe(DiagnosticCodes.YaqlNotSupported);
-        diagnostic.Message.ShouldStartWith("yaql expressions are not supported yet; rewrite with");
+        var bag = new DiagnosticBag();
+        expression.Validate(new ValidationContext(bag, new PreviewContext(TemplateVersion.V2021_04_16, [])));
+
+        var diagnostic = bag.ToImmutable().ShouldHaveSingleItem();
+        diagnostic.Code.ShouldBe(DiagnosticCodes.YaqlSyntax);
+        // "value: {yaql: {expression: 'list(1,,)'": the quote is column 28, the closing parenthesis (offset 8) column 37.
+        (diagnostic.Span.Line, diagnostic.Span.Column).ShouldBe((1, 37));
+        diagnostic.Message.ShouldBe("yaql syntax error in 'list(1,,)': unexpected ')' at position 9");
+    }
+
+    [Fact]
+    public void Evaluate_YaqlBefore20161014_PlainData()
+    {
+        var value = Evaluate("{yaql: {expression: '$.data', data: 1}}", TemplateVersion.V2016_04_08);
+
+        Value.ToPythonJson(value).ShouldBe("{\"yaql\": {\"data\": 1, \"expression\": \"$.data\"}}");
+    }
+
+    [Fact]
+    public void Evaluate_YaqlQuery_ReturnsTemplateValues()
+    {
+        var value = Evaluate("{yaql: {expression: '$.data.items().orderBy($[0]).select([$[0], $[1] * 2])', data: {b: 2, a: 1}}}");
+
+        Value.ToPythonJson(value).ShouldBe("[[\"a\", 2], [\"b\", 4]]");
+    }
+
+    [Fact]
+    public void Evaluate_YaqlMissingKey_ErrorNamesTheKeyAndTheFix()
+    {
+        var error = EvaluateError("{yaql: {expression: '$.data.b', data: {a: 1}}}");
+
+        error.Code.ShouldBe(DiagnosticCodes.YaqlEvaluation);
+        error.Message.ShouldBe("yaql expression '$.data.b' failed: the map has no key 'b' (use $.get('b') for an optional key)");
+    }
+
+    [Fact]
+    public void Evaluate_YaqlLimitsRaisedByTheOperator_LongerCollectionsAllowed()
+    {
+        var (expression, _) = Parse("{yaql: {expression: 'range(300).select($)', data: {}}}");
+
+        Should.Throw<TemplateException>(() => expression.Evaluate(new PreviewContext(TemplateVersion.V2021_04_16, [])))
+            .Message.ShouldContain("iteration limit of 200 items ([yaql] limit_iterators)");
+        var raised = new PreviewContext(TemplateVersion.V2021_04_16, [], yaqlLimits: new YaqlLimits(LimitIterators: 10000));
+        (expression.Evaluate(raised) as IReadOnlyList<object?>).ShouldNotBeNull().Count.ShouldBe(300);
+    }
+
+    [Fact]
+    public void Evaluate_YaqlDataKnownAfterApply_Unknown()
+    {
+        var (expression, _) = Parse("{yaql: {expression: '$.data.len()', data: {get_attr: [server, networks]}}}");
+
+        expression.Evaluate(new PreviewContext(TemplateVersion.V2021_04_16, [])).ShouldBe(Unknown.Value);
     }
 
     [Fact]
@@ -249,14 +300,17 @@ public sealed class FunctionTests
         private readonly Dictionary<string, object?> _parameters;
         private readonly ConditionResolver _conditions;
 
-        public PreviewContext(TemplateVersion version, Dictionary<string, object?> parameters, ConditionSet? conditions = null)
+        public PreviewContext(TemplateVersion version, Dictionary<string, object?> parameters, ConditionSet? conditions = null, YaqlLimits? yaqlLimits = null)
         {
             Version = version;
+            YaqlLimits = yaqlLimits ?? YaqlLimits.Heat;
             _parameters = parameters;
             _conditions = (conditions ?? ConditionSet.Empty).CreateResolver(this);
         }
 
         public override TemplateVersion Version { get; }
+
+        public override YaqlLimits YaqlLimits { get; }
 
         public override object? GetParameter(string name, SourceSpan span) =>
             _parameters.TryGetValue(name, out var value) ? value : throw new TemplateException(span, DiagnosticCodes.UnknownParameterReference, name);
