@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Hearth.Engine.Failures;
 using Hearth.Engine.Graph;
 using Hearth.Engine.Resources;
 using Hearth.State;
@@ -31,7 +32,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     private readonly RuntimeResources _resources = new(engine.Handlers);
     private readonly ConcurrentDictionary<long, ResourceRecord> _rows = new();
     private readonly ConcurrentDictionary<string, ChangeKind> _changed = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentQueue<Failure> _failures = new();
     private readonly StepRecorder _recorder = new(engine);
     private readonly RowIds _rowIds = new(engine.Store);
     private StackDefinition? _hookSource;
@@ -42,8 +43,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
     public string OperationId => operationId;
 
-    /// <summary>Why the operation failed, one line per failed resource.</summary>
-    public IReadOnlyCollection<string> Failures => _failures;
+    /// <summary>Why the operation failed, one per failed resource (masked).</summary>
+    public IReadOnlyCollection<Failure> Failures => _failures;
 
     /// <summary>The resources changed so far, by name, for <c>replace_on_change_of</c> and the summary.</summary>
     public IReadOnlyDictionary<string, ChangeKind> Changed => _changed;
@@ -99,7 +100,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
 
         if (_recorder.Failure is { } failure)
         {
-            Fail($"the state store could not record a step: {failure.Message}");
+            Fail(new Failure(FailureKind.StateStore, $"the state store could not record a step: {failure.Message}"));
             return false;
         }
 
@@ -150,13 +151,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (ResourceFailedException e)
         {
-            await FailNewAsync(definition.Name, type, current, e.Message);
+            await FailNewAsync(definition.Name, type, current, e.Failure);
             return false;
         }
 
         if (handler is null)
         {
-            await FailNewAsync(definition.Name, type, current, $"the resource type '{type}' is not known to Hearth");
+            await FailNewAsync(definition.Name, type, current, new Failure(FailureKind.InvalidInput, $"the resource type '{type}' is not known to Hearth"));
             return false;
         }
 
@@ -167,13 +168,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (TemplateException e)
         {
-            await FailNewAsync(definition.Name, type, current, e.Message);
+            await FailNewAsync(definition.Name, type, current, new Failure(FailureKind.InvalidInput, e.Message));
             return false;
         }
 
         if (evaluated.Errors is { } errors)
         {
-            await FailNewAsync(definition.Name, type, current, errors);
+            await FailNewAsync(definition.Name, type, current, new Failure(FailureKind.InvalidInput, errors));
             return false;
         }
 
@@ -226,13 +227,13 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (ResourceFailedException e)
         {
-            Fail($"{definition.Name}: {e.Message}");
+            Fail(e.Failure.Of(definition.Name));
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped between actions (no handler was acting): nothing to record on the row.
-            Fail($"{definition.Name}: {StoppedReason}");
+            Fail(Failure.Stopped().Of(definition.Name));
             return false;
         }
     }
@@ -376,19 +377,22 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
         catch (Exception e)
         {
-            var failedRow = Record(row with
-            {
-                Status = OperationStatus.Failed,
-                StatusReason = FailureReason(e, cancellationToken),
-                PropertiesJson = ValueJson.Serialize(evaluated.Properties),
-                MetadataJson = ValueJson.Serialize(evaluated.Metadata),
-            });
+            var failure = FailureOf(e, cancellationToken).Of(definition.Name, ResourceAction.Create);
+            var failedRow = Record(
+                row with
+                {
+                    Status = OperationStatus.Failed,
+                    StatusReason = failure.Message,
+                    PropertiesJson = ValueJson.Serialize(evaluated.Properties),
+                    MetadataJson = ValueJson.Serialize(evaluated.Metadata),
+                },
+                failure);
             if (replaces is null)
             {
                 _resources.Set(failedRow);
             }
 
-            throw new ResourceFailedException(FailureReason(e, cancellationToken));
+            throw new ResourceFailedException(failure);
         }
 
         var completed = row with
@@ -444,8 +448,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         catch (Exception e)
         {
             // The stored properties stay the old ones: a rollback or a retry compares against what really is.
-            _resources.Set(Record(row with { Status = OperationStatus.Failed, StatusReason = FailureReason(e, cancellationToken) }));
-            throw new ResourceFailedException(FailureReason(e, cancellationToken));
+            var failure = FailureOf(e, cancellationToken).Of(definition.Name, row.Action);
+            _resources.Set(Record(row with { Status = OperationStatus.Failed, StatusReason = failure.Message }, failure));
+            throw new ResourceFailedException(failure);
         }
 
         var completed = Record(row with
@@ -474,14 +479,15 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         return map;
     }
 
-    private async Task FailNewAsync(string name, string type, ResourceRecord? current, string reason)
+    private async Task FailNewAsync(string name, string type, ResourceRecord? current, Failure failure)
     {
-        Fail($"{name}: {reason}");
         var now = engine.Time.GetUtcNow();
         var row = current is null
-            ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, reason, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
-            : current with { Action = current.Action == ResourceAction.Init ? ResourceAction.Create : ActionFor(current), Status = OperationStatus.Failed, StatusReason = reason, OperationId = operationId };
-        _resources.Set(Record(await WithIdAsync(row)));
+            ? new ResourceRecord(0, Stack.Id, name, type, ResourceAction.Create, OperationStatus.Failed, failure.Message, null, "{}", "{}", "{}", "[]", "{}", null, null, true, operationId, now, null)
+            : current with { Action = current.Action == ResourceAction.Init ? ResourceAction.Create : ActionFor(current), Status = OperationStatus.Failed, StatusReason = failure.Message, OperationId = operationId };
+        failure = failure.Of(name, row.Action);
+        Fail(failure);
+        _resources.Set(Record(await WithIdAsync(row), failure));
     }
 
     private ResourceAction ActionFor(ResourceRecord current) => action switch
@@ -523,12 +529,12 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
                 }
                 catch (ResourceFailedException e)
                 {
-                    Fail($"{doomed[id].Name}: {e.Message}");
+                    Fail(e.Failure.Of(doomed[id].Name));
                     return false;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    Fail($"{doomed[id].Name}: {StoppedReason}");
+                    Fail(Failure.Stopped().Of(doomed[id].Name));
                     return false;
                 }
             },
@@ -563,13 +569,14 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
             }
             catch (Exception e)
             {
-                var failed = Record(deleting with { Status = OperationStatus.Failed, StatusReason = FailureReason(e, cancellationToken) });
+                var failure = FailureOf(e, cancellationToken).Of(row.Name, ResourceAction.Delete);
+                var failed = Record(deleting with { Status = OperationStatus.Failed, StatusReason = failure.Message }, failure);
                 if (failed.IsCurrent)
                 {
                     _resources.Set(failed);
                 }
 
-                throw new ResourceFailedException(FailureReason(e, cancellationToken));
+                throw new ResourceFailedException(failure);
             }
         }
 
@@ -588,18 +595,14 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         $"{Stack.Name}-{resourceName}-{ShortId.Of(Stack.Id, rowId)}";
 
     /// <summary>Why a handler's action failed; the user's stop request (Ctrl+C, SIGTERM) is a failure like any other, which rolls back.</summary>
-    private static string FailureReason(Exception e, CancellationToken cancellationToken) => e switch
+    private static Failure FailureOf(Exception e, CancellationToken cancellationToken) => e switch
     {
-        ResourceFailedException or TemplateException => e.Message,
-        OperationCanceledException when cancellationToken.IsCancellationRequested => StoppedReason,
-        OperationCanceledException => "cancelled",
-        _ => $"{e.GetType().Name}: {e.Message}",
+        ResourceFailedException failed => failed.Failure,
+        TemplateException => new Failure(FailureKind.InvalidInput, e.Message),
+        OperationCanceledException when cancellationToken.IsCancellationRequested => Failure.Stopped(),
+        OperationCanceledException => new Failure(FailureKind.Internal, "cancelled"),
+        _ => new Failure(FailureKind.Internal, $"{e.GetType().Name}: {e.Message}"),
     };
-
-    /// <summary>The failure of an action the user's stop request (Ctrl+C, SIGTERM) ended.</summary>
-    internal const string CancelledByUser = "the operation was cancelled by the user";
-
-    internal const string StoppedReason = "stopped: " + CancelledByUser;
 
     /// <summary>
     /// Records the step that starts acting on a resource: saved with its event in one transaction, and committed before
@@ -626,9 +629,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// before it is committed, the resource is still in progress, and a resume does the step again). Whatever later
     /// waits for its own step to be committed waits for this one too.
     /// </summary>
-    private ResourceRecord Record(ResourceRecord row) => Record(row, commitNow: false, out _);
+    private ResourceRecord Record(ResourceRecord row, Failure? failure = null) => Record(row, commitNow: false, out _, failure);
 
-    private ResourceRecord Record(ResourceRecord row, bool commitNow, out Task committed)
+    private ResourceRecord Record(ResourceRecord row, bool commitNow, out Task committed, Failure? failure = null)
     {
         if (row.Id == 0)
         {
@@ -636,7 +639,7 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         }
 
         var stamped = row with { UpdatedAt = engine.Time.GetUtcNow() };
-        var evt = Event(stamped);
+        var evt = Event(stamped, failure);
 
         // Steps are recorded even when the operation is being cancelled: the state must know what happened.
         var write = commitNow ? engine.Store.RecordResourceAsync(stamped, evt, CancellationToken.None) : engine.Store.QueueResourceAsync(stamped, evt);
@@ -647,7 +650,8 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         static async Task<long?> EventSequenceAsync(Task<ResourceTransition> transition) => (await transition).EventSequence;
     }
 
-    private EventRecord Event(ResourceRecord row) => new(
+    /// <summary>A row's step as an event; a failed step's carries its failure (masked) as data.</summary>
+    private EventRecord Event(ResourceRecord row, Failure? failure = null) => new(
         0,
         Guid.NewGuid().ToString(),
         Stack.Id,
@@ -658,7 +662,9 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
         row.Action,
         row.Status,
         Mask(row.StatusReason),
-        engine.Time.GetUtcNow());
+        engine.Time.GetUtcNow(),
+        failure is null ? EventKind.Status : EventKind.Failed,
+        failure is null ? null : FailureJson.Serialize(failure.Masked(Mask)));
 
     /// <summary>
     /// Hidden parameter values never reach events or failure reasons, even when an error message quotes a value
@@ -666,5 +672,5 @@ internal sealed class StackOperation(EngineContext engine, StackRecord stack, st
     /// </summary>
     private string Mask(string text) => _hidden.Mask(text);
 
-    private void Fail(string message) => _failures.Enqueue(Mask(message));
+    private void Fail(Failure failure) => _failures.Enqueue(failure.Masked(Mask));
 }
