@@ -145,6 +145,34 @@ public sealed class HeatValidateLeniencyTests
         result.Out.ShouldContain("the parameter 'nope' is not declared");
     }
 
+    [Fact]
+    public async Task Create_TemplateWithWarnings_CreatesAndPrintsTheWarningsOnStderrAsValidateDoes()
+    {
+        using var stack = NewStack(OutputProblems);
+        var validate = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+        var warnings = validate.Error.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).ToList();
+        warnings.Count.ShouldBe(2, validate.ToString());
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).ShouldBe(warnings);
+        result.Out.ShouldNotContain("warning");
+    }
+
+    [Fact]
+    public async Task Update_TemplateWithWarnings_PrintsTheWarningsOnStderr()
+    {
+        using var stack = NewStack(PropertyValue.Replace("eight", "8", StringComparison.Ordinal));
+        (await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath)).ExitCode.ShouldBe(0);
+        var changed = stack.File("changed.yaml", OutputProblems);
+
+        var result = await stack.RunAsync("stack", "update", "demo", "-t", changed);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("changed.yaml:5:5: warning HT109: 'descripton' is not a valid key in output 'o'");
+    }
+
     private static CliStack NewStack(string template)
     {
         var stack = new CliStack(template);
