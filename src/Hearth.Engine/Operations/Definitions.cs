@@ -66,6 +66,14 @@ public static class Definitions
     }
 
     /// <summary>
+    /// Checks a source whose files were captured before (the stored one, with <c>--parameter</c> overrides) as
+    /// <see cref="Capture"/> checks a new one: what Heat refuses at create throws an <see cref="EngineException"/> before
+    /// anything is recorded. Returns the warnings.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source) =>
+        Capture(source.Sources, new InMemoryFileReader(source.Files)).Warnings;
+
+    /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client
     /// collects them) and nested templates, at any depth — so that they are recorded and stored with it. A file the
     /// rules refuse (through a link out of the folder, not a regular file, too large) goes to <paramref name="refusals"/>,

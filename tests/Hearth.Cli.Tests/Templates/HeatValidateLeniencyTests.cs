@@ -173,6 +173,36 @@ public sealed class HeatValidateLeniencyTests
         result.Error.ShouldContain("changed.yaml:5:5: warning HT109: 'descripton' is not a valid key in output 'o'");
     }
 
+    public static TheoryData<string[]> ExistingWithOverride() => new()
+    {
+        { new[] { "stack", "update", "demo", "--existing", "-P", "f=maybe" } },
+        { new[] { "stack", "update", "demo", "--existing", "-P", "f=maybe", "--dry-run" } },
+        { new[] { "stack", "preview", "demo", "--existing", "-P", "f=maybe" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExistingWithOverride))]
+    public async Task UpdateExisting_OverrideHeatRefusesAtCreate_RefusedBeforeAnythingIsRecorded(string[] command)
+    {
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              f: {type: string, default: "false"}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {fail: {get_param: f}}
+            """);
+        (await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath)).ExitCode.ShouldBe(0);
+        var events = (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out;
+
+        var result = await stack.RunAsync(command);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain(": error HT503: property 'fail' of resource 'r': 'maybe' is not a valid boolean");
+        (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out.ShouldBe(events);
+    }
+
     private static CliStack NewStack(string template)
     {
         var stack = new CliStack(template);
