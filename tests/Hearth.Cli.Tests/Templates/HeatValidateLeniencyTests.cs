@@ -203,6 +203,26 @@ public sealed class HeatValidateLeniencyTests
         (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out.ShouldBe(events);
     }
 
+    [Fact]
+    public async Task Validate_ShortHiddenValueInAMessage_MaskedWhereQuotedAndTheRestOfTheMessageIntact()
+    {
+        // The masker used to replace a hidden "e" everywhere in the message ("prop******rty").
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              secret: {type: string, default: e, hidden: true}
+            resources:
+              r:
+                type: OS::Heat::RandomString
+                properties: {length: {get_param: secret}}
+            """);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldEndWith(": warning HT503: property 'length' of resource 'r': '******' is not an integer\n");
+    }
+
     private static CliStack NewStack(string template)
     {
         var stack = new CliStack(template);
