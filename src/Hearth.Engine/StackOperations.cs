@@ -54,11 +54,7 @@ internal sealed class StackOperations(
         // A stack whose create was rolled back (or cancelled) has no definition: an update with a template creates it again.
         var current = stack.Current;
         var currentSource = current is null ? null : Definitions.Restore(current);
-        var newSource = source ?? currentSource ?? throw new EngineException(EngineErrorKind.Conflict, $"stack '{name}' has no definition to update: give a template");
-        if (!parameterOverrides.IsDefaultOrEmpty && source is null)
-        {
-            newSource = newSource.WithParameters(parameterOverrides);
-        }
+        var newSource = WithOverrides(source ?? currentSource ?? throw new EngineException(EngineErrorKind.Conflict, $"stack '{name}' has no definition to update: give a template"), source, parameterOverrides);
 
         var identity = StoredDefinitions.Identity(stack);
         var previousDefinition = currentSource is null ? null : definitions.Load(currentSource, identity);
@@ -136,11 +132,7 @@ internal sealed class StackOperations(
         var existing = await store.GetStackByNameAsync(name, cancellationToken);
         var identity = existing is null ? new StackIdentity(name, Guid.Empty.ToString(), Definitions.ProjectId) : StoredDefinitions.Identity(existing);
         var currentSource = existing?.Current is { } c ? Definitions.Restore(c) : null;
-        var newSource = source ?? currentSource ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found, and no template was given");
-        if (!parameterOverrides.IsDefaultOrEmpty && source is null)
-        {
-            newSource = newSource.WithParameters(parameterOverrides);
-        }
+        var newSource = WithOverrides(source ?? currentSource ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found, and no template was given"), source, parameterOverrides);
 
         var definition = definitions.Load(newSource, identity);
         var previous = currentSource is null ? null : definitions.Load(currentSource, identity);
@@ -148,6 +140,22 @@ internal sealed class StackOperations(
         // A reason may quote a value (a property that cannot be converted): hidden ones never show.
         var hidden = HiddenValues.Of(definition, previous);
         return new PreviewResult(name, [.. Planner.Preview(definition, previous, rows, handlers).Select(c => c with { Reason = hidden.Mask(c.Reason) })]);
+    }
+
+    /// <summary>
+    /// The stored definition with <c>--parameter</c> overrides (when no new template was given). They make a definition
+    /// that was never captured: it is checked as a new template would be, before anything is recorded.
+    /// </summary>
+    private static DefinitionSource WithOverrides(DefinitionSource newSource, DefinitionSource? given, ImmutableArray<string> overrides)
+    {
+        if (overrides.IsDefaultOrEmpty || given is not null)
+        {
+            return newSource;
+        }
+
+        newSource = newSource.WithParameters(overrides);
+        Definitions.Validate(newSource);
+        return newSource;
     }
 
     /// <summary>

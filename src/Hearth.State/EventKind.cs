@@ -1,8 +1,8 @@
 namespace Hearth.State;
 
 /// <summary>
-/// What an event means to the engine, beside the text it shows: a hook's pause and its end, and a signal to a wait
-/// condition handle are read back as this kind and <see cref="EventRecord.Payload"/>, never from the status reason.
+/// What an event means to the engine, beside the text it shows: a hook's pause and its end, a signal to a wait
+/// condition handle and a failure are read back as this kind and <see cref="EventRecord.Payload"/>, never from the status reason.
 /// Persisted as an integer: never renumber a member, only add new ones with new values.
 /// </summary>
 public enum EventKind
@@ -21,4 +21,10 @@ public enum EventKind
 
     /// <summary>A signal to a wait condition handle; the payload is the signal as JSON (<c>{status, reason, data, id}</c>).</summary>
     Signal = 4,
+
+    /// <summary>
+    /// A resource's action failed; the payload is the failure as JSON (its kind, exit code, a script's output tails: the
+    /// engine's <c>FailureJson</c>). Events of failures written before this kind existed are <see cref="Status"/> events.
+    /// </summary>
+    Failed = 5,
 }

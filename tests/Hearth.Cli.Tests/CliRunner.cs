@@ -11,12 +11,16 @@ public static class CliRunner
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <param name="stop">What Ctrl+C cancels in the real program.</param>
+    /// <param name="args">The command line.</param>
+    public static async Task<CliResult> RunAsync(CancellationToken stop, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var console = new CliConsole(stdout, stderr);
-        var exit = await Program.RunAsync(args, console).WaitAsync(Timeout);
+        var exit = await Program.RunAsync(args, console, stop).WaitAsync(Timeout);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 

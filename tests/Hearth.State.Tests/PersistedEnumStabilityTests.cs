@@ -51,6 +51,7 @@ public sealed class PersistedEnumStabilityTests
             ["HookCleared"] = 2,
             ["HookAbandoned"] = 3,
             ["Signal"] = 4,
+            ["Failed"] = 5,
         });
 
     private static void AssertFrozen<TEnum>(Dictionary<string, int> expected)

@@ -77,9 +77,16 @@ internal static class Background
         start.Environment["HEARTH_BACKGROUND_LOG"] = log;
         start.Environment[StartedVariable] = started;
         using var process = Process.Start(start) ?? throw new UserErrorException("cannot start the background hearth process");
-        while (!File.Exists(started) && !process.HasExited)
+        try
         {
-            await Task.Delay(PollInterval, cancellationToken);
+            while (!File.Exists(started) && !process.HasExited)
+            {
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await StopAsync(console, process, stackName, log, started);
         }
 
         if (!File.Exists(started))
@@ -94,6 +101,30 @@ internal static class Background
         await console.Error.WriteLineAsync($"Stack {stackName}: started in the background (process {process.Id}, log {log}).");
         await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stackName} --follow");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Ctrl+C (or SIGTERM) while this process waits for the background one to start: the user wants no operation, so the
+    /// signal goes on to the background process, which stops as a foreground one would (an operation it began rolls back
+    /// to the end), and this one waits for it and shows its log. A second signal ends this process only (StopSignals).
+    /// </summary>
+    private static async Task<int> StopAsync(CliConsole console, Process process, string stackName, string log, string started)
+    {
+        await console.Error.WriteLineAsync($"Stack {stackName}: stopping the background operation (process {process.Id}) and waiting for it to end.");
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "kill -INT \"$1\" 2>/dev/null", "sh", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            if (kill is not null)
+            {
+                await kill.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        File.Delete(started);
+        await console.Error.WriteAsync(await File.ReadAllTextAsync(log, CancellationToken.None));
+        await console.Error.WriteLineAsync($"Stack {stackName}: the background operation was stopped (log {log}).");
+        return ExitCodes.OperationFailed;
     }
 
     /// <summary>

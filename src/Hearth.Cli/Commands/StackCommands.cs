@@ -342,10 +342,7 @@ internal static class StackCommands
         if (format == OutputFormat.Table)
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");
-            foreach (var failure in outcome.Failures)
-            {
-                await console.Error.WriteLineAsync($"  failed: {failure}");
-            }
+            await FailureText.WriteAsync(console.Error, outcome.Failures);
 
             if (outputs.Count > 0)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hearth.Cli.Rendering;
 using Hearth.Engine.Operations;
 using Hearth.Templates.Files;
 using Hearth.Templates.Stacks;
@@ -30,11 +31,15 @@ internal static class TemplateInput
             [.. (parse.GetValue(options.AllowedPaths) ?? []).Select(Path.GetFullPath)]);
     }
 
-    /// <summary>Reads the template and everything it uses from disk; template errors are printed and end the command with exit code 2.</summary>
+    /// <summary>
+    /// Reads the template and everything it uses from disk; its warnings are printed on stderr (as validate prints them),
+    /// template errors end the command with exit code 2.
+    /// </summary>
     public static async Task<DefinitionSource> CaptureAsync(ParseResult parse, TemplateInputOptions options, CliConsole console, CancellationToken cancellationToken)
     {
         _ = cancellationToken;
-        await Task.CompletedTask;
-        return Definitions.Capture(Sources(parse, options), DiskFileReader.Instance);
+        var source = Definitions.Capture(Sources(parse, options), DiskFileReader.Instance);
+        await DiagnosticPrinter.WriteAsync(console, source.Warnings);
+        return source;
     }
 }

@@ -54,15 +54,23 @@ internal static class StructuredOutput
     /// <summary>
     /// A string with control characters is written double-quoted, where YAML escapes them (<c>"\e[31m"</c>): written
     /// plain, the terminal would obey them, and once the console shows them (<see cref="TerminalText"/>) the YAML would
-    /// say something else. In double quotes, the escape the console writes means the same character.
+    /// say something else. In double quotes, the escape the console writes means the same character. Any other string
+    /// of several lines (a script, a certificate) is a literal block, its lines and tabs as they are.
     /// </summary>
     private sealed class EscapingEmitter(IEventEmitter next) : ChainedEventEmitter(next)
     {
         public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
         {
-            if (eventInfo.Source.Value is string text && (TerminalText.ContainsControl(text) || text.Contains('\r', StringComparison.Ordinal)))
+            if (eventInfo.Source.Value is string text)
             {
-                eventInfo.Style = ScalarStyle.DoubleQuoted;
+                if (TerminalText.ContainsControl(text) || text.Contains('\r', StringComparison.Ordinal))
+                {
+                    eventInfo.Style = ScalarStyle.DoubleQuoted;
+                }
+                else if (text.Contains('\n', StringComparison.Ordinal))
+                {
+                    eventInfo.Style = ScalarStyle.Literal;
+                }
             }
 
             base.Emit(eventInfo, emitter);

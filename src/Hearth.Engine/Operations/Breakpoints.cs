@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hearth.Engine.Events;
+using Hearth.Engine.Failures;
 using Hearth.Engine.Resources;
 using Hearth.State;
 using Hearth.Templates.Environment;
@@ -20,7 +21,7 @@ internal static class Breakpoints
     public static string ClearedReason(string hook) => $"Hook {hook} is cleared";
 
     /// <summary>Ends a pause the user's stop request (Ctrl+C, SIGTERM) interrupted: the resource no longer waits there.</summary>
-    public static string AbandonedReason(string hook) => $"stopped while paused at Hook {hook}: {StackOperation.CancelledByUser}";
+    public static string AbandonedReason(string hook) => $"stopped while paused at Hook {hook}: {Failure.CancelledByUserText}";
 
     /// <summary>The hook name for a step: pre-/post- and create/update/delete.</summary>
     public static (ResourceHooks Flag, string Name) For(bool post, ResourceAction action) => (post, action) switch
@@ -67,7 +68,7 @@ internal static class Breakpoints
             };
             var abandonedAt = await engine.Store.AppendEventAsync(abandoned, CancellationToken.None);
             engine.Observer?.OnEvent(abandoned with { Sequence = abandonedAt });
-            throw new ResourceFailedException(AbandonedReason(hook));
+            throw new ResourceFailedException(new Failure(FailureKind.CancelledByUser, AbandonedReason(hook)) { Action = action });
         }
     }
 

@@ -21,6 +21,12 @@ namespace Hearth.Engine.Operations;
 /// </summary>
 public sealed record DefinitionSource(StackSources Sources, ImmutableSortedDictionary<string, string> Files)
 {
+    /// <summary>
+    /// What capturing found that Heat does not refuse at create (an unknown key in an output, an output that cannot be
+    /// evaluated): shown to the user, never stored.
+    /// </summary>
+    public ImmutableArray<Diagnostic> Warnings { get; init; } = [];
+
     public DefinitionSource WithParameters(IEnumerable<string> parameters) =>
         this with { Sources = Sources with { Parameters = [.. Sources.Parameters, .. parameters] } };
 }
@@ -31,12 +37,16 @@ public static class Definitions
     /// <summary>Hearth has no projects; OS::project_id is a fixed value so templates that use it still resolve.</summary>
     public const string ProjectId = "hearth";
 
-    /// <summary>Reads a definition from disk, recording every file it reads. Template errors throw an <see cref="EngineException"/>.</summary>
+    /// <summary>
+    /// Reads a definition from disk, recording every file it reads. Template errors throw an <see cref="EngineException"/>;
+    /// warnings come with the source (<see cref="DefinitionSource.Warnings"/>).
+    /// </summary>
     public static DefinitionSource Capture(StackSources sources, IFileReader reader)
     {
         var recording = new RecordingFileReader(reader);
         var loading = new DiagnosticBag();
         var definition = StackDefinitionLoader.Load(sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading);
+        var diagnostics = new DiagnosticBag();
         if (definition is null)
         {
             ThrowIfErrors(loading);
@@ -44,14 +54,24 @@ public static class Definitions
         else
         {
             // What Heat refuses when it creates a stack is refused before anything is recorded.
-            var diagnostics = new DiagnosticBag();
             TemplateValidator.ValidateForCreate(definition, loading, BuiltinResourceTypes.Instance, diagnostics);
             ReadReferencedFiles(definition, depth: 0, diagnostics);
             ThrowIfErrors(diagnostics);
         }
 
-        return new DefinitionSource(sources, recording.Recorded.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new DefinitionSource(sources, recording.Recorded.ToImmutableSortedDictionary(StringComparer.Ordinal))
+        {
+            Warnings = [.. diagnostics.ToImmutable().Where(d => !d.IsError)],
+        };
     }
+
+    /// <summary>
+    /// Checks a source whose files were captured before (the stored one, with <c>--parameter</c> overrides) as
+    /// <see cref="Capture"/> checks a new one: what Heat refuses at create throws an <see cref="EngineException"/> before
+    /// anything is recorded. Returns the warnings.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source) =>
+        Capture(source.Sources, new InMemoryFileReader(source.Files)).Warnings;
 
     /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client

@@ -1,3 +1,4 @@
+using Hearth.Engine.Failures;
 using Hearth.State;
 using Hearth.Templates.Stacks;
 
@@ -48,7 +49,7 @@ internal sealed class OperationRunner(EngineContext engine)
         var (operation, started) = await StartAsync(stack, kind);
         stack = started;
         bool succeeded;
-        var failures = new List<string>();
+        var failures = new List<Failure>();
         try
         {
             succeeded = await operation.RunAsync(target, previous, previousConverged, hiddenFrom, cancellationToken);
@@ -63,7 +64,7 @@ internal sealed class OperationRunner(EngineContext engine)
         if (!succeeded && failures.Count == 0 && cancellationToken.IsCancellationRequested)
         {
             // Stopped before anything failed: only steps not yet started were left out.
-            failures.Add(StackOperation.CancelledByUser);
+            failures.Add(Failure.CancelledByUser());
         }
 
         if (succeeded)
@@ -168,9 +169,10 @@ internal sealed class OperationRunner(EngineContext engine)
         engine.Observer?.OnEvent(evt with { Sequence = sequence ?? 0 });
     }
 
-    private static string Summarize(IEnumerable<string> failures)
+    /// <summary>The stack's status reason: the first failure as text, and how many more there were.</summary>
+    private static string Summarize(IEnumerable<Failure> failures)
     {
-        var list = failures.Distinct().ToList();
+        var list = failures.Select(f => f.ToString()).Distinct().ToList();
         return list.Count switch
         {
             0 => "the operation failed",

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using Hearth.Engine.Failures;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 
 namespace Hearth.Engine.Operations;
 
-/// <summary>How an operation ended: the stack as it is now, and what failed, if anything.</summary>
-public sealed record OperationOutcome(StackRecord Stack, bool Succeeded, ImmutableArray<string> Failures, bool RolledBack)
+/// <summary>How an operation ended: the stack as it is now, and what failed, if anything (each failed resource's <see cref="Failure"/>).</summary>
+public sealed record OperationOutcome(StackRecord Stack, bool Succeeded, ImmutableArray<Failure> Failures, bool RolledBack)
 {
     /// <summary>
     /// The stack's outputs, evaluated against its resources as the operation left them, when it succeeded (the same as

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hearth.Engine.Failures;
 using Hearth.Engine.Resources;
 using Hearth.State;
 
@@ -86,7 +87,7 @@ internal sealed class StepRecorder : IAsyncDisposable
 
             if (Failure is { } earlier)
             {
-                pending.Done.TrySetException(new ResourceFailedException($"the state store could not record an earlier step: {earlier.Message}"));
+                pending.Done.TrySetException(new ResourceFailedException(FailureKind.StateStore, $"the state store could not record an earlier step: {earlier.Message}"));
             }
             else
             {

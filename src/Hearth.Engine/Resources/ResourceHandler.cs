@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Hearth.Engine.Failures;
 using Hearth.Templates.Schema;
 
 namespace Hearth.Engine.Resources;
@@ -73,8 +74,28 @@ public sealed record ResourceResult(
             (data ?? []).ToImmutableDictionary(StringComparer.Ordinal));
 }
 
-/// <summary>A resource action failed for a reason the user should read (a script's exit status, a test failure).</summary>
-public sealed class ResourceFailedException(string reason) : Exception(reason);
+/// <summary>A resource action failed for a reason the user should read (a script's exit status, a test failure), as <see cref="Failure"/>.</summary>
+public sealed class ResourceFailedException : Exception
+{
+    public ResourceFailedException(Failure failure)
+        : base(failure.Message)
+    {
+        Failure = failure;
+    }
+
+    /// <summary>A failure the resource type reports in its own words (<see cref="FailureKind.ResourceFailed"/>).</summary>
+    public ResourceFailedException(string reason)
+        : this(new Failure(FailureKind.ResourceFailed, reason))
+    {
+    }
+
+    public ResourceFailedException(FailureKind kind, string reason)
+        : this(new Failure(kind, reason))
+    {
+    }
+
+    public Failure Failure { get; }
+}
 
 /// <summary>
 /// The implementation of one resource type: how to create, update and delete it, and how its attributes and

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Hearth.Templates.Diagnostics;
-using Hearth.Templates.Values;
 
 namespace Hearth.Templates.Parameters;
 
@@ -67,17 +66,6 @@ public sealed record ResolvedParameters(
     /// <summary>Every parameter's display text (hidden ones as <c>******</c>), for stack show, events and the dashboard.</summary>
     public ImmutableSortedDictionary<string, string> Masked() =>
         Parameters.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.Display, StringComparer.Ordinal);
-
-    /// <summary>Hides the values of hidden parameters wherever a message quotes them (a property value that could not be converted).</summary>
-    public string MaskHidden(string text)
-    {
-        foreach (var secret in Parameters.Values.Where(p => p.Hidden).Select(p => Value.ToPythonString(p.Value)).Where(s => s.Length > 0))
-        {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
-        }
-
-        return text;
-    }
 
     /// <summary>The value as it may be shown to a user.</summary>
     public string Display(string name) => Parameters.TryGetValue(name, out var p) ? p.Display : "";

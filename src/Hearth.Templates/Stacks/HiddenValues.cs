@@ -14,9 +14,11 @@ namespace Hearth.Templates.Stacks;
 /// <item>A value the template computes from a hidden parameter (a <c>get_param</c> of it, or any function that
 /// reads one, such as <c>str_replace</c>) shows as <c>******</c> whole, whatever its length.</item>
 /// <item>The text of a hidden value is replaced by <c>******</c> wherever it appears in any other string (a script
-/// that echoes it, an output file, an error message), as CI systems mask secrets. Values shorter than
-/// <see cref="MinimumTextLength"/> are left to the first rule: masking "1" or "yes" everywhere would mangle unrelated text.</item>
+/// that echoes it, an output file, an error message), as CI systems mask secrets. A value shorter than
+/// <see cref="MinimumTextLength"/> is masked only where it is quoted whole (<c>'no'</c>, as a diagnostic or an error
+/// quotes a value it refuses): masking "1" or "yes" everywhere would mangle unrelated text.</item>
 /// </list>
+/// This is the one masker: template diagnostics, events, failures and every read of the state use it.
 /// </summary>
 public sealed class HiddenValues
 {
@@ -26,11 +28,16 @@ public sealed class HiddenValues
 
     // Longest first, so a secret that contains another is masked whole.
     private readonly ImmutableArray<string> _texts;
+
+    // Short values, as quoted whole: 'no'.
+    private readonly ImmutableArray<string> _quoted;
     private readonly ImmutableHashSet<string> _names;
 
     private HiddenValues(IEnumerable<string> texts, IEnumerable<string> names)
     {
-        _texts = [.. texts.Where(t => t.Length >= MinimumTextLength).Distinct(StringComparer.Ordinal).OrderByDescending(t => t.Length)];
+        var distinct = texts.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        _texts = [.. distinct.Where(t => t.Length >= MinimumTextLength).OrderByDescending(t => t.Length)];
+        _quoted = [.. distinct.Where(t => t.Length < MinimumTextLength).Select(t => $"'{t}'")];
         _names = names.ToImmutableHashSet(StringComparer.Ordinal);
     }
 
@@ -40,14 +47,14 @@ public sealed class HiddenValues
         var hidden = definitions.OfType<StackDefinition>().SelectMany(d => d.Parameters.Parameters.Values).Where(p => p.Hidden).ToList();
         var inherited = definitions.OfType<StackDefinition>().Select(d => d.InheritedHidden).OfType<HiddenValues>().ToList();
         return new HiddenValues(
-            hidden.SelectMany(p => Texts(p.Value)).Concat(inherited.SelectMany(h => h._texts)),
+            hidden.SelectMany(p => Texts(p.Value)).Concat(inherited.SelectMany(h => h._texts.Concat(h._quoted.Select(q => q[1..^1])))),
             hidden.Select(p => p.Name));
     }
 
     /// <summary>True when there is nothing to hide.</summary>
-    public bool IsEmpty => _texts.IsEmpty && _names.IsEmpty;
+    public bool IsEmpty => _texts.IsEmpty && _quoted.IsEmpty && _names.IsEmpty;
 
-    /// <summary>The masked text: every hidden value's text inside it replaced.</summary>
+    /// <summary>The masked text: every hidden value's text inside it replaced (a short one where it is quoted whole).</summary>
     public string Mask(string text)
     {
         foreach (var secret in _texts)
@@ -55,11 +62,18 @@ public sealed class HiddenValues
             text = text.Replace(secret, ResolvedParameters.Mask, StringComparison.Ordinal);
         }
 
+        foreach (var quoted in _quoted)
+        {
+            text = text.Replace(quoted, QuotedMask, StringComparison.Ordinal);
+        }
+
         return text;
     }
 
+    private const string QuotedMask = "'" + ResolvedParameters.Mask + "'";
+
     /// <summary>A copy of a value (lists, maps, strings) with every string masked.</summary>
-    public object? Mask(object? value) => _texts.IsEmpty ? value : value switch
+    public object? Mask(object? value) => _texts.IsEmpty && _quoted.IsEmpty ? value : value switch
     {
         string text => Mask(text),
         IReadOnlyDictionary<string, object?> map => MaskMap(map, (_, item) => Mask(item)),

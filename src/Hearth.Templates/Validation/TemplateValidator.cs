@@ -72,9 +72,10 @@ public static class TemplateValidator
 
     private static void AddMasked(DiagnosticBag diagnostics, DiagnosticBag found, StackDefinition definition)
     {
+        var hidden = HiddenValues.Of(definition);
         foreach (var diagnostic in found.ToImmutable())
         {
-            diagnostics.Add(diagnostic with { Message = definition.Parameters.MaskHidden(diagnostic.Message) });
+            diagnostics.Add(diagnostic with { Message = hidden.Mask(diagnostic.Message) });
         }
     }
 

@@ -52,6 +52,23 @@ public sealed class BackgroundTests
         text.ShouldNotContain(CliStack.Secret);
     }
 
+    [Fact]
+    public async Task CreateNoWait_StopRequestedBeforeTheOperationStarted_StopsTheBackgroundProcessAndSaysSo()
+    {
+        using var stack = new CliStack();
+
+        // Ctrl+C came before the background process could start the operation (it takes longer than no time to start).
+        var result = await CliRunner.RunAsync(new CancellationToken(canceled: true), "--state", stack.State, "stack", "create", "demo", "-t", stack.TemplatePath, "--no-wait");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Error.ShouldContain("Stack demo: stopping the background operation (process ");
+        result.Error.ShouldContain("Stack demo: the background operation was stopped (log ");
+        result.Error.ShouldNotContain("started in the background");
+        // This command returned only once the background process had ended: what it left is final.
+        var stacks = await stack.RunAsync("stack", "list", "-f", "json");
+        CliStack.Json(stacks).EnumerateArray().Select(s => s.GetProperty("stack_status").GetString()).ShouldAllBe(s => s == "ROLLBACK_COMPLETE");
+    }
+
     /// <summary>Waits for the background create to complete and its log to hold <paramref name="last"/>; returns the log.</summary>
     private static async Task<string> WaitForLogAsync(CliStack stack, string log, string last)
     {

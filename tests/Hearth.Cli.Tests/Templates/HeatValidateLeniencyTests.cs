@@ -145,6 +145,84 @@ public sealed class HeatValidateLeniencyTests
         result.Out.ShouldContain("the parameter 'nope' is not declared");
     }
 
+    [Fact]
+    public async Task Create_TemplateWithWarnings_CreatesAndPrintsTheWarningsOnStderrAsValidateDoes()
+    {
+        using var stack = NewStack(OutputProblems);
+        var validate = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+        var warnings = validate.Error.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).ToList();
+        warnings.Count.ShouldBe(2, validate.ToString());
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).ShouldBe(warnings);
+        result.Out.ShouldNotContain("warning");
+    }
+
+    [Fact]
+    public async Task Update_TemplateWithWarnings_PrintsTheWarningsOnStderr()
+    {
+        using var stack = NewStack(PropertyValue.Replace("eight", "8", StringComparison.Ordinal));
+        (await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath)).ExitCode.ShouldBe(0);
+        var changed = stack.File("changed.yaml", OutputProblems);
+
+        var result = await stack.RunAsync("stack", "update", "demo", "-t", changed);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("changed.yaml:5:5: warning HT109: 'descripton' is not a valid key in output 'o'");
+    }
+
+    public static TheoryData<string[]> ExistingWithOverride() => new()
+    {
+        { new[] { "stack", "update", "demo", "--existing", "-P", "f=maybe" } },
+        { new[] { "stack", "update", "demo", "--existing", "-P", "f=maybe", "--dry-run" } },
+        { new[] { "stack", "preview", "demo", "--existing", "-P", "f=maybe" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExistingWithOverride))]
+    public async Task UpdateExisting_OverrideHeatRefusesAtCreate_RefusedBeforeAnythingIsRecorded(string[] command)
+    {
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              f: {type: string, default: "false"}
+            resources:
+              r:
+                type: OS::Heat::TestResource
+                properties: {fail: {get_param: f}}
+            """);
+        (await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath)).ExitCode.ShouldBe(0);
+        var events = (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out;
+
+        var result = await stack.RunAsync(command);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain(": error HT503: property 'fail' of resource 'r': 'maybe' is not a valid boolean");
+        (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out.ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task Validate_ShortHiddenValueInAMessage_MaskedWhereQuotedAndTheRestOfTheMessageIntact()
+    {
+        // The masker used to replace a hidden "e" everywhere in the message ("prop******rty").
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              secret: {type: string, default: e, hidden: true}
+            resources:
+              r:
+                type: OS::Heat::RandomString
+                properties: {length: {get_param: secret}}
+            """);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldEndWith(": warning HT503: property 'length' of resource 'r': '******' is not an integer\n");
+    }
+
     private static CliStack NewStack(string template)
     {
         var stack = new CliStack(template);

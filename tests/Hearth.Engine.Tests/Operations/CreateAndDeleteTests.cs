@@ -70,7 +70,7 @@ public sealed class CreateAndDeleteTests
 
         outcome.Succeeded.ShouldBeFalse();
         outcome.RolledBack.ShouldBeTrue();
-        outcome.Failures.ShouldContain(f => f.StartsWith("other: Test Resource failed other", StringComparison.Ordinal));
+        outcome.Failures.ShouldContain(f => f.ToString().StartsWith("other: Test Resource failed other", StringComparison.Ordinal));
         var stack = await harness.StackAsync("broken");
         HeatStatus.Format(stack.Action, stack.Status).ShouldBe("ROLLBACK_COMPLETE");
         (await harness.AllRowsAsync("broken")).ShouldBeEmpty();

@@ -18,7 +18,7 @@ public sealed class RollbackTests
 
         outcome.Succeeded.ShouldBeFalse();
         outcome.RolledBack.ShouldBeTrue();
-        outcome.Failures.ShouldContain("other: Test Resource failed other");
+        outcome.Failures.Select(f => f.ToString()).ShouldContain("other: Test Resource failed other");
         var stack = await harness.StackAsync("safe");
         HeatStatus.Format(stack.Action, stack.Status).ShouldBe("ROLLBACK_COMPLETE");
         stack.Previous.ShouldBeNull();

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Hearth.Engine.Resources.Handlers;
+using Hearth.Engine.Failures;
 using Hearth.Engine.ResourceTypes.Schemas;
+using Hearth.Engine.Resources.Handlers;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Functions;
 using Hearth.Templates.Model;
@@ -253,7 +254,7 @@ internal sealed class ResourceGroupHandler : ResourceHandler
         var path = Path.Combine(Path.GetDirectoryName(parent.Template.File) ?? "/", $"{resource.Name}.members.json");
         var diagnostics = new DiagnosticBag();
         return TemplateReader.Read(path, ValueJson.Serialize(document), diagnostics)
-            ?? throw new ResourceFailedException("the group's member template is invalid: " + string.Join("; ", diagnostics.ToImmutable()));
+            ?? throw new ResourceFailedException(FailureKind.InvalidInput, "the group's member template is invalid: " + string.Join("; ", diagnostics.ToImmutable()));
     }
 
     private static object? Substitute(object? value, string indexVar, string name) => value switch

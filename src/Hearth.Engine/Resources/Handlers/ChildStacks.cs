@@ -1,3 +1,4 @@
+using Hearth.Engine.Failures;
 using Hearth.Engine.Operations;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
@@ -61,7 +62,7 @@ internal static class ChildStacks
         var outcome = await new OperationRunner(engine).RunAsync(child with { DisableRollback = true }, ResourceAction.Delete, target: null, previous: null, rollbackTo: null, cancellationToken);
         if (!outcome.Succeeded)
         {
-            throw new ResourceFailedException($"nested stack {child.Name}: {string.Join("; ", outcome.Failures)}");
+            throw new ResourceFailedException(Inside($"nested stack {child.Name}", outcome));
         }
 
         await engine.Store.DeleteStackAsync(child.Id, cancellationToken);
@@ -75,7 +76,7 @@ internal static class ChildStacks
         var definition = NestedStacks.Load(parent, resource, template, parameters, identity, diagnostics, facade);
         if (diagnostics.HasErrors)
         {
-            throw new ResourceFailedException(string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.ToString())));
+            throw new ResourceFailedException(FailureKind.InvalidInput, string.Join("; ", diagnostics.ToImmutable().Where(d => d.IsError).Select(d => d.ToString())));
         }
 
         return definition;
@@ -93,7 +94,7 @@ internal static class ChildStacks
     {
         if (!outcome.Succeeded)
         {
-            throw new ResourceFailedException($"nested stack {outcome.Stack.Name} failed: {string.Join("; ", outcome.Failures)}");
+            throw new ResourceFailedException(Inside($"nested stack {outcome.Stack.Name} failed", outcome));
         }
 
         var rows = (await engine.Store.ListResourcesAsync(outcome.Stack.Id, cancellationToken)).Where(r => r.IsCurrent).ToList();
@@ -105,4 +106,8 @@ internal static class ChildStacks
 
         return new ChildResult(outcome.Stack, rows, Definitions.EvaluateOutputs(definition, resources));
     }
+
+    /// <summary>A child's failures as the failure of the resource that holds it; each keeps its own kind inside.</summary>
+    private static Failure Inside(string what, OperationOutcome outcome) =>
+        new(FailureKind.DependencyFailed, $"{what}: {string.Join("; ", outcome.Failures)}") { Inner = outcome.Failures };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Hearth.Engine.Failures;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Model;
 using Hearth.Templates.Schema;
@@ -36,7 +37,7 @@ internal sealed class NestedStackHandler : ResourceHandler
             _template = NestedStacks.ReadTemplate(parent, resource, resolved, diagnostics);
             if (_template is null)
             {
-                throw new ResourceFailedException(string.Join("; ", diagnostics.ToImmutable().Select(d => d.ToString())));
+                throw new ResourceFailedException(FailureKind.InvalidInput, string.Join("; ", diagnostics.ToImmutable().Select(d => d.ToString())));
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Hearth.Engine.Events;
+using Hearth.Engine.Failures;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Execution;
 using Hearth.State;
@@ -82,10 +83,10 @@ internal sealed class WaitConditionHandler(IStateStore? store, TimeProvider time
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
-        var events = store ?? throw new ResourceFailedException("wait conditions need the state store; this engine was built without it");
+        var events = store ?? throw new ResourceFailedException(FailureKind.Internal, "wait conditions need the state store; this engine was built without it");
         var handleId = request.Properties.GetValueOrDefault("handle") as string ?? "";
         var handle = await events.FindResourceByPhysicalIdAsync(handleId, cancellationToken)
-            ?? throw new ResourceFailedException($"the handle '{handleId}' is not an OS::Heat::WaitConditionHandle Hearth knows; give the get_resource of one");
+            ?? throw new ResourceFailedException(FailureKind.InvalidInput, $"the handle '{handleId}' is not an OS::Heat::WaitConditionHandle Hearth knows; give the get_resource of one");
         var count = request.Properties.GetValueOrDefault("count") is long n ? (int)n : 1;
         var timeout = TimeSpan.FromSeconds(request.Properties.GetValueOrDefault("timeout") switch
         {
@@ -120,7 +121,7 @@ internal sealed class WaitConditionHandler(IStateStore? store, TimeProvider time
             // Checked at every wake-up of the feed, which comes at least once per poll interval.
             if (page.CaughtUp && time.GetElapsedTime(started) >= timeout)
             {
-                throw new ResourceFailedException($"WaitCondition timed out after {timeout.TotalSeconds:0}s: {successes.Count} of {count} success signals received");
+                throw new ResourceFailedException(FailureKind.TimedOut, $"WaitCondition timed out after {timeout.TotalSeconds:0}s: {successes.Count} of {count} success signals received");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Hearth.Engine.Failures;
 using Hearth.Engine.Operations;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Execution;
@@ -118,7 +119,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         var deployments = Services();
         var serverId = properties.GetValueOrDefault("server") as string ?? "";
         var server = await FindResourceAsync(serverId, resources, cancellationToken)
-            ?? throw new ResourceFailedException($"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
+            ?? throw new ResourceFailedException(FailureKind.InvalidInput, $"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
         var serverProperties = server.Properties;
         var transport = DeployedServerHandler.Transport(serverProperties);
         if (transport != "LOCAL")
@@ -149,9 +150,24 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         {
             DeploymentStatus.Complete => new ResourceResult(physicalId, Attributes(result), data),
             DeploymentStatus.Skipped => new ResourceResult(physicalId, Attributes(previous), data),
-            _ => throw new ResourceFailedException($"Deployment to server failed: {result.StatusReason}"),
+            _ => throw new ResourceFailedException(Failed(result)),
         };
     }
+
+    /// <summary>A run that did not complete, as data: what kind of end it had, its exit status and its output's tails.</summary>
+    private static Failure Failed(DeploymentResult result) => new(
+        result.Status switch
+        {
+            DeploymentStatus.TimedOut => FailureKind.TimedOut,
+            DeploymentStatus.Cancelled => FailureKind.CancelledByUser,
+            _ => FailureKind.ScriptFailed,
+        },
+        $"Deployment to server failed: {result.StatusReason}")
+    {
+        ExitCode = result.ExitCode,
+        Stdout = result.Stdout.Length == 0 ? null : result.Stdout,
+        Stderr = result.Stderr.Length == 0 ? null : result.Stderr,
+    };
 
     /// <summary>
     /// A deployment's id (and so its working folder) is derived from the instance's physical name, which the engine
@@ -167,11 +183,11 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
     }
 
     private DeploymentServices Services() =>
-        services ?? throw new ResourceFailedException("software deployments need the deployment services; this engine was built without them");
+        services ?? throw new ResourceFailedException(FailureKind.Internal, "software deployments need the deployment services; this engine was built without them");
 
     private async Task<ConfigDocument> FindConfigAsync(string configId, IOperationResources? resources, CancellationToken cancellationToken) =>
         (await FindResourceAsync(configId, resources, cancellationToken) is { } config ? ConfigDocument.FromData(config.Data) : null)
-            ?? throw new ResourceFailedException($"the config '{configId}' is not a software config Hearth knows; give the get_resource of an OS::Heat::SoftwareConfig (or StructuredConfig, SoftwareComponent)");
+            ?? throw new ResourceFailedException(FailureKind.InvalidInput, $"the config '{configId}' is not a software config Hearth knows; give the get_resource of an OS::Heat::SoftwareConfig (or StructuredConfig, SoftwareComponent)");
 
     /// <summary>A config or server: from the operation's own resources when it is one of them, else (a parent stack's) from the store.</summary>
     private async Task<ResourceState?> FindResourceAsync(string physicalId, IOperationResources? resources, CancellationToken cancellationToken) =>
@@ -246,7 +262,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
                     return input;
                 }
 
-                return strict ? throw new ResourceFailedException($"The Parameter ({inputName}) was not provided (input_values_validate: STRICT)") : null;
+                return strict ? throw new ResourceFailedException(FailureKind.InvalidInput, $"The Parameter ({inputName}) was not provided (input_values_validate: STRICT)") : null;
             case IReadOnlyDictionary<string, object?> map:
                 var result = Value.NewMap();
                 foreach (var (k, v) in map)
