@@ -3,6 +3,7 @@ using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Software;
 using Hearth.Execution;
 using Hearth.Execution.Local;
+using Hearth.Execution.Ssh;
 using Hearth.State;
 using Hearth.State.Sqlite;
 using Hearth.Templates.Syntax;
@@ -62,9 +63,19 @@ internal static class EngineHost
             throw new UserErrorException($"cannot open the state in {directory}: {e.Message}", ExitCodes.OperationFailed);
         }
 
-        // Deployments on this machine keep their working folders under the state folder.
-        var deployments = new DeploymentServices(store, new LocalTransport(new LocalTransportOptions(directory)), DefaultDeploymentTimeout)
+        // Deployments on this machine keep their working folders under the state folder; SSH keeps its known_hosts, its
+        // connection sockets and the hosts it reached there.
+        var local = new LocalTransport(new LocalTransportOptions(directory));
+        var providers = new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(local) };
+        if (!OperatingSystem.IsWindows())
         {
+            providers[SshTransports.Name] = new SshTransports(new SshOptions(directory), TimeProvider.System);
+        }
+
+        var transports = new DeploymentTransports(providers);
+        var deployments = new DeploymentServices(store, local, DefaultDeploymentTimeout)
+        {
+            Transports = transports,
             StateDirectory = directory,
             HearthCommand = SelfCommand(),
         };

@@ -15,12 +15,15 @@ namespace Hearth.Execution.Ssh;
 /// </remarks>
 internal static class RemoteScripts
 {
-    /// <summary>Functions every program uses; <c>$1</c> is the remote root (relative to the home folder unless absolute).</summary>
+    /// <summary>
+    /// Functions every program uses; <c>$1</c> is the remote root (relative to the home folder unless absolute). A run's
+    /// pid file holds no start time when the script had ended before it was read: such a run is not alive.
+    /// </summary>
     private const string Prelude = """
         set -u
         umask 077
         st() { s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; set -- $s; [ "$1" = Z ] && return 1; shift 19; echo "$1"; }
-        alive() { [ -n "$1" ] && [ "$(st "$1")" = "$2" ]; }
+        alive() { [ -n "$1" ] && [ -n "$2" ] && [ "$(st "$1")" = "$2" ]; }
         members() { command -v pgrep >/dev/null 2>&1 && pgrep -s "$1" >/dev/null 2>&1; }
         killall_() { kill -9 -"$1" 2>/dev/null; command -v pkill >/dev/null 2>&1 && pkill -9 -s "$1" 2>/dev/null; return 0; }
         stop() {

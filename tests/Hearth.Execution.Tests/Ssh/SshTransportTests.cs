@@ -56,7 +56,8 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     [Fact]
     public async Task DeployAsync_MetacharactersInInputs_StayInert()
     {
-        var marker = Path.Combine(Hosts.Folder, "pwned-" + DeploymentId);
+        // In /tmp, where the test user's script could create it if anything in the value ran.
+        var marker = Path.Combine("/tmp", "hearth-pwned-" + DeploymentId);
         var value = $"a'b\"c $(touch {marker}) `touch {marker}` ; touch {marker} \\ $HOME\nline2 *";
 
         var result = await Transport().DeployAsync(
@@ -214,6 +215,18 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         stopped.StatusReason.ShouldEndWith($" on ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port})");
         ProcessTable.WithMarker(marker).ShouldBeEmpty();
         (await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within()).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task StopLeftoverAsync_AfterAScriptThatEndedAtOnce_FindsNothing()
+    {
+        // The script ends before its start time is noted: an ended run, not one to stop.
+        (await Transport().DeployAsync(Request("#!/bin/sh\n"), CancellationToken.None).Within()).Status.ShouldBe(DeploymentStatus.Complete);
+
+        (await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within()).ShouldBeNull();
+        var again = await Transport().DeployAsync(Request("#!/bin/sh\necho again\n", action: "UPDATE"), CancellationToken.None).Within();
+        again.Stderr.ShouldBe("");
+        again.Stdout.ShouldBe("again\n");
     }
 
     [Fact]

@@ -12,7 +12,6 @@ namespace Hearth.Testing.Sshd;
 /// A shared xunit fixture: started once per test project, stopped (with every session it served) at the end.
 /// </summary>
 /// <remarks>Needs root (it creates the test user and starts sshd) and openssh-server; it fails saying so otherwise.</remarks>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class SshHosts : IAsyncLifetime
 {
     /// <summary>The account tests log in as; its scripts run as this user on every host.</summary>
@@ -44,6 +43,12 @@ public class SshHosts : IAsyncLifetime
         UserHome = await EnsureUserAsync();
         await RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hearth-test-client", "-f", KeyFile]);
         File.Copy(KeyFile + ".pub", _folder.Combine("authorized_keys"));
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("sshd test hosts need Linux");
+        }
+
+        // Readable by the test user too: scripts on the hosts may read what the fixture keeps (the public host keys).
         File.SetUnixFileMode(_folder.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
