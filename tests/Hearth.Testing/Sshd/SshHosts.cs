@@ -36,6 +36,19 @@ public class SshHosts : IAsyncLifetime
     /// <summary>The test user's home, where the SSH transport keeps its deployments on every host (they share this machine).</summary>
     public string UserHome { get; private set; } = "";
 
+    /// <summary>A new folder the hosts' scripts (the test user) can write in, for logs and markers a test reads; gone with the fixture.</summary>
+    public string SharedFolder()
+    {
+        var path = Path.Combine(_folder.Path, "shared-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("777", 8));
+        }
+
+        return path;
+    }
+
     public async Task InitializeAsync()
     {
         RequireTools();
