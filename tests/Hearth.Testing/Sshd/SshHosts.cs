@@ -85,6 +85,39 @@ public class SshHosts : IAsyncLifetime
         _folder.Dispose();
     }
 
+    /// <summary>
+    /// Starts one more sshd, in a network namespace of its own reached through a veth pair (10.250.N.2 from here), that
+    /// a test can cut off the network and bring back. The caller disposes it.
+    /// </summary>
+    /// <remarks>Needs iproute2 and the right to make namespaces (root).</remarks>
+    public async Task<NamespacedSshHost> StartInNamespaceAsync()
+    {
+        var id = Random.Shared.Next(1, 250);
+        var name = $"hearth-ssh-{id.ToString(CultureInfo.InvariantCulture)}-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+        var outside = $"hs{id.ToString(CultureInfo.InvariantCulture)}h{(Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture)}";
+        var inside = $"hs{id.ToString(CultureInfo.InvariantCulture)}n{(Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture)}";
+        var subnet = $"10.250.{id.ToString(CultureInfo.InvariantCulture)}";
+        var host = new NamespacedSshHost(name, outside);
+        try
+        {
+            await RunAsync("ip", ["netns", "add", name]);
+            await RunAsync("ip", ["link", "add", outside, "type", "veth", "peer", "name", inside]);
+            await RunAsync("ip", ["link", "set", inside, "netns", name]);
+            await RunAsync("ip", ["addr", "add", $"{subnet}.1/30", "dev", outside]);
+            await RunAsync("ip", ["link", "set", outside, "up"]);
+            await RunAsync("ip", ["netns", "exec", name, "ip", "addr", "add", $"{subnet}.2/30", "dev", inside]);
+            await RunAsync("ip", ["netns", "exec", name, "ip", "link", "set", inside, "up"]);
+            await RunAsync("ip", ["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
+            host.Host = await StartAsync($"{subnet}.2", FreePort(0), name, ["ip", "netns", "exec", name]);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts one sshd listening on <paramref name="address"/>:<paramref name="port"/>, run by <paramref name="prefix"/> (e.g. <c>ip netns exec NS</c>) when given.</summary>
     protected async Task<SshHost> StartAsync(string address, int port, string name, IReadOnlyList<string>? prefix = null)
     {
@@ -112,7 +145,7 @@ public class SshHosts : IAsyncLifetime
         await RunAsync(command[0], [.. command.Skip(1)]);
         var publicKey = (await File.ReadAllTextAsync(hostKey + ".pub")).Split(' ');
         var host = new SshHost(name, address, port, $"{publicKey[0]} {publicKey[1]}", _folder.Combine(name + ".pid"), log);
-        if (prefix is null && !await Poll.UntilAsync(() => Accepts(address, port), TestTimeouts.Default))
+        if (!await Poll.UntilAsync(() => Accepts(address, port), TestTimeouts.Default))
         {
             throw new InvalidOperationException($"sshd on {address}:{port} did not start listening; its log:\n{ReadLog(log)}");
         }
@@ -168,7 +201,7 @@ public class SshHosts : IAsyncLifetime
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = Random.Shared.Next(20000, 60000);
-            if (Enumerable.Range(2, count).All(i => CanBind($"127.0.0.{i.ToString(CultureInfo.InvariantCulture)}", port)))
+            if (count == 0 || Enumerable.Range(2, count).All(i => CanBind($"127.0.0.{i.ToString(CultureInfo.InvariantCulture)}", port)))
             {
                 return port;
             }
@@ -274,5 +307,36 @@ public sealed record SshHost(string Name, string Address, int Port, string HostK
         {
             return 0;
         }
+    }
+}
+
+/// <summary>An sshd in a network namespace of its own, behind a veth pair whose outer end a test can take down.</summary>
+public sealed class NamespacedSshHost(string @namespace, string outerLink) : IAsyncDisposable
+{
+    public SshHost Host { get; internal set; } = new("", "", 0, "", "", "");
+
+    /// <summary>Takes the link down: the host drops off the network (new connections fail, open ones go silent).</summary>
+    public Task CutAsync() => SshHosts.RunAsync("ip", ["link", "set", outerLink, "down"]);
+
+    /// <summary>Brings the link back up.</summary>
+    public async Task RestoreAsync()
+    {
+        await SshHosts.RunAsync("ip", ["link", "set", outerLink, "up"]);
+        if (!await Poll.UntilAsync(() => SshHosts.Accepts(Host.Address, Host.Port), TestTimeouts.Default))
+        {
+            throw new InvalidOperationException($"sshd on {Host.Address}:{Host.Port} did not come back");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host.PidFile.Length > 0)
+        {
+            await Host.StopAsync();
+        }
+
+        // Deleting the namespace deletes the veth pair with it.
+        await SshHosts.RunAsync("ip", ["netns", "del", @namespace], check: false);
+        await SshHosts.RunAsync("ip", ["link", "del", outerLink], check: false);
     }
 }
