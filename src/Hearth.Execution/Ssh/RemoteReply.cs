@@ -8,12 +8,28 @@ namespace Hearth.Execution.Ssh;
 /// <summary>Reads what <see cref="RemoteScripts.Run"/> printed into a <see cref="ScriptRun"/>.</summary>
 internal static class RemoteReply
 {
-    /// <summary>The run, or null when the reply is cut short or malformed (the connection dropped while it was sent).</summary>
+    /// <summary>
+    /// What the run reported, or null when the reply is cut short or malformed (the connection dropped while it was
+    /// sent). Its <see cref="RemoteOutcome.Run"/> is null when a leftover outlived SIGKILL and nothing ran.
+    /// </summary>
     /// <param name="outputsPath">The prefix of the output files on the server, for messages.</param>
-    public static ScriptRun? Parse(byte[] reply, string outputsPath, int maxBytes, ScriptTermination stopped)
+    public static RemoteOutcome? Parse(byte[] reply, string outputsPath, int maxBytes, ScriptTermination stopped)
     {
         var reader = new Reader(reply);
-        if (reader.Line() is not { } statusLine || !statusLine.StartsWith("status ", StringComparison.Ordinal))
+        var leftovers = new List<string>();
+        var statusLine = reader.Line();
+        while (statusLine is not null && statusLine.StartsWith("leftover ", StringComparison.Ordinal))
+        {
+            leftovers.Add(statusLine["leftover ".Length..]);
+            statusLine = reader.Line();
+        }
+
+        if (statusLine == "end")
+        {
+            return new RemoteOutcome(null, leftovers);
+        }
+
+        if (statusLine is null || !statusLine.StartsWith("status ", StringComparison.Ordinal))
         {
             return null;
         }
@@ -42,8 +58,9 @@ internal static class RemoteReply
             {
                 // No exit status: the script was killed, by the transport (timeout, cancel: `stopped`) or by someone else
                 // (Exited with no code, which the transport reports as such).
-                return new ScriptRun(exitCode is null ? stopped : ScriptTermination.Exited, exitCode,
-                    streams[0], streams[1], outputs.ToImmutable(), refused.ToImmutable());
+                return new RemoteOutcome(
+                    new ScriptRun(exitCode is null ? stopped : ScriptTermination.Exited, exitCode, streams[0], streams[1], outputs.ToImmutable(), refused.ToImmutable()),
+                    leftovers);
             }
 
             if (line.StartsWith("output ", StringComparison.Ordinal)
@@ -99,3 +116,6 @@ internal static class RemoteReply
         }
     }
 }
+
+/// <summary>A run's report: the run (null when nothing ran) and the other runs it found going first ("stopped|alive PID ACTION").</summary>
+internal sealed record RemoteOutcome(ScriptRun? Run, IReadOnlyList<string> Leftovers);

@@ -38,11 +38,13 @@ internal static class RemoteScripts
         """;
 
     /// <summary>
-    /// Runs (or, for an attempt that already started, waits for) one action's script. Arguments: root, deployment id,
+    /// Runs (or, for an attempt that already started, waits for) one action's script, first stopping any other run of
+    /// the deployment still going (a dead engine's; one round trip instead of two). Arguments: root, deployment id,
     /// action, attempt, engine, max bytes kept, 1 when the script has a #! line. Stdin: "ENVLEN SCRIPTLEN NAMESLEN\n",
     /// then the environment (export lines), the script, the declared output names (one a line). Replies on stdout:
-    /// "status N|none", "stdout TOTAL KEPT\n" and that tail, the same for stderr, per output "output LEN NAME\n" and its
-    /// bytes or "refused KIND SIZE NAME", then "end". Exit 3: the working folder could not be made.
+    /// "leftover stopped|alive PID ACTION" per other run found running (after an alive one, only "end": nothing ran),
+    /// "status N|none", "stdout TOTAL KEPT\n" and that tail, the same for stderr, per output "output LEN NAME\n" and
+    /// its bytes or "refused KIND SIZE NAME", then "end". Exit 3: the working folder could not be made.
     /// </summary>
     public const string Run = Prelude + """
         dir="$root/$2"; action=$3; run="runs/$3.$4"; max=$6
@@ -50,6 +52,13 @@ internal static class RemoteScripts
           || { echo "hearth: cannot make the working folder $dir" >&2; exit 3; }
         IFS=' ' read -r envlen scriptlen nameslen || { echo "hearth: no request on stdin" >&2; exit 3; }
         if mkdir "$run" 2>/dev/null; then
+          blocked=
+          for old in runs/*; do
+            [ "$old" = "$run" ] || [ ! -d "$old" ] && continue
+            left=$(stop "$old")
+            if [ -n "$left" ]; then echo "leftover $left"; case $left in alive*) blocked=1;; esac; fi
+          done
+          if [ -n "$blocked" ]; then rm -rf "$run"; cat > /dev/null; echo end; exit 0; fi
           echo "$5" > "$run/engine"
           head -c "$envlen" > "$run/env"; head -c "$scriptlen" > "$action"; head -c "$nameslen" > "$run/names"
           chmod 700 "$action"; rm -f "outputs/$action".*

@@ -26,23 +26,25 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         RequestChecks.Validate(request);
         try
         {
+            // A run stops what a dead engine left running for the deployment itself, in the same round trip; anything
+            // else asks first, so that nothing is left going beside an action that runs nothing.
+            var selection = ConfigGroups.Select(request.Group, request.Config, request.Action);
+            if (selection is ConfigSelection.Run run && !ct.IsCancellationRequested)
+            {
+                return await RunAsync(request, run.Config, started, ct);
+            }
+
             var leftover = await StopLeftoverAsync(request.DeploymentId, started, CancellationToken.None);
             if (leftover is { Status: not DeploymentStatus.Complete })
             {
                 return leftover;
             }
 
-            if (ct.IsCancellationRequested)
-            {
-                return RequestChecks.WithNote(DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", Elapsed(started)), leftover);
-            }
-
-            var result = ConfigGroups.Select(request.Group, request.Config, request.Action) switch
-            {
-                ConfigSelection.Run run => await RunAsync(request, run.Config, started, ct),
-                ConfigSelection.NotRun notRun => DeploymentResult.NotRun(notRun.Status, notRun.Reason, Elapsed(started)),
-                _ => throw new InvalidOperationException("unreachable"),
-            };
+            var result = ct.IsCancellationRequested
+                ? DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", Elapsed(started))
+                : selection is ConfigSelection.NotRun notRun
+                    ? DeploymentResult.NotRun(notRun.Status, notRun.Reason, Elapsed(started))
+                    : throw new InvalidOperationException("unreachable");
             return RequestChecks.WithNote(result, leftover);
         }
         catch (Exception e) when (e is HostKeyRejectedException or HostUnreachableException)
@@ -106,7 +108,10 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         error ??= ScriptEnvironment.OutputNameProblem(request.Outputs) ?? RemoteEnvironment.Problem(variables, request.Outputs);
         if (error is not null)
         {
-            return DeploymentResult.NotRun(DeploymentStatus.Failed, error, Elapsed(started));
+            var stopped = await StopLeftoverAsync(request.DeploymentId, started, CancellationToken.None);
+            return stopped is { Status: not DeploymentStatus.Complete }
+                ? stopped
+                : RequestChecks.WithNote(DeploymentResult.NotRun(DeploymentStatus.Failed, error, Elapsed(started)), stopped);
         }
 
         folder.Remember(connection.Target);
@@ -137,12 +142,23 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
                 Elapsed(started));
         }
 
-        if (reply.ExitCode != 0 || RemoteReply.Parse(reply.Stdout, outputsPath, options.MaxCapturedBytes, termination) is not { } run)
+        if (reply.ExitCode != 0 || RemoteReply.Parse(reply.Stdout, outputsPath, options.MaxCapturedBytes, termination) is not { } outcome)
         {
             return DeploymentResult.NotRun(DeploymentStatus.Failed,
                 $"The run on {connection.Target.Description} did not report (exit {reply.ExitCode}): {reply.Stderr.Trim()}", Elapsed(started));
         }
 
+        var leftover = Leftover(outcome.Leftovers, started);
+        if (outcome.Run is not { } run)
+        {
+            return leftover ?? DeploymentResult.NotRun(DeploymentStatus.Failed, $"The run on {connection.Target.Description} reported nothing", Elapsed(started));
+        }
+
+        return RequestChecks.WithNote(Result(run, request, started), leftover);
+    }
+
+    private DeploymentResult Result(ScriptRun run, DeploymentRequest request, long started)
+    {
         if (run is { Termination: ScriptTermination.Exited, ExitCode: null })
         {
             return new DeploymentResult(DeploymentStatus.Failed, null, run.Stdout, run.Stderr, run.Outputs,
@@ -191,7 +207,13 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started, CancellationToken ct)
     {
         var reply = await connection.RunAsync(RemoteScripts.Command(RemoteScripts.Stop, Root, deploymentId, "*"), ReadOnlyMemory<byte>.Empty, ct);
-        var found = Lines(reply.Stdout).Select(Describe).OfType<(bool Stopped, string Text)>().ToList();
+        return Leftover([.. Lines(reply.Stdout)], started);
+    }
+
+    /// <summary>What the stop of leftovers found ("stopped|alive PID ACTION" lines), as LOCAL reports it; null when none.</summary>
+    private DeploymentResult? Leftover(IReadOnlyList<string> lines, long started)
+    {
+        var found = lines.Select(Describe).OfType<(bool Stopped, string Text)>().ToList();
         if (found.Count == 0)
         {
             return null;

@@ -20,7 +20,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
 
         foreach (var reply in new[] { first, second })
         {
-            var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull();
+            var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull();
             run.ExitCode.ShouldBe(5);
             run.Stdout.ShouldBe("out\n");
         }
@@ -39,7 +39,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
         await Poll.UntilAsync(() => File.Exists(Path.Combine(RemoteFolder, "count")), "the first run started");
         var retry = await connection.RunAsync(command, payload, CancellationToken.None).Within();
 
-        RemoteReply.Parse(retry.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Stdout.ShouldBe("done\n");
+        RemoteReply.Parse(retry.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull().Stdout.ShouldBe("done\n");
         (await first.Within()).ExitCode.ShouldBe(0);
         (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
     }

@@ -230,6 +230,21 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
+    public async Task DeployAsync_ScriptOfADeadRunStillGoing_StoppedFirstAndNotedInStderr()
+    {
+        var marker = "hearth-ssh-next-" + Guid.NewGuid().ToString("N");
+        _ = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the first script runs");
+
+        var next = await Transport().DeployAsync(Request("#!/bin/sh\necho next\n", action: "DELETE"), CancellationToken.None).Within();
+
+        next.Status.ShouldBe(DeploymentStatus.Complete, next.StatusReason);
+        next.Stdout.ShouldBe("next\n");
+        next.Stderr.ShouldStartWith("[hearth: Stopped the CREATE script left running by an interrupted operation (pid ");
+        ProcessTable.WithMarker(marker).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task RemoveAsync_DeletesTheWorkingFolderOnTheHost()
     {
         (await Transport().DeployAsync(Request("#!/bin/sh\necho x > kept\n"), CancellationToken.None).Within()).Status.ShouldBe(DeploymentStatus.Complete);
