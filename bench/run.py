@@ -5,7 +5,8 @@
 
 Sections: scale (N no-op resources, flat/chain/fan: create, no-op update, one-change update, delete),
 heat (the same templates on a standalone heat-all), ansible (50 trivial script deployments against 50 playbook
-tasks), dag (60 `sleep 0.2` deployments, depth 6, against the critical path), bdn (BenchmarkDotNet hot paths).
+tasks), dag (60 `sleep 0.2` deployments, depth 6, against the critical path), ssh (20 sshd hosts x 10 steps beside
+Ansible over SSH, and a DAG spread over them; bench/ssh_bench.py), bdn (BenchmarkDotNet hot paths).
 
 Prints one table per section and writes bench/results/latest.json. Measurements on a shared 2-core machine are
 noisy: peers are run side by side in the same run and compared as ratios.
@@ -30,7 +31,7 @@ HEAT_TOOLS = os.environ.get("HEAT_TOOLS", os.path.join(os.path.dirname(ROOT), "s
 if not os.path.isdir(HEAT_TOOLS):
     HEAT_TOOLS = "/work/shared/tools/heat"
 PY = "/usr/bin/python3"
-SECTIONS = ["scale", "heat", "ansible", "dag", "bdn"]
+SECTIONS = ["scale", "heat", "ansible", "dag", "ssh", "bdn"]
 OPS = ["create", "noop-update", "one-update", "delete"]
 
 
@@ -651,7 +652,7 @@ def main():
               "machine": machine(), "sections": sections}
     printed = []
     try:
-        hearth = build_hearth(os.path.join(work, "bin")) if set(sections) & {"scale", "heat", "ansible", "dag"} else None
+        hearth = build_hearth(os.path.join(work, "bin")) if set(sections) & {"scale", "heat", "ansible", "dag", "ssh"} else None
         if "scale" in sections or "heat" in sections:
             log(">> scale")
             scale_sizes = sorted(set(sizes) | ({int(x) for x in a.heat_sizes.split(",")} if "heat" in sections else set()))
@@ -670,6 +671,12 @@ def main():
             log(">> critical path")
             result["dag"] = run_dag(hearth, work, 6, 10, 0.2, 1 if quick else 3)
             printed.append("## Critical path (best of the repeats)\n\n" + print_dag(result["dag"]))
+        if "ssh" in sections:
+            log(">> over SSH, beside Ansible")
+            import ssh_bench
+            have_ansible = ensure_ansible()
+            result["ssh"] = ssh_bench.run(hearth, work, timed, dag_depends, 3 if quick else 20, 2 if quick else 10, 1 if quick else 3, have_ansible)
+            printed.append("## Over SSH, beside Ansible (same sshd hosts)\n\n" + ssh_bench.table(fmt_s, table, result["ssh"]))
         if "bdn" in sections:
             log(">> BenchmarkDotNet")
             result["bdn"] = run_bdn(quick, work)

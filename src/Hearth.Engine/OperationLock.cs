@@ -76,7 +76,7 @@ internal sealed class OperationLock(IStateStore store, ResourceHandlerRegistry h
     {
         var stopped = new List<string>();
         // Types share a transport (deployments and structured deployments run through the same one): ask each once.
-        foreach (var transport in handlers.All.Select(h => h.ActionTransport).OfType<Execution.IDeploymentTransport>().Distinct())
+        foreach (var transport in handlers.All.Select(h => h.ActionTransport).OfType<Execution.DeploymentTransports>().Distinct())
         {
             stopped.AddRange(await transport.StopOrphansAsync(cancellationToken));
         }

@@ -174,7 +174,9 @@ internal sealed class StackOperations(
     /// </returns>
     private (ResourceAction Kind, StackDefinition? Target, StackDefinition? Previous, StackDefinition? Failed) Interrupted(StackRecord stack)
     {
-        if (stack.Status != OperationStatus.InProgress)
+        // A rollback that failed (a server it had to undo something on was unreachable) is finished like an interrupted
+        // one, once the cause is gone.
+        if (stack.Status != OperationStatus.InProgress && stack is not { Action: ResourceAction.Rollback, Status: OperationStatus.Failed })
         {
             throw new EngineException(EngineErrorKind.Conflict,
                 $"stack '{stack.Name}' is {HeatStatus.Format(stack.Action, stack.Status)}: there is no interrupted operation to resume or cancel");

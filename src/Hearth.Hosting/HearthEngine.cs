@@ -1,7 +1,9 @@
 using Hearth.Engine;
 using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Software;
+using Hearth.Execution;
 using Hearth.Execution.Local;
+using Hearth.Execution.Ssh;
 using Hearth.State;
 using Hearth.State.Sqlite;
 using Hearth.Templates.Syntax;
@@ -36,10 +38,18 @@ public sealed class HearthEngine : IAsyncDisposable
     {
         var directory = settings.StateDirectory;
         var store = await SqliteStateStore.OpenAsync(directory, time, cancellationToken);
-        var transport = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
-        // Deployments on this machine keep their working folders under the state folder.
-        var deployments = new DeploymentServices(store, transport, EngineSettings.DefaultDeploymentTimeout)
+        // Deployments on this machine keep their working folders under the state folder; SSH keeps its known_hosts, its
+        // connection sockets and the hosts it reached there.
+        var local = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
+        var providers = new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(local) };
+        if (!OperatingSystem.IsWindows())
         {
+            providers[SshTransports.Name] = new SshTransports(new SshOptions(directory), time);
+        }
+
+        var deployments = new DeploymentServices(store, local, EngineSettings.DefaultDeploymentTimeout)
+        {
+            Transports = new DeploymentTransports(providers),
             StateDirectory = directory,
             HearthCommand = settings.HearthCommand,
         };

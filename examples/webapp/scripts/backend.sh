@@ -1,7 +1,9 @@
 #!/bin/sh
-# The backend: a small HTTP service answering "backend VERSION" on a free port of 127.0.0.1.
+# The backend: a small HTTP service answering "backend VERSION" on a free port.
 # Runs in its deployment's own working folder, which it keeps across actions (pid and port files live there).
 set -eu
+# LISTEN: the server's address, where the other servers reach it (127.0.0.1 when they all are this machine).
+addr=${LISTEN:-127.0.0.1}
 
 stop() {
   if [ -f server.pid ] && kill -0 "$(cat server.pid)" 2>/dev/null; then
@@ -26,20 +28,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *args):
         pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server = http.server.ThreadingHTTPServer((sys.argv[3], 0), Handler)
 with open("port", "w") as f:
     f.write(str(server.server_address[1]))
 server.serve_forever()
 PY
     rm -f port
     # The server outlives this script: its own session, and no hold on the script's output.
-    setsid python3 backend.py serve "$version" >server.log 2>&1 </dev/null &
+    setsid python3 backend.py serve "$version" "$addr" >server.log 2>&1 </dev/null &
     echo $! > server.pid
     i=0
     while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
     [ -s port ] || { echo "the backend did not start" >&2; cat server.log >&2; exit 1; }
-    printf '127.0.0.1:%s' "$(cat port)" > "${heat_outputs_path}.host_and_port"
-    echo "backend $version listening on 127.0.0.1:$(cat port)"
+    printf '%s:%s' "$addr" "$(cat port)" > "${heat_outputs_path}.host_and_port"
+    echo "backend $version listening on $addr:$(cat port)"
     ;;
   DELETE)
     stop

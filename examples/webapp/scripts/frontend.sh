@@ -2,6 +2,8 @@
 # The frontend: an HTTP proxy on a free port that forwards every request to the backend named in the file
 # "backend" (read per request). UPDATE only rewrites that file, so repointing drops no request.
 set -eu
+# LISTEN: the server's address, where the other servers reach it (127.0.0.1 when they all are this machine).
+addr=${LISTEN:-127.0.0.1}
 
 case "$deploy_action" in
   CREATE|UPDATE)
@@ -9,7 +11,7 @@ case "$deploy_action" in
     printf '%s' "$BACKEND_ADDR" > backend.new && mv backend.new backend
     if [ ! -f proxy.pid ] || ! kill -0 "$(cat proxy.pid)" 2>/dev/null; then
       cat > proxy.py <<'PY'
-import http.server, urllib.request, urllib.error
+import http.server, sys, urllib.request, urllib.error
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open("backend") as f:
@@ -27,19 +29,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *args):
         pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server = http.server.ThreadingHTTPServer((sys.argv[1], 0), Handler)
 with open("port", "w") as f:
     f.write(str(server.server_address[1]))
 server.serve_forever()
 PY
       rm -f port
-      setsid python3 proxy.py >proxy.log 2>&1 </dev/null &
+      setsid python3 proxy.py "$addr" >proxy.log 2>&1 </dev/null &
       echo $! > proxy.pid
       i=0
       while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
       [ -s port ] || { echo "the frontend did not start" >&2; cat proxy.log >&2; exit 1; }
     fi
-    printf 'http://127.0.0.1:%s/' "$(cat port)" > "${heat_outputs_path}.url"
+    printf 'http://%s:%s/' "$addr" "$(cat port)" > "${heat_outputs_path}.url"
     echo "frontend on port $(cat port) -> $BACKEND_ADDR"
     ;;
   DELETE)

@@ -128,11 +128,11 @@ public abstract class ResourceHandler
     public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// The transport this type's actions run through, if any: before a resume or cancel runs anything, the engine has
+    /// The transports this type's actions run through, if any: before a resume or cancel runs anything, the engine has
     /// each transport stop what a process that died mid-operation left running there (a deployment's script still going
-    /// in its own session). Null for types that run nothing outside.
+    /// in its own session, here or on a server reached over SSH). Null for types that run nothing outside.
     /// </summary>
-    internal virtual Execution.IDeploymentTransport? ActionTransport => null;
+    internal virtual Execution.DeploymentTransports? ActionTransport => null;
 
     /// <summary>
     /// The engine is about to converge this resource, together with the others that became ready at the same time;

@@ -53,7 +53,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         CreatePrivateDirectory(outputsDir);
         DeleteStaleOutputs(outputsDir, request.Action);
 
-        var (file, arguments) = HasShebang(script) ? (scriptPath, new[] { scriptPath }) : (options.Shell, [options.Shell, scriptPath]);
+        var (file, arguments) = RequestChecks.HasShebang(script) ? (scriptPath, new[] { scriptPath }) : (options.Shell, [options.Shell, scriptPath]);
         var environment = Environment(variables);
         ScriptProcess process;
         try
@@ -156,8 +156,6 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             $"Could not start the script {scriptPath}: some process kept it, or the interpreter on its #! line, open for writing ({e.Message})",
         _ => $"Could not start the script {scriptPath}: {e.Message}",
     };
-
-    private static bool HasShebang(string script) => script.StartsWith("#!", StringComparison.Ordinal);
 
     private static void CreatePrivateDirectory(string path)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Hearth.Execution.Scripts;
 
 namespace Hearth.Execution.Local;
 
@@ -42,7 +43,7 @@ public sealed class LocalTransport : IDeploymentTransport
         }
 
         var started = _timeProvider.GetTimestamp();
-        Validate(request);
+        RequestChecks.Validate(request);
         // Before anything touches the working folder, whatever runs the action: a script a dead engine left there must
         // not run beside this action (or after it, undoing it).
         var leftover = await StopLeftoverAsync(request.DeploymentId, started);
@@ -53,7 +54,7 @@ public sealed class LocalTransport : IDeploymentTransport
 
         if (ct.IsCancellationRequested)
         {
-            return WithNote(DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", _timeProvider.GetElapsedTime(started)), leftover);
+            return RequestChecks.WithNote(DeploymentResult.NotRun(DeploymentStatus.Cancelled, "Deployment cancelled.", _timeProvider.GetElapsedTime(started)), leftover);
         }
 
         var result = ConfigGroups.Select(request.Group, request.Config, request.Action) switch
@@ -62,7 +63,7 @@ public sealed class LocalTransport : IDeploymentTransport
             ConfigSelection.NotRun notRun => DeploymentResult.NotRun(notRun.Status, notRun.Reason, _timeProvider.GetElapsedTime(started)),
             _ => throw new InvalidOperationException("unreachable"),
         };
-        return WithNote(result, leftover);
+        return RequestChecks.WithNote(result, leftover);
     }
 
     /// <inheritdoc />
@@ -74,7 +75,7 @@ public sealed class LocalTransport : IDeploymentTransport
             throw new PlatformNotSupportedException("The local transport runs on Linux only");
         }
 
-        ValidateId(deploymentId, nameof(deploymentId));
+        RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
         return StopLeftoverAsync(deploymentId, _timeProvider.GetTimestamp());
     }
 
@@ -99,7 +100,7 @@ public sealed class LocalTransport : IDeploymentTransport
             throw new PlatformNotSupportedException("The local transport runs on Linux only");
         }
 
-        ValidateId(deploymentId, nameof(deploymentId));
+        RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
         try
         {
             Directory.Delete(_scripts.WorkingFolder(deploymentId), recursive: true);
@@ -126,32 +127,5 @@ public sealed class LocalTransport : IDeploymentTransport
                 $"Could not stop {leftover.Description}: it outlived SIGKILL; nothing was run beside it",
                 _timeProvider.GetElapsedTime(started)),
         };
-    }
-
-    /// <summary>The user sees that a leftover was stopped in the run's stderr (deploy_stderr), first, as a line of Hearth's own.</summary>
-    private static DeploymentResult WithNote(DeploymentResult result, DeploymentResult? leftover) =>
-        leftover is null ? result : result with { Stderr = $"[hearth: {leftover.StatusReason}]\n{result.Stderr}" };
-
-    internal static void Validate(DeploymentRequest request)
-    {
-        ValidateId(request.DeploymentId, nameof(request));
-
-        if (!DeploymentActions.IsKnown(request.Action))
-        {
-            throw new ArgumentException($"Action '{request.Action}' is not one of {string.Join(", ", DeploymentActions.All)}", nameof(request));
-        }
-
-        if (request.Timeout <= TimeSpan.Zero && request.Timeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentException($"Timeout {request.Timeout} is not positive", nameof(request));
-        }
-    }
-
-    private static void ValidateId(string id, string parameterName)
-    {
-        if (id.Length == 0 || id is "." or ".." || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new ArgumentException($"Deployment id '{id}' is not a plain file name (letters, digits, '-', '_', '.')", parameterName);
-        }
     }
 }

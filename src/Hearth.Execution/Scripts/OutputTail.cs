@@ -84,7 +84,16 @@ internal sealed class OutputTail(int capacity)
             }
         }
 
-        if (total <= capacity)
+        return Text(bytes, total);
+    }
+
+    /// <summary>
+    /// The text of <paramref name="bytes"/>, the last bytes of a stream of <paramref name="total"/> bytes (another
+    /// machine kept the stream and sent its tail): as <see cref="ToText"/> makes it.
+    /// </summary>
+    public static string Text(byte[] bytes, long total)
+    {
+        if (total <= bytes.Length)
         {
             return Encoding.UTF8.GetString(bytes);
         }

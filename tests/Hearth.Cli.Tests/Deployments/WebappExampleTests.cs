@@ -80,14 +80,14 @@ public sealed class WebappExampleTests
         }
     }
 
-    private static async Task<string> GetAsync(HttpClient http, string url)
+    internal static async Task<string> GetAsync(HttpClient http, string url)
     {
         using var response = await http.GetAsync(new Uri(url));
         return (await response.Content.ReadAsStringAsync()).Trim();
     }
 
     /// <summary>Asks the URL again and again until cancelled: the answers' bodies, or the error of a failed request.</summary>
-    private static async Task<List<string>> PollAsync(HttpClient http, string url, CancellationToken cancellationToken)
+    internal static async Task<List<string>> PollAsync(HttpClient http, string url, CancellationToken cancellationToken)
     {
         var answers = new List<string>();
         for (var i = 0; i < 10_000 && !cancellationToken.IsCancellationRequested; i++)

@@ -151,7 +151,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
             var text = File.ReadAllText(script);
             if (Path.GetFileName(script) == "backend.sh")
             {
-                const string Ready = "    printf '127.0.0.1:%s' \"$(cat port)\" > \"${heat_outputs_path}.host_and_port\"\n";
+                const string Ready = "    printf '%s:%s' \"$addr\" \"$(cat port)\" > \"${heat_outputs_path}.host_and_port\"\n";
                 text.ShouldContain(Ready);
                 var hold = $$"""
                         if [ "$version" = v2 ]; then

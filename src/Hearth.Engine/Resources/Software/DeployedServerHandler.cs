@@ -1,18 +1,21 @@
 using Hearth.Engine.ResourceTypes.Schemas;
+using Hearth.Execution;
+using Hearth.Execution.Ssh;
 using Hearth.Templates.Schema;
 
 namespace Hearth.Engine.Resources.Software;
 
 /// <summary>
 /// OS::Heat::DeployedServer: a server that exists already. Creating it records how deployments reach it
-/// (<c>software_config_transport</c>: LOCAL, this machine; SSH and AGENT come with their transports) and how many
+/// (<c>software_config_transport</c>: LOCAL, this machine; SSH, a host reached with the <c>ssh</c> property; AGENT
+/// comes with its transport) and how many
 /// may run on it at once. Its physical id is what deployments name in their <c>server</c> property.
 /// </summary>
 internal sealed class DeployedServerHandler : ResourceHandler
 {
     public override ResourceTypeSchema Schema => DeployedServerSchema.Schema;
 
-    /// <summary>It records how deployments reach the server and contacts nothing (LOCAL is the only transport yet).</summary>
+    /// <summary>It records how deployments reach the server and contacts nothing (its first deployment connects).</summary>
     public override bool IsStoreOnly => true;
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
@@ -29,6 +32,9 @@ internal sealed class DeployedServerHandler : ResourceHandler
         return Task.FromResult(ResourceResult.Of(current.PhysicalId, [new("name", name), new("os_collect_config", null)]));
     }
 
+    /// <summary>The server as its transport sees it.</summary>
+    public static ServerTarget Target(ResourceState server) => new(server.Name, Transport(server.Properties), server.Properties);
+
     /// <summary>The transport deployments to this server use.</summary>
     public static string Transport(IReadOnlyDictionary<string, object?> properties) =>
         properties.GetValueOrDefault("software_config_transport") as string ?? "LOCAL";
@@ -39,10 +45,23 @@ internal sealed class DeployedServerHandler : ResourceHandler
     private static void Check(ResourceRequest request)
     {
         var transport = Transport(request.Properties);
-        if (transport is not "LOCAL")
+        if (transport is not (DeployedServerSchema.LocalTransport or DeployedServerSchema.SshTransport))
         {
             throw new ResourceFailedException(
-                $"server '{request.Name}': software_config_transport {transport} is not available in this version of Hearth; use LOCAL (deployments run on this machine)");
+                $"server '{request.Name}': software_config_transport {transport} is not available in this version of Hearth; use LOCAL (deployments run on this machine) or SSH");
+        }
+
+        if (transport == DeployedServerSchema.SshTransport)
+        {
+            try
+            {
+                // Said at the server's create, not at its first deployment's.
+                _ = SshTarget.From(new ServerTarget(request.Name, transport, request.Properties));
+            }
+            catch (TransportUnavailableException e)
+            {
+                throw new ResourceFailedException(e.Message);
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ namespace Hearth.Engine.Resources.Software;
 /// <param name="DefaultTimeout">How long a deployment may run unless its config's options say otherwise.</param>
 public sealed record DeploymentServices(IStateStore Store, IDeploymentTransport Local, TimeSpan DefaultTimeout)
 {
+    /// <summary>Picks each server's transport by its <c>software_config_transport</c>; by default LOCAL alone, run by <see cref="Local"/>.</summary>
+    public DeploymentTransports Transports { get; init; } = DeploymentTransports.LocalOnly(Local);
+
     /// <summary>The state folder, for commands that scripts run against this engine's state (a wait condition handle's <c>curl_cli</c>).</summary>
     public string? StateDirectory { get; init; }
 
@@ -58,13 +61,13 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         // Its inputs and outputs may hold secrets (hidden parameters, what a script printed): none outlives the deployment.
         if (services is not null && result.PhysicalId is { } deploymentId)
         {
-            await services.Local.RemoveAsync(deploymentId, cancellationToken);
+            await (await TransportAsync(current.Properties, resources: null, cancellationToken)).RemoveAsync(deploymentId, cancellationToken);
         }
     }
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
 
-    internal override IDeploymentTransport? ActionTransport => services?.Local;
+    internal override DeploymentTransports? ActionTransport => services?.Transports;
 
     /// <summary>
     /// Heat: a change of an input marked <c>replace_on_change</c> replaces the deployment (the new one's CREATE runs,
@@ -108,7 +111,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
             // A script a dead engine left running here is stopped all the same: a cancel's DELETE that runs nothing
             // must not leave the interrupted CREATE going on after the stack says it was rolled back.
             if (services is not null
-                && await services.Local.StopLeftoverAsync(physicalId, cancellationToken) is { Status: not DeploymentStatus.Complete } failed)
+                && await (await TransportAsync(properties, resources, cancellationToken)).StopLeftoverAsync(physicalId, cancellationToken) is { Status: not DeploymentStatus.Complete } failed)
             {
                 throw new ResourceFailedException(failed.StatusReason);
             }
@@ -121,11 +124,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         var server = await FindResourceAsync(serverId, resources, cancellationToken)
             ?? throw new ResourceFailedException(FailureKind.InvalidInput, $"the server '{serverId}' is not an OS::Heat::DeployedServer Hearth knows; give the get_resource of one");
         var serverProperties = server.Properties;
-        var transport = DeployedServerHandler.Transport(serverProperties);
-        if (transport != "LOCAL")
-        {
-            throw new ResourceFailedException($"server '{server.Name}' uses the {transport} transport, which this version of Hearth cannot run yet");
-        }
+        var transport = Transport(server, deployments);
 
         var inputValues = properties.GetValueOrDefault("input_values") as IReadOnlyDictionary<string, object?> ?? Value.NewMap();
         var inputs = DeploymentInputs.Build(Declarations(document), inputValues, serverId, action, $"{stack.Name}/{stack.Id}", resourceName);
@@ -143,7 +142,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         DeploymentResult result;
         using (await deployments.Gates.EnterAsync(serverId, DeployedServerHandler.MaxConcurrentDeployments(serverProperties), resourceName, cancellationToken))
         {
-            result = await deployments.Local.DeployAsync(request, cancellationToken);
+            result = await transport.DeployAsync(request, cancellationToken);
         }
 
         return result.Status switch
@@ -180,6 +179,32 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8: a name-based id of our own
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+
+    /// <summary>The transport of the server a deployment names (its <c>software_config_transport</c>).</summary>
+    private static IDeploymentTransport Transport(ResourceState server, DeploymentServices services)
+    {
+        try
+        {
+            return services.Transports.For(DeployedServerHandler.Target(server));
+        }
+        catch (TransportUnavailableException e)
+        {
+            throw new ResourceFailedException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The transport of the deployment's server for settling what it left (a leftover, its working folder); LOCAL when
+    /// the server is not known any more, as before there were other transports.
+    /// </summary>
+    private async Task<IDeploymentTransport> TransportAsync(IReadOnlyDictionary<string, object?> properties, IOperationResources? resources, CancellationToken cancellationToken)
+    {
+        var deployments = Services();
+        return properties.GetValueOrDefault("server") as string is { Length: > 0 } serverId
+            && await FindResourceAsync(serverId, resources, cancellationToken) is { } server
+                ? Transport(server, deployments)
+                : deployments.Local;
     }
 
     private DeploymentServices Services() =>

@@ -1,0 +1,273 @@
+"""The SSH section of bench/run.py: Hearth and Ansible on the same real sshd hosts, in one run.
+
+Starts HOSTS sshd servers (Debian's openssh-server; one per loopback address 127.0.0.2 …, one port, a host key each;
+the user hearth-ssh, a client key made for the run), then:
+  - 20 hosts x 10 trivial steps: Hearth (one DeployedServer per host, 10 independent deployments of `true` each,
+    max_concurrent_deployments 1) against ansible-playbook (10 `shell: true` tasks; pipelining, ControlPersist,
+    forks 20, strategy free, no fact gathering). Wall time, and the CPU of hearth with the ssh clients it waits for.
+  - a DAG of `sleep 0.2` deployments spread over the hosts against its critical path.
+Needs root (the user, sshd). Stops every sshd it started, and what ran as the user, at the end.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+USER = "hearth-ssh"
+
+
+class Hosts:
+    def __init__(self, work, count):
+        # Not under WORK (0700): sshd reads the authorised keys as the user.
+        self.folder = tempfile.mkdtemp(prefix="hearth-bench-sshd-")
+        os.chmod(self.folder, 0o755)
+        self.count = count
+        self.hosts = []  # (address, host key "type base64", pid file)
+        self.key = os.path.join(self.folder, "client_key")
+
+    def start(self):
+        if not os.path.exists("/usr/sbin/sshd"):
+            raise RuntimeError("the SSH benchmark needs sshd: apt-get install -y openssh-server")
+        os.makedirs("/run/sshd", exist_ok=True)
+        if subprocess.run(["id", "-u", USER], capture_output=True, check=False).returncode != 0:
+            subprocess.run(["useradd", "-m", "-s", "/bin/sh", USER], check=True)
+        subprocess.run(["usermod", "-p", "*", USER], check=True)
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key], check=True)
+        shutil.copy(self.key + ".pub", os.path.join(self.folder, "authorized_keys"))
+        self.port = free_port(self.count)
+        for i in range(self.count):
+            address = f"127.0.0.{i + 2}"
+            host_key = os.path.join(self.folder, f"host{i}")
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", host_key], check=True)
+            config = os.path.join(self.folder, f"host{i}.conf")
+            pid = os.path.join(self.folder, f"host{i}.pid")
+            with open(config, "w") as f:
+                f.write("\n".join([f"ListenAddress {address}", f"Port {self.port}", f"HostKey {host_key}", f"PidFile {pid}",
+                                   f"AuthorizedKeysFile {self.folder}/authorized_keys", f"AllowUsers {USER}", "UsePAM no",
+                                   "StrictModes no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                                   "MaxSessions 64", "MaxStartups 200:30:400", ""]))
+            subprocess.run(["/usr/sbin/sshd", "-f", config, "-E", os.path.join(self.folder, f"host{i}.log")], check=True)
+            with open(host_key + ".pub") as f:
+                key = " ".join(f.read().split()[:2])
+            self.hosts.append((address, key, pid))
+        for address, _, _ in self.hosts:
+            wait_listening(address, self.port)
+        self.known_hosts = os.path.join(self.folder, "known_hosts")
+        with open(self.known_hosts, "w") as f:
+            for address, key, _ in self.hosts:
+                f.write(f"[{address}]:{self.port} {key}\n")
+        return self
+
+    def stop(self):
+        for _, _, pid_file in self.hosts:
+            try:
+                with open(pid_file) as f:
+                    pid = int(f.read())
+            except (OSError, ValueError):
+                continue
+            # The listener and the per-connection sshd processes it forked.
+            for child in children(pid) + [pid]:
+                kill(child)
+        uid = subprocess.run(["id", "-u", USER], capture_output=True, text=True, check=False).stdout.strip()
+        for pid in processes_of(uid):
+            kill(pid)
+        shutil.rmtree(os.path.expanduser(f"~{USER}/.hearth"), ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def free_port(count):
+    import random
+    for _ in range(50):
+        port = random.randint(20000, 60000)
+        ok = True
+        for i in range(count):
+            with socket.socket() as s:
+                try:
+                    s.bind((f"127.0.0.{i + 2}", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return port
+    raise RuntimeError("no free port for the sshd hosts")
+
+
+def wait_listening(address, port):
+    for _ in range(500):
+        with socket.socket() as s:
+            if s.connect_ex((address, port)) == 0:
+                return
+        time.sleep(0.02)
+    raise RuntimeError(f"sshd on {address}:{port} did not start")
+
+
+def children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+                if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                    out.append(int(entry))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def processes_of(uid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    if any(line.startswith("Uid:") and line.split()[1] == uid for line in f):
+                        out.append(int(entry))
+            except OSError:
+                pass
+    return out
+
+
+def kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def template(hosts, per_host, script, max_concurrent=1, depends=None, spread=None):
+    """One DeployedServer per host; PER_HOST deployments each (or DEPENDS' DAG spread round-robin over the hosts)."""
+    lines = ["heat_template_version: 2021-04-16", "resources:"]
+    for i, (address, key, _) in enumerate(hosts.hosts):
+        lines += [f"  h{i:02d}:", "    type: OS::Heat::DeployedServer", "    properties:",
+                  "      software_config_transport: SSH", f"      max_concurrent_deployments: {max_concurrent}",
+                  f"      ssh: {{host: {address}, port: {hosts.port}, user: {USER}, key_file: {hosts.key}, known_host_key: '{key}'}}"]
+    lines += ["  config:", "    type: OS::Heat::SoftwareConfig", "    properties:", "      group: script",
+              "      config: " + json.dumps(script)]
+    if spread is None:
+        for h in range(len(hosts.hosts)):
+            for j in range(per_host):
+                lines += [f"  d{h:02d}_{j:02d}:", "    type: OS::Heat::SoftwareDeployment",
+                          f"    properties: {{config: {{get_resource: config}}, server: {{get_resource: h{h:02d}}}, actions: [CREATE]}}"]
+    else:
+        for i in range(spread):
+            lines += [f"  d{i:03d}:", "    type: OS::Heat::SoftwareDeployment"]
+            if depends and depends.get(i):
+                lines.append("    depends_on: [" + ", ".join(f"d{j:03d}" for j in depends[i]) + "]")
+            lines.append(f"    properties: {{config: {{get_resource: config}}, server: {{get_resource: h{i % len(hosts.hosts):02d}}}, actions: [CREATE]}}")
+    return "\n".join(lines) + "\n"
+
+
+def ansible_files(work, hosts, steps):
+    inventory = os.path.join(work, "ssh-inventory.ini")
+    with open(inventory, "w") as f:
+        f.write("[targets]\n")
+        for i, (address, _, _) in enumerate(hosts.hosts):
+            f.write(f"t{i:02d} ansible_host={address} ansible_port={hosts.port} ansible_user={USER} "
+                    f"ansible_ssh_private_key_file={hosts.key}\n")
+    cfg = os.path.join(work, "ansible.cfg")
+    with open(cfg, "w") as f:
+        f.write("[defaults]\nforks = 20\nstrategy = free\ngathering = explicit\nhost_key_checking = True\n"
+                "interpreter_python = /usr/bin/python3\n\n[ssh_connection]\npipelining = True\n"
+                f"ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile={hosts.known_hosts}\n"
+                f"control_path_dir = {os.path.join(work, 'ansible-cp')}\n")
+    play = os.path.join(work, f"ssh-play-{steps}.yaml")
+    with open(play, "w") as f:
+        f.write("- hosts: targets\n  gather_facts: false\n  tasks:\n")
+        for i in range(steps):
+            f.write(f"    - name: step {i}\n      shell: 'true'\n")
+    return inventory, cfg, play
+
+
+def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansible):
+    hosts = Hosts(work, host_count).start()
+    out = {"hosts": host_count, "steps": steps, "repeats": repeats, "runs": []}
+    try:
+        tpl = os.path.join(work, "ssh-steps.yaml")
+        with open(tpl, "w") as f:
+            f.write(template(hosts, steps, "#!/bin/sh\ntrue\n"))
+        inventory, cfg, play = ansible_files(work, hosts, steps)
+        env = dict(os.environ, ANSIBLE_CONFIG=cfg, ANSIBLE_NOCOLOR="1")
+        for rep in range(repeats):
+            state = os.path.join(work, "state", f"ssh-{rep}")
+            shutil.rmtree(state, ignore_errors=True)
+            run = {}
+            # First command: every connection is new. Second (a delete, then the create again) reuses them.
+            r = timed([hearth, "--state", state, "stack", "create", "s", "-t", tpl, "--max-parallel", "1000"], timeout=900)
+            if r["rc"] != 0:
+                raise RuntimeError(f"hearth over ssh failed: {r['stderr'][-800:]}")
+            run["hearth_cold"], run["hearth_cold_cpu"] = r["wall"], r["cpu"]
+            d = timed([hearth, "--state", state, "stack", "delete", "s", "--yes"], timeout=900)
+            if d["rc"] != 0:
+                raise RuntimeError(f"hearth delete over ssh failed: {d['stderr'][-800:]}")
+            r = timed([hearth, "--state", state, "stack", "create", "s", "-t", tpl, "--max-parallel", "1000"], timeout=900)
+            if r["rc"] != 0:
+                raise RuntimeError(f"hearth over ssh failed: {r['stderr'][-800:]}")
+            run["hearth_warm"], run["hearth_warm_cpu"] = r["wall"], r["cpu"]
+            shutil.rmtree(state, ignore_errors=True)
+            line = f"   ssh {host_count} hosts x {steps}: hearth {run['hearth_cold']:.2f} s cold, {run['hearth_warm']:.2f} s warm"
+            if have_ansible:
+                a = timed(["ansible-playbook", "-i", inventory, play], timeout=900, env=env)
+                if a["rc"] != 0:
+                    raise RuntimeError(f"ansible-playbook over ssh failed: {a['stdout'][-800:]}")
+                run["ansible"], run["ansible_cpu"] = a["wall"], a["cpu"]
+                line += f", ansible {a['wall']:.2f} s"
+            log(line)
+            out["runs"].append(run)
+        best = min(out["runs"], key=lambda w: w["hearth_warm"])
+        out.update(best)
+        host_steps = host_count * steps
+        out["hearth_cpu_per_host_step"] = round(best["hearth_warm_cpu"] / host_steps, 4) if best["hearth_warm_cpu"] else None
+        if "ansible" in best:
+            out["ansible"] = min(w["ansible"] for w in out["runs"])
+            out["ratio"] = round(out["ansible"] / best["hearth_warm"], 1)
+            out["ratio_cold"] = round(out["ansible"] / min(w["hearth_cold"] for w in out["runs"]), 1)
+
+        # A DAG of `sleep 0.2` deployments spread round-robin over the hosts, against its critical path.
+        levels, width, seconds = 6, 10, 0.2
+        dag_tpl = os.path.join(work, "ssh-dag.yaml")
+        with open(dag_tpl, "w") as f:
+            f.write(template(hosts, 0, f"#!/bin/sh\nsleep {seconds}\n", max_concurrent=1000,
+                             depends=dag_depends(levels, width), spread=levels * width))
+        walls = []
+        for rep in range(repeats):
+            state = os.path.join(work, "state", f"ssh-dag-{rep}")
+            shutil.rmtree(state, ignore_errors=True)
+            # A warm-up command opens the connections (as any earlier command would have), then the measured create.
+            timed([hearth, "--state", state, "stack", "create", "warm", "-t", tpl, "--max-parallel", "1000"], timeout=900)
+            r = timed([hearth, "--state", state, "stack", "create", "dag", "-t", dag_tpl, "--max-parallel", "1000"], timeout=900)
+            if r["rc"] != 0:
+                raise RuntimeError(f"ssh dag failed: {r['stderr'][-800:]}")
+            walls.append(r["wall"])
+            shutil.rmtree(state, ignore_errors=True)
+        out["dag"] = {"levels": levels, "width": width, "critical_path": levels * seconds, "wall": min(walls),
+                      "ratio": round(min(walls) / (levels * seconds), 2)}
+        log(f"   ssh dag: {min(walls):.2f} s against {levels * seconds:.2f} s")
+    finally:
+        hosts.stop()
+    return out
+
+
+def log(msg):
+    import sys
+    print(msg, file=sys.stderr, flush=True)
+
+
+def table(fmt_s, table_, s):
+    ms = lambda v: f"{v * 1000:.1f} ms" if v is not None else "—"
+    n = s["hosts"] * s["steps"]
+    rows = [[f"hearth, first command (every connection new)", fmt_s(s["hearth_cold"]), ms(s["hearth_cold_cpu"] / n if s.get("hearth_cold_cpu") else None), f"{s['ratio_cold']}×" if "ratio_cold" in s else "—"],
+            [f"hearth, connections reused (ControlPersist)", fmt_s(s["hearth_warm"]), ms(s.get("hearth_cpu_per_host_step")), f"**{s['ratio']}×**" if "ratio" in s else "—"]]
+    if "ansible" in s:
+        rows.append(["ansible-playbook (pipelining, ControlPersist, forks 20, free, no facts)", fmt_s(s["ansible"]),
+                     ms(s["ansible_cpu"] / n if s.get("ansible_cpu") else None), "1×"])
+    steps = table_([f"{s['hosts']} hosts × {s['steps']} trivial steps (best of {s['repeats']})", "wall",
+                    "CPU per host-step (the tool and the ssh clients it waits for)", "Ansible / this"], rows)
+    d = s["dag"]
+    dag = table_(["DAG over the hosts", f"critical path ({d['levels']} × 0.2 s)", "hearth wall (process start included)", "wall / critical path"],
+                 [[f"{d['levels'] * d['width']} deployments of `sleep 0.2`, round-robin over {s['hosts']} hosts", fmt_s(d["critical_path"]), fmt_s(d["wall"]), f"{d['ratio']:.2f}"]])
+    return steps + "\n\n" + dag

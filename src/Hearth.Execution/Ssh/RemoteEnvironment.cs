@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using Hearth.Execution.Scripts;
+
+namespace Hearth.Execution.Ssh;
+
+/// <summary>
+/// What <see cref="RemoteScripts.Run"/> reads on stdin: the inputs as <c>export NAME='VALUE'</c> lines (every value
+/// single-quoted, so nothing in it is expanded; the file is sourced by the script's parent shell and deleted before the
+/// script starts), the script, and the declared output names.
+/// </summary>
+internal static class RemoteEnvironment
+{
+    /// <summary>Why an input or output cannot travel this way, or null: a shell variable name is letters, digits and '_'.</summary>
+    public static string? Problem(IEnumerable<KeyValuePair<string, string>> variables, IEnumerable<DeploymentOutputDeclaration> outputs)
+    {
+        foreach (var (name, _) in variables)
+        {
+            if (!IsShellName(name))
+            {
+                return $"Input name '{name}' cannot be an environment variable on a server reached over SSH (the script's environment is set by /bin/sh there): use letters, digits and '_', not starting with a digit";
+            }
+        }
+
+        return outputs.FirstOrDefault(o => o.Name.Contains('\n', StringComparison.Ordinal)) is { } bad
+            ? $"The output name '{bad.Name.Replace("\n", "\\n", StringComparison.Ordinal)}' contains a line break"
+            : null;
+    }
+
+    /// <summary>The bytes for stdin: "ENVLEN SCRIPTLEN NAMESLEN\n", then each part.</summary>
+    /// <remarks>
+    /// <c>heat_outputs_path</c> is set last, from the working folder on the server (its path there is the server's
+    /// business), replacing the variable <see cref="ScriptEnvironment.Build"/> made.
+    /// </remarks>
+    public static byte[] Payload(IEnumerable<KeyValuePair<string, string>> variables, string action, string script, IEnumerable<DeploymentOutputDeclaration> outputs)
+    {
+        var environment = new StringBuilder();
+        foreach (var (name, value) in variables)
+        {
+            if (name != ScriptEnvironment.OutputsPathVariable)
+            {
+                environment.Append("export ").Append(name).Append('=').Append(ShellText.Quote(value)).Append('\n');
+            }
+        }
+
+        environment.Append("export ").Append(ScriptEnvironment.OutputsPathVariable).Append("=\"$PWD/outputs/").Append(action).Append("\"\n");
+        var env = Encoding.UTF8.GetBytes(environment.ToString());
+        var text = Encoding.UTF8.GetBytes(script);
+        var names = Encoding.UTF8.GetBytes(string.Concat(outputs.Select(o => o.Name + "\n")));
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{env.Length} {text.Length} {names.Length}\n"));
+        return [.. header, .. env, .. text, .. names];
+    }
+
+    private static bool IsShellName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hearth.Execution.Hosts;
+using System.Runtime.Versioning;
+
+namespace Hearth.Execution.Ssh;
+
+/// <summary>
+/// Runs commands on one host with the OpenSSH client over one shared connection (ControlMaster, kept open by
+/// ControlPersist for the next command and the next engine). The connection is opened once, under a bound shared by
+/// every host; commands then take a channel each, at most <see cref="SshOptions.MaxChannelsPerHost"/> at once.
+/// </summary>
+/// <remarks>
+/// Host keys are checked strictly against the target's <c>known_host_key</c> or Hearth's own known_hosts file; no
+/// user or system ssh configuration is read, so what the transport does depends on the template and the state folder
+/// alone.
+/// </remarks>
+[UnsupportedOSPlatform("windows")]
+internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, TimeProvider time)
+{
+    /// <summary>What ssh exits with when the connection (not the command) failed.</summary>
+    public const int ConnectionFailed = 255;
+
+    private readonly SemaphoreSlim _channels = new(options.MaxChannelsPerHost);
+    private readonly SemaphoreSlim _opening = new(1);
+    private volatile bool _open;
+
+    public SshTarget Target => target;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (shell text for the login shell) with <paramref name="stdin"/>, trying again with
+    /// a jittered backoff while the connection fails. Only for commands that are safe to repeat: each remote script of
+    /// the transport is (a run is keyed by its attempt and never started twice).
+    /// </summary>
+    /// <exception cref="HostKeyRejectedException">The host's key is unknown or not the expected one (nothing ran).</exception>
+    /// <exception cref="HostUnreachableException">Every try failed to connect.</exception>
+    /// <param name="connectionFailed">
+    /// Whether a result means the connection failed and nothing ran; default: exit 255 (the transport's own programs
+    /// never exit 255).
+    /// </param>
+    public async Task<SshCommandResult> RunAsync(string command, ReadOnlyMemory<byte> stdin, CancellationToken ct, Func<SshCommandResult, bool>? connectionFailed = null)
+    {
+        await EnsureOpenAsync(ct);
+        await _channels.WaitAsync(ct);
+        try
+        {
+            return await WithRetriesAsync(() => RunOnceAsync(command, stdin, ct), connectionFailed ?? (r => r.ExitCode == ConnectionFailed), ct);
+        }
+        finally
+        {
+            _channels.Release();
+        }
+    }
+
+    private async Task<SshCommandResult> RunOnceAsync(string command, ReadOnlyMemory<byte> stdin, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(options.Client)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in Arguments(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+        }
+
+        using var kill = ct.Register(() => Kill(process));
+        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, CancellationToken.None);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // ssh ended before it read its input (it could not connect): its exit status says why.
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        var result = new SshCommandResult(process.ExitCode, await stdout, await stderr);
+        ct.ThrowIfCancellationRequested();
+        return result;
+    }
+
+    /// <summary>Closes the shared connection (ssh -O exit); the next command opens a new one.</summary>
+    public async Task CloseAsync()
+    {
+        if (!_open)
+        {
+            return;
+        }
+
+        _open = false;
+        var start = new ProcessStartInfo(options.Client) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in Arguments(command: null, control: "exit"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is not null)
+            {
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(options.ConnectTimeout, time, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            // The connection then ends on its own when ControlPersist runs out.
+        }
+    }
+
+    /// <summary>Opens the shared connection once, at most <see cref="SshOptions.MaxConnectionsOpening"/> across hosts at a time.</summary>
+    private async Task EnsureOpenAsync(CancellationToken ct)
+    {
+        if (_open)
+        {
+            return;
+        }
+
+        await _opening.WaitAsync(ct);
+        try
+        {
+            if (_open)
+            {
+                return;
+            }
+
+            await opening.WaitAsync(ct);
+            try
+            {
+                // The first command becomes the master; `true` proves the host key and the login before anything runs.
+                var result = await WithRetriesAsync(() => RunOnceAsync("true", ReadOnlyMemory<byte>.Empty, ct), r => r.ExitCode == ConnectionFailed, ct);
+                if (result.ExitCode != 0)
+                {
+                    throw new HostUnreachableException($"could not log in to {target.Description}: `true` exited with {result.ExitCode}: {result.Stderr.Trim()}");
+                }
+
+                _open = true;
+            }
+            finally
+            {
+                opening.Release();
+            }
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    private async Task<SshCommandResult> WithRetriesAsync(Func<Task<SshCommandResult>> run, Func<SshCommandResult, bool> connectionFailed, CancellationToken ct)
+    {
+        var backoff = options.RetryBackoff;
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await run();
+            if (!connectionFailed(result))
+            {
+                return result;
+            }
+
+            if (HostKeys.IsRejection(result.Stderr))
+            {
+                throw new HostKeyRejectedException(HostKeys.Explain(target, folder.KnownHosts));
+            }
+
+            if (attempt >= options.ConnectRetries)
+            {
+                _open = false;
+                throw new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
+                    $"could not reach {target.Description} ({attempt + 1} tries): {LastLine(result.Stderr)}"));
+            }
+
+            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
+            await Task.Delay(jittered, time, ct);
+            backoff *= 2;
+        }
+    }
+
+    private List<string> Arguments(string? command, string? control = null)
+    {
+        List<string> arguments =
+        [
+            // No user or system configuration: the template and the state folder alone say how to connect.
+            "-F", "none",
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+            "-o", $"UserKnownHostsFile=\"{folder.KnownHostsFor(target)}\"",
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "UpdateHostKeys=no",
+            "-o", "ControlMaster=auto",
+            "-o", $"ControlPath=\"{folder.ControlFolder}/%C\"",
+            "-o", Seconds("ControlPersist", options.ControlPersist),
+            "-o", Seconds("ConnectTimeout", options.ConnectTimeout),
+            "-o", Seconds("ServerAliveInterval", options.AliveInterval),
+            "-o", string.Create(CultureInfo.InvariantCulture, $"ServerAliveCountMax={options.AliveCountMax}"),
+            "-o", "LogLevel=ERROR",
+            "-p", target.Port.ToString(CultureInfo.InvariantCulture),
+        ];
+        if (target.KeyFile is { } key)
+        {
+            arguments.AddRange(["-i", key, "-o", "IdentitiesOnly=yes"]);
+        }
+
+        if (target.User is { } user)
+        {
+            arguments.AddRange(["-l", user]);
+        }
+
+        if (control is not null)
+        {
+            arguments.AddRange(["-O", control]);
+        }
+
+        arguments.AddRange(["--", target.Host]);
+        if (command is not null)
+        {
+            arguments.Add(command);
+        }
+
+        return arguments;
+    }
+
+    private static string Seconds(string option, TimeSpan span) =>
+        string.Create(CultureInfo.InvariantCulture, $"{option}={Math.Max(1, (long)Math.Ceiling(span.TotalSeconds))}");
+
+    private static string LastLine(string stderr) =>
+        stderr.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() is { Length: > 0 } line ? line : "ssh exited with 255";
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, CancellationToken.None);
+        return buffer.ToArray();
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended meanwhile.
+        }
+    }
+}
+
+/// <summary>How one ssh command ended: its exit status (255: the connection failed), its stdout bytes, its stderr text.</summary>
+internal sealed record SshCommandResult(int ExitCode, byte[] Stdout, string Stderr);
+
+/// <summary>The server's host key is unknown or not the one expected: nothing was run on it.</summary>
+public sealed class HostKeyRejectedException(string message) : Exception(message);

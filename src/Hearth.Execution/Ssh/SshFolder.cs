@@ -1,0 +1,112 @@
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Hearth.Execution.Ssh;
+
+/// <summary>
+/// What the SSH transport keeps under the state folder, in <c>ssh/</c>: <c>known_hosts</c> (Hearth's own; the user
+/// adds keys to it), <c>known_hosts.d/</c> (one file per target with a <c>known_host_key</c>), <c>cm/</c> (the
+/// connection sockets, 0700) and <c>hosts/</c> (each target deployments ran on, for finding orphans after a crash).
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+internal sealed class SshFolder
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>A unix socket path holds at most 107 bytes; ssh adds a 17-character suffix while it creates one, %C is 40.</summary>
+    private const int MaxControlFolderLength = 107 - 17 - 1 - 40;
+
+    private readonly string _root;
+
+    public SshFolder(string stateRoot)
+    {
+        _root = Path.Combine(Path.GetFullPath(stateRoot), "ssh");
+        ControlFolder = Path.Combine(_root, "cm");
+        if (ControlFolder.Length > MaxControlFolderLength)
+        {
+            // The state folder's path is too long for a socket in it: a private folder in /tmp named after it instead.
+            var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_root)))[..16];
+            ControlFolder = Path.Combine(Path.GetTempPath(), $"hearth-ssh-{Environment.UserName}", key);
+        }
+    }
+
+    /// <summary>Hearth's known_hosts file, used for every target without a <c>known_host_key</c>.</summary>
+    public string KnownHosts => Path.Combine(_root, "known_hosts");
+
+    /// <summary>Where the connection sockets are: 0700, so no other user can ride the connections.</summary>
+    public string ControlFolder { get; }
+
+    private string HostsFolder => Path.Combine(_root, "hosts");
+
+    /// <summary>Creates the folders (private) once per engine.</summary>
+    public void Prepare()
+    {
+        foreach (var folder in new[] { _root, ControlFolder, HostsFolder, Path.Combine(_root, "known_hosts.d") })
+        {
+            Directory.CreateDirectory(folder, Private);
+            File.SetUnixFileMode(folder, Private);
+        }
+
+        if (Path.GetDirectoryName(ControlFolder) is { } parent && !parent.StartsWith(_root, StringComparison.Ordinal))
+        {
+            File.SetUnixFileMode(parent, Private);
+        }
+    }
+
+    /// <summary>The known_hosts file for <paramref name="target"/>: its own, holding only its <c>known_host_key</c>, or Hearth's.</summary>
+    public string KnownHostsFor(SshTarget target)
+    {
+        if (target.KnownHostKey is not { } key)
+        {
+            return KnownHosts;
+        }
+
+        var file = Path.Combine(_root, "known_hosts.d", target.FileKey);
+        var line = $"{target.KnownHostsName} {key}\n";
+        if (!File.Exists(file) || File.ReadAllText(file) != line)
+        {
+            File.WriteAllText(file, line);
+        }
+
+        return file;
+    }
+
+    /// <summary>Notes that deployments run on <paramref name="target"/>, so a later resume or cancel looks there for orphans.</summary>
+    public void Remember(SshTarget target)
+    {
+        var file = Path.Combine(HostsFolder, target.FileKey + ".json");
+        if (!File.Exists(file))
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(target));
+        }
+    }
+
+    /// <summary>Every target deployments ran on from this state folder.</summary>
+    public IReadOnlyList<SshTarget> Remembered()
+    {
+        if (!Directory.Exists(HostsFolder))
+        {
+            return [];
+        }
+
+        var targets = new List<SshTarget>();
+        foreach (var file in Directory.EnumerateFiles(HostsFolder, "*.json"))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<SshTarget>(File.ReadAllText(file)) is { } target)
+                {
+                    targets.Add(target);
+                }
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                // Half written by a crash: that host's orphans wait for its next deployment, which stops them first.
+            }
+        }
+
+        return targets;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Hearth.Execution.Ssh;
+
+/// <summary>
+/// How the SSH transport reaches one server: the DeployedServer's <c>ssh</c> property (<c>host</c>, <c>port</c>,
+/// <c>user</c>, <c>key_file</c>, <c>known_host_key</c>). Equal targets share one connection.
+/// </summary>
+/// <param name="User">Null: the engine's user name, as ssh would use.</param>
+/// <param name="KeyFile">Null: the engine user's default keys (and agent).</param>
+/// <param name="KnownHostKey">The host key the server must show ("ssh-ed25519 AAAA…"); null: Hearth's known_hosts file.</param>
+public sealed record SshTarget(string Host, int Port, string? User, string? KeyFile, string? KnownHostKey)
+{
+    /// <summary>The property name on OS::Heat::DeployedServer.</summary>
+    public const string Property = "ssh";
+
+    /// <summary>"ssh deploy@10.0.0.5:22", for messages.</summary>
+    public string Description => string.Create(CultureInfo.InvariantCulture, $"ssh {(User is null ? "" : User + "@")}{Host}:{Port}");
+
+    /// <summary>The name ssh gives the host in known_hosts: <c>host</c> on port 22, else <c>[host]:port</c>.</summary>
+    public string KnownHostsName => Port == 22 ? Host : string.Create(CultureInfo.InvariantCulture, $"[{Host}]:{Port}");
+
+    /// <summary>A short stable name for files about this target (its known_hosts, its log).</summary>
+    public string FileKey => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', Host, Port.ToString(CultureInfo.InvariantCulture), User ?? "", KeyFile ?? "", KnownHostKey ?? ""))))[..16];
+
+    /// <summary>Reads the <c>ssh</c> property of <paramref name="server"/>, or says what is missing.</summary>
+    /// <exception cref="TransportUnavailableException">No <c>ssh.host</c>, or a value of the wrong kind.</exception>
+    public static SshTarget From(ServerTarget server)
+    {
+        if (server.Properties.GetValueOrDefault(Property) is not IReadOnlyDictionary<string, object?> ssh
+            || ssh.GetValueOrDefault("host") is not string { Length: > 0 } host)
+        {
+            throw new TransportUnavailableException(
+                $"server '{server.Name}' uses the SSH transport but has no ssh.host; give ssh: {{host: ADDRESS, user: USER, key_file: PATH, known_host_key: KEY}}");
+        }
+
+        var port = ssh.GetValueOrDefault("port") switch
+        {
+            null => 22,
+            long p and >= 1 and <= 65535 => (int)p,
+            var other => throw new TransportUnavailableException($"server '{server.Name}': ssh.port {other} is not a port (1-65535)"),
+        };
+        if (host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            // ssh would take a leading '-' for an option.
+            throw new TransportUnavailableException($"server '{server.Name}': ssh.host '{host}' is not a host name or address");
+        }
+
+        var user = ssh.GetValueOrDefault("user") as string is { Length: > 0 } u ? u : null;
+        if (user is not null && (user.StartsWith('-') || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '@')))
+        {
+            throw new TransportUnavailableException($"server '{server.Name}': ssh.user '{user}' is not a user name");
+        }
+
+        var key = ssh.GetValueOrDefault("known_host_key") as string is { Length: > 0 } k ? k.Trim() : null;
+        if (key is not null && (key.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 2 || key.Contains('\n', StringComparison.Ordinal)))
+        {
+            throw new TransportUnavailableException(
+                $"server '{server.Name}': ssh.known_host_key must be one host key as known_hosts and ssh-keyscan write it, \"TYPE BASE64\" (e.g. the server's /etc/ssh/ssh_host_ed25519_key.pub)");
+        }
+
+        return new SshTarget(host, port, user, ssh.GetValueOrDefault("key_file") as string is { Length: > 0 } f ? f : null, key);
+    }
+}

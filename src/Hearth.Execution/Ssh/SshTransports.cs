@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Runtime.Versioning;
+
+namespace Hearth.Execution.Ssh;
+
+/// <summary>
+/// The SSH transport's provider: one connection (and transport) per distinct target, a shared bound on connections
+/// being opened, and the hosts deployments ran on remembered under the state folder for crash recovery.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class SshTransports : ITransportProvider, IAsyncDisposable
+{
+    private readonly SshOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SshFolder _folder;
+    private readonly SemaphoreSlim _opening;
+    private readonly ConcurrentDictionary<SshTarget, Lazy<(SshConnection Connection, SshTransport Transport)>> _hosts = new();
+    private readonly Lazy<bool> _prepared;
+
+    public SshTransports(SshOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _folder = new SshFolder(options.StateRoot);
+        _opening = new SemaphoreSlim(options.MaxConnectionsOpening);
+        _prepared = new Lazy<bool>(() =>
+        {
+            _folder.Prepare();
+            return true;
+        });
+    }
+
+    /// <summary>The transport name on OS::Heat::DeployedServer.</summary>
+    public const string Name = "SSH";
+
+    /// <summary>Hearth's known_hosts file (for targets without <c>known_host_key</c>).</summary>
+    public string KnownHostsFile => _folder.KnownHosts;
+
+    public IDeploymentTransport For(ServerTarget server) => Get(SshTarget.From(server)).Transport;
+
+    /// <summary>A command host on the server, over the same shared connection as its deployments.</summary>
+    public Hosts.ICommandHost CommandHost(ServerTarget server) => new SshCommandHost(Get(SshTarget.From(server)).Connection);
+
+    public async Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct)
+    {
+        var stopped = new List<string>();
+        foreach (var target in _folder.Remembered())
+        {
+            stopped.AddRange(await Get(target).Transport.StopOrphansAsync(ct));
+        }
+
+        return stopped;
+    }
+
+    /// <summary>Closes every shared connection this provider opened.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts.Values.Where(h => h.IsValueCreated))
+        {
+            await host.Value.Connection.CloseAsync();
+        }
+    }
+
+    private (SshConnection Connection, SshTransport Transport) Get(SshTarget target)
+    {
+        _ = _prepared.Value;
+        return _hosts.GetOrAdd(target, t => new(() =>
+        {
+            var connection = new SshConnection(t, _options, _folder, _opening, _time);
+            return (connection, new SshTransport(connection, _folder, _options, _time));
+        })).Value;
+    }
+}

@@ -1,0 +1,143 @@
+using Hearth.Cli.Tests.Deployments;
+using Hearth.Testing.Sshd;
+
+namespace Hearth.Cli.Tests.Ssh;
+
+/// <summary>Stacks whose deployments run on servers reached over SSH (real sshd on 127.0.0.2 …), through the in-process <c>hearth</c>.</summary>
+[Collection(SshHostsCollection.Name)]
+public sealed class SshStackTests(SshHosts hosts)
+{
+    /// <summary>A backend on one host, its frontend on another given the backend's address, a check on a third.</summary>
+    private const string Template = """
+        heat_template_version: 2021-04-16
+        parameters:
+          port: {type: number}
+          user: {type: string}
+          key_file: {type: string}
+          hosts: {type: comma_delimited_list}
+          host_keys: {type: comma_delimited_list}
+          version: {type: string, default: v1}
+        resources:
+          backend_server:
+            type: OS::Heat::DeployedServer
+            properties:
+              software_config_transport: SSH
+              ssh: {host: {get_param: [hosts, 0]}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: [host_keys, 0]}}
+          frontend_server:
+            type: OS::Heat::DeployedServer
+            properties:
+              software_config_transport: SSH
+              ssh: {host: {get_param: [hosts, 1]}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: [host_keys, 1]}}
+          check_server:
+            type: OS::Heat::DeployedServer
+            properties:
+              software_config_transport: SSH
+              ssh: {host: {get_param: [hosts, 2]}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: [host_keys, 2]}}
+          where:
+            type: OS::Heat::SoftwareConfig
+            properties:
+              group: script
+              inputs: [{name: upstream}, {name: version}]
+              outputs: [{name: address}, {name: seen}]
+              config: |
+                #!/bin/sh
+                set -- $SSH_CONNECTION
+                printf '%s' "$3" > "${heat_outputs_path}.address"
+                printf '%s %s' "$upstream" "$version" > "${heat_outputs_path}.seen"
+          backend:
+            type: OS::Heat::SoftwareDeployment
+            properties: {config: {get_resource: where}, server: {get_resource: backend_server}, input_values: {upstream: none, version: {get_param: version}}}
+          frontend:
+            type: OS::Heat::SoftwareDeployment
+            properties: {config: {get_resource: where}, server: {get_resource: frontend_server}, input_values: {upstream: {get_attr: [backend, address]}, version: {get_param: version}}}
+          check:
+            type: OS::Heat::SoftwareDeployment
+            properties: {config: {get_resource: where}, server: {get_resource: check_server}, input_values: {upstream: {get_attr: [frontend, address]}, version: {get_param: version}}}
+        outputs:
+          backend: {value: {get_attr: [backend, address]}}
+          frontend: {value: {get_attr: [frontend, address]}}
+          frontend_saw: {value: {get_attr: [frontend, seen]}}
+          check: {value: {get_attr: [check, address]}}
+          check_saw: {value: {get_attr: [check, seen]}}
+        """;
+
+    [Fact]
+    public async Task Create_ThreeServersOverSsh_EachDeploymentRunsOnItsHostAndAddressesFlow()
+    {
+        await using var stack = new DeploymentStack(Template);
+
+        await stack.CreateAsync(Parameters());
+
+        var outputs = await stack.OutputsAsync();
+        var (a, b, c) = (hosts.Hosts[0].Address, hosts.Hosts[1].Address, hosts.Hosts[2].Address);
+        outputs["backend"].ShouldBe(a);
+        outputs["frontend"].ShouldBe(b);
+        outputs["frontend_saw"].ShouldBe($"{a} v1");
+        outputs["check"].ShouldBe(c);
+        outputs["check_saw"].ShouldBe($"{b} v1");
+    }
+
+    [Fact]
+    public async Task Update_ThenDelete_RerunsRemotelyAndRemovesTheWorkingFolders()
+    {
+        await using var stack = new DeploymentStack(Template);
+        var before = Folders();
+        await stack.CreateAsync(Parameters());
+        var ours = Folders().Except(before).ToList();
+        ours.Count.ShouldBe(3);
+
+        var update = await stack.RunAsync(["stack", "update", DeploymentStack.Name, "--existing", "--parameter", "version=v2"]);
+
+        update.ExitCode.ShouldBe(0, update.ToString());
+        (await stack.OutputAsync("check_saw")).ShouldBe($"{hosts.Hosts[1].Address} v2");
+
+        var delete = await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes");
+
+        delete.ExitCode.ShouldBe(0, delete.ToString());
+        ours.ShouldAllBe(folder => !Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task Create_ServerWithAnotherHostsKey_FailsSayingSoAndRunsNothingThere()
+    {
+        await using var stack = new DeploymentStack(Template);
+        var keys = string.Join(',', hosts.Hosts[0].HostKey, hosts.Hosts[0].HostKey, hosts.Hosts[2].HostKey);
+
+        var result = await stack.RunAsync([
+            "stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, .. Parameters(keys),
+        ]);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.ToString().ShouldContain($"the host key of ssh {SshHosts.User}@{hosts.Hosts[1].Address}:{hosts.Hosts[1].Port} is not its ssh.known_host_key: nothing was run there.");
+    }
+
+    [Fact]
+    public async Task Create_SshServerWithoutHost_FailsAtTheServerSayingWhatToGive()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: SSH, ssh: {user: deploy}}
+            """);
+
+        var result = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.ToString().ShouldContain("server 'server' uses the SSH transport but has no ssh.host; give ssh: {host: ADDRESS, user: USER, key_file: PATH, known_host_key: KEY}");
+    }
+
+    private string DeploymentsFolder => Path.Combine(hosts.UserHome, ".hearth", "deployments");
+
+    private HashSet<string> Folders() => Directory.Exists(DeploymentsFolder) ? [.. Directory.EnumerateDirectories(DeploymentsFolder)] : [];
+
+    private string[] Parameters(string? hostKeys = null) =>
+    [
+        "--parameter", $"port={hosts.Hosts[0].Port}",
+        "--parameter", $"user={SshHosts.User}",
+        "--parameter", $"key_file={hosts.KeyFile}",
+        "--parameter", $"hosts={string.Join(',', hosts.Hosts.Select(h => h.Address))}",
+        "--parameter", $"host_keys={hostKeys ?? string.Join(',', hosts.Hosts.Select(h => h.HostKey))}",
+    ];
+}

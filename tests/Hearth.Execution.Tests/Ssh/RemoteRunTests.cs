@@ -1,0 +1,106 @@
+using Hearth.Execution.Hosts;
+using Hearth.Execution.Scripts;
+using Hearth.Execution.Ssh;
+using Hearth.Testing.Sshd;
+
+namespace Hearth.Execution.Tests.Ssh;
+
+/// <summary>The remote run record: a retry of an attempt (its connection failed) asks what happened instead of running again.</summary>
+public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
+{
+    [Fact]
+    public async Task Run_SameAttemptAgainAfterItEnded_ReportsTheFirstRunWithoutRunningAgain()
+    {
+        var connection = Connection();
+        var command = RunCommand("attempt-1");
+        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\necho out\nexit 5\n", []);
+
+        var first = await connection.RunAsync(command, payload, CancellationToken.None).Within();
+        var second = await connection.RunAsync(command, payload, CancellationToken.None).Within();
+
+        foreach (var reply in new[] { first, second })
+        {
+            var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull();
+            run.ExitCode.ShouldBe(5);
+            run.Stdout.ShouldBe("out\n");
+        }
+
+        (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
+    }
+
+    [Fact]
+    public async Task Run_SameAttemptWhileItRuns_WaitsForItAndRunsNothingTwice()
+    {
+        var connection = Connection();
+        var command = RunCommand("attempt-2");
+        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\nsleep 1\necho done\n", []);
+
+        var first = connection.RunAsync(command, payload, CancellationToken.None);
+        await Poll.UntilAsync(() => File.Exists(Path.Combine(RemoteFolder, "count")), "the first run started");
+        var retry = await connection.RunAsync(command, payload, CancellationToken.None).Within();
+
+        RemoteReply.Parse(retry.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull().Stdout.ShouldBe("done\n");
+        (await first.Within()).ExitCode.ShouldBe(0);
+        (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
+    }
+
+    [Fact]
+    public async Task CommandHost_Arguments_ReachTheProgramAsTheyAre()
+    {
+        var host = Transports.CommandHost(Server(0));
+        string[] words = ["a b", "$(touch /tmp/x)", "'q'", "*", ";", "`id`"];
+
+        var result = await host.RunAsync(new HostCommand(["printf", "%s\\n", .. words]), CancellationToken.None).Within();
+
+        result.ExitCode.ShouldBe(0);
+        result.StandardOutput.ShouldBe(string.Concat(words.Select(w => w + "\n")));
+        host.Description.ShouldBe($"ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port}");
+    }
+
+    [Fact]
+    public async Task CommandHost_EnvironmentAndStdin_ReachTheProgramOutsideAnyCommandLine()
+    {
+        var host = Transports.CommandHost(Server(0));
+        var secret = "env-secret-" + Guid.NewGuid().ToString("N");
+
+        var result = await host.RunAsync(
+            new HostCommand(["sh", "-c", "printf '%s|' \"$TOKEN\"; cat; echo oops >&2"], "from stdin", new Dictionary<string, string> { ["TOKEN"] = secret }),
+            CancellationToken.None).Within();
+
+        result.StandardOutput.ShouldBe($"{secret}|from stdin");
+        result.StandardError.ShouldBe("oops\n");
+    }
+
+    [Fact]
+    public async Task CommandHost_ProgramExits255_IsItsResultAndRunsOnce()
+    {
+        var host = Transports.CommandHost(Server(0));
+        var counter = Path.Combine("/tmp", "hearth-ssh-count-" + Guid.NewGuid().ToString("N"));
+
+        var result = await host.RunAsync(new HostCommand(["sh", "-c", $"echo ran >> {counter}; exit 255"]), CancellationToken.None).Within();
+
+        result.ExitCode.ShouldBe(255);
+        (await File.ReadAllTextAsync(counter)).ShouldBe("ran\n");
+        File.Delete(counter);
+    }
+
+    [Fact]
+    public async Task CommandHost_NothingListening_ThrowsHostUnreachable()
+    {
+        var host = Transports.CommandHost(Server(Hosts.Hosts[0] with { Port = Hosts.Hosts[0].Port + 1 }, keyFile: Hosts.KeyFile));
+
+        var error = await Should.ThrowAsync<HostUnreachableException>(host.RunAsync(new HostCommand(["true"]), CancellationToken.None).Within());
+
+        error.Message.ShouldContain("Connection refused");
+    }
+
+    private SshConnection Connection()
+    {
+        var folder = new SshFolder(StateRoot);
+        folder.Prepare();
+        return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), TimeProvider.System);
+    }
+
+    private string RunCommand(string attempt) =>
+        RemoteScripts.Command(RemoteScripts.Run, Options.RemoteRoot, DeploymentId, "CREATE", attempt, EngineIdentity.Current, "1000", "1");
+}

@@ -1,0 +1,272 @@
+using Hearth.Testing.Sshd;
+
+namespace Hearth.Execution.Tests.Ssh;
+
+public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
+{
+    [Fact]
+    public async Task DeployAsync_EachHost_RunsThereWithItsOutputs()
+    {
+        const string script = """
+            #!/bin/sh
+            set -- $SSH_CONNECTION
+            printf '%s' "$3" > "${heat_outputs_path}.address"
+            printf '%s' "$greeting" > "${heat_outputs_path}.greeting"
+            echo "on $3"
+            echo warned >&2
+            """;
+        for (var i = 0; i < Hosts.Hosts.Count; i++)
+        {
+            var result = await Transport(i).DeployAsync(
+                Request(script, [new DeploymentInput("greeting", DeploymentValueType.String, "hello")], [new("address"), new("greeting")], deploymentId: $"{DeploymentId}-{i}"),
+                CancellationToken.None).Within();
+
+            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+            result.ExitCode.ShouldBe(0);
+            result.Outputs["address"].ShouldBe(Hosts.Hosts[i].Address);
+            result.Outputs["greeting"].ShouldBe("hello");
+            result.Stdout.ShouldBe($"on {Hosts.Hosts[i].Address}\n");
+            result.Stderr.ShouldBe("warned\n");
+            Directory.Delete($"{RemoteFolder}-{i}", recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task DeployAsync_NonZeroExit_FailsWithStderrTail()
+    {
+        var result = await Transport().DeployAsync(Request("echo broken >&2\nexit 3\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.ExitCode.ShouldBe(3);
+        result.StatusReason.ShouldBe("Deployment exited with non-zero status code: 3\nbroken");
+    }
+
+    [Fact]
+    public async Task DeployAsync_WorkingFolder_PrivateUnderTheUsersHome()
+    {
+        var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\n"), CancellationToken.None).Within();
+
+        result.Stdout.ShouldBe(RemoteFolder + "\n");
+        File.GetUnixFileMode(RemoteFolder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.GetUnixFileMode(Path.Combine(RemoteFolder, "CREATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The inputs' file is gone once the script's shell read it: its values may be secrets.
+        Directory.EnumerateFiles(RemoteFolder, "env", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task DeployAsync_MetacharactersInInputs_StayInert()
+    {
+        // In /tmp, where the test user's script could create it if anything in the value ran.
+        var marker = Path.Combine("/tmp", "hearth-pwned-" + DeploymentId);
+        var value = $"a'b\"c $(touch {marker}) `touch {marker}` ; touch {marker} \\ $HOME\nline2 *";
+
+        var result = await Transport().DeployAsync(
+            Request("#!/bin/sh\nprintf '%s' \"$evil\"\n", [new DeploymentInput("evil", DeploymentValueType.String, value)]),
+            CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+        result.Stdout.ShouldBe(value);
+        File.Exists(marker).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DeployAsync_HiddenInput_AbsentFromEveryCommandLineWhileTheScriptRuns()
+    {
+        var secret = "s3cret-" + Guid.NewGuid().ToString("N");
+        var started = Path.Combine(RemoteFolder, "started");
+        var deploying = Transport().DeployAsync(
+            Request("#!/bin/sh\ntouch started\nsleep 2\n", [new DeploymentInput("password", DeploymentValueType.String, secret)]),
+            CancellationToken.None);
+
+        await Poll.UntilAsync(() => File.Exists(started), "the script started");
+        // Every process on the machine: the engine's ssh client and the target's shells alike (the target is this machine).
+        ProcessTable.WithMarker(secret).ShouldBeEmpty();
+        var result = await deploying.Within();
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+    }
+
+    [Fact]
+    public async Task DeployAsync_Timeout_KillsTheRemoteProcessTree()
+    {
+        var marker = "hearth-ssh-timeout-" + Guid.NewGuid().ToString("N");
+        var script = $"#!/bin/sh\nsh -c 'sleep 300; :' {marker} &\nsh -c 'sleep 301; :' {marker}\n";
+
+        var result = await Transport().DeployAsync(Request(script, timeout: TimeSpan.FromSeconds(2)), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.TimedOut);
+        result.StatusReason.ShouldBe("Deployment timed out after 2s");
+        (await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count == 0, TestTimeouts.Default)).ShouldBeTrue("the script and its background child are killed");
+    }
+
+    [Fact]
+    public async Task DeployAsync_Cancelled_KillsTheScriptAndSaysSo()
+    {
+        var marker = "hearth-ssh-cancel-" + Guid.NewGuid().ToString("N");
+        using var cancel = new CancellationTokenSource();
+        var deploying = Transport().DeployAsync(Request($"#!/bin/sh\ntouch started\nexec sh -c 'sleep 300; :' {marker}\n"), cancel.Token);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+
+        await cancel.CancelAsync();
+        var result = await deploying.Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Cancelled);
+        ProcessTable.WithMarker(marker).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task DeployAsync_LargeOutput_KeepsTheTailWithAMarker()
+    {
+        Transports = new(Options with { MaxCapturedBytes = 1000 }, TimeProvider.System);
+
+        var result = await Transport().DeployAsync(Request("#!/bin/sh\nhead -c 5000 /dev/zero | tr '\\0' a\nprintf 'END'\n"), CancellationToken.None).Within();
+
+        result.Stdout.ShouldStartWith("[hearth: output truncated, the first 4003 bytes were dropped]\n");
+        result.Stdout.ShouldEndWith("aEND");
+    }
+
+    [Fact]
+    public async Task DeployAsync_OutputThatIsALink_FailsTheDeployment()
+    {
+        var result = await Transport().DeployAsync(Request("#!/bin/sh\nln -s /etc/passwd \"${heat_outputs_path}.x\"\n", outputs: [new("x")]), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldContain("The output 'x' was not read:");
+        result.StatusReason.ShouldContain("is a symbolic link, and outputs are read from regular files only");
+    }
+
+    [Fact]
+    public async Task DeployAsync_InputNameNotAShellName_FailsBeforeAnythingRuns()
+    {
+        var result = await Transport().DeployAsync(
+            Request("#!/bin/sh\ntouch ran\n", [new DeploymentInput("my-input", DeploymentValueType.String, "x")]), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldStartWith("Input name 'my-input' cannot be an environment variable on a server reached over SSH");
+        File.Exists(Path.Combine(RemoteFolder, "ran")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DeployAsync_WrongKnownHostKey_FailsSayingSoAndRunsNothing()
+    {
+        var otherKey = Hosts.Hosts[1].HostKey;
+        var transport = Transports.For(Server(Hosts.Hosts[0], keyFile: Hosts.KeyFile, knownHostKey: otherKey));
+
+        var result = await transport.DeployAsync(Request("#!/bin/sh\ntouch ran\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldStartWith($"the host key of ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port} is not its ssh.known_host_key: nothing was run there.");
+        Directory.Exists(RemoteFolder).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DeployAsync_UnknownHostWithoutKnownHostKey_FailsNamingHearthsKnownHosts()
+    {
+        var server = Server(Hosts.Hosts[0], keyFile: Hosts.KeyFile);
+        ((Dictionary<string, object?>)server.Properties["ssh"]!)["known_host_key"] = null;
+
+        var result = await Transports.For(server).DeployAsync(Request("#!/bin/sh\ntouch ran\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldContain($"is not in Hearth's known_hosts ({Transports.KnownHostsFile})");
+        result.StatusReason.ShouldContain($"ssh-keyscan -p {Hosts.Hosts[0].Port} {Hosts.Hosts[0].Address} >> {Transports.KnownHostsFile}");
+        Directory.Exists(RemoteFolder).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DeployAsync_KeyInHearthsKnownHosts_Connects()
+    {
+        var host = Hosts.Hosts[0];
+        var server = Server(host, keyFile: Hosts.KeyFile);
+        ((Dictionary<string, object?>)server.Properties["ssh"]!)["known_host_key"] = null;
+        var transport = Transports.For(server);
+        await File.WriteAllTextAsync(Transports.KnownHostsFile, $"[{host.Address}]:{host.Port} {host.HostKey}\n");
+
+        var result = await transport.DeployAsync(Request("#!/bin/sh\necho ok\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+    }
+
+    [Fact]
+    public async Task DeployAsync_NothingListening_FailsSayingTheHostCouldNotBeReached()
+    {
+        var host = Hosts.Hosts[0] with { Port = Hosts.Hosts[0].Port + 1 };
+        var transport = Transports.For(Server(host, keyFile: Hosts.KeyFile));
+
+        var result = await transport.DeployAsync(Request("#!/bin/sh\necho ok\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldStartWith($"could not reach ssh {SshHosts.User}@{host.Address}:{host.Port} (4 tries):");
+        result.StatusReason.ShouldContain("Connection refused");
+    }
+
+    [Fact]
+    public async Task StopLeftoverAsync_ScriptOfADeadRun_IsKilledAndNamed()
+    {
+        var marker = "hearth-ssh-leftover-" + Guid.NewGuid().ToString("N");
+        // A run whose engine gave up on it (its connection is gone): the script runs on, detached from the session.
+        _ = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+
+        var stopped = await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within();
+
+        stopped.ShouldNotBeNull();
+        stopped.Status.ShouldBe(DeploymentStatus.Complete);
+        stopped.StatusReason.ShouldStartWith("Stopped the CREATE script left running by an interrupted operation (pid ");
+        stopped.StatusReason.ShouldEndWith($" on ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port})");
+        ProcessTable.WithMarker(marker).ShouldBeEmpty();
+        (await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within()).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task StopLeftoverAsync_AfterAScriptThatEndedAtOnce_FindsNothing()
+    {
+        // The script ends before its start time is noted: an ended run, not one to stop.
+        (await Transport().DeployAsync(Request("#!/bin/sh\n"), CancellationToken.None).Within()).Status.ShouldBe(DeploymentStatus.Complete);
+
+        (await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within()).ShouldBeNull();
+        var again = await Transport().DeployAsync(Request("#!/bin/sh\necho again\n", action: "UPDATE"), CancellationToken.None).Within();
+        again.Stderr.ShouldBe("");
+        again.Stdout.ShouldBe("again\n");
+    }
+
+    [Fact]
+    public async Task DeployAsync_ScriptOfADeadRunStillGoing_StoppedFirstAndNotedInStderr()
+    {
+        var marker = "hearth-ssh-next-" + Guid.NewGuid().ToString("N");
+        _ = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the first script runs");
+
+        var next = await Transport().DeployAsync(Request("#!/bin/sh\necho next\n", action: "DELETE"), CancellationToken.None).Within();
+
+        next.Status.ShouldBe(DeploymentStatus.Complete, next.StatusReason);
+        next.Stdout.ShouldBe("next\n");
+        next.Stderr.ShouldStartWith("[hearth: Stopped the CREATE script left running by an interrupted operation (pid ");
+        ProcessTable.WithMarker(marker).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RemoveAsync_DeletesTheWorkingFolderOnTheHost()
+    {
+        (await Transport().DeployAsync(Request("#!/bin/sh\necho x > kept\n"), CancellationToken.None).Within()).Status.ShouldBe(DeploymentStatus.Complete);
+        Directory.Exists(RemoteFolder).ShouldBeTrue();
+
+        await Transport().RemoveAsync(DeploymentId, CancellationToken.None).Within();
+
+        Directory.Exists(RemoteFolder).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task DeployAsync_ManyAtOnceOnOneHost_AllCompleteOverOneConnection()
+    {
+        var runs = Enumerable.Range(0, 20).Select(i =>
+            Transport().DeployAsync(Request($"#!/bin/sh\necho {i}\n", deploymentId: $"{DeploymentId}-{i}"), CancellationToken.None)).ToList();
+
+        var results = await Task.WhenAll(runs).Within();
+
+        results.Select(r => r.Stdout).ShouldBe(Enumerable.Range(0, 20).Select(i => $"{i}\n"));
+        foreach (var i in Enumerable.Range(0, 20))
+        {
+            Directory.Delete($"{RemoteFolder}-{i}", recursive: true);
+        }
+    }
+}
