@@ -91,7 +91,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     public async Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken)
     {
         var path = $"/stacks/{HeatHttp.Segment(name)}/resources?nested_depth={nestedDepth.ToString(CultureInfo.InvariantCulture)}";
-        var answer = await http.SendAsync(HttpMethod.Get, path, null, cancellationToken) as IReadOnlyDictionary<string, object?>;
+        var answer = await StackScopedAsync(name, path, cancellationToken);
 
         // Resources no operation has reached yet are Heat's INIT_COMPLETE rows, which the local engine does not list.
         return [.. HeatRecords.Maps(answer?.GetValueOrDefault("resources"))
@@ -108,7 +108,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
 
         // One page holds them all: the command asks again only when a page is full, and then asks after the last.
         var path = $"/stacks/{HeatHttp.Segment(name)}/events?nested_depth={int.MaxValue.ToString(CultureInfo.InvariantCulture)}";
-        var answer = await http.SendAsync(HttpMethod.Get, path, null, cancellationToken) as IReadOnlyDictionary<string, object?>;
+        var answer = await StackScopedAsync(name, path, cancellationToken);
         return [.. HeatRecords.Maps(answer?.GetValueOrDefault("events")).Select(HeatRecords.Event)];
     }
 
@@ -135,10 +135,15 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     private async Task<IReadOnlyDictionary<string, object?>> ShowAsync(string nameOrId, CancellationToken cancellationToken)
     {
         // GET /stacks/{name} redirects to /stacks/{name}/{id}, as Heat's lookup.
-        var answer = await http.SendAsync(HttpMethod.Get, $"/stacks/{HeatHttp.Segment(nameOrId)}", null, cancellationToken) as IReadOnlyDictionary<string, object?>;
+        var answer = await StackScopedAsync(nameOrId, $"/stacks/{HeatHttp.Segment(nameOrId)}", cancellationToken);
         return answer?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>
             ?? throw new UserErrorException($"the server {http.Endpoint} answered without a stack", ExitCodes.OperationFailed);
     }
+
+    /// <summary>A read under one stack, whose only 404 is the stack's: Heat's message for it is replaced by the engine's own.</summary>
+    private async Task<IReadOnlyDictionary<string, object?>?> StackScopedAsync(string name, string path, CancellationToken cancellationToken) =>
+        await http.SendAsync(HttpMethod.Get, path, null, cancellationToken, missingIsNull: true) as IReadOnlyDictionary<string, object?>
+        ?? throw EngineException.StackNotFound(name);
 
     private static string StackPath(StackRecord stack) => $"/stacks/{HeatHttp.Segment(stack.Name)}/{HeatHttp.Segment(stack.Id)}";
 
@@ -156,7 +161,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
             if (answer?.GetValueOrDefault("stack") is not IReadOnlyDictionary<string, object?> show)
             {
                 // A deleted stack is gone: the delete succeeded.
-                var gone = last ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' does not exist", suggestion: new SuggestedAction(SuggestedActionKind.ListStacks, name));
+                var gone = last ?? throw EngineException.StackNotFound(name);
                 return new OperationOutcome(gone with { Action = ResourceAction.Delete, Status = OperationStatus.Complete }, true, [], false);
             }
 
