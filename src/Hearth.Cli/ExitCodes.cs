@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The state cannot be used: damaged or not Hearth's, not writable (disk full, read-only), or not private.</summary>
     public const int StateUnusable = 5;
+
+    /// <summary>A <c>hearth server</c> refused the token: none or an unknown one (401), or a read-only one writing (403).</summary>
+    public const int AccessDenied = 6;
 }

@@ -17,5 +17,17 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> All => [State, Database];
+    public static readonly Option<string?> Server = new("--server")
+    {
+        Description = "Send 'hearth stack' commands to this hearth server (http://HOST:PORT) instead of the local state (default: $HEARTH_SERVER)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "The API token for --server (default: $HEARTH_TOKEN)",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [State, Database, Server, Token];
 }

@@ -13,7 +13,7 @@ namespace Hearth.Engine;
 /// <see cref="StackSignals"/> carry signals and hooks to running operations. Errors are <see cref="EngineException"/>s whose
 /// messages name no host's commands: a suggestion is data that each host renders.
 /// </summary>
-public sealed class StackEngine
+public sealed class StackEngine : IStackService
 {
     private readonly StackOperations _operations;
     private readonly StackQueries _queries;

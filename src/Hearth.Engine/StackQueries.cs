@@ -11,8 +11,7 @@ internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry ha
 {
     public async Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) =>
         await store.GetStackByNameAsync(name, cancellationToken)
-        ?? throw new EngineException(EngineErrorKind.NotFound, $"stack '{name}' not found",
-            suggestion: new SuggestedAction(SuggestedActionKind.ListStacks, name));
+        ?? throw EngineException.StackNotFound(name);
 
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
 

@@ -188,4 +188,16 @@ internal static class Background
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
     }
+
+    /// <summary>
+    /// <c>--no-wait</c> on a server: the server runs the operation, and has accepted it (its first event is recorded)
+    /// when the request returns, so there is no process to start here.
+    /// </summary>
+    public static async Task<int> ReportAcceptedAsync(CliConsole console, Engine.Operations.OperationOutcome outcome)
+    {
+        var stack = outcome.Stack;
+        await console.Error.WriteLineAsync($"Stack {stack.Name}: {HeatStatus.Format(stack.Action, stack.Status)} on the server.");
+        await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stack.Name}");
+        return ExitCodes.Success;
+    }
 }

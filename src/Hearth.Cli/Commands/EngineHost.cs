@@ -1,3 +1,4 @@
+using Hearth.Cli.Remote;
 using Hearth.Engine;
 using Hearth.Execution;
 using Hearth.State;
@@ -60,8 +61,28 @@ internal static class EngineHost
         }
     }
 
-    public static async Task<(StackEngine Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    /// <summary>The server the stack commands go to (<c>--server</c>, else <c>HEARTH_SERVER</c>), or null for the local state.</summary>
+    public static string? Server(ParseResult parse) =>
+        parse.GetValue(GlobalOptions.Server) is { Length: > 0 } server ? server
+        : System.Environment.GetEnvironmentVariable("HEARTH_SERVER") is { Length: > 0 } variable ? variable
+        : null;
+
+    public static bool IsRemote(ParseResult parse) => Server(parse) is not null;
+
+    /// <summary>
+    /// The stacks the command works on: a server's, through its API, when one is named; else the local state's. A
+    /// command given <c>--no-wait</c> returns from an operation on a server once the server accepted it.
+    /// </summary>
+    public static async Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
     {
+        if (Server(parse) is { } server)
+        {
+            var token = parse.GetValue(GlobalOptions.Token) is { Length: > 0 } given ? given : System.Environment.GetEnvironmentVariable("HEARTH_TOKEN");
+            var noWait = parse.CommandResult.Command.Options.Contains(Background.NoWait) && parse.GetValue(Background.NoWait);
+            var remote = new RemoteStacks(HeatHttp.Create(server, token), !noWait, TimeProvider.System);
+            return (remote, remote);
+        }
+
         var host = await OpenHostAsync(parse, maxParallel, cancellationToken);
         return (host.Engine, host);
     }

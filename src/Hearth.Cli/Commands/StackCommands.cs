@@ -62,7 +62,8 @@ internal static class StackCommands
             }
 
             var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
-            if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
+            var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
+            if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
@@ -78,6 +79,11 @@ internal static class StackCommands
                 }
 
                 var outcome = await Progress.RunAsync(console, observer => engine.CreateAsync(name, source, parse.GetValue(disableRollback), observer, ct));
+                if (noWait)
+                {
+                    return await Background.ReportAcceptedAsync(console, outcome);
+                }
+
                 return await ReportAsync(console, outcome, parse.GetValue(format));
             }
         });
@@ -105,7 +111,8 @@ internal static class StackCommands
         {
             var name = parse.GetRequiredValue(StackName);
             var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
-            if (parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun))
+            var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
+            if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
@@ -121,6 +128,11 @@ internal static class StackCommands
                 }
 
                 var outcome = await Progress.RunAsync(console, observer => engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), observer, ct));
+                if (noWait)
+                {
+                    return await Background.ReportAcceptedAsync(console, outcome);
+                }
+
                 return await ReportAsync(console, outcome, parse.GetValue(format));
             }
         });
@@ -181,7 +193,8 @@ internal static class StackCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
-            if (parse.GetValue(Background.NoWait))
+            var noWait = parse.GetValue(Background.NoWait);
+            if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
@@ -201,6 +214,11 @@ internal static class StackCommands
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
+                if (noWait)
+                {
+                    return await Background.ReportAcceptedAsync(console, outcome);
+                }
+
                 if (outcome.Succeeded)
                 {
                     await console.Error.WriteLineAsync($"Stack {name} deleted.");
@@ -291,7 +309,7 @@ internal static class StackCommands
         CliConsole console,
         string verb,
         string description,
-        Func<StackEngine, string, IEngineObserver, CancellationToken, Task<OperationOutcome>> run,
+        Func<IStackService, string, IEngineObserver, CancellationToken, Task<OperationOutcome>> run,
         bool rollbackRequested = false)
     {
         var command = new Command(verb, description);
@@ -326,7 +344,7 @@ internal static class StackCommands
     }
 
     /// <summary>The stack's status, with "(interrupted)" when its operation's process is gone.</summary>
-    internal static async Task<string> StatusTextAsync(StackEngine engine, StackRecord stack, CancellationToken ct)
+    internal static async Task<string> StatusTextAsync(IStackService engine, StackRecord stack, CancellationToken ct)
     {
         var status = HeatStatus.Format(stack.Action, stack.Status);
         return await engine.FindDeadHolderAsync(stack, ct) is not null ? status + " (interrupted)" : status;

@@ -42,6 +42,10 @@ public sealed class EngineException(EngineErrorKind kind, string message, Immuta
     public ImmutableArray<Diagnostic> Diagnostics { get; } = diagnostics.IsDefault ? [] : diagnostics;
 
     public SuggestedAction? Suggestion { get; } = suggestion;
+
+    /// <summary>The stack does not exist: one message wherever the stack was looked for (the local state or a server).</summary>
+    public static EngineException StackNotFound(string name) =>
+        new(EngineErrorKind.NotFound, $"stack '{name}' not found", suggestion: new SuggestedAction(SuggestedActionKind.ListStacks, name));
 }
 
 /// <summary>What a user can do about a refused request, on the stack it names.</summary>

@@ -32,22 +32,30 @@ internal sealed record StackRequest(DefinitionSource? Source, ImmutableArray<str
         foreach (var (url, content) in body.GetValueOrDefault("files") as IReadOnlyDictionary<string, object?> ?? Value.NewMap())
         {
             // Heat's client names the files it read by file:// URL; a template reads them by path.
-            files[url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : url] = Text(content);
+            files[WithoutScheme(url)] = Text(content);
         }
 
-        var templatePath = $"{folder}/template.yaml";
+        // A template_url beside the template says where it was read (hearth's CLI sends it): its relative get_file paths resolve from there.
+        var templatePath = body.GetValueOrDefault("template_url") is string templateUrl && templateUrl.StartsWith("file://", StringComparison.Ordinal)
+            ? WithoutScheme(templateUrl)
+            : $"{folder}/template.yaml";
         files[templatePath] = Text(template);
-        var environments = ImmutableArray<string>.Empty;
+
+        // Heat's environment_files: names in files, merged in order before the environment sent inline.
+        var environments = (body.GetValueOrDefault("environment_files") as IReadOnlyList<object?> ?? [])
+            .OfType<string>().Select(WithoutScheme).ToImmutableArray();
         if (body.GetValueOrDefault("environment") is { } environment && !IsEmpty(environment))
         {
             var environmentPath = $"{folder}/environment.yaml";
             files[environmentPath] = Text(environment);
-            environments = [environmentPath];
+            environments = [.. environments, environmentPath];
         }
 
         var sources = new StackSources(templatePath, environments, parameters, []);
         return new StackRequest(Definitions.Capture(sources, new InMemoryFileReader(files)), parameters, disableRollback);
     }
+
+    private static string WithoutScheme(string url) => url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : url;
 
     private static bool IsEmpty(object value) => value is IReadOnlyDictionary<string, object?> { Count: 0 } or "";
 

@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Hearth.Engine.Operations;
+using Hearth.State;
+
+namespace Hearth.Engine;
+
+/// <summary>
+/// What the <c>hearth stack …</c> commands ask of stacks, whether the engine runs in the command's own process
+/// (<see cref="StackEngine"/>) or in a <c>hearth server</c> the command talks to. The commands render what these
+/// return, so the output and exit codes are the same either way. Refusals are <see cref="EngineException"/>s.
+/// </summary>
+public interface IStackService
+{
+    Task<OperationOutcome> CreateAsync(string name, DefinitionSource source, bool disableRollback, IEngineObserver? observer, CancellationToken cancellationToken);
+
+    Task<OperationOutcome> UpdateAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, bool? disableRollback, IEngineObserver? observer, CancellationToken cancellationToken);
+
+    Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken);
+
+    Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken);
+
+    Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken);
+
+    Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken);
+
+    Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PausedHook>> ListHooksAsync(string name, CancellationToken cancellationToken);
+
+    Task<PausedHook> ClearHookAsync(string name, string resourcePath, CancellationToken cancellationToken);
+
+    Task SignalAsync(string name, string resourcePath, object? data, CancellationToken cancellationToken);
+
+    Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<EventRecord>> ListEventsAsync(string name, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<EventRecord> FollowEventsAsync(string name, long afterSequence, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<OutputValue>> GetOutputsAsync(string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken);
+}
