@@ -17,7 +17,6 @@ internal static class DashboardEndpoints
 {
     public static void MapDashboardPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/"));
         app.MapGet("/dashboard/{file?}", (string? file) => DashboardFiles.Serve(file ?? "index.html"));
     }
 
