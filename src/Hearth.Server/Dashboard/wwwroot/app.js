@@ -114,6 +114,7 @@ function attention(name, resources, hooks) {
     b.disabled = true;
     await post(`/stacks/${encodeURIComponent(name)}/resources/${encodeURIComponent(b.dataset.resource)}/signal`, { unset_hook: b.dataset.name });
     b.closest('li').remove();
+    if (list.childElementCount === 0) { list.innerHTML = '<li class="muted">Nothing.</li>'; }
   });
 }
 
