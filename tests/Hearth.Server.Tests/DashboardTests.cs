@@ -117,6 +117,51 @@ public sealed class DashboardTests(Chromium chromium) : IClassFixture<Chromium>
         }
     }
 
+    [Fact]
+    public async Task StackPage_TwoThousandResources_DrawsEveryNodeByLayer()
+    {
+        using var folder = new TempDirectory();
+        var state = Path.Combine(folder.Path, "state");
+        var token = await ServerProcess.CreateTokenAsync(state, "operator");
+        using var server = await ServerProcess.StartAsync(state);
+        using var api = new HeatApiClient(server.Endpoint, token);
+        (await api.CreateStackAsync("large", Layered(layers: 10, width: 200))).Status.ShouldBe(HttpStatusCode.Created);
+        (await api.CreateStackAsync("small", Templates.Greeting, Templates.Hooks)).Status.ShouldBe(HttpStatusCode.Created);
+        await Poll.UntilAsync(async () => await api.StatusAsync("large") == "CREATE_COMPLETE", "large is created");
+        var page = await chromium.SignInAsync(server.Url, token);
+        // Running stacks before finished ones.
+        (await page.Locator("#stacks tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.stack)")).ShouldBe(["small", "large"]);
+        await Chromium.ScreenshotAsync(page, "dashboard-stacks");
+
+        await page.ClickAsync("a[href='#/stack/large']");
+        await page.WaitForSelectorAsync("#graph g[data-node=r9_199][data-status=CREATE_COMPLETE]");
+
+        (await page.Locator("#graph g[data-node]").CountAsync()).ShouldBe(2000);
+        (await page.Locator("#resources tbody tr").CountAsync()).ShouldBe(2000);
+        // Layer by layer down the page: the last layer's first node sits below the first layer's last.
+        var top = await page.Locator("#graph g[data-node=r0_199] rect").GetAttributeAsync("y");
+        var bottom = await page.Locator("#graph g[data-node=r9_0] rect").GetAttributeAsync("y");
+        double.Parse(bottom ?? "0", System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(double.Parse(top ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+        await Chromium.ScreenshotAsync(page, "dashboard-large");
+    }
+
+    /// <summary><paramref name="layers"/> rows of <paramref name="width"/> resources, each depending on the one above it.</summary>
+    private static string Layered(int layers, int width)
+    {
+        var template = new System.Text.StringBuilder("heat_template_version: 2018-08-31\nresources:\n");
+        for (var layer = 0; layer < layers; layer++)
+        {
+            for (var i = 0; i < width; i++)
+            {
+                template.Append(layer == 0
+                    ? $"  r{layer}_{i}: {{type: OS::Heat::TestResource, properties: {{value: v}}}}\n"
+                    : $"  r{layer}_{i}: {{type: OS::Heat::TestResource, depends_on: r{layer - 1}_{i}, properties: {{value: v}}}}\n");
+            }
+        }
+
+        return template.ToString();
+    }
+
     private static async Task RecordAsync(IResponse response, ConcurrentBag<(string, string)> bodies)
     {
         // An event stream's body never ends while the page is open (it is read apart); a redirect's the browser drops.
