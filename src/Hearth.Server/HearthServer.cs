@@ -1,7 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Hearth.Hosting;
 using Hearth.Server.Auth;
+using Hearth.Server.Dashboard;
 using Hearth.Server.Heat;
+using Hearth.Server.Live;
 using Hearth.Server.Operations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,12 +53,17 @@ public sealed class HearthServer : IAsyncDisposable
         builder.Services.AddSingleton(host);
         builder.Services.AddSingleton(host.Tokens);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerOperations>();
         builder.Services.AddSingleton<TokenAuthentication>();
         builder.Services.AddSingleton<HeatErrorFilter>();
         builder.Services.AddHostedService<InterruptedOperations>();
         var app = builder.Build();
-        app.MapHeatApi();
+        var v1 = app.MapHeatApi();
+        EventStreamEndpoints.Map(v1);
+        DashboardEndpoints.Map(v1);
+        BrowserSignIn.Map(app);
+        app.MapDashboardPage();
         return new HearthServer(app, host);
     }
 

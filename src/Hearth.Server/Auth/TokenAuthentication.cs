@@ -6,14 +6,27 @@ namespace Hearth.Server.Auth;
 
 /// <summary>
 /// Every API request shows a token (<c>X-Auth-Token</c>, as the OpenStack client sends it, or
-/// <c>Authorization: Bearer</c>): none or an unknown one is 401; a read-only token asking for anything but a read is 403.
+/// <c>Authorization: Bearer</c>, or a browser's sign-in cookie): none or an unknown one is 401; a read-only token asking for
+/// anything but a read is 403.
 /// </summary>
 internal sealed class TokenAuthentication(ApiTokens tokens) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
-        if (Secret(request) is not { } secret)
+        var isRead = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        var secret = Secret(request);
+        if (secret is null && request.Cookies[BrowserSignIn.CookieName] is { Length: > 0 } cookie)
+        {
+            if (!isRead && !request.Headers.ContainsKey(BrowserSignIn.WriteHeader))
+            {
+                return HeatErrors.Forbidden($"a write signed in by cookie needs the {BrowserSignIn.WriteHeader} header");
+            }
+
+            secret = cookie;
+        }
+
+        if (secret is null)
         {
             return HeatErrors.Unauthorized("a token is required: X-Auth-Token or Authorization: Bearer (hearth token create NAME)");
         }
@@ -24,7 +37,7 @@ internal sealed class TokenAuthentication(ApiTokens tokens) : IEndpointFilter
             return HeatErrors.Unauthorized("the token is not valid (unknown or revoked)");
         }
 
-        if (token.ReadOnly && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        if (token.ReadOnly && !isRead)
         {
             return HeatErrors.Forbidden($"the token '{token.Name}' is read-only");
         }
