@@ -18,21 +18,6 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>How long to wait for a killed process to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>The engine's environment, read once: nothing in Hearth changes it while it runs.</summary>
-    private static readonly Lazy<Dictionary<string, string>> s_engineEnvironment = new(() =>
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && entry.Value is string value)
-            {
-                environment[name] = value;
-            }
-        }
-
-        return environment;
-    });
-
     /// <summary>Made private once per runner (it is there for every deployment after the first).</summary>
     private volatile bool _deploymentsFolderReady;
 
@@ -137,7 +122,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>The engine's environment with the inputs added (a later one wins), as hook-script.py passes it on.</summary>
     private static List<KeyValuePair<string, string>> Environment(IReadOnlyList<KeyValuePair<string, string>> variables)
     {
-        var environment = new Dictionary<string, string>(s_engineEnvironment.Value, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(EngineEnvironment.Variables, StringComparer.Ordinal);
         foreach (var (name, value) in variables)
         {
             environment[name] = value;
