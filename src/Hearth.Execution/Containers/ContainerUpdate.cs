@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Hearth.Execution.Scripts;
 using Hearth.Templates.Schema.DockerCmd;
 
 namespace Hearth.Execution.Containers;
@@ -26,6 +27,9 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
 
     /// <summary>The generation each container of the config has now (id, or podman name for a one-shot), which pruning keeps.</summary>
     private readonly HashSet<string> _current = new(StringComparer.Ordinal);
+
+    /// <summary>The running container of each <c>run</c> container of the config once converged, by config name.</summary>
+    public Dictionary<string, string> Running { get; } = new(StringComparer.Ordinal);
 
     public async Task<ContainerOutcome> ApplyAsync(ImmutableArray<ContainerSpec> specs, CancellationToken ct)
     {
@@ -117,6 +121,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         }
 
         _current.Add(id);
+        Running[spec.Name] = id;
         if (spec.HealthCheck is { } check && !await HealthyAsync(id, check, ct))
         {
             return ContainerOutcome.Failed(1, $"container '{spec.Name}': its health check did not pass in {check.Retries} tries, {check.Interval.TotalSeconds:0.###} s apart");
@@ -153,7 +158,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         if (!run.Succeeded)
         {
             await podman.RemoveAsync(name, ct);
-            return ("", ContainerOutcome.Failed(run.ExitCode, $"container '{spec.Name}': podman run failed (exit {run.ExitCode})"));
+            return ("", ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}': podman run failed (exit {run.ExitCode})", run)));
         }
 
         _undo.Push(($"remove {name}", token => podman.RemoveAsync(name, token)));
@@ -168,7 +173,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         {
             // Its output is in deploy_stdout/stderr; the container would only pass for a run that succeeded.
             await podman.RemoveAsync(name, ct);
-            return ContainerOutcome.Failed(run.ExitCode, $"container '{spec.Name}' exited with {run.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]");
+            return ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}' exited with {run.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", run));
         }
 
         _undo.Push(($"remove {name}", token => podman.RemoveAsync(name, token)));
@@ -188,7 +193,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         var result = await podman.RunLoggedAsync(PodmanArguments.Exec(spec, target.Id), ct);
         return spec.ExitCodes.Contains(result.ExitCode)
             ? ContainerOutcome.Done
-            : ContainerOutcome.Failed(result.ExitCode, $"exec '{spec.Name}' in {target.PodmanName} exited with {result.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]");
+            : ContainerOutcome.Failed(result.ExitCode, WithStderr($"exec '{spec.Name}' in {target.PodmanName} exited with {result.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", result));
     }
 
     /// <summary>The running container the exec names: this deployment's first, else any docker-cmd container of that name.</summary>
@@ -276,6 +281,10 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
 
         return ContainerOutcome.Done;
     }
+
+    /// <summary>A failure's reason quotes the end of what the command wrote to stderr, as a failed script's does.</summary>
+    private static string WithStderr(string reason, Hosts.HostCommandResult result) =>
+        ScriptResults.StderrTail(result.StandardError) is { Length: > 0 } tail ? $"{reason}\n{tail}" : reason;
 
     private static int NextGeneration(List<ManagedContainer> generations) => generations.Count == 0 ? 1 : generations.Max(c => c.Generation) + 1;
 }

@@ -33,11 +33,22 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         using var timeout = request.Timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         ContainerOutcome outcome;
+        var outputs = ImmutableDictionary<string, object?>.Empty;
         try
         {
-            outcome = request.Action == DeploymentActions.Delete
-                ? await DeleteAsync(podman, request.DeploymentId, linked.Token)
-                : await new ContainerUpdate(podman, Context(request), Retained(request), log, timeProvider).ApplyAsync(reading.Containers, linked.Token);
+            if (request.Action == DeploymentActions.Delete)
+            {
+                outcome = await DeleteAsync(podman, request.DeploymentId, linked.Token);
+            }
+            else
+            {
+                var update = new ContainerUpdate(podman, Context(request), Retained(request), log, timeProvider);
+                outcome = await update.ApplyAsync(reading.Containers, linked.Token);
+                if (outcome.Failure is null)
+                {
+                    outputs = await PublishedAddressesAsync(host, request.Outputs, update.Running, linked.Token);
+                }
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout.IsCancellationRequested)
         {
@@ -53,8 +64,38 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         }
 
         return outcome.Failure is null
-            ? Result(DeploymentStatus.Complete, 0, "Outputs received", log, started)
+            ? Result(DeploymentStatus.Complete, 0, "Outputs received", log, started) with { Outputs = outputs }
             : Result(DeploymentStatus.Failed, outcome.ExitCode, outcome.Failure, log, started);
+    }
+
+    /// <summary>
+    /// Hearth's outputs of a docker-cmd deployment: a declared output named <c>CONTAINER:PORT</c> (<c>api:80</c>,
+    /// <c>dns:53/udp</c>) is the host address podman published for that port of the container's running generation
+    /// (<c>127.0.0.1:40123</c>), so dependents reach a new generation through the dataflow. One not published is absent.
+    /// </summary>
+    private static async Task<ImmutableDictionary<string, object?>> PublishedAddressesAsync(
+        ICommandHost host,
+        IReadOnlyList<DeploymentOutputDeclaration> declared,
+        IReadOnlyDictionary<string, string> running,
+        CancellationToken ct)
+    {
+        var outputs = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+        foreach (var output in declared)
+        {
+            var colon = output.Name.LastIndexOf(':');
+            if (colon <= 0 || !running.TryGetValue(output.Name[..colon], out var id))
+            {
+                continue;
+            }
+
+            var port = await host.RunAsync(new HostCommand(["podman", "port", id, output.Name[(colon + 1)..]]), ct);
+            if (port.Succeeded && port.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+            {
+                outputs[output.Name] = first.Trim();
+            }
+        }
+
+        return outputs.ToImmutable();
     }
 
     private static async Task<ContainerOutcome> DeleteAsync(PodmanClient podman, string deploymentId, CancellationToken ct)

@@ -233,6 +233,24 @@ public sealed class DockerCmdHookTests : IDisposable
     }
 
     [Fact]
+    public async Task DeployAsync_OutputNamedContainerAndPort_IsThePublishedAddress()
+    {
+        var result = await DeployAsync($"""
+            web:
+              image: {PodmanHost.Image1}
+              ports: ["127.0.0.1::80"]
+              {Web}
+            """, outputs: [new("web:80"), new("web:81"), new("other:80")]);
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason + result.Stderr);
+        result.Outputs.Keys.ShouldBe(["web:80"], "a port not published and a container not in the config have no output");
+        var address = result.Outputs["web:80"].ShouldBeOfType<string>();
+        address.ShouldStartWith("127.0.0.1:");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        (await client.GetStringAsync(new Uri($"http://{address}/")).Within()).ShouldBe("v1");
+    }
+
+    [Fact]
     public async Task DeployAsync_UnknownKey_FailedNamingIt()
     {
         var result = await DeployAsync($"web: {{image: {PodmanHost.Image1}, enviroment: [A=1]}}");
@@ -276,7 +294,7 @@ public sealed class DockerCmdHookTests : IDisposable
 
     private List<ContainerView> Mine() => [.. PodmanHost.Containers($"hearth.deployment={_deploymentId}")];
 
-    private async Task<DeploymentResult> DeployAsync(string config, string action = "CREATE") =>
+    private async Task<DeploymentResult> DeployAsync(string config, string action = "CREATE", DeploymentOutputDeclaration[]? outputs = null) =>
         await _transport.DeployAsync(
             new DeploymentRequest(
                 _deploymentId,
@@ -285,7 +303,7 @@ public sealed class DockerCmdHookTests : IDisposable
                 "docker-cmd",
                 config,
                 [new("deploy_stack_id", DeploymentValueType.String, "stack/s-1"), new("deploy_resource_name", DeploymentValueType.String, "containers")],
-                [],
+                [.. outputs ?? []],
                 ImmutableDictionary<string, object?>.Empty,
                 TestTimeouts.Default),
             CancellationToken.None).Within();
