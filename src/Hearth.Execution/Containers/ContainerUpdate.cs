@@ -28,6 +28,9 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
     /// <summary>The generation each container of the config has now (id, or podman name for a one-shot), which pruning keeps.</summary>
     private readonly HashSet<string> _current = new(StringComparer.Ordinal);
 
+    /// <summary>Image ids resolved in this run: one <c>podman image inspect</c> per image, not per container.</summary>
+    private readonly Dictionary<string, string?> _imageIds = new(StringComparer.Ordinal);
+
     /// <summary>The running container of each <c>run</c> container of the config once converged, by config name.</summary>
     public Dictionary<string, string> Running { get; } = new(StringComparer.Ordinal);
 
@@ -71,7 +74,11 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
     private async Task<ContainerOutcome> EnsureAsync(ContainerSpec spec, ImmutableArray<ManagedContainer> existing, CancellationToken ct)
     {
         var image = spec.Image ?? "";
-        var imageId = await podman.ImageIdAsync(image, ct);
+        if (!_imageIds.TryGetValue(image, out var imageId))
+        {
+            _imageIds[image] = imageId = await podman.ImageIdAsync(image, ct);
+        }
+
         if (imageId is null)
         {
             return ContainerOutcome.Failed(125, $"container '{spec.Name}': the image '{image}' is not on {podman.HostDescription}; pull or build it there first");
@@ -122,7 +129,8 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
 
         _current.Add(id);
         Running[spec.Name] = id;
-        if (spec.HealthCheck is { } check && !await HealthyAsync(id, check, ct))
+        // Only what this run started is checked: a container left running passed its check when it started.
+        if (match is not { IsRunning: true } && spec.HealthCheck is { } check && !await HealthyAsync(id, check, ct))
         {
             return ContainerOutcome.Failed(1, $"container '{spec.Name}': its health check did not pass in {check.Retries} tries, {check.Interval.TotalSeconds:0.###} s apart");
         }
