@@ -18,10 +18,16 @@ public static class ConfigGroups
     /// <summary>A SoftwareComponent: one entry per set of actions, each naming the group (<c>tool</c>) that runs it.</summary>
     public const string Component = "component";
 
+    /// <summary>Containers run with podman (heat-agents' docker-cmd hook); see <see cref="Containers.DockerCmdHook"/>.</summary>
+    public const string DockerCmd = Hearth.Templates.Schema.DockerCmd.DockerCmdConfig.Group;
+
     /// <summary>Every group the transports accept today, in the order error messages list them.</summary>
-    public static IReadOnlyList<string> Supported { get; } = [Script, Ungrouped, HeatUngrouped, Component];
+    public static IReadOnlyList<string> Supported { get; } = [Script, Ungrouped, HeatUngrouped, Component, DockerCmd];
 
     public static bool IsScript(string group) => group is Script or Ungrouped or HeatUngrouped;
+
+    /// <summary>A group a transport runs: a script group, or one with a hook (<see cref="ConfigHooks"/>).</summary>
+    public static bool IsRunnable(string group) => IsScript(group) || group == DockerCmd;
 
     /// <summary>
     /// Resolves what to run for <paramref name="action"/>: a plain group runs its config as is; a component runs the
@@ -30,7 +36,7 @@ public static class ConfigGroups
     /// </summary>
     public static ConfigSelection Select(string group, string config, string action)
     {
-        if (IsScript(group))
+        if (IsRunnable(group))
         {
             return new ConfigSelection.Run(group, config);
         }
@@ -79,7 +85,7 @@ public static class ConfigGroups
                 string s => s,
                 _ => ValueJson.Serialize(configValue),
             } : "";
-            if (tool is null || !IsScript(tool))
+            if (tool is null || !IsRunnable(tool))
             {
                 return Unsupported($"Config group '{tool ?? "(none)"}' (the tool of the component entry for {action}) is not supported");
             }

@@ -49,10 +49,10 @@ public class ConfigGroupsTests
     [Fact]
     public void Select_UnknownGroup_FailedNamingSupportedGroups()
     {
-        var selection = ConfigGroups.Select("docker-cmd", "{}", "CREATE").ShouldBeOfType<ConfigSelection.NotRun>();
+        var selection = ConfigGroups.Select("docker-compose", "{}", "CREATE").ShouldBeOfType<ConfigSelection.NotRun>();
 
         selection.Status.ShouldBe(DeploymentStatus.Failed);
-        selection.Reason.ShouldBe("Config group 'docker-cmd' is not supported; supported groups: script, ungrouped, Heat::Ungrouped, component");
+        selection.Reason.ShouldBe("Config group 'docker-compose' is not supported; supported groups: script, ungrouped, Heat::Ungrouped, component, docker-cmd");
     }
 
     [Fact]

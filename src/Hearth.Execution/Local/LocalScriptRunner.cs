@@ -18,8 +18,8 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>How long to wait for a killed process to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>The environment scripts start from: the host's choice, else this process's, read once per runner.</summary>
-    private readonly Lazy<IReadOnlyDictionary<string, string>> _baseEnvironment = new(() => options.Environment ?? ProcessEnvironment());
+    /// <summary>The environment scripts start from: the host's choice (without Hearth's credentials), else this process's.</summary>
+    private readonly IReadOnlyDictionary<string, string> _baseEnvironment = options.Environment ?? EngineEnvironment.Variables;
 
     /// <summary>Made private once per runner (it is there for every deployment after the first).</summary>
     private volatile bool _deploymentsFolderReady;
@@ -125,7 +125,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
     /// <summary>The engine's environment with the inputs added (a later one wins), as hook-script.py passes it on.</summary>
     private List<KeyValuePair<string, string>> Environment(IReadOnlyList<KeyValuePair<string, string>> variables)
     {
-        var environment = new Dictionary<string, string>(_baseEnvironment.Value, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(_baseEnvironment, StringComparer.Ordinal);
         foreach (var (name, value) in variables)
         {
             environment[name] = value;
@@ -134,19 +134,6 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
         return [.. environment];
     }
 
-    private static Dictionary<string, string> ProcessEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && entry.Value is string value)
-            {
-                environment[name] = value;
-            }
-        }
-
-        return environment;
-    }
 
     private static string StartFailure(string scriptPath, string file, ScriptStartException e) => e.ErrorNumber switch
     {

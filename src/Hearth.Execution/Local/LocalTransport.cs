@@ -5,13 +5,15 @@ namespace Hearth.Execution.Local;
 
 /// <summary>
 /// Runs deployments on this machine, as the engine's user: the heat-config script contract for the script groups
-/// (<see cref="ConfigGroups.IsScript"/>), a component's entry for the action. See docs/execution.md.
+/// (<see cref="ConfigGroups.IsScript"/>), the hook of a group that has one (<see cref="ConfigHooks"/>: docker-cmd) through
+/// a <see cref="LocalCommandHost"/>, a component's entry for the action. See docs/execution.md.
 /// </summary>
 /// <remarks>Linux only (it relies on posix_spawn with POSIX_SPAWN_SETSID, /proc and process groups); it throws on Windows.</remarks>
 public sealed class LocalTransport : IDeploymentTransport
 {
     private readonly TimeProvider _timeProvider;
     private readonly LocalScriptRunner _scripts;
+    private readonly LocalCommandHost _commands;
 
     public LocalTransport(LocalTransportOptions options, TimeProvider timeProvider)
     {
@@ -22,6 +24,11 @@ public sealed class LocalTransport : IDeploymentTransport
 
         _timeProvider = timeProvider;
         _scripts = new LocalScriptRunner(options, timeProvider);
+        _commands = new LocalCommandHost(timeProvider)
+        {
+            MaxCapturedBytes = options.MaxCapturedBytes,
+            BaseEnvironment = options.Environment ?? EngineEnvironment.Variables,
+        };
     }
 
     public LocalTransport(LocalTransportOptions options)
@@ -59,6 +66,7 @@ public sealed class LocalTransport : IDeploymentTransport
 
         var result = ConfigGroups.Select(request.Group, request.Config, request.Action) switch
         {
+            ConfigSelection.Run run when ConfigHooks.Find(run.Group, _timeProvider) is { } hook => await hook.RunAsync(_commands, request, run.Config, ct),
             ConfigSelection.Run run => await _scripts.RunAsync(request, run.Config, started, ct),
             ConfigSelection.NotRun notRun => DeploymentResult.NotRun(notRun.Status, notRun.Reason, _timeProvider.GetElapsedTime(started)),
             _ => throw new InvalidOperationException("unreachable"),

@@ -8,7 +8,8 @@ namespace Hearth.Execution.Local;
 
 /// <summary>
 /// A script started by posix_spawn(3) as the leader of a session of its own (POSIX_SPAWN_SETSID: its pid is its
-/// session and process group id), stdin on /dev/null, stdout and stderr on pipes. The <see cref="ChildMonitor"/>
+/// session and process group id), stdin on /dev/null (or a pipe that is fed the given bytes, then closed), stdout and
+/// stderr on pipes. The <see cref="ChildMonitor"/>
 /// reads the pipes into bounded tails and reaps the process.
 /// </summary>
 /// <remarks>
@@ -54,12 +55,16 @@ internal sealed class ScriptProcess
 
     internal int PidFd { get; set; } = -1;
 
+    /// <summary>The write end of the stdin pipe (owned by <see cref="StandardInput"/>); -1 when stdin is /dev/null.</summary>
+    internal int StdinFd { get; init; } = -1;
+
     internal bool Reaped { get; set; }
 
     /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
     /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the calling thread (which waits
-    /// for the child's exec), and hands it to the monitor thread to watch.
+    /// for the child's exec), and hands it to the monitor thread to watch. <paramref name="standardInput"/>, when given,
+    /// is written to the child's stdin by a task of its own (a child that does not read it must not block the start).
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
     public static ScriptProcess Start(
@@ -67,12 +72,21 @@ internal sealed class ScriptProcess
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
-        int maxCapturedBytes)
+        int maxCapturedBytes,
+        byte[]? standardInput = null)
     {
-        var process = SpawnOnceFree(file, arguments, environment, workingDirectory, maxCapturedBytes);
+        var process = SpawnOnceFree(file, arguments, environment, workingDirectory, maxCapturedBytes, standardInput is not null);
         ChildMonitor.Shared.Watch(process);
+        if (standardInput is not null)
+        {
+            process.StandardInputWritten = StandardInput.FeedAsync(process.StdinFd, standardInput);
+        }
+
         return process;
     }
+
+    /// <summary>The task that writes stdin and closes it (done at once when stdin is /dev/null).</summary>
+    public Task StandardInputWritten { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// Spawns, and again for a while as long as the exec fails with ETXTBSY (the file is open for writing somewhere).
@@ -88,14 +102,15 @@ internal sealed class ScriptProcess
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
-        int maxCapturedBytes)
+        int maxCapturedBytes,
+        bool pipeStdin)
     {
         var started = Stopwatch.GetTimestamp();
         for (int pause = 1, attempts = 1; ; pause = Math.Min(pause * 2, 50), attempts++)
         {
             try
             {
-                return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes);
+                return Spawn(file, arguments, environment, workingDirectory, maxCapturedBytes, pipeStdin);
             }
             catch (ScriptStartException e) when (e.ErrorNumber == NativeMethods.ETxtBsy && Stopwatch.GetElapsedTime(started) < TextBusyPatience)
             {
@@ -113,20 +128,25 @@ internal sealed class ScriptProcess
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
         string workingDirectory,
-        int maxCapturedBytes)
+        int maxCapturedBytes,
+        bool pipeStdin)
     {
         var stdoutPipe = stackalloc int[2];
         var stderrPipe = stackalloc int[2];
-        // Close-on-exec everywhere: only the dup2'd copies (fd 1 and 2) reach the script, never another script's pipes.
+        var stdinPipe = stackalloc int[2] { -1, -1 };
+        // Close-on-exec everywhere: only the dup2'd copies (fd 0, 1 and 2) reach the script, never another script's pipes.
         CreatePipe(stdoutPipe);
         try
         {
             CreatePipe(stderrPipe);
+            if (pipeStdin)
+            {
+                CreatePipe(stdinPipe);
+            }
         }
         catch
         {
-            _ = NativeMethods.Close(stdoutPipe[0]);
-            _ = NativeMethods.Close(stdoutPipe[1]);
+            CloseAll(stdoutPipe[0], stdoutPipe[1], stderrPipe[0], stderrPipe[1]);
             throw;
         }
 
@@ -150,7 +170,9 @@ internal sealed class ScriptProcess
                 Check(NativeMethods.AttributesInit(attributes));
                 try
                 {
-                    Check(NativeMethods.FileActionsAddOpen(actions, 0, devNull, NativeMethods.OReadOnly, 0));
+                    Check(pipeStdin
+                        ? NativeMethods.FileActionsAddDup2(actions, stdinPipe[0], 0)
+                        : NativeMethods.FileActionsAddOpen(actions, 0, devNull, NativeMethods.OReadOnly, 0));
                     Check(NativeMethods.FileActionsAddDup2(actions, stdoutPipe[1], 1));
                     Check(NativeMethods.FileActionsAddDup2(actions, stderrPipe[1], 2));
                     Check(NativeMethods.FileActionsAddChdir(actions, cwd));
@@ -180,22 +202,32 @@ internal sealed class ScriptProcess
                 NativeMemory.Free(signalMask);
                 NativeMemory.Free(signalDefaults);
                 // The script holds its own copies; ours must go, or the pipes would never reach end of file.
-                _ = NativeMethods.Close(stdoutPipe[1]);
-                _ = NativeMethods.Close(stderrPipe[1]);
+                CloseAll(stdoutPipe[1], stderrPipe[1], stdinPipe[0]);
             }
         }
 
         if (error != 0)
         {
-            _ = NativeMethods.Close(stdoutPipe[0]);
-            _ = NativeMethods.Close(stderrPipe[0]);
+            CloseAll(stdoutPipe[0], stderrPipe[0], stdinPipe[1]);
             throw new ScriptStartException(error, Marshal.GetPInvokeErrorMessage(error));
         }
 
         return new ScriptProcess(pid, stdoutPipe[0], stderrPipe[0], maxCapturedBytes)
         {
             PidFd = PidFds.Open(pid),
+            StdinFd = stdinPipe[1],
         };
+    }
+
+    private static void CloseAll(params ReadOnlySpan<int> fds)
+    {
+        foreach (var fd in fds)
+        {
+            if (fd >= 0)
+            {
+                _ = NativeMethods.Close(fd);
+            }
+        }
     }
 
     /// <summary>Stops reading stdout and stderr (a background process still holds them); what was read stays.</summary>

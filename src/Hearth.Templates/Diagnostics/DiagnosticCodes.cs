@@ -85,4 +85,6 @@ public static class DiagnosticCodes
     public const string PropertyWrongType = "HT503";
     public const string PropertyConstraintFailed = "HT504";
     public const string NestedTemplateInvalid = "HT505";
+    public const string DockerCmdUnknownKey = "HT506";
+    public const string DockerCmdInvalid = "HT507";
 }

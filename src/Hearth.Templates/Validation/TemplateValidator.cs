@@ -391,6 +391,8 @@ public static class TemplateValidator
         var found = new DiagnosticBag();
         var converted = PropertyValidator.Validate(effective, resource.Name, properties, locate, found);
         HeatLeniency.Add(diagnostics, found.ToImmutable(), mode, failsAtCreate: true, d => d.Code != DiagnosticCodes.UnknownProperty);
+        // Heat never reads a docker-cmd config before the hook runs it; Hearth refuses a bad one in every mode.
+        DockerCmdValidation.Validate(resource, effective.Type, converted, locate, diagnostics);
         NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth, mode);
 
         if (resource.UpdatePolicy is null)

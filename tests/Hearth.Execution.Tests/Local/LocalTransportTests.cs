@@ -272,10 +272,10 @@ public class LocalTransportTests : LocalTransportFixture
     [Fact]
     public async Task DeployAsync_UnknownGroup_FailedNamingSupportedGroups()
     {
-        var result = await DeployAsync(Request("{}", group: "docker-cmd"));
+        var result = await DeployAsync(Request("{}", group: "docker-compose"));
 
         result.Status.ShouldBe(DeploymentStatus.Failed);
-        result.StatusReason.ShouldBe("Config group 'docker-cmd' is not supported; supported groups: script, ungrouped, Heat::Ungrouped, component");
+        result.StatusReason.ShouldBe("Config group 'docker-compose' is not supported; supported groups: script, ungrouped, Heat::Ungrouped, component, docker-cmd");
     }
 
     [Fact]

@@ -219,7 +219,11 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         resources?.FindByPhysicalId(physicalId)
             ?? (await Services().Store.FindResourceByPhysicalIdAsync(physicalId, cancellationToken) is { } row ? RowMapping.ToState(row) : null);
 
-    /// <summary>Heat's gating: a component runs for the actions its entries list; any other config for the deployment's <c>actions</c>.</summary>
+    /// <summary>
+    /// Heat's gating: a component runs for the actions its entries list; any other config for the deployment's
+    /// <c>actions</c>. A docker-cmd config runs its DELETE whatever they say: its containers outlive no deployment
+    /// (Heat's agent removed them with its os-refresh-config script when the deployment left the server's metadata).
+    /// </summary>
     private static bool Runs(string action, ConfigDocument document, IReadOnlyDictionary<string, object?> properties)
     {
         if (document.Group == "component")
@@ -231,7 +235,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
         }
 
         var actions = properties.GetValueOrDefault("actions") as IReadOnlyList<object?> ?? DefaultActions;
-        return actions.Contains(action);
+        return actions.Contains(action) || (document.Group == ConfigGroups.DockerCmd && action == DeploymentActions.Delete);
     }
 
     private static ImmutableDictionary<string, object?> Data(ConfigDocument? document, ResourceState? previous)

@@ -1,0 +1,298 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Hearth.Execution.Scripts;
+using Hearth.Templates.Schema.DockerCmd;
+
+namespace Hearth.Execution.Containers;
+
+/// <summary>
+/// Converges one deployment's containers on a host to its config, in start order. A container whose settings hash (its
+/// podman settings and resolved image id) has a running generation is left alone (same id, same start time). Else a
+/// stopped generation with that hash is started again (a rollback gets the very container it had), or a new generation
+/// starts beside the old one, passes its health check, and only then is the old one stopped and kept. Where the two
+/// cannot run side by side the old one is stopped first, and deploy_stderr says so. A failure undoes what this run did
+/// (new generations removed, stopped ones started). After a success, containers no longer in the config are removed and
+/// stopped generations beyond the retained number are pruned.
+/// </summary>
+internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext context, int retained, CommandLog log, TimeProvider timeProvider)
+{
+    /// <summary>How long an <c>exec</c> waits for its target container to be running (it may be starting in this run).</summary>
+    internal static readonly TimeSpan ExecTargetWait = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan ExecTargetPoll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>What to do, newest last, to undo this run if a later step fails.</summary>
+    private readonly Stack<(string What, Func<CancellationToken, Task> Undo)> _undo = new();
+
+    /// <summary>The generation each container of the config has now (id, or podman name for a one-shot), which pruning keeps.</summary>
+    private readonly HashSet<string> _current = new(StringComparer.Ordinal);
+
+    /// <summary>Image ids resolved in this run: one <c>podman image inspect</c> per image, not per container.</summary>
+    private readonly Dictionary<string, string?> _imageIds = new(StringComparer.Ordinal);
+
+    /// <summary>The running container of each <c>run</c> container of the config once converged, by config name.</summary>
+    public Dictionary<string, string> Running { get; } = new(StringComparer.Ordinal);
+
+    public async Task<ContainerOutcome> ApplyAsync(ImmutableArray<ContainerSpec> specs, CancellationToken ct)
+    {
+        var existing = await podman.ListAsync(context.DeploymentId, ct);
+        foreach (var spec in specs)
+        {
+            var outcome = spec.IsExec ? await ExecAsync(spec, ct) : await EnsureAsync(spec, existing, ct);
+            if (outcome.Failure is not null)
+            {
+                await UndoAsync(ct);
+                return outcome;
+            }
+        }
+
+        var names = specs.Where(s => !s.IsExec).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in existing.Where(c => !names.Contains(c.Name)))
+        {
+            var removed = await podman.RemoveAsync(gone.Id, ct);
+            if (!removed.Succeeded)
+            {
+                return ContainerOutcome.Failed(removed.ExitCode, $"could not remove container {gone.PodmanName} (no longer in the config): {removed.StandardError.Trim()}");
+            }
+        }
+
+        return await PruneAsync(names, ct);
+    }
+
+    /// <summary>The hash that says whether a container changed: every podman setting, in order, and the image's id.</summary>
+    public static string SettingsHash(ContainerSpec spec, string imageId)
+    {
+        var text = string.Join('\0', PodmanArguments.RunSettings(spec).Append(imageId));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    }
+
+    /// <summary>The container's name in podman: the config's name, the deployment and the generation (two may run at once).</summary>
+    public static string PodmanName(ContainerContext context, ContainerSpec spec, int generation) =>
+        $"{spec.Name}-{context.DeploymentId[..Math.Min(8, context.DeploymentId.Length)]}-{generation}";
+
+    private async Task<ContainerOutcome> EnsureAsync(ContainerSpec spec, ImmutableArray<ManagedContainer> existing, CancellationToken ct)
+    {
+        var image = spec.Image ?? "";
+        if (!_imageIds.TryGetValue(image, out var imageId))
+        {
+            _imageIds[image] = imageId = await podman.ImageIdAsync(image, ct);
+        }
+
+        if (imageId is null)
+        {
+            return ContainerOutcome.Failed(125, $"container '{spec.Name}': the image '{image}' is not on {podman.HostDescription}; pull or build it there first");
+        }
+
+        var settings = SettingsHash(spec, imageId);
+        var generations = existing.Where(c => c.Name == spec.Name).ToList();
+        var match = generations.Where(c => c.Settings == settings).MaxBy(c => c.Generation);
+        if (!spec.Detach)
+        {
+            // A one-shot that ran to an accepted exit with these settings has done its work (a migration for this image).
+            if (match is { HasRun: true } && spec.ExitCodes.Contains(match.ExitCode))
+            {
+                _current.Add(match.Id);
+                return ContainerOutcome.Done;
+            }
+
+            return await RunOneShotAsync(spec, settings, NextGeneration(generations), ct);
+        }
+
+        string id;
+        if (match is { IsRunning: true })
+        {
+            id = match.Id;
+        }
+        else
+        {
+            if (PodmanArguments.SideBySideConflict(spec) is { } conflict)
+            {
+                foreach (var old in generations.Where(c => c.IsRunning))
+                {
+                    log.Note($"stopped {old.PodmanName} before starting its replacement: {conflict}, so two generations cannot run side by side");
+                    if (await StopAsync(old, ct) is { } failed)
+                    {
+                        return failed;
+                    }
+                }
+            }
+
+            var (startedId, failure) = match is not null ? await StartAgainAsync(spec, match, ct) : await RunNewAsync(spec, settings, NextGeneration(generations), ct);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            id = startedId;
+        }
+
+        _current.Add(id);
+        Running[spec.Name] = id;
+        // Only what this run started is checked: a container left running passed its check when it started.
+        if (match is not { IsRunning: true } && spec.HealthCheck is { } check && !await HealthyAsync(id, check, ct))
+        {
+            return ContainerOutcome.Failed(1, $"container '{spec.Name}': its health check did not pass in {check.Retries} tries, {check.Interval.TotalSeconds:0.###} s apart");
+        }
+
+        foreach (var old in generations.Where(c => c.IsRunning && c.Id != id))
+        {
+            if (await StopAsync(old, ct) is { } failed)
+            {
+                return failed;
+            }
+        }
+
+        return ContainerOutcome.Done;
+    }
+
+    /// <summary>Starts a stopped generation with the wanted settings again: a rollback gets back the very container it had.</summary>
+    private async Task<(string Id, ContainerOutcome? Failure)> StartAgainAsync(ContainerSpec spec, ManagedContainer match, CancellationToken ct)
+    {
+        var started = await podman.StartAsync(match.Id, ct);
+        if (!started.Succeeded)
+        {
+            return ("", ContainerOutcome.Failed(started.ExitCode, $"container '{spec.Name}': could not start {match.PodmanName} again: {started.StandardError.Trim()}"));
+        }
+
+        _undo.Push(($"stop {match.PodmanName}", token => podman.StopAsync(match.Id, token)));
+        return (match.Id, null);
+    }
+
+    private async Task<(string Id, ContainerOutcome? Failure)> RunNewAsync(ContainerSpec spec, string settings, int generation, CancellationToken ct)
+    {
+        var name = PodmanName(context, spec, generation);
+        var run = await podman.RunLoggedAsync(PodmanArguments.Run(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), ct);
+        if (!run.Succeeded)
+        {
+            await podman.RemoveAsync(name, ct);
+            return ("", ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}': podman run failed (exit {run.ExitCode})", run)));
+        }
+
+        _undo.Push(($"remove {name}", token => podman.RemoveAsync(name, token)));
+        return (run.StandardOutput.Trim(), null);
+    }
+
+    private async Task<ContainerOutcome> RunOneShotAsync(ContainerSpec spec, string settings, int generation, CancellationToken ct)
+    {
+        var name = PodmanName(context, spec, generation);
+        var run = await podman.RunLoggedAsync(PodmanArguments.Run(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), ct);
+        if (!spec.ExitCodes.Contains(run.ExitCode))
+        {
+            // Its output is in deploy_stdout/stderr; the container would only pass for a run that succeeded.
+            await podman.RemoveAsync(name, ct);
+            return ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}' exited with {run.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", run));
+        }
+
+        _undo.Push(($"remove {name}", token => podman.RemoveAsync(name, token)));
+        _current.Add(name);
+        return ContainerOutcome.Done;
+    }
+
+    private async Task<ContainerOutcome> ExecAsync(ContainerSpec spec, CancellationToken ct)
+    {
+        var targetName = spec.ExecTarget ?? "";
+        var target = await WaitForTargetAsync(targetName, ct);
+        if (target is null)
+        {
+            return ContainerOutcome.Failed(125, $"exec '{spec.Name}': no running container '{targetName}' after {ExecTargetWait.TotalSeconds:0} s");
+        }
+
+        var result = await podman.RunLoggedAsync(PodmanArguments.Exec(spec, target.Id), ct);
+        return spec.ExitCodes.Contains(result.ExitCode)
+            ? ContainerOutcome.Done
+            : ContainerOutcome.Failed(result.ExitCode, WithStderr($"exec '{spec.Name}' in {target.PodmanName} exited with {result.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", result));
+    }
+
+    /// <summary>The running container the exec names: this deployment's first, else any docker-cmd container of that name.</summary>
+    private async Task<ManagedContainer?> WaitForTargetAsync(string name, CancellationToken ct)
+    {
+        var deadline = timeProvider.GetTimestamp() + (long)(ExecTargetWait.TotalSeconds * timeProvider.TimestampFrequency);
+        while (true)
+        {
+            var own = (await podman.ListAsync(context.DeploymentId, ct)).Where(c => c.Name == name && c.IsRunning).MaxBy(c => c.Generation);
+            var found = own ?? (await podman.ListByNameAsync(name, ct)).Where(c => c.IsRunning).MaxBy(c => c.StartedAt);
+            if (found is not null || timeProvider.GetTimestamp() >= deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(ExecTargetPoll, timeProvider, ct);
+        }
+    }
+
+    /// <summary>Runs the container's health check (podman cannot time it without systemd) until it passes or its retries are spent.</summary>
+    private async Task<bool> HealthyAsync(string id, HealthCheck check, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= check.Retries; attempt++)
+        {
+            var result = await podman.HealthCheckAsync(id, ct);
+            if (result.Succeeded)
+            {
+                return true;
+            }
+
+            if (attempt < check.Retries)
+            {
+                await Task.Delay(check.Interval, timeProvider, ct);
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<ContainerOutcome?> StopAsync(ManagedContainer old, CancellationToken ct)
+    {
+        var stopped = await podman.StopAsync(old.Id, ct);
+        if (!stopped.Succeeded)
+        {
+            return ContainerOutcome.Failed(stopped.ExitCode, $"could not stop {old.PodmanName}: {stopped.StandardError.Trim()}");
+        }
+
+        _undo.Push(($"start {old.PodmanName}", token => podman.StartAsync(old.Id, token)));
+        return null;
+    }
+
+    /// <summary>Undoes this run's steps, newest first; each is tried even when an earlier one failed (a later run converges what is left).</summary>
+    private async Task UndoAsync(CancellationToken ct)
+    {
+        while (_undo.TryPop(out var step))
+        {
+            try
+            {
+                await step.Undo(ct);
+            }
+            catch (Exception e) when (e is PodmanException or Hosts.HostUnreachableException)
+            {
+                log.Note($"could not {step.What} while undoing the failed run: {e.Message}");
+            }
+        }
+    }
+
+    private async Task<ContainerOutcome> PruneAsync(HashSet<string> names, CancellationToken ct)
+    {
+        var now = await podman.ListAsync(context.DeploymentId, ct);
+        foreach (var name in names)
+        {
+            var retired = now
+                .Where(c => c.Name == name && !c.IsRunning && !_current.Contains(c.Id) && !_current.Contains(c.PodmanName))
+                .OrderByDescending(c => c.Generation);
+            foreach (var old in retired.Skip(retained))
+            {
+                var removed = await podman.RemoveAsync(old.Id, ct);
+                if (!removed.Succeeded)
+                {
+                    return ContainerOutcome.Failed(removed.ExitCode, $"could not prune {old.PodmanName}: {removed.StandardError.Trim()}");
+                }
+            }
+        }
+
+        return ContainerOutcome.Done;
+    }
+
+    /// <summary>A failure's reason quotes the end of what the command wrote to stderr, as a failed script's does.</summary>
+    private static string WithStderr(string reason, Hosts.HostCommandResult result) =>
+        ScriptResults.StderrTail(result.StandardError) is { Length: > 0 } tail ? $"{reason}\n{tail}" : reason;
+
+    private static int NextGeneration(List<ManagedContainer> generations) => generations.Count == 0 ? 1 : generations.Max(c => c.Generation) + 1;
+}

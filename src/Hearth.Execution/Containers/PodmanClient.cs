@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Hearth.Execution.Hosts;
+
+namespace Hearth.Execution.Containers;
+
+/// <summary>The podman commands the docker-cmd hook needs, run on one host through its <see cref="ICommandHost"/>.</summary>
+internal sealed class PodmanClient(ICommandHost host, CommandLog log)
+{
+    public string HostDescription => host.Description;
+
+    /// <summary>Every container (running or not) labelled as belonging to <paramref name="deploymentId"/>.</summary>
+    public async Task<ImmutableArray<ManagedContainer>> ListAsync(string deploymentId, CancellationToken ct) =>
+        await ListAsync([$"label={ContainerLabels.Deployment}={deploymentId}"], ct);
+
+    /// <summary>Every docker-cmd container with the label <c>container_name</c> = <paramref name="name"/>, whatever deployment made it.</summary>
+    public async Task<ImmutableArray<ManagedContainer>> ListByNameAsync(string name, CancellationToken ct) =>
+        await ListAsync([$"label={ContainerLabels.ManagedBy}={ContainerLabels.ManagedByValue}", $"label={ContainerLabels.ContainerName}={name}"], ct);
+
+    /// <summary>The id of the image as this host resolves <paramref name="image"/>; null when the host does not have it.</summary>
+    public async Task<string?> ImageIdAsync(string image, CancellationToken ct)
+    {
+        var result = await host.RunAsync(new HostCommand(["podman", "image", "inspect", "--format", "{{.Id}}", image]), ct);
+        return result.Succeeded ? result.StandardOutput.Trim() : null;
+    }
+
+    /// <summary>Runs a command whose output belongs to the deployment's (deploy_stdout, deploy_stderr).</summary>
+    public async Task<HostCommandResult> RunLoggedAsync(IReadOnlyList<string> arguments, CancellationToken ct)
+    {
+        var result = await host.RunAsync(new HostCommand(arguments), ct);
+        log.Add(result);
+        return result;
+    }
+
+    public Task<HostCommandResult> StartAsync(string id, CancellationToken ct) =>
+        host.RunAsync(new HostCommand(["podman", "start", id]), ct);
+
+    public Task<HostCommandResult> StopAsync(string id, CancellationToken ct) =>
+        host.RunAsync(new HostCommand(["podman", "stop", id]), ct);
+
+    public Task<HostCommandResult> RemoveAsync(string id, CancellationToken ct) =>
+        host.RunAsync(new HostCommand(["podman", "rm", "--force", id]), ct);
+
+    public Task<HostCommandResult> HealthCheckAsync(string id, CancellationToken ct) =>
+        host.RunAsync(new HostCommand(["podman", "healthcheck", "run", id]), ct);
+
+    private async Task<ImmutableArray<ManagedContainer>> ListAsync(IReadOnlyList<string> filters, CancellationToken ct)
+    {
+        List<string> arguments = ["podman", "ps", "--all", "--format", "json"];
+        foreach (var filter in filters)
+        {
+            arguments.Add("--filter");
+            arguments.Add(filter);
+        }
+
+        var result = await host.RunAsync(new HostCommand(arguments), ct);
+        if (!result.Succeeded)
+        {
+            throw new PodmanException($"podman ps failed on {host.Description} (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        }
+
+        return PodmanPsJson.Parse(result.StandardOutput);
+    }
+}
+
+/// <summary>A container as <c>podman ps --format json</c> shows it, with the labels that make it a docker-cmd container.</summary>
+public sealed record ManagedContainer(string Id, string PodmanName, string State, long StartedAt, ImmutableDictionary<string, string> Labels)
+{
+    public bool IsRunning => State == "running";
+
+    /// <summary>Exited or stopped after it ran (a one-shot that finished; a retired generation).</summary>
+    public bool HasRun => State is "exited" or "stopped";
+
+    public string Name => Labels.GetValueOrDefault(ContainerLabels.ContainerName, "");
+
+    public string Settings => Labels.GetValueOrDefault(ContainerLabels.Settings, "");
+
+    public int Generation => int.TryParse(Labels.GetValueOrDefault(ContainerLabels.Generation), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
+
+    public int ExitCode { get; init; }
+}
+
+/// <summary>podman itself failed (not a container): the host's podman is missing or broken.</summary>
+public sealed class PodmanException(string message) : Exception(message);
+
+/// <summary>The output a deployment shows: what its containers and execs printed, joined as Heat joins it.</summary>
+internal sealed class CommandLog
+{
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    public void Add(HostCommandResult result)
+    {
+        if (result.StandardOutput.Length > 0)
+        {
+            _stdout.Add(result.StandardOutput);
+        }
+
+        if (result.StandardError.Length > 0)
+        {
+            _stderr.Add(result.StandardError);
+        }
+    }
+
+    /// <summary>A line of Hearth's own in deploy_stderr (what it did that the user should know: an old generation stopped first).</summary>
+    public void Note(string note) => _stderr.Add($"[hearth: {note}]");
+
+    public string Stdout => string.Join('\n', _stdout);
+
+    public string Stderr => string.Join('\n', _stderr);
+}
+
+/// <summary>Reads <c>podman ps --all --format json</c> (podman 4: an array of objects with Id, Names, State, StartedAt, ExitCode, Labels).</summary>
+internal static class PodmanPsJson
+{
+    public static ImmutableArray<ManagedContainer> Parse(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(json);
+        var containers = ImmutableArray.CreateBuilder<ManagedContainer>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            var labels = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            if (item.TryGetProperty("Labels", out var labelsElement) && labelsElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var label in labelsElement.EnumerateObject())
+                {
+                    labels[label.Name] = label.Value.GetString() ?? "";
+                }
+            }
+
+            var name = item.TryGetProperty("Names", out var names) && names.ValueKind == JsonValueKind.Array && names.GetArrayLength() > 0
+                ? names[0].GetString() ?? ""
+                : "";
+            containers.Add(new ManagedContainer(
+                item.GetProperty("Id").GetString() ?? "",
+                name,
+                item.TryGetProperty("State", out var state) ? state.GetString() ?? "" : "",
+                item.TryGetProperty("StartedAt", out var started) && started.TryGetInt64(out var at) ? at : 0,
+                labels.ToImmutable())
+            {
+                ExitCode = item.TryGetProperty("ExitCode", out var exit) && exit.TryGetInt32(out var code) ? code : 0,
+            });
+        }
+
+        return containers.ToImmutable();
+    }
+}
