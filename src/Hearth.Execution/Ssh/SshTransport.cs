@@ -31,7 +31,10 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
             var selection = ConfigGroups.Select(request.Group, request.Config, request.Action);
             if (selection is ConfigSelection.Run run && !ct.IsCancellationRequested)
             {
-                return await RunAsync(request, run.Config, started, ct);
+                // A group with a hook (docker-cmd) drives its tool on the host over the same shared connection.
+                return ConfigHooks.Find(run.Group, time) is { } hook
+                    ? await hook.RunAsync(new SshCommandHost(connection), request, run.Config, ct)
+                    : await RunAsync(request, run.Config, started, ct);
             }
 
             var leftover = await StopLeftoverAsync(request.DeploymentId, started, CancellationToken.None);

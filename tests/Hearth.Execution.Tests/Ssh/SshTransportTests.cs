@@ -32,6 +32,20 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
+    public async Task DeployAsync_DockerCmdConfig_DrivesPodmanOnTheHostNeverRunsTheConfigAsAScript()
+    {
+        var image = $"localhost/hearth-absent-{DeploymentId}:1";
+        var request = Request($"web:\n  image: {image}\n  command: [sh, -c, 'true']\n") with { Group = ConfigGroups.DockerCmd };
+
+        var result = await Transport().DeployAsync(request, CancellationToken.None).Within();
+
+        // The image is on no host: podman, asked over SSH by the docker-cmd hook, says so. Before, the YAML ran as a script.
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldContain(image);
+        File.Exists(Path.Combine(RemoteFolder, "CREATE")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task DeployAsync_NonZeroExit_FailsWithStderrTail()
     {
         var result = await Transport().DeployAsync(Request("echo broken >&2\nexit 3\n"), CancellationToken.None).Within();
