@@ -115,14 +115,16 @@ public static class Definitions
         }
     }
 
-    /// <summary>A resource, and for a ResourceGroup also its members' definition (their type may be a template file).</summary>
+    /// <summary>A resource, and for a ResourceGroup or ResourceChain also its members' definitions (their type may be a template file).</summary>
     private static IEnumerable<Templates.Model.ResourceDefinition> WithGroupMembers(Templates.Model.ResourceDefinition resource)
     {
         yield return resource;
         object? evaluated;
         try
         {
-            evaluated = resource.Type == "OS::Heat::ResourceGroup" ? resource.Properties.Evaluate(new LiteralOnlyContext()) : null;
+            evaluated = resource.Type is ResourceTypes.ResourceTypeNames.ResourceGroup or ResourceTypes.ResourceTypeNames.ResourceChain
+                ? resource.Properties.Evaluate(new LiteralOnlyContext())
+                : null;
         }
         catch (TemplateException)
         {
@@ -134,6 +136,15 @@ public static class Definitions
             && memberDefinition.GetValueOrDefault("type") is string memberType)
         {
             yield return resource with { Type = memberType };
+        }
+
+        if (evaluated is IReadOnlyDictionary<string, object?> chain
+            && chain.GetValueOrDefault(ResourceTypes.Schemas.ResourceChainSchema.Resources) is IReadOnlyList<object?> memberTypes)
+        {
+            foreach (var chainType in memberTypes.OfType<string>())
+            {
+                yield return resource with { Type = chainType };
+            }
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class BuiltinResourceTypes : IResourceTypeCatalog
             SoftwareDeploymentSchemas.StructuredDeploymentGroup,
             DeployedServerSchema.Schema,
             ResourceGroupSchema.Schema,
+            ResourceChainSchema.Schema,
             WaitConditionSchemas.WaitConditionHandle,
             WaitConditionSchemas.WaitCondition,
         ];

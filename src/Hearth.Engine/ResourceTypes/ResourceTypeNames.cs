@@ -18,6 +18,7 @@ public static class ResourceTypeNames
     public const string StructuredDeploymentGroup = "OS::Heat::StructuredDeploymentGroup";
     public const string DeployedServer = "OS::Heat::DeployedServer";
     public const string ResourceGroup = "OS::Heat::ResourceGroup";
+    public const string ResourceChain = "OS::Heat::ResourceChain";
     public const string WaitConditionHandle = "OS::Heat::WaitConditionHandle";
     public const string WaitCondition = "OS::Heat::WaitCondition";
 }

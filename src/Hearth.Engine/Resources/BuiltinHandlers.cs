@@ -21,6 +21,7 @@ public static class BuiltinHandlers
         ConfigHandler.CloudConfig(),
         new DeployedServerHandler(),
         new Groups.ResourceGroupHandler(),
+        new Groups.ResourceChainHandler(),
         SoftwareDeploymentHandler.Software(deployments),
         SoftwareDeploymentHandler.Structured(deployments),
         SoftwareDeploymentGroupHandler.Software(deployments, time),

@@ -24,6 +24,8 @@ public static class TemplateValidator
     /// <summary>How deep nested templates may go (Heat's max_nested_stack_depth default is 5; TripleO uses 10).</summary>
     public const int MaxNestingDepth = 10;
 
+    private const string ChainType = "OS::Heat::ResourceChain";
+
     private static readonly string[] HearthUpdatePolicyKeys = ["replacement", "replace_on_change_of"];
 
     private static readonly string[] FileCodes =
@@ -394,6 +396,7 @@ public static class TemplateValidator
         // Heat never reads a docker-cmd config before the hook runs it; Hearth refuses a bad one in every mode.
         DockerCmdValidation.Validate(resource, effective.Type, converted, locate, diagnostics);
         NestedTemplates.ValidateWithProperties(definition, resource, converted, catalog, diagnostics, depth, mode);
+        ValidateChainMembers(definition, resource, effective.Type, converted, locate, catalog, diagnostics, depth);
 
         if (resource.UpdatePolicy is null)
         {
@@ -438,6 +441,28 @@ public static class TemplateValidator
     }
 
     /// <summary>Finds the span of a property path in the written properties; the closest written ancestor when the path was computed.</summary>
+    /// <summary>
+    /// Each type in an OS::Heat::ResourceChain's <c>resources</c> must resolve as a resource's type does (Heat refuses
+    /// the chain's child template otherwise); an unknown one is reported at its item in the list.
+    /// </summary>
+    private static void ValidateChainMembers(
+        StackDefinition definition, ResourceDefinition resource, string type, IReadOnlyDictionary<string, object?> properties,
+        PropertyValidator.SpanLocator locate, IResourceTypeCatalog catalog, DiagnosticBag diagnostics, int depth)
+    {
+        if (type != ChainType || properties.GetValueOrDefault("resources") is not IReadOnlyList<object?> members)
+        {
+            return;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i] is string memberType)
+            {
+                ResolveSchema(definition, resource with { Type = memberType, TypeSpan = locate(["resources", i]) }, catalog, diagnostics, depth);
+            }
+        }
+    }
+
     internal static PropertyValidator.SpanLocator Locator(SyntaxNode? properties, SourceSpan fallback) => path =>
     {
         var node = properties;

@@ -125,6 +125,10 @@ internal sealed class EngineHarness : IAsyncDisposable
         return await _store.ListResourcesAsync(stack.Id, CancellationToken.None).WaitAsync(Timeout);
     }
 
+    /// <summary>The child stacks (nested templates, groups) of a stack, by its id; they outlive a deleted parent only if deleting leaks them.</summary>
+    public async Task<IReadOnlyList<StackRecord>> ChildStacksAsync(string stackId) =>
+        await _store.ListChildStacksAsync(stackId, CancellationToken.None).WaitAsync(Timeout);
+
     public async Task<ResourceRecord> ResourceAsync(string stack, string resource) =>
         (await ResourcesAsync(stack)).Single(r => r.Name == resource);
 

@@ -22,6 +22,7 @@ public sealed class BuiltinResourceTypesTests
         "OS::Heat::StructuredDeploymentGroup",
         "OS::Heat::DeployedServer",
         "OS::Heat::ResourceGroup",
+        "OS::Heat::ResourceChain",
         "OS::Heat::WaitConditionHandle",
         "OS::Heat::WaitCondition",
     ];

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Hearth.Engine.Failures;
 using Hearth.Engine.ResourceTypes.Schemas;
 using Hearth.Engine.Resources.Handlers;
-using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Functions;
 using Hearth.Templates.Model;
 using Hearth.Templates.Schema;
@@ -22,7 +20,6 @@ namespace Hearth.Engine.Resources.Groups;
 /// </summary>
 internal sealed class ResourceGroupHandler : ResourceHandler
 {
-    private const string MembersKey = "members";
     private const string SkipListKey = "skiplist";
     private const string DefinitionKey = "resource_def";
 
@@ -81,7 +78,7 @@ internal sealed class ResourceGroupHandler : ResourceHandler
     public override async Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken)
     {
         var (engine, parent, resource) = Require();
-        var members = Members(current);
+        var members = GroupMembers.Members(current);
         var skipList = SkipList(request.Properties, members, current.Data.GetValueOrDefault(SkipListKey) as IReadOnlyList<object?> ?? []);
         var target = Count(request.Properties);
         var indexVar = IndexVar(request.Properties);
@@ -135,11 +132,9 @@ internal sealed class ResourceGroupHandler : ResourceHandler
     /// <summary>Heat's group attributes: refs, refs_map, removed_rsrc_list, attributes (with a path), resource.N[.attr], and any member attribute as a list.</summary>
     public override object? GetAttribute(ResourceState state, string name, IReadOnlyList<object?> path)
     {
-        var members = Members(state);
+        var members = GroupMembers.Members(state);
         switch (name)
         {
-            case "refs":
-                return AttributePath.Select(members.Select(m => m.Reference).ToList(), path);
             case "refs_map":
                 var map = Value.NewMap();
                 foreach (var member in members)
@@ -150,27 +145,8 @@ internal sealed class ResourceGroupHandler : ResourceHandler
                 return AttributePath.Select(map, path);
             case "removed_rsrc_list":
                 return AttributePath.Select(state.Data.GetValueOrDefault(SkipListKey), path);
-            case "attributes" when path.Count > 0 && path[0] is string attribute:
-                var byMember = Value.NewMap();
-                foreach (var member in members)
-                {
-                    byMember[member.Name] = AttributePath.Select(member.Attributes.GetValueOrDefault(attribute), path.Skip(1).ToList());
-                }
-
-                return byMember;
-            case var resource when resource.StartsWith("resource.", StringComparison.Ordinal):
-                var parts = resource.Split('.');
-                var found = members.FirstOrDefault(m => m.Name == parts[1]);
-                if (found is null)
-                {
-                    return null;
-                }
-
-                return parts.Length == 2
-                    ? AttributePath.Select(found.Reference, path)
-                    : AttributePath.Select(found.Attributes.GetValueOrDefault(parts[2]), [.. parts.Skip(3), .. path]);
             default:
-                return members.Select(m => AttributePath.Select(m.Attributes.GetValueOrDefault(name), path)).ToList();
+                return GroupMembers.Attribute(members, name, path);
         }
     }
 
@@ -215,7 +191,7 @@ internal sealed class ResourceGroupHandler : ResourceHandler
     /// The removal skip list: the names (or reference ids, matched to members) in <c>removal_policies</c>, added to
     /// the stored list (mode <c>append</c>, the default) or replacing it (mode <c>update</c>).
     /// </summary>
-    private static List<string> SkipList(IReadOnlyDictionary<string, object?> properties, IReadOnlyList<Member> members, IReadOnlyList<object?> previous)
+    private static List<string> SkipList(IReadOnlyDictionary<string, object?> properties, IReadOnlyList<GroupMembers.Member> members, IReadOnlyList<object?> previous)
     {
         var listed = (properties.GetValueOrDefault("removal_policies") as IReadOnlyList<object?> ?? [])
             .OfType<IReadOnlyDictionary<string, object?>>()
@@ -227,34 +203,24 @@ internal sealed class ResourceGroupHandler : ResourceHandler
     }
 
     /// <summary>The child stack's template: one resource per member, the definition's strings with index_var replaced by the member's name.</summary>
-    private static Template Generate(StackDefinition parent, ResourceDefinition resource, IEnumerable<(string Name, IReadOnlyDictionary<string, object?> Definition)> members, string indexVar)
+    private static Template Generate(StackDefinition parent, ResourceDefinition resource, IEnumerable<(string Name, IReadOnlyDictionary<string, object?> Definition)> members, string indexVar) =>
+        GroupMembers.Template(parent, resource, members.Select(m => (m.Name, MemberDefinition(m.Definition, indexVar, m.Name))));
+
+    private static OrderedDictionary<string, object?> MemberDefinition(IReadOnlyDictionary<string, object?> definition, string indexVar, string name)
     {
-        var resources = Value.NewMap();
-        foreach (var (name, definition) in members)
+        var member = Value.NewMap();
+        member["type"] = definition.GetValueOrDefault("type");
+        if (definition.GetValueOrDefault("properties") is { } properties)
         {
-            var member = Value.NewMap();
-            member["type"] = definition.GetValueOrDefault("type");
-            if (definition.GetValueOrDefault("properties") is { } properties)
-            {
-                member["properties"] = Substitute(properties, indexVar, name);
-            }
-
-            if (definition.GetValueOrDefault("metadata") is { } metadata)
-            {
-                member["metadata"] = Substitute(metadata, indexVar, name);
-            }
-
-            resources[name] = member;
+            member["properties"] = Substitute(properties, indexVar, name);
         }
 
-        var document = Value.NewMap();
-        document["heat_template_version"] = "2015-04-30";
-        document["resources"] = resources;
-        // The members' template sits beside the parent's, so a member type that is a template file resolves as the parent's would.
-        var path = Path.Combine(Path.GetDirectoryName(parent.Template.File) ?? "/", $"{resource.Name}.members.json");
-        var diagnostics = new DiagnosticBag();
-        return TemplateReader.Read(path, ValueJson.Serialize(document), diagnostics)
-            ?? throw new ResourceFailedException(FailureKind.InvalidInput, "the group's member template is invalid: " + string.Join("; ", diagnostics.ToImmutable()));
+        if (definition.GetValueOrDefault("metadata") is { } metadata)
+        {
+            member["metadata"] = Substitute(metadata, indexVar, name);
+        }
+
+        return member;
     }
 
     private static object? Substitute(object? value, string indexVar, string name) => value switch
@@ -276,41 +242,11 @@ internal sealed class ResourceGroupHandler : ResourceHandler
         return map;
     }
 
-    private sealed record Member(string Name, object? Reference, IReadOnlyDictionary<string, object?> Attributes);
-
     private static ResourceResult Result(EngineContext engine, ChildResult child, IReadOnlyList<string> skipList, IReadOnlyDictionary<string, object?> definition)
     {
-        var members = new List<object?>();
-        foreach (var row in child.Resources.OrderBy(r => long.TryParse(r.Name, out var n) ? n : long.MaxValue).ThenBy(r => r.Name, StringComparer.Ordinal))
-        {
-            var state = Operations.RowMapping.ToState(row);
-            var handler = engine.Handlers.Find(row.Type);
-            var attributes = Value.NewMap();
-            foreach (var (key, value) in state.Attributes)
-            {
-                attributes[key] = value;
-            }
-
-            var entry = Value.NewMap();
-            entry["name"] = row.Name;
-            entry["reference"] = handler?.ReferenceId(state) ?? row.PhysicalId;
-            entry["attributes"] = attributes;
-            members.Add(entry);
-        }
-
         var data = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
-        data[MembersKey] = members;
         data[SkipListKey] = skipList.ToList<object?>();
         data[DefinitionKey] = definition;
-        return new ResourceResult(child.Stack.Id, ImmutableDictionary<string, object?>.Empty, data.ToImmutable());
+        return GroupMembers.Result(engine, child, data);
     }
-
-    private static List<Member> Members(ResourceState state) =>
-        (state.Data.GetValueOrDefault(MembersKey) as IReadOnlyList<object?> ?? [])
-            .OfType<IReadOnlyDictionary<string, object?>>()
-            .Select(m => new Member(
-                m.GetValueOrDefault("name") as string ?? "",
-                m.GetValueOrDefault("reference"),
-                m.GetValueOrDefault("attributes") as IReadOnlyDictionary<string, object?> ?? Value.NewMap()))
-            .ToList();
 }
