@@ -98,6 +98,26 @@ public sealed class ResourceChainTests
     }
 
     [Fact]
+    public async Task Create_TemplateFileMember_IsANestedStackGivenTheResourceProperties()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        harness.WriteFile("member.yaml", """
+            heat_template_version: 2021-04-16
+            parameters:
+              value: {type: string}
+            resources:
+              v: {type: OS::Heat::Value, properties: {value: {list_join: ["-", [{get_param: value}, nested]]}}}
+            outputs:
+              value: {value: {get_attr: [v, value]}}
+            """);
+
+        var outcome = await harness.CreateAsync("c", Template, "types=OS::Heat::Value,member.yaml");
+
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Failures));
+        (await harness.OutputsAsync("c"))["values"].ShouldBe(new List<object?> { "shared", "shared-nested" });
+    }
+
+    [Fact]
     public async Task Delete_Chain_DeletesItsChildStack()
     {
         await using var harness = await EngineHarness.CreateAsync();
