@@ -179,6 +179,15 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
                 throw new HostKeyRejectedException(HostKeys.Explain(target, folder.KnownHosts));
             }
 
+            // A refused login is an answer, not a dropped connection: trying again only delays the same refusal.
+            if (result.Stderr.Contains("Permission denied (", StringComparison.Ordinal))
+            {
+                _open = false;
+                throw new HostUnreachableException(
+                    $"could not log in to {target.Description}: the host refused the key ({LastLine(result.Stderr)}); " +
+                    "check ssh.user and ssh.key_file, and that the key's public half is in that user's ~/.ssh/authorized_keys on the host");
+            }
+
             if (attempt >= options.ConnectRetries)
             {
                 _open = false;

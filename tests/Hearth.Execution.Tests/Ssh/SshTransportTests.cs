@@ -214,6 +214,31 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
+    public async Task DeployAsync_KeyTheHostRefuses_FailsAtOnceSayingWhatToCheck()
+    {
+        using var keys = new TempDirectory();
+        var key = Path.Combine(keys.Path, "stranger");
+        using (var keygen = System.Diagnostics.Process.Start("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]))
+        {
+            await keygen.WaitForExitAsync().Within();
+            keygen.ExitCode.ShouldBe(0);
+        }
+
+        var host = Hosts.Hosts[0];
+        var transport = Transports.For(Server(host, keyFile: key, knownHostKey: host.HostKey));
+
+        var result = await transport.DeployAsync(Request("#!/bin/sh\necho ran\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldStartWith($"could not log in to ssh {SshHosts.User}@{host.Address}:{host.Port}: the host refused the key (");
+        result.StatusReason.ShouldContain("Permission denied");
+        result.StatusReason.ShouldContain("authorized_keys");
+        // Not retried as if the connection had dropped.
+        result.StatusReason.ShouldNotContain("tries");
+        result.Stdout.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task StopLeftoverAsync_ScriptOfADeadRun_IsKilledAndNamed()
     {
         var marker = "hearth-ssh-leftover-" + Guid.NewGuid().ToString("N");
