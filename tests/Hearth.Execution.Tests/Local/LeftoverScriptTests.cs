@@ -190,7 +190,9 @@ public class LeftoverScriptTests : LocalTransportFixture
             echo "end $$" >> {log}
             """);
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using (var setsid = Process.Start(new ProcessStartInfo("/usr/bin/setsid", ["--fork", script]) { WorkingDirectory = workdir }))
+        // Through /bin/sh rather than exec'ing the file just written: a process another test forks meanwhile holds a copy
+        // of the writer's descriptor until it execs, and exec'ing the file then fails (ETXTBSY) — the script never ran.
+        using (var setsid = Process.Start(new ProcessStartInfo("/usr/bin/setsid", ["--fork", "/bin/sh", script]) { WorkingDirectory = workdir }))
         {
             (setsid ?? throw new InvalidOperationException("could not start setsid")).WaitForExit();
         }
