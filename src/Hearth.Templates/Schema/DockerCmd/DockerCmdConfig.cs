@@ -44,17 +44,19 @@ public static class DockerCmdConfig
             return new DockerCmdReading([], [problem], root);
         }
 
-        return Read(root.ToValue()) with { Syntax = root };
+        // The parsed document is read as a value, never parsed again: a document that is one string ("a: b" quoted)
+        // would otherwise be read as text forever.
+        return ReadValue(root.ToValue()) with { Syntax = root };
     }
 
     /// <summary>Reads a config given as a value (StructuredConfig's map, or text).</summary>
     public static DockerCmdReading Read(object? config)
     {
-        if (config is string text)
-        {
-            return Read(text);
-        }
+        return config is string text ? Read(text) : ReadValue(config);
+    }
 
+    private static DockerCmdReading ReadValue(object? config)
+    {
         var problems = new List<DockerCmdProblem>();
         if (config is null)
         {
