@@ -6,6 +6,7 @@ using Hearth.Execution.Local;
 using Hearth.Execution.Ssh;
 using Hearth.State;
 using Hearth.State.Sqlite;
+using Hearth.Templates.Model;
 using Hearth.Templates.Syntax;
 
 namespace Hearth.Hosting;
@@ -19,14 +20,18 @@ public sealed class HearthEngine : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
 
-    private HearthEngine(SqliteStateStore store, StackEngine engine, TimeProvider time)
+    private HearthEngine(SqliteStateStore store, StackEngine engine, TemplateCache templates, TimeProvider time)
     {
         _store = store;
         Engine = engine;
+        Templates = templates;
         Tokens = new ApiTokens(store, time);
     }
 
     public StackEngine Engine { get; }
+
+    /// <summary>The templates read lately, for what the host reads itself before handing it to the engine (a request's template).</summary>
+    public TemplateCache Templates { get; }
 
     public IStateStore Store => _store;
 
@@ -54,9 +59,13 @@ public sealed class HearthEngine : IAsyncDisposable
             HearthCommand = settings.HearthCommand,
         };
         // Stored templates are parsed once and kept beside the state: the next operation on the stack reads the snapshot.
-        var options = new EngineOptions(settings.MaxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
+        var options = new EngineOptions(settings.MaxParallel)
+        {
+            Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")),
+            Templates = settings.Templates,
+        };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, engine, time);
+        return new HearthEngine(store, engine, settings.Templates, time);
     }
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();
