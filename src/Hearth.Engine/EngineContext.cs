@@ -20,6 +20,9 @@ public sealed record EngineOptions(int MaxParallel = EngineOptions.DefaultMaxPar
 
     /// <summary>The host's templates read lately (shared with what the host read before it built the engine).</summary>
     public TemplateCache Templates { get; init; } = new();
+
+    /// <summary>Called after each step is committed and observed: the crash harness's hook (<see cref="Operations.CrashTestHook"/>), else null.</summary>
+    public Action? StepRecorded { get; init; }
 }
 
 /// <summary>Receives events as they are recorded, for live progress. Called from many threads.</summary>

@@ -1,4 +1,5 @@
 using Hearth.Engine;
+using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Software;
 using Hearth.Execution;
@@ -12,17 +13,19 @@ using Hearth.Templates.Syntax;
 namespace Hearth.Hosting;
 
 /// <summary>
-/// The engine over a state folder, as both hosts build it: the store, the resource types with their transports, the
-/// parsed-template cache and the API tokens, owned together and closed together. The <c>hearth</c> command opens one per
+/// The engine over a state folder, as both hosts build it: the store, the resource types with their transports (and the
+/// local one's script monitor), the template caches and the API tokens, owned together and closed together. The <c>hearth</c> command opens one per
 /// command; <c>hearth server</c> opens one for its lifetime and serves every stack from it.
 /// </summary>
 public sealed class HearthEngine : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
+    private readonly LocalTransport _local;
 
-    private HearthEngine(SqliteStateStore store, StackEngine engine, TemplateCache templates, TimeProvider time)
+    private HearthEngine(SqliteStateStore store, LocalTransport local, StackEngine engine, TemplateCache templates, TimeProvider time)
     {
         _store = store;
+        _local = local;
         Engine = engine;
         Templates = templates;
         Tokens = new ApiTokens(store, time);
@@ -63,10 +66,16 @@ public sealed class HearthEngine : IAsyncDisposable
         {
             Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")),
             Templates = settings.Templates,
+            StepRecorded = CrashTestHook.Create(System.Environment.GetEnvironmentVariable(CrashTestHook.Variable)),
         };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, engine, settings.Templates, time);
+        return new HearthEngine(store, local, engine, settings.Templates, time);
     }
 
-    public ValueTask DisposeAsync() => _store.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        // The script monitor's thread ends once the scripts it watches are reaped (a closed host starts none).
+        _local.Dispose();
+        return _store.DisposeAsync();
+    }
 }
