@@ -152,7 +152,9 @@ public sealed class HiddenValueTests
             result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
         }
 
-        (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString().ShouldContain("cannot log in with ******");
+        // The reason is a sentence; the script's stderr is the failure's tail, which the command printed (masked) above.
+        (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString()
+            .ShouldBe("Deployment to server failed: Deployment exited with non-zero status code: 3");
     }
 
     [Fact]
