@@ -48,24 +48,7 @@ public sealed class HiddenValueTests
                 pin: {get_param: pin}
                 url: {str_replace: {template: "https://u:PW@host", params: {PW: {get_param: password}}}}
                 round: {get_param: round}
-          bad_config:
-            type: OS::Heat::SoftwareConfig
-            condition: failing
-            properties:
-              group: script
-              inputs: [{name: password}]
-              config: |
-                #!/bin/sh
-                echo "cannot log in with $password" >&2
-                exit 3
-          bad_deployment:
-            type: OS::Heat::SoftwareDeployment
-            condition: failing
-            depends_on: deployment
-            properties:
-              config: {get_resource: bad_config}
-              server: {get_resource: server}
-              input_values: {password: {get_param: password}}
+        """ + SecretStacks.FailingDeployment + """
         outputs:
           echo: {value: {get_attr: [deployment, echo]}}
           stdout: {value: {get_attr: [deployment, deploy_stdout]}}
