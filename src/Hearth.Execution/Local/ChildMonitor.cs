@@ -133,7 +133,6 @@ public sealed unsafe class ChildMonitor : IDisposable
         var owners = new List<(ScriptProcess Process, Stream Stream)>();
         while (TakeRequests(children))
         {
-
             fds.Clear();
             owners.Clear();
             fds.Add(new NativeMethods.PollFd { Fd = _wakeRead, Events = NativeMethods.PollIn });
