@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Hearth.Engine.ResourceTypes;
 using Hearth.Templates.Files;
-using Hearth.Templates.Model;
 using Hearth.Templates.Stacks;
 using Hearth.Templates.Validation;
 
@@ -37,7 +36,6 @@ public class ValidationScale
     [Benchmark]
     public int Validate()
     {
-        TemplateReader.ForgetRecent();
         var report = TemplateValidator.Validate(_sources, _reader, BuiltinResourceTypes.Instance);
         return report.IsValid ? report.Resources.Length : throw new InvalidOperationException("the generated template is not valid");
     }

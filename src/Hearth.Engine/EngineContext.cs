@@ -1,5 +1,6 @@
 using Hearth.Engine.Resources;
 using Hearth.State;
+using Hearth.Templates.Model;
 using Hearth.Templates.Syntax;
 
 namespace Hearth.Engine;
@@ -16,6 +17,12 @@ public sealed record EngineOptions(int MaxParallel = EngineOptions.DefaultMaxPar
 
     /// <summary>Where parsed templates are kept between processes (the CLI: in the state folder); null to parse every time.</summary>
     public IDocumentCache? Documents { get; init; }
+
+    /// <summary>The host's templates read lately (shared with what the host read before it built the engine).</summary>
+    public TemplateCache Templates { get; init; } = new();
+
+    /// <summary>Called after each step is committed and observed: the crash harness's hook (<see cref="Operations.CrashTestHook"/>), else null.</summary>
+    public Action? StepRecorded { get; init; }
 }
 
 /// <summary>Receives events as they are recorded, for live progress. Called from many threads.</summary>

@@ -146,7 +146,7 @@ internal sealed class StackOperations(
     /// The stored definition with <c>--parameter</c> overrides (when no new template was given). They make a definition
     /// that was never captured: it is checked as a new template would be, before anything is recorded.
     /// </summary>
-    private static DefinitionSource WithOverrides(DefinitionSource newSource, DefinitionSource? given, ImmutableArray<string> overrides)
+    private DefinitionSource WithOverrides(DefinitionSource newSource, DefinitionSource? given, ImmutableArray<string> overrides)
     {
         if (overrides.IsDefaultOrEmpty || given is not null)
         {
@@ -154,7 +154,7 @@ internal sealed class StackOperations(
         }
 
         newSource = newSource.WithParameters(overrides);
-        Definitions.Validate(newSource);
+        definitions.Validate(newSource);
         return newSource;
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.State;
+using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
 
@@ -11,7 +13,10 @@ internal sealed class StoredDefinitions(ResourceHandlerRegistry handlers, Engine
 {
     public static StackIdentity Identity(StackRecord stack) => new(stack.Name, stack.Id, Definitions.ProjectId);
 
-    public StackDefinition Load(DefinitionSource source, StackIdentity identity) => Definitions.Load(source, identity, handlers, options.Documents);
+    public StackDefinition Load(DefinitionSource source, StackIdentity identity) => Definitions.Load(source, identity, handlers, options.Documents, options.Templates);
+
+    /// <inheritdoc cref="Definitions.Validate"/>
+    public ImmutableArray<Diagnostic> Validate(DefinitionSource source) => Definitions.Validate(source, options.Templates);
 
     public StackDefinition Load(StackRecord stack, StoredDefinition stored) => Load(Definitions.Restore(stored), Identity(stack));
 

@@ -1,4 +1,5 @@
 using Hearth.Engine;
+using Hearth.Templates.Model;
 
 namespace Hearth.Hosting;
 
@@ -14,4 +15,10 @@ public sealed record EngineSettings(string StateDirectory, int MaxParallel = Eng
     /// <summary>The environment scripts start from; by default this process's without Hearth's own credentials.</summary>
     public IReadOnlyDictionary<string, string> ScriptEnvironment { get; init; } =
         HostCredentials.Without(System.Environment.GetEnvironmentVariables());
+
+    /// <summary>
+    /// The templates read lately, which the engine shares: the <c>hearth</c> command passes the one it captured its
+    /// template through, so the operation does not parse the same text again.
+    /// </summary>
+    public TemplateCache Templates { get; init; } = new();
 }

@@ -1,4 +1,5 @@
 using Hearth.Engine;
+using Hearth.Engine.Operations;
 using Hearth.Engine.Resources;
 using Hearth.Engine.Resources.Software;
 using Hearth.Execution;
@@ -6,27 +7,34 @@ using Hearth.Execution.Local;
 using Hearth.Execution.Ssh;
 using Hearth.State;
 using Hearth.State.Sqlite;
+using Hearth.Templates.Model;
 using Hearth.Templates.Syntax;
 
 namespace Hearth.Hosting;
 
 /// <summary>
-/// The engine over a state folder, as both hosts build it: the store, the resource types with their transports, the
-/// parsed-template cache and the API tokens, owned together and closed together. The <c>hearth</c> command opens one per
+/// The engine over a state folder, as both hosts build it: the store, the resource types with their transports (and the
+/// local one's script monitor), the template caches and the API tokens, owned together and closed together. The <c>hearth</c> command opens one per
 /// command; <c>hearth server</c> opens one for its lifetime and serves every stack from it.
 /// </summary>
 public sealed class HearthEngine : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
+    private readonly LocalTransport _local;
 
-    private HearthEngine(SqliteStateStore store, StackEngine engine, TimeProvider time)
+    private HearthEngine(SqliteStateStore store, LocalTransport local, StackEngine engine, TemplateCache templates, TimeProvider time)
     {
         _store = store;
+        _local = local;
         Engine = engine;
+        Templates = templates;
         Tokens = new ApiTokens(store, time);
     }
 
     public StackEngine Engine { get; }
+
+    /// <summary>The templates read lately, for what the host reads itself before handing it to the engine (a request's template).</summary>
+    public TemplateCache Templates { get; }
 
     public IStateStore Store => _store;
 
@@ -54,10 +62,20 @@ public sealed class HearthEngine : IAsyncDisposable
             HearthCommand = settings.HearthCommand,
         };
         // Stored templates are parsed once and kept beside the state: the next operation on the stack reads the snapshot.
-        var options = new EngineOptions(settings.MaxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
+        var options = new EngineOptions(settings.MaxParallel)
+        {
+            Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")),
+            Templates = settings.Templates,
+            StepRecorded = CrashTestHook.Create(System.Environment.GetEnvironmentVariable(CrashTestHook.Variable)),
+        };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, engine, time);
+        return new HearthEngine(store, local, engine, settings.Templates, time);
     }
 
-    public ValueTask DisposeAsync() => _store.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        // The script monitor's thread ends once the scripts it watches are reaped (a closed host starts none).
+        _local.Dispose();
+        return _store.DisposeAsync();
+    }
 }

@@ -2,6 +2,7 @@ using Hearth.Cli.Remote;
 using Hearth.Engine;
 using Hearth.Execution;
 using Hearth.State;
+using Hearth.Templates.Model;
 using System.CommandLine;
 
 namespace Hearth.Cli.Commands;
@@ -40,9 +41,13 @@ internal static class EngineHost
         return new EngineSettings(directory, maxParallel, SelfCommand());
     }
 
-    public static async Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    public static Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken) =>
+        OpenHostAsync(parse, maxParallel, new TemplateCache(), cancellationToken);
+
+    /// <summary>Opens the local state, the engine sharing <paramref name="templates"/> with what the command read before.</summary>
+    public static async Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken)
     {
-        var settings = Settings(parse, maxParallel);
+        var settings = Settings(parse, maxParallel) with { Templates = templates };
         try
         {
             return await HearthEngine.OpenAsync(settings, TimeProvider.System, cancellationToken);
@@ -73,7 +78,13 @@ internal static class EngineHost
     /// The stacks the command works on: a server's, through its API, when one is named; else the local state's. A
     /// command given <c>--no-wait</c> returns from an operation on a server once the server accepted it.
     /// </summary>
-    public static async Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken)
+    public static Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken) =>
+        OpenAsync(parse, maxParallel, new TemplateCache(), cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(ParseResult, int, CancellationToken)"/>
+    /// <param name="templates">What the command read already (its template), for the local engine to reuse.</param>
+    public static async Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(
+        ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken)
     {
         if (Server(parse) is { } server)
         {
@@ -83,7 +94,7 @@ internal static class EngineHost
             return (remote, remote);
         }
 
-        var host = await OpenHostAsync(parse, maxParallel, cancellationToken);
+        var host = await OpenHostAsync(parse, maxParallel, templates, cancellationToken);
         return (host.Engine, host);
     }
 }

@@ -85,6 +85,7 @@ internal static class EventCommands
         return events;
     }
 
+    /// <summary>An event's line; a failed script's shows the end of its stderr under it.</summary>
     private static string Line(EventRecord evt) =>
-        $"{HeatViews.Time(evt.Time)} [{evt.ResourceName}]: {HeatStatus.Format(evt.Action, evt.Status)}  {evt.StatusReason}";
+        FailureText.EventLines($"{HeatViews.Time(evt.Time)} [{evt.ResourceName}]: {HeatStatus.Format(evt.Action, evt.Status)}  {evt.StatusReason}", evt);
 }

@@ -4,6 +4,7 @@ using Hearth.Cli.Rendering;
 using Hearth.Engine;
 using Hearth.Engine.Operations;
 using Hearth.State;
+using Hearth.Templates.Model;
 
 namespace Hearth.Cli.Commands;
 
@@ -61,14 +62,15 @@ internal static class StackCommands
                 throw new UserErrorException(problem);
             }
 
-            var source = await TemplateInput.CaptureAsync(parse, inputs, console, ct);
+            var templates = new TemplateCache();
+            var source = await TemplateInput.CaptureAsync(parse, inputs, templates, console, ct);
             var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
             if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -110,14 +112,15 @@ internal static class StackCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
-            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
+            var templates = new TemplateCache();
+            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), templates, console, ct);
             var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
             if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -153,8 +156,9 @@ internal static class StackCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
-            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), console, ct);
-            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);
+            var templates = new TemplateCache();
+            var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), templates, console, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, templates, ct);
             await using (store)
             {
                 var preview = await engine.PreviewAsync(name, source, overrides, ct);
@@ -166,7 +170,7 @@ internal static class StackCommands
     }
 
     private static async Task<(DefinitionSource? Source, ImmutableArray<string> Overrides)> UpdateInputAsync(
-        ParseResult parse, TemplateInputOptions inputs, bool existing, CliConsole console, CancellationToken ct)
+        ParseResult parse, TemplateInputOptions inputs, bool existing, TemplateCache templates, CliConsole console, CancellationToken ct)
     {
         var template = parse.GetValue(inputs.Template);
         if (existing || template is null)
@@ -179,7 +183,7 @@ internal static class StackCommands
             return (null, [.. parse.GetValue(inputs.Parameters) ?? []]);
         }
 
-        return (await TemplateInput.CaptureAsync(parse, inputs, console, ct), []);
+        return (await TemplateInput.CaptureAsync(parse, inputs, templates, console, ct), []);
     }
 
     private static Command DeleteCommand(CliConsole console)

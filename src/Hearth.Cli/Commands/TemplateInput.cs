@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hearth.Cli.Rendering;
 using Hearth.Engine.Operations;
 using Hearth.Templates.Files;
+using Hearth.Templates.Model;
 using Hearth.Templates.Stacks;
 
 namespace Hearth.Cli.Commands;
@@ -33,12 +34,14 @@ internal static class TemplateInput
 
     /// <summary>
     /// Reads the template and everything it uses from disk; its warnings are printed on stderr (as validate prints them),
-    /// template errors end the command with exit code 2.
+    /// template errors end the command with exit code 2. The template read stays in <paramref name="templates"/> for the
+    /// engine the command opens next.
     /// </summary>
-    public static async Task<DefinitionSource> CaptureAsync(ParseResult parse, TemplateInputOptions options, CliConsole console, CancellationToken cancellationToken)
+    public static async Task<DefinitionSource> CaptureAsync(
+        ParseResult parse, TemplateInputOptions options, TemplateCache templates, CliConsole console, CancellationToken cancellationToken)
     {
         _ = cancellationToken;
-        var source = Definitions.Capture(Sources(parse, options), DiskFileReader.Instance);
+        var source = Definitions.Capture(Sources(parse, options), DiskFileReader.Instance, templates);
         await DiagnosticPrinter.WriteAsync(console, source.Warnings);
         return source;
     }

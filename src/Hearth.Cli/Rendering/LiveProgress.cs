@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hearth.Engine;
+using Hearth.Engine.Failures;
 using Hearth.State;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -15,13 +16,14 @@ namespace Hearth.Cli.Rendering;
 internal sealed class LiveProgress : IEngineObserver
 {
     private readonly ConcurrentDictionary<string, Row> _rows = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _failures = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<string, string> _stackNames = new(StringComparer.Ordinal);
     private string? _rootStackId;
     private string _title = "";
 
-    private sealed record Row(string Key, string StackId, string? ParentKey, string Name, string Status, string Reason, TimeSpan Started, TimeSpan? Ended, long Order);
+    /// <param name="Failure">Why the resource's last action failed, as the engine recorded it (null unless it failed).</param>
+    private sealed record Row(
+        string Key, string StackId, string? ParentKey, string Name, OperationStatus State, string Status, Failure? Failure, TimeSpan Started, TimeSpan? Ended, long Order);
 
     public void OnEvent(EventRecord stackEvent)
     {
@@ -44,21 +46,27 @@ internal sealed class LiveProgress : IEngineObserver
         var key = $"{stackEvent.StackId}/{stackEvent.ResourceName}";
         var parent = stackEvent.StackId == root ? null : ParentKey(stackEvent.StackId, stackEvent.StackName);
         var now = _clock.Elapsed;
+        var failure = Failed(stackEvent);
         _rows.AddOrUpdate(
             key,
-            _ => new Row(key, stackEvent.StackId, parent, stackEvent.ResourceName, status, stackEvent.StatusReason, now, Ended(stackEvent, now), stackEvent.Sequence),
+            _ => new Row(key, stackEvent.StackId, parent, stackEvent.ResourceName, stackEvent.Status, status, failure, now, Ended(stackEvent, now), stackEvent.Sequence),
             (_, old) => old with
             {
+                State = stackEvent.Status,
                 Status = status,
-                Reason = stackEvent.StatusReason,
+                Failure = failure,
                 Started = stackEvent.Status == OperationStatus.InProgress ? now : old.Started,
                 Ended = Ended(stackEvent, now),
             });
-        if (stackEvent.Status == OperationStatus.Failed)
-        {
-            _failures.Enqueue($"{stackEvent.ResourceName}: {stackEvent.StatusReason}");
-        }
     }
+
+    /// <summary>
+    /// The failure a failed event carries; for one recorded before failures were typed (a resume of an old operation),
+    /// a failure that says what its reason said.
+    /// </summary>
+    private static Failure? Failed(EventRecord stackEvent) =>
+        stackEvent.Status != OperationStatus.Failed ? null
+        : FailureJson.Read(stackEvent) ?? new Failure(FailureKind.ResourceFailed, stackEvent.StatusReason);
 
     private static TimeSpan? Ended(EventRecord e, TimeSpan now) => e.Status == OperationStatus.InProgress ? null : now;
 
@@ -103,9 +111,13 @@ internal sealed class LiveProgress : IEngineObserver
         foreach (var row in _rows.Values.OrderBy(r => r.Order))
         {
             var elapsed = (row.Ended ?? _clock.Elapsed) - row.Started;
-            var color = row.Status.EndsWith("FAILED", StringComparison.Ordinal) ? "red"
-                : row.Status.EndsWith("IN_PROGRESS", StringComparison.Ordinal) ? "yellow" : "green";
-            var reason = row.Status.EndsWith("FAILED", StringComparison.Ordinal) ? $"  [red]{Shown(row.Reason)}[/]" : "";
+            var color = row.State switch
+            {
+                OperationStatus.Failed => "red",
+                OperationStatus.InProgress => "yellow",
+                _ => "green",
+            };
+            var reason = row.Failure is { } failure ? $"  [red]{Shown(failure.Message)}[/]{LastStderrLine(failure)}" : "";
             var label = new Markup($"{Shown(row.Name)}  [{color}]{row.Status}[/]  [grey]{elapsed.TotalSeconds:0.0}s[/]{reason}");
             var node = row.ParentKey is { } parent && nodes.TryGetValue(parent, out var parentNode) ? parentNode.AddNode(label) : tree.AddNode(label);
             nodes[row.Key] = node;
@@ -113,6 +125,10 @@ internal sealed class LiveProgress : IEngineObserver
 
         return tree;
     }
+
+    /// <summary>A script's last word on stderr, beside its failure (the whole tail is printed when the operation ends).</summary>
+    private static string LastStderrLine(Failure failure) =>
+        FailureText.Tail(failure.Stderr, 1).Lines is [var line] ? $"  [grey]{Shown(line)}[/]" : "";
 
     /// <summary>Names and reasons from templates and scripts, drawn with their control characters shown, not obeyed.</summary>
     private static string Shown(string text) => Markup.Escape(TerminalText.Visible(text));

@@ -4,8 +4,9 @@ using Hearth.State;
 namespace Hearth.Cli.Rendering;
 
 /// <summary>
-/// Live progress of an operation, one line per event on stderr: time, resource, status and reason. Lines are
-/// written as events are recorded, so a long operation shows what it is doing while it does it.
+/// Live progress of an operation, one line per event on stderr: time, resource, status and reason (and under a failed
+/// script's event the end of its stderr). Lines are written as events are recorded, so a long operation shows what it is
+/// doing while it does it.
 /// </summary>
 internal sealed class ProgressReporter(CliConsole console) : IEngineObserver
 {
@@ -21,10 +22,10 @@ internal sealed class ProgressReporter(CliConsole console) : IEngineObserver
             : $"{stackEvent.StackName}/{stackEvent.ResourceName}";
         var line = $"{stackEvent.Time.UtcDateTime:HH:mm:ss} {name} {HeatStatus.Format(stackEvent.Action, stackEvent.Status)}"
             + (string.IsNullOrEmpty(stackEvent.StatusReason) || stackEvent.StatusReason == "state changed" ? "" : $" {stackEvent.StatusReason}");
+        var text = FailureText.EventLines(line, stackEvent);
         lock (_gate)
         {
-            // A reason may carry several lines (the end of a script's stderr): indent them under their event.
-            console.Error.WriteLine(line.ReplaceLineEndings(System.Environment.NewLine + "    "));
+            console.Error.WriteLine(text);
         }
     }
 }

@@ -5,27 +5,31 @@ namespace Hearth.Engine.Operations;
 
 /// <summary>
 /// A test hook for the crash harness (docs/performance.md): with <c>HEARTH_CRASH_AT=N</c> the process kills itself
-/// with SIGKILL right after the N-th step of this process is recorded in the store; with
+/// with SIGKILL right after the N-th step of this host is recorded in the store; with
 /// <c>HEARTH_CRASH_AT=random:SEED</c> after a step chosen by the seed (each step dies with probability 1/8). Unset
-/// (always, outside tests) it does nothing. It simulates a power loss between "recorded" and "acted on": the engine
-/// must converge from there on <c>stack resume</c> or <c>stack cancel</c>.
+/// (always, outside tests) there is no hook. It simulates a power loss between "recorded" and "acted on": the engine
+/// must converge from there on <c>stack resume</c> or <c>stack cancel</c>. The composition root reads the variable and
+/// sets the hook as <see cref="EngineOptions.StepRecorded"/>, so its step count belongs to the host that counts.
 /// </summary>
-internal static class CrashTestHook
+public static class CrashTestHook
 {
     public const string Variable = "HEARTH_CRASH_AT";
 
-    private static readonly Func<bool>? _shouldCrash = Parse(Environment.GetEnvironmentVariable(Variable));
-
-    /// <summary>Called once per recorded step; never returns when this is the chosen step.</summary>
-    public static void StepRecorded()
+    /// <summary>The hook <paramref name="value"/> (the variable's value) asks for; null when it is unset or empty.</summary>
+    /// <exception cref="InvalidOperationException">The value is neither a step number nor random:SEED.</exception>
+    public static Action? Create(string? value)
     {
-        if (_shouldCrash is not null && _shouldCrash())
+        var shouldCrash = Parse(value);
+        return shouldCrash is null ? null : () =>
         {
-            // SIGKILL on Unix: no finally block, no flush, no lock release, exactly as kill -9.
-            using var self = Process.GetCurrentProcess();
-            self.Kill();
-            Thread.Sleep(Timeout.Infinite);
-        }
+            if (shouldCrash())
+            {
+                // SIGKILL on Unix: no finally block, no flush, no lock release, exactly as kill -9.
+                using var self = Process.GetCurrentProcess();
+                self.Kill();
+                Thread.Sleep(Timeout.Infinite);
+            }
+        };
     }
 
     private static Func<bool>? Parse(string? value)

@@ -7,6 +7,7 @@ using Hearth.Engine.ResourceTypes;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Files;
+using Hearth.Templates.Model;
 using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
 using Hearth.Templates.Syntax;
@@ -41,11 +42,15 @@ public static class Definitions
     /// Reads a definition from disk, recording every file it reads. Template errors throw an <see cref="EngineException"/>;
     /// warnings come with the source (<see cref="DefinitionSource.Warnings"/>).
     /// </summary>
-    public static DefinitionSource Capture(StackSources sources, IFileReader reader)
+    /// <param name="sources">The files and values to read.</param>
+    /// <param name="reader">Where the files are.</param>
+    /// <param name="templates">The host's templates read lately (the engine that runs the operation reads the same text again).</param>
+    public static DefinitionSource Capture(StackSources sources, IFileReader reader, TemplateCache? templates = null)
     {
         var recording = new RecordingFileReader(reader);
         var loading = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading);
+        var definition = StackDefinitionLoader.Load(
+            sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading, templates: templates);
         var diagnostics = new DiagnosticBag();
         if (definition is null)
         {
@@ -70,8 +75,8 @@ public static class Definitions
     /// <see cref="Capture"/> checks a new one: what Heat refuses at create throws an <see cref="EngineException"/> before
     /// anything is recorded. Returns the warnings.
     /// </summary>
-    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source) =>
-        Capture(source.Sources, new InMemoryFileReader(source.Files)).Warnings;
+    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source, TemplateCache? templates = null) =>
+        Capture(source.Sources, new InMemoryFileReader(source.Files), templates).Warnings;
 
     /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client
@@ -167,10 +172,11 @@ public static class Definitions
     }
 
     /// <summary>Loads a definition from its recorded files (its template from <paramref name="documents"/> when it was parsed before).</summary>
-    public static StackDefinition Load(DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers, IDocumentCache? documents = null)
+    public static StackDefinition Load(
+        DefinitionSource source, StackIdentity identity, ResourceHandlerRegistry handlers, IDocumentCache? documents = null, TemplateCache? templates = null)
     {
         var loading = new DiagnosticBag();
-        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), loading, documents: documents);
+        var definition = StackDefinitionLoader.Load(source.Sources, identity, new InMemoryFileReader(source.Files), loading, documents: documents, templates: templates);
         var diagnostics = TemplateValidator.LoadedForCreate(loading, source.Sources.TemplatePath);
         if (definition is not null)
         {

@@ -82,7 +82,7 @@ internal sealed class StepRecorder : IAsyncDisposable
             if (pending.Event is { } stepEvent)
             {
                 _engine.Observer?.OnEvent(stepEvent with { Sequence = sequence ?? 0 });
-                CrashTestHook.StepRecorded();
+                _engine.Options.StepRecorded?.Invoke();
             }
 
             if (Failure is { } earlier)

@@ -9,12 +9,20 @@ namespace Hearth.Execution.Local;
 /// on a running script, however many run.
 /// </summary>
 /// <remarks>
+/// <para>
 /// It reaps only the pids it was given (waitpid on each, never on -1): the runtime's own SIGCHLD handling reaps the
 /// children System.Diagnostics.Process starts, and the two must not take each other's exit statuses. Without
 /// pidfds (Linux before 5.3, glibc before 2.36) it checks its children with WNOHANG every few milliseconds instead.
+/// </para>
+/// <para>
+/// A service of the host, not of the process: the <see cref="LocalTransport"/> the composition root builds owns one, and
+/// every stack that host runs shares its thread. Since it never waits for "any child", SIGCHLD being process-wide does
+/// not make it one per process: several hosts in one process (in-process tests) each reap their own scripts. Disposing
+/// it ends the thread once the scripts it watches are reaped and their pipes closed, so no waiter is left hanging.
+/// </para>
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
-internal sealed unsafe class ChildMonitor
+public sealed unsafe class ChildMonitor : IDisposable
 {
     private const int ReadBufferSize = 64 * 1024;
     private const int ExitPollMilliseconds = 5;
@@ -24,9 +32,11 @@ internal sealed unsafe class ChildMonitor
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
     private bool _wakePending;
+    private bool _disposed;
+    private bool _closed;
     private Thread? _thread;
 
-    private ChildMonitor()
+    public ChildMonitor()
     {
         var fds = stackalloc int[2];
         if (NativeMethods.Pipe2(fds, NativeMethods.OCloseOnExec) != 0)
@@ -38,18 +48,52 @@ internal sealed unsafe class ChildMonitor
         _wakeWrite = fds[1];
     }
 
-    public static ChildMonitor Shared { get; } = new();
-
     /// <summary>Watches a process just started: reads its pipes and reaps it (whether it is still running or not).</summary>
-    public void Watch(ScriptProcess process) => Enqueue(new Request.Watch(process));
+    internal void Watch(ScriptProcess process) => Enqueue(new Request.Watch(process));
 
-    public void StopReading(ScriptProcess process) => Enqueue(new Request.StopReading(process));
+    internal void StopReading(ScriptProcess process) => Enqueue(new Request.StopReading(process));
+
+    /// <summary>Throws when the monitor is disposed and its thread has ended: checked before a script is started.</summary>
+    internal void ThrowIfClosed()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+        }
+    }
+
+    /// <summary>The thread ends once the scripts it watches are done (at once when there are none).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_thread is null)
+            {
+                CloseWakePipe();
+                return;
+            }
+
+            Wake();
+        }
+    }
 
     private void Enqueue(Request request)
     {
-        bool wake;
         lock (_lock)
         {
+            if (_closed)
+            {
+                // Nothing is watched any more: there is nothing to stop reading, and a script cannot be watched.
+                ObjectDisposedException.ThrowIf(request is Request.Watch, this);
+                return;
+            }
+
             _requests.Enqueue(request);
             if (_thread is null)
             {
@@ -57,15 +101,27 @@ internal sealed unsafe class ChildMonitor
                 _thread.Start();
             }
 
-            wake = !_wakePending;
-            _wakePending = true;
+            Wake();
         }
+    }
 
-        if (wake)
+    /// <summary>Under the lock, so that the pipe is never written after the thread closed it (its number may be reused).</summary>
+    private void Wake()
+    {
+        if (!_wakePending)
         {
+            // One byte at most is ever pending, so the write cannot block.
+            _wakePending = true;
             byte one = 1;
             _ = NativeMethods.Write(_wakeWrite, &one, 1);
         }
+    }
+
+    private void CloseWakePipe()
+    {
+        _closed = true;
+        _ = NativeMethods.Close(_wakeRead);
+        _ = NativeMethods.Close(_wakeWrite);
     }
 
     private void Run()
@@ -75,10 +131,8 @@ internal sealed unsafe class ChildMonitor
         var fds = new List<NativeMethods.PollFd>();
         // owners[i] is what fds[i + 1] belongs to; fds[0] is the wake pipe.
         var owners = new List<(ScriptProcess Process, Stream Stream)>();
-        while (true)
+        while (TakeRequests(children))
         {
-            TakeRequests(children);
-
             fds.Clear();
             owners.Clear();
             fds.Add(new NativeMethods.PollFd { Fd = _wakeRead, Events = NativeMethods.PollIn });
@@ -165,7 +219,8 @@ internal sealed unsafe class ChildMonitor
         }
     }
 
-    private void TakeRequests(List<ScriptProcess> children)
+    /// <summary>Takes what was asked for; false when the monitor is disposed and watches nothing (the pipe is closed then).</summary>
+    private bool TakeRequests(List<ScriptProcess> children)
     {
         List<Request> requests;
         lock (_lock)
@@ -177,6 +232,11 @@ internal sealed unsafe class ChildMonitor
             // writes a new wake-up byte, and one queued before is taken here. Clearing it when reading the pipe lost
             // a wake-up whenever a request came between the two, and the thread slept in poll with work queued.
             _wakePending = false;
+            if (_disposed && children.Count == 0 && !requests.Any(r => r is Request.Watch))
+            {
+                CloseWakePipe();
+                return false;
+            }
         }
 
         foreach (var request in requests)
@@ -192,6 +252,8 @@ internal sealed unsafe class ChildMonitor
                     break;
             }
         }
+
+        return true;
     }
 
     private void DrainWake(byte[] buffer)

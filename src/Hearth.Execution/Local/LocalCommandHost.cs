@@ -10,15 +10,10 @@ namespace Hearth.Execution.Local;
 /// and stderr are kept up to <see cref="MaxCapturedBytes"/> each (the tail). Cancelling kills the whole session.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class LocalCommandHost(TimeProvider timeProvider) : ICommandHost
+public sealed class LocalCommandHost(ChildMonitor monitor, TimeProvider timeProvider) : ICommandHost
 {
     /// <summary>How long to wait for a killed program to be reaped before giving up on it.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
-
-    public LocalCommandHost()
-        : this(TimeProvider.System)
-    {
-    }
 
     public int MaxCapturedBytes { get; init; } = 1024 * 1024;
 
@@ -53,7 +48,7 @@ public sealed class LocalCommandHost(TimeProvider timeProvider) : ICommandHost
         try
         {
             var stdin = command.StandardInput is { } text ? Encoding.UTF8.GetBytes(text) : null;
-            process = ScriptProcess.Start(file, command.Arguments, environment, "/", MaxCapturedBytes, stdin);
+            process = ScriptProcess.Start(monitor, file, command.Arguments, environment, "/", MaxCapturedBytes, stdin);
         }
         catch (ScriptStartException e)
         {

@@ -11,7 +11,7 @@ namespace Hearth.Execution.Local;
 /// <c>${heat_outputs_path}.NAME</c>.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvider timeProvider)
+internal sealed class LocalScriptRunner(LocalTransportOptions options, ChildMonitor monitor, TimeProvider timeProvider)
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -62,7 +62,7 @@ internal sealed class LocalScriptRunner(LocalTransportOptions options, TimeProvi
             // the next action in this folder finds the script by its path and stops it (RunningScriptRecord).
             RunningScriptRecord.WritePending(workdir, request.Action);
             WriteScript(scriptPath, script);
-            process = ScriptProcess.Start(file, arguments, environment, workdir, options.MaxCapturedBytes);
+            process = ScriptProcess.Start(monitor, file, arguments, environment, workdir, options.MaxCapturedBytes);
             RunningScriptRecord.Write(workdir, process.Pid, request.Action);
         }
         catch (ScriptStartException e)

@@ -8,10 +8,15 @@ namespace Hearth.Execution.Local;
 /// (<see cref="ConfigGroups.IsScript"/>), the hook of a group that has one (<see cref="ConfigHooks"/>: docker-cmd) through
 /// a <see cref="LocalCommandHost"/>, a component's entry for the action. See docs/execution.md.
 /// </summary>
-/// <remarks>Linux only (it relies on posix_spawn with POSIX_SPAWN_SETSID, /proc and process groups); it throws on Windows.</remarks>
-public sealed class LocalTransport : IDeploymentTransport
+/// <remarks>
+/// Linux only (it relies on posix_spawn with POSIX_SPAWN_SETSID, /proc and process groups); it throws on Windows. It owns
+/// the <see cref="ChildMonitor"/> that reads and reaps every program it starts; disposing it lets that thread end once
+/// they are done.
+/// </remarks>
+public sealed class LocalTransport : IDeploymentTransport, IDisposable
 {
     private readonly TimeProvider _timeProvider;
+    private readonly ChildMonitor _monitor;
     private readonly LocalScriptRunner _scripts;
     private readonly LocalCommandHost _commands;
 
@@ -23,8 +28,9 @@ public sealed class LocalTransport : IDeploymentTransport
         }
 
         _timeProvider = timeProvider;
-        _scripts = new LocalScriptRunner(options, timeProvider);
-        _commands = new LocalCommandHost(timeProvider)
+        _monitor = new ChildMonitor();
+        _scripts = new LocalScriptRunner(options, _monitor, timeProvider);
+        _commands = new LocalCommandHost(_monitor, timeProvider)
         {
             MaxCapturedBytes = options.MaxCapturedBytes,
             BaseEnvironment = options.Environment ?? EngineEnvironment.Variables,
@@ -34,6 +40,14 @@ public sealed class LocalTransport : IDeploymentTransport
     public LocalTransport(LocalTransportOptions options)
         : this(options, TimeProvider.System)
     {
+    }
+
+    public void Dispose()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _monitor.Dispose();
+        }
     }
 
     /// <summary>The working folder of a deployment: <c>&lt;state root&gt;/deployments/&lt;deployment id&gt;</c>.</summary>

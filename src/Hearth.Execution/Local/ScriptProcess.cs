@@ -26,6 +26,8 @@ internal sealed class ScriptProcess
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private ChildMonitor? _monitor;
+
     private ScriptProcess(int pid, int stdoutFd, int stderrFd, int maxCapturedBytes)
     {
         Pid = pid;
@@ -63,11 +65,12 @@ internal sealed class ScriptProcess
     /// <summary>
     /// Starts <paramref name="file"/> with <paramref name="arguments"/> (argv[0] included) and exactly the
     /// <paramref name="environment"/> given, in <paramref name="workingDirectory"/>, on the calling thread (which waits
-    /// for the child's exec), and hands it to the monitor thread to watch. <paramref name="standardInput"/>, when given,
+    /// for the child's exec), and hands it to <paramref name="monitor"/> to watch. <paramref name="standardInput"/>, when given,
     /// is written to the child's stdin by a task of its own (a child that does not read it must not block the start).
     /// </summary>
     /// <exception cref="ScriptStartException">The file could not be executed (missing, not executable, a missing interpreter, a bad working folder).</exception>
     public static ScriptProcess Start(
+        ChildMonitor monitor,
         string file,
         IReadOnlyList<string> arguments,
         IReadOnlyCollection<KeyValuePair<string, string>> environment,
@@ -75,8 +78,10 @@ internal sealed class ScriptProcess
         int maxCapturedBytes,
         byte[]? standardInput = null)
     {
+        monitor.ThrowIfClosed();
         var process = SpawnOnceFree(file, arguments, environment, workingDirectory, maxCapturedBytes, standardInput is not null);
-        ChildMonitor.Shared.Watch(process);
+        process._monitor = monitor;
+        monitor.Watch(process);
         if (standardInput is not null)
         {
             process.StandardInputWritten = StandardInput.FeedAsync(process.StdinFd, standardInput);
@@ -231,7 +236,7 @@ internal sealed class ScriptProcess
     }
 
     /// <summary>Stops reading stdout and stderr (a background process still holds them); what was read stays.</summary>
-    public void StopReading() => ChildMonitor.Shared.StopReading(this);
+    public void StopReading() => _monitor?.StopReading(this);
 
     internal void SetExited(int status) => _exited.TrySetResult(status);
 

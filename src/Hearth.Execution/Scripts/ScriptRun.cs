@@ -24,7 +24,7 @@ internal sealed record ScriptRun(
 /// <summary>Turns a script run into a deployment result with Heat's signal-processing rules.</summary>
 internal static class ScriptResults
 {
-    /// <summary>How many lines of stderr a failure reason quotes.</summary>
+    /// <summary>How many lines of stderr <see cref="StderrTail"/> keeps (for a container command's failure reason).</summary>
     public const int ReasonStderrLines = 20;
 
     private const int ReasonStderrMaxChars = 4096;
@@ -33,7 +33,8 @@ internal static class ScriptResults
     /// <summary>
     /// Timed out or cancelled → that status. Otherwise FAILED when a declared <c>error_output</c> has a value
     /// ("An error output was set: name : value"), an output file was refused, or the exit status is not 0 ("Deployment exited with non-zero
-    /// status code: N", then the last lines of stderr); else COMPLETE ("Outputs received", as Heat says).
+    /// status code: N"); else COMPLETE ("Outputs received", as Heat says). The reason is sentences only: the script's
+    /// stderr is the result's own field, which a failure carries as its stderr tail and each view shows as it fits.
     /// </summary>
     public static DeploymentResult Interpret(
         ScriptRun run,
@@ -65,9 +66,7 @@ internal static class ScriptResults
 
         if (run.ExitCode is { } code && code != 0)
         {
-            var reason = $"Deployment exited with non-zero status code: {code.ToString(CultureInfo.InvariantCulture)}";
-            var tail = StderrTail(run.Stderr);
-            reasons.Add(tail.Length == 0 ? reason : $"{reason}\n{tail}");
+            reasons.Add($"Deployment exited with non-zero status code: {code.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return reasons.Count == 0

@@ -58,7 +58,7 @@ internal static class StackEndpoints
             throw new BadHeatRequestException(problem);
         }
 
-        var request = StackRequest.Read(name, body);
+        var request = StackRequest.Read(name, body, host.Templates);
         var source = request.Source ?? throw new BadHeatRequestException("template is required");
         var engine = host.Engine;
         var id = await operations.StartAsync(name, "create", (observer, ct) => engine.CreateAsync(name, source, request.DisableRollback ?? false, observer, ct));
@@ -72,7 +72,7 @@ internal static class StackEndpoints
     {
         var body = await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted);
         var name = body.GetValueOrDefault("stack_name") as string ?? throw new BadHeatRequestException("stack_name is required");
-        var request = StackRequest.Read(name, body);
+        var request = StackRequest.Read(name, body, host.Templates);
         var preview = await host.Engine.PreviewAsync(name, request.Source ?? throw new BadHeatRequestException("template is required"), [], http.RequestAborted);
         var stack = Value.NewMap();
         stack["stack_name"] = name;
@@ -101,7 +101,7 @@ internal static class StackEndpoints
     private static async Task<IResult> UpdateAsync(HttpContext http, string stack_name, string? stack_id, bool existing, HearthEngine host, ServerOperations operations)
     {
         var stack = await StackLookup.FindAsync(host, stack_name, stack_id, http.RequestAborted);
-        var request = StackRequest.Read(stack.Name, await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted));
+        var request = StackRequest.Read(stack.Name, await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted), host.Templates);
         if (request.Source is null && !existing)
         {
             throw new BadHeatRequestException("an update (PUT) needs the template; PATCH reuses the stored one");
@@ -117,7 +117,7 @@ internal static class StackEndpoints
     private static async Task<IResult> PreviewUpdateAsync(HttpContext http, string stack_name, string? stack_id, bool existing, HearthEngine host)
     {
         var stack = await StackLookup.FindAsync(host, stack_name, stack_id, http.RequestAborted);
-        var request = StackRequest.Read(stack.Name, await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted));
+        var request = StackRequest.Read(stack.Name, await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted), host.Templates);
         if (request.Source is null && !existing)
         {
             throw new BadHeatRequestException("an update preview (PUT) needs the template; PATCH reuses the stored one");

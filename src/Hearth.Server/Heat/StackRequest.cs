@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Hearth.Engine.Operations;
 using Hearth.Templates.Files;
+using Hearth.Templates.Model;
 using Hearth.Templates.Stacks;
 using Hearth.Templates.Values;
 
@@ -13,7 +14,10 @@ namespace Hearth.Server.Heat;
 /// </summary>
 internal sealed record StackRequest(DefinitionSource? Source, ImmutableArray<string> Parameters, bool? DisableRollback)
 {
-    public static StackRequest Read(string stackName, IReadOnlyDictionary<string, object?> body)
+    /// <param name="stackName">The stack the request is for (its files live in a folder of that name).</param>
+    /// <param name="body">The request's JSON.</param>
+    /// <param name="templates">The server's templates read lately: the operation reads the same template again.</param>
+    public static StackRequest Read(string stackName, IReadOnlyDictionary<string, object?> body, TemplateCache templates)
     {
         var parameters = ReadParameters(body.GetValueOrDefault("parameters"));
         var disableRollback = body.GetValueOrDefault("disable_rollback") as bool?;
@@ -52,7 +56,7 @@ internal sealed record StackRequest(DefinitionSource? Source, ImmutableArray<str
         }
 
         var sources = new StackSources(templatePath, environments, parameters, []);
-        return new StackRequest(Definitions.Capture(sources, new InMemoryFileReader(files)), parameters, disableRollback);
+        return new StackRequest(Definitions.Capture(sources, new InMemoryFileReader(files), templates), parameters, disableRollback);
     }
 
     private static string WithoutScheme(string url) => url.StartsWith("file://", StringComparison.Ordinal) ? url["file://".Length..] : url;

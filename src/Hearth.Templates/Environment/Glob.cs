@@ -7,10 +7,29 @@ namespace Hearth.Templates.Environment;
 /// <summary>Python's <c>fnmatch.fnmatchcase</c>: <c>*</c>, <c>?</c>, <c>[seq]</c>, <c>[!seq]</c>, case-sensitive, whole name.</summary>
 internal static class Glob
 {
+    // Patterns come from users' environment files, and a server reads many over its life: the cache is emptied when it
+    // is full rather than growing without bound (a registry has a few patterns; what it asks again is found again).
+    private const int MaxCached = 256;
+
     private static readonly ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
 
-    public static bool IsMatch(string name, string pattern) =>
-        Cache.GetOrAdd(pattern, p => new Regex(Translate(p), RegexOptions.CultureInvariant | RegexOptions.Singleline)).IsMatch(name);
+    /// <summary>How many patterns are kept (tests).</summary>
+    internal static int CachedCount => Cache.Count;
+
+    public static bool IsMatch(string name, string pattern)
+    {
+        if (!Cache.TryGetValue(pattern, out var regex))
+        {
+            if (Cache.Count >= MaxCached)
+            {
+                Cache.Clear();
+            }
+
+            regex = Cache.GetOrAdd(pattern, p => new Regex(Translate(p), RegexOptions.CultureInvariant | RegexOptions.Singleline));
+        }
+
+        return regex.IsMatch(name);
+    }
 
     private static string Translate(string pattern)
     {

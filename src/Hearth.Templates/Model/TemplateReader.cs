@@ -10,7 +10,8 @@ namespace Hearth.Templates.Model;
 /// <summary>
 /// Reads a HOT template: the version, the sections and their keys, with every structural problem reported as a
 /// positioned diagnostic. Values are parsed into expressions for the template's version. Returns null only when
-/// nothing usable could be read (a syntax error, no mapping, no valid version).
+/// nothing usable could be read (a syntax error, no mapping, no valid version). It keeps nothing: a host reads through
+/// its <see cref="TemplateCache"/> to reuse what it read lately.
 /// </summary>
 public static class TemplateReader
 {
@@ -24,81 +25,16 @@ public static class TemplateReader
 
     private static readonly string[] ConditionalResourceKeys = ["external_id", "condition"];
 
-    // The templates read last, with what reading them reported. One command reads the same text several times (an update
-    // loads the new and the previous definition, then the outputs are evaluated; `--existing` gives all three the same
-    // text), and reading is most of the cost of an operation on a big stack. A Template is immutable, so it is shared.
-    private const int RecentCapacity = 4;
-    private static readonly LinkedList<RecentTemplate> Recent = new();
-
-    /// <summary>A template read lately; <see cref="KeptIn"/> is the document cache its syntax was last given to (or found in).</summary>
-    private sealed record RecentTemplate(string File, string Text, Template? Template, ImmutableArray<Diagnostic> Diagnostics, SyntaxNode? Root)
-    {
-        public IDocumentCache? KeptIn { get; set; }
-    }
-    private static readonly Lock RecentLock = new();
-
-    /// <summary>Forgets the templates read last (benchmarks that measure reading).</summary>
-    internal static void ForgetRecent()
-    {
-        lock (RecentLock)
-        {
-            Recent.Clear();
-        }
-    }
-
-    /// <summary>Reads a template's text.</summary>
+    /// <summary>Reads a template's text (every time: <see cref="TemplateCache"/> keeps what was read lately).</summary>
     /// <param name="file">The template's path, for spans and relative paths.</param>
     /// <param name="text">Its content.</param>
     /// <param name="diagnostics">Where problems go.</param>
     /// <param name="documents">Documents parsed by earlier processes: a text found there is not parsed again, and one parsed here is added.</param>
-    public static Template? Read(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents = null)
-    {
-        RecentTemplate? recent = null;
-        lock (RecentLock)
-        {
-            for (var node = Recent.First; node is not null; node = node.Next)
-            {
-                if (node.Value.File == file && string.Equals(node.Value.Text, text, StringComparison.Ordinal))
-                {
-                    Recent.Remove(node);
-                    Recent.AddFirst(node);
-                    recent = node.Value;
-                    break;
-                }
-            }
-        }
-
-        if (recent is not null)
-        {
-            // Read before this cache was at hand (a create parses the file it captures first): keep it for the next process.
-            if (documents is not null && recent.Root is not null && !ReferenceEquals(recent.KeptIn, documents))
-            {
-                documents.Add(text, recent.Root);
-                recent.KeptIn = documents;
-            }
-
-            diagnostics.AddRange(recent.Diagnostics);
-            return recent.Template;
-        }
-
-        var own = new DiagnosticBag();
-        var (template, root) = ReadUncached(file, text, own, documents);
-        var reported = own.ToImmutable();
-        diagnostics.AddRange(reported);
-        lock (RecentLock)
-        {
-            Recent.AddFirst(new RecentTemplate(file, text, template, reported, root) { KeptIn = root is null ? null : documents });
-            while (Recent.Count > RecentCapacity)
-            {
-                Recent.RemoveLast();
-            }
-        }
-
-        return template;
-    }
+    public static Template? Read(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents = null) =>
+        ReadUncached(file, text, diagnostics, documents).Template;
 
     /// <summary>The template, and the document it was read from when that parsed cleanly (to keep in a <see cref="IDocumentCache"/>).</summary>
-    private static (Template? Template, SyntaxNode? CleanRoot) ReadUncached(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents)
+    internal static (Template? Template, SyntaxNode? CleanRoot) ReadUncached(string file, string text, DiagnosticBag diagnostics, IDocumentCache? documents)
     {
         if (documents?.Find(file, text) is { } cached)
         {

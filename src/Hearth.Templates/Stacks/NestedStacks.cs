@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Hearth.Templates.Diagnostics;
 using Hearth.Templates.Environment;
 using Hearth.Templates.Files;
@@ -17,9 +16,6 @@ public static class NestedStacks
 {
     /// <summary>The attribute every nested stack has: its id, unless its template has an output of that name.</summary>
     public const string StackIdAttribute = "OS::stack_id";
-
-    // One parse per file content: a group of 100 members reads the same nested template 100 times.
-    private static readonly ConditionalWeakTable<string, Template> Parsed = [];
 
     /// <summary>The absolute path of the nested template, checked against the parent's file access policy.</summary>
     public static string? ResolvePath(StackDefinition parent, ResourceDefinition resource, ResolvedResourceType resolved, DiagnosticBag diagnostics)
@@ -50,18 +46,7 @@ public static class NestedStacks
             return null;
         }
 
-        if (Parsed.TryGetValue(text, out var cached) && cached.File == path)
-        {
-            return cached;
-        }
-
-        var template = TemplateReader.Read(path, text, diagnostics);
-        if (template is not null)
-        {
-            Parsed.AddOrUpdate(text, template);
-        }
-
-        return template;
+        return parent.Templates.ReadNested(path, text, diagnostics);
     }
 
     /// <summary>The resource type schema a nested template offers: parameters as properties, outputs as attributes.</summary>
@@ -115,7 +100,7 @@ public static class NestedStacks
             ? parent.Files.Policy
             : parent.Files.Policy.WithRoot(Path.GetDirectoryName(nested.File) ?? "/"));
         return StackDefinitionLoader.Create(nested, environment, inputs, parent.Environment.ParameterDefaults, files, identity,
-            [.. parent.NestedPath, resource.Name], diagnostics,
+            [.. parent.NestedPath, resource.Name], diagnostics, parent.Templates,
             facade: facade ?? ResourceFacade.Of(resource, parent.CreateContext(UnresolvedResources.Instance)),
             inheritedHidden: parent.Hidden);
     }

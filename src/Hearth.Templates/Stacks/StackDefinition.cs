@@ -80,6 +80,9 @@ public sealed class StackDefinition
     /// <summary>What this stack's hidden parameters (and its parents') hold, for masking what users see.</summary>
     public HiddenValues Hidden => _hidden.Value;
 
+    /// <summary>The host's templates read lately: nested templates and group members are read through it.</summary>
+    public required TemplateCache Templates { get; init; }
+
     /// <summary>For a nested stack: the parent resource's <c>resource_facade</c> values.</summary>
     public ResourceFacade? Facade { get; init; }
 

@@ -36,10 +36,18 @@ public static class StackDefinitionLoader
     /// False for validating a template on its own (as Heat's template-validate): a parameter with no value is then
     /// "known after apply" instead of an error.
     /// </param>
-    /// <param name="documents">Templates parsed by earlier processes (see <see cref="TemplateReader.Read(string, string, DiagnosticBag, IDocumentCache?)"/>).</param>
+    /// <param name="documents">Templates parsed by earlier processes (see <see cref="TemplateCache.Read"/>).</param>
+    /// <param name="templates">The host's templates read lately; without one, only this definition's nested templates are reused.</param>
     public static StackDefinition? Load(
-        StackSources sources, StackIdentity identity, IFileReader reader, DiagnosticBag diagnostics, bool requireParameterValues = true, IDocumentCache? documents = null)
+        StackSources sources,
+        StackIdentity identity,
+        IFileReader reader,
+        DiagnosticBag diagnostics,
+        bool requireParameterValues = true,
+        IDocumentCache? documents = null,
+        TemplateCache? templates = null)
     {
+        templates ??= new TemplateCache();
         var policy = FileAccessPolicy.ForTemplate(sources.TemplatePath, sources.AllowedPaths);
         var files = new TemplateFileSource(reader, policy);
         var read = reader.Read(sources.TemplatePath, FileLimits.TemplateBytes, []);
@@ -49,7 +57,7 @@ public static class StackDefinitionLoader
             return null;
         }
 
-        var template = TemplateReader.Read(sources.TemplatePath, text, diagnostics, documents);
+        var template = templates.Read(sources.TemplatePath, text, diagnostics, documents);
         if (template is null)
         {
             return null;
@@ -71,7 +79,7 @@ public static class StackDefinitionLoader
         var schemas = ParameterSchemaReader.Read(template.ParametersSection, template.Version, diagnostics);
         var environment = StackEnvironment.Merge(environmentFiles, schemas.ToDictionary(s => s.Name, s => s.Type, StringComparer.Ordinal), diagnostics);
         var commandLine = CommandLineParameters.Parse(sources.Parameters, diagnostics);
-        return Create(template, environment, [.. environment.Parameters, .. commandLine], environment.ParameterDefaults, files, identity, [], diagnostics, requireParameterValues);
+        return Create(template, environment, [.. environment.Parameters, .. commandLine], environment.ParameterDefaults, files, identity, [], diagnostics, templates, requireParameterValues);
     }
 
     /// <summary>Makes the definition of a template whose inputs are already known (a nested stack's are its parent's properties).</summary>
@@ -84,6 +92,7 @@ public static class StackDefinitionLoader
         StackIdentity identity,
         ImmutableArray<string> nestedPath,
         DiagnosticBag diagnostics,
+        TemplateCache templates,
         bool requireParameterValues = true,
         ResourceFacade? facade = null,
         HiddenValues? inheritedHidden = null)
@@ -99,6 +108,7 @@ public static class StackDefinitionLoader
         var conditions = ConditionSet.Parse(template.ConditionsSection, new ExpressionParser(template.Version, diagnostics));
         var definition = new StackDefinition(template, environment, parameters, conditions, files, identity, nestedPath, diagnostics)
         {
+            Templates = templates,
             MissingParametersAreUnknown = !requireParameterValues,
             Facade = facade,
             InheritedHidden = inheritedHidden,

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Hearth.Cli.Tests.Deployments;
 
 /// <summary>A deleted stack leaves no secret behind: not in its deployments' working folders, not in the database file.</summary>
@@ -41,25 +39,17 @@ public sealed class DeletedStackSecretsTests
         await using var stack = new DeploymentStack(Template);
         await stack.CreateAsync("--parameter", $"password={Secret}");
         var deployments = Path.Combine(stack.State, "deployments");
-        ContainsSecret(deployments).ShouldBeTrue("the running deployment keeps its inputs and outputs");
-        var database = Directory.EnumerateFiles(stack.State, "hearth.db*").ToList();
-        database.ShouldNotBeEmpty();
-        database.Any(ContainsSecret).ShouldBeFalse("the stack's rows hold the secret sealed (SecretsAtRestTests)");
+        SecretStacks.HoldsInClear(deployments, Secret).ShouldBeTrue("the running deployment keeps its inputs and outputs");
+        SecretStacks.DatabaseFiles(stack.State).Any(file => SecretStacks.HoldsInClear(file, Secret))
+            .ShouldBeFalse("the stack's rows hold the secret sealed (SecretsAtRestTests)");
 
         var delete = await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes");
 
         delete.ExitCode.ShouldBe(0, delete.ToString());
         Directory.EnumerateFileSystemEntries(deployments).ShouldBeEmpty();
-        foreach (var file in Directory.EnumerateFiles(stack.State, "hearth.db*"))
+        foreach (var file in SecretStacks.DatabaseFiles(stack.State))
         {
-            ContainsSecret(file).ShouldBeFalse($"{file} still holds the deleted stack's secret");
+            SecretStacks.HoldsInClear(file, Secret).ShouldBeFalse($"{file} still holds the deleted stack's secret");
         }
-    }
-
-    private static bool ContainsSecret(string path)
-    {
-        var files = File.Exists(path) ? [path] : Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories);
-        var needle = Encoding.UTF8.GetBytes(Secret);
-        return files.Any(file => File.ReadAllBytes(file).AsSpan().IndexOf(needle) >= 0);
     }
 }

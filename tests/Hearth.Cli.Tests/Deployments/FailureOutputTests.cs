@@ -1,8 +1,8 @@
 namespace Hearth.Cli.Tests.Deployments;
 
 /// <summary>
-/// A failed script's own words reach the user: its reason ends with the tail of its stderr, and the tail of its stdout
-/// (where scripts say how far they got) is shown under the failure, secrets masked in both.
+/// A failed script's own words reach the user: under the failure's reason (a clean sentence) the tail of its stderr and
+/// of its stdout (where scripts say how far they got), secrets masked in both.
 /// </summary>
 public sealed class FailureOutputTests
 {
@@ -25,7 +25,7 @@ public sealed class FailureOutputTests
                 i=1
                 while [ "$i" -le "$lines" ]; do echo "step $i"; i=$((i + 1)); done
                 echo "logging in as $password"
-                echo "cannot log in" >&2
+                echo "cannot log in as $password" >&2
                 exit 3
           deployment:
             type: OS::Heat::SoftwareDeployment
@@ -36,7 +36,7 @@ public sealed class FailureOutputTests
         """;
 
     [Fact]
-    public async Task Create_ScriptFails_PrintsTheTailOfItsStdoutMaskedUnderTheFailure()
+    public async Task Create_ScriptFails_PrintsTheTailsOfItsStderrAndStdoutMaskedUnderTheFailure()
     {
         await using var stack = new DeploymentStack(Template);
 
@@ -45,7 +45,8 @@ public sealed class FailureOutputTests
         result.ExitCode.ShouldBe(1, result.ToString());
         result.Error.ShouldEndWith("""
               failed: deployment: Deployment to server failed: Deployment exited with non-zero status code: 3
-            cannot log in
+                deployment stderr:
+                  cannot log in as ******
                 deployment stdout:
                   step 1
                   step 2

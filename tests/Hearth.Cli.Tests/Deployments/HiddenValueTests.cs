@@ -48,24 +48,7 @@ public sealed class HiddenValueTests
                 pin: {get_param: pin}
                 url: {str_replace: {template: "https://u:PW@host", params: {PW: {get_param: password}}}}
                 round: {get_param: round}
-          bad_config:
-            type: OS::Heat::SoftwareConfig
-            condition: failing
-            properties:
-              group: script
-              inputs: [{name: password}]
-              config: |
-                #!/bin/sh
-                echo "cannot log in with $password" >&2
-                exit 3
-          bad_deployment:
-            type: OS::Heat::SoftwareDeployment
-            condition: failing
-            depends_on: deployment
-            properties:
-              config: {get_resource: bad_config}
-              server: {get_resource: server}
-              input_values: {password: {get_param: password}}
+        """ + SecretStacks.FailingDeployment + """
         outputs:
           echo: {value: {get_attr: [deployment, echo]}}
           stdout: {value: {get_attr: [deployment, deploy_stdout]}}
@@ -152,7 +135,9 @@ public sealed class HiddenValueTests
             result.Error.ShouldNotContain(Secret, customMessage: result.ToString());
         }
 
-        (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString().ShouldContain("cannot log in with ******");
+        // The reason is a sentence; the script's stderr is the failure's tail, which the command printed (masked) above.
+        (await stack.ResourceAsync("bad_deployment")).GetProperty("resource_status_reason").ToString()
+            .ShouldBe("Deployment to server failed: Deployment exited with non-zero status code: 3");
     }
 
     [Fact]

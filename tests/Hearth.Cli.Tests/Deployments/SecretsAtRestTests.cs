@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Hearth.Cli.Tests.Deployments;
 
@@ -45,24 +44,7 @@ public sealed class SecretsAtRestTests
               config: {get_resource: config}
               server: {get_resource: server}
               input_values: {password: {get_param: password}, token: {get_param: token}}
-          bad_config:
-            type: OS::Heat::SoftwareConfig
-            condition: failing
-            properties:
-              group: script
-              inputs: [{name: password}]
-              config: |
-                #!/bin/sh
-                echo "cannot log in with $password" >&2
-                exit 3
-          bad_deployment:
-            type: OS::Heat::SoftwareDeployment
-            condition: failing
-            depends_on: deployment
-            properties:
-              config: {get_resource: bad_config}
-              server: {get_resource: server}
-              input_values: {password: {get_param: password}}
+        """ + SecretStacks.FailingDeployment + """
         outputs:
           echoed: {value: {get_attr: [deployment, echoed]}}
           derived: {value: {str_replace: {template: "pw=PW", params: {PW: {get_param: password}}}}}
@@ -137,12 +119,9 @@ public sealed class SecretsAtRestTests
     internal static List<string> ClearSecretsIn(string state, params string[] secrets)
     {
         secrets = secrets.Length > 0 ? secrets : [Created, FromEnvironment, Updated, RolledBack];
-        var files = Directory.EnumerateFiles(state, "hearth.db*").ToList();
-        files.ShouldNotBeEmpty();
-        return [.. from file in files
-            let bytes = File.ReadAllBytes(file)
+        return [.. from file in SecretStacks.DatabaseFiles(state)
             from secret in secrets
-            where bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) >= 0
+            where SecretStacks.HoldsInClear(file, secret)
             select $"{secret} in {Path.GetFileName(file)}"];
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hearth.State;
 using Hearth.State.Sqlite;
 
@@ -11,11 +10,9 @@ namespace Hearth.Cli.Tests.EndToEnd;
 /// </summary>
 public sealed class LeftoverScriptTests : IDisposable
 {
-    private const string StackName = "s";
+    private const string StackName = LeftoverScripts.StackName;
 
-    // Every run logs "start ACTION PID" and "end ACTION PID"; the first run of each action (no "slept-ACTION" file yet)
-    // sleeps 30 s in between, long enough for the test to kill hearth during it and for a resume to start beside it.
-    private const string Template = """
+    private const string Template = $$$"""
         heat_template_version: 2021-04-16
         parameters:
           dir: {type: string}
@@ -23,29 +20,8 @@ public sealed class LeftoverScriptTests : IDisposable
         resources:
           server:
             type: OS::Heat::DeployedServer
-          config:
-            type: OS::Heat::SoftwareConfig
-            properties:
-              group: script
-              inputs: [{name: dir}]
-              config: |
-                #!/bin/sh
-                echo "start $deploy_action $$" >> "$dir/log"
-                if [ ! -e "$dir/slept-$deploy_action" ]; then
-                  touch "$dir/slept-$deploy_action"
-                  sleep 30
-                fi
-                echo "end $deploy_action $$" >> "$dir/log"
-          deployment:
-            type: OS::Heat::SoftwareDeployment
-            properties:
-              config: {get_resource: config}
-              server: {get_resource: server}
-              actions: {get_param: actions}
-              input_values: {dir: {get_param: dir}}
+        {{{LeftoverScripts.ConfigAndDeployment}}}
         """;
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly TempDirectory _folder = new();
 
@@ -141,39 +117,10 @@ public sealed class LeftoverScriptTests : IDisposable
     private string TemplateFile() => _folder.File("stack.yaml", Template);
 
     /// <summary>Starts hearth, SIGKILLs it once the first run of <paramref name="action"/> has started (and sleeps), and returns that script's pid.</summary>
-    private async Task<int> KillDuringAsync(string action, string[] args)
-    {
-        using var hearth = HearthProcess.Start(args);
-        var prefix = $"start {action} ";
-        string? line = null;
-        using (var timeout = new CancellationTokenSource(HearthProcess.Timeout))
-        {
-            while ((line = ReadLog().FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))) is null)
-            {
-                if (hearth.HasExited)
-                {
-                    throw new InvalidOperationException($"hearth ended before its {action} script started: {await hearth.WaitAsync()}");
-                }
+    private Task<int> KillDuringAsync(string action, string[] args) =>
+        LeftoverScripts.KillDuringAsync(action, args, Log, pid => DeploymentProcesses.In(State).Contains(pid));
 
-                await Task.Delay(PollInterval, timeout.Token);
-            }
-        }
-
-        var killed = await hearth.KillAsync();
-        killed.ExitCode.ShouldNotBe(0);
-        var pid = int.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-        DeploymentProcesses.In(State).ShouldContain(pid, "the script runs on after its engine died");
-        return pid;
-    }
-
-    private string[] ReadLog() => File.Exists(Log) ? File.ReadAllLines(Log) : [];
-
-    private async Task<string?> StatusAsync()
-    {
-        await using var store = await SqliteStateStore.OpenAsync(State, TimeProvider.System, CancellationToken.None).WaitAsync(HearthProcess.Timeout);
-        var stack = await store.GetStackByNameAsync(StackName, CancellationToken.None).WaitAsync(HearthProcess.Timeout);
-        return stack is null ? null : HeatStatus.Format(stack.Action, stack.Status);
-    }
+    private Task<string?> StatusAsync() => LeftoverScripts.StatusAsync(State);
 
     /// <summary>Every row in the store, current or not, COMPLETE; the lock released.</summary>
     private async Task ShouldBeSettledAsync(int expectedRows)

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Hearth.Cli.Tests.EndToEnd;
-using Hearth.State;
-using Hearth.State.Sqlite;
 using Hearth.Testing.Sshd;
 
 namespace Hearth.Cli.Tests.Ssh;
@@ -14,10 +12,9 @@ namespace Hearth.Cli.Tests.Ssh;
 [Collection(SshHostsCollection.Name)]
 public sealed class RemoteLeftoverScriptTests : IDisposable
 {
-    private const string StackName = "s";
+    private const string StackName = LeftoverScripts.StackName;
 
-    // As in LeftoverScriptTests: the first run of each action sleeps 30 s between its "start" and "end" lines.
-    private const string Template = """
+    private const string Template = $$$"""
         heat_template_version: 2021-04-16
         parameters:
           dir: {type: string}
@@ -33,29 +30,8 @@ public sealed class RemoteLeftoverScriptTests : IDisposable
             properties:
               software_config_transport: SSH
               ssh: {host: {get_param: host}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: host_key}}
-          config:
-            type: OS::Heat::SoftwareConfig
-            properties:
-              group: script
-              inputs: [{name: dir}]
-              config: |
-                #!/bin/sh
-                echo "start $deploy_action $$" >> "$dir/log"
-                if [ ! -e "$dir/slept-$deploy_action" ]; then
-                  touch "$dir/slept-$deploy_action"
-                  sleep 30
-                fi
-                echo "end $deploy_action $$" >> "$dir/log"
-          deployment:
-            type: OS::Heat::SoftwareDeployment
-            properties:
-              config: {get_resource: config}
-              server: {get_resource: server}
-              actions: {get_param: actions}
-              input_values: {dir: {get_param: dir}}
+        {{{LeftoverScripts.ConfigAndDeployment}}}
         """;
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly SshHosts _hosts;
     private readonly TempDirectory _folder = new();
@@ -135,37 +111,7 @@ public sealed class RemoteLeftoverScriptTests : IDisposable
     private string[] Run(params string[] args) => ["--state", State, .. args];
 
     /// <summary>Starts hearth, SIGKILLs it once the first run of <paramref name="action"/> has started on the host, and returns that script's pid.</summary>
-    private async Task<int> KillDuringAsync(string action, string[] args)
-    {
-        using var hearth = HearthProcess.Start(args);
-        var prefix = $"start {action} ";
-        string? line = null;
-        using (var timeout = new CancellationTokenSource(HearthProcess.Timeout))
-        {
-            while ((line = ReadLog().FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))) is null)
-            {
-                if (hearth.HasExited)
-                {
-                    throw new InvalidOperationException($"hearth ended before its {action} script started: {await hearth.WaitAsync()}");
-                }
+    private Task<int> KillDuringAsync(string action, string[] args) => LeftoverScripts.KillDuringAsync(action, args, Log, IsRunning);
 
-                await Task.Delay(PollInterval, timeout.Token);
-            }
-        }
-
-        var killed = await hearth.KillAsync();
-        killed.ExitCode.ShouldNotBe(0);
-        var pid = int.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-        IsRunning(pid).ShouldBeTrue("the script runs on after its engine died");
-        return pid;
-    }
-
-    private string[] ReadLog() => File.Exists(Log) ? File.ReadAllLines(Log) : [];
-
-    private async Task<string?> StatusAsync()
-    {
-        await using var store = await SqliteStateStore.OpenAsync(State, TimeProvider.System, CancellationToken.None).WaitAsync(HearthProcess.Timeout);
-        var stack = await store.GetStackByNameAsync(StackName, CancellationToken.None).WaitAsync(HearthProcess.Timeout);
-        return stack is null ? null : HeatStatus.Format(stack.Action, stack.Status);
-    }
+    private Task<string?> StatusAsync() => LeftoverScripts.StatusAsync(State);
 }

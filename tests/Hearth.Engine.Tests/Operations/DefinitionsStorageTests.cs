@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
 using Hearth.Engine.Operations;
+using Hearth.Engine.Resources;
 using Hearth.State;
+using Hearth.Templates.Files;
+using Hearth.Templates.Model;
+using Hearth.Templates.Parameters;
 using Hearth.Templates.Stacks;
 
 namespace Hearth.Engine.Tests.Operations;
@@ -56,5 +60,22 @@ public sealed class DefinitionsStorageTests
         again.TemplateJson.ShouldBeSameAs(stored.TemplateJson);
         again.EnvironmentJson.ShouldBeSameAs(stored.EnvironmentJson);
         Definitions.Restore(again).Sources.Parameters.ShouldBe(["p=1", "q=two", "q=three"]);
+    }
+
+    [Fact]
+    public void Load_AfterCaptureThroughTheSameCache_ReusesTheTemplateCaptured()
+    {
+        const string text = "heat_template_version: 2021-04-16\ndescription: reused\nresources:\n  a: {type: OS::Heat::None}\n";
+        var templates = new TemplateCache();
+        var captured = Definitions.Capture(new StackSources("/s/t.yaml", [], [], []), new InMemoryFileReader([new("/s/t.yaml", text)]), templates);
+        var identity = new StackIdentity("s", "id", Definitions.ProjectId);
+        var handlers = BuiltinHandlers.Create(TimeProvider.System);
+
+        var loaded = Definitions.Load(captured, identity, handlers, templates: templates);
+        var elsewhere = Definitions.Load(captured, identity, handlers, templates: new TemplateCache());
+
+        loaded.Template.ShouldBeSameAs(templates.Read("/s/t.yaml", text, new()));
+        elsewhere.Template.ShouldNotBeSameAs(loaded.Template);
+        elsewhere.Template.Description.ShouldBe("reused");
     }
 }

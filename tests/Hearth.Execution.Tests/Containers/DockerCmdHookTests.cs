@@ -260,7 +260,11 @@ public sealed class DockerCmdHookTests : IDisposable
         Mine().ShouldBeEmpty();
     }
 
-    public void Dispose() => _stateRoot.Dispose();
+    public void Dispose()
+    {
+        _transport.Dispose();
+        _stateRoot.Dispose();
+    }
 
     private static string Three(string a, string b, string c) => $"""
         a:

@@ -10,15 +10,28 @@ public abstract class LocalTransportFixture : IDisposable
     protected static readonly TimeSpan TestTimeout = TestTimeouts.Default;
 
     private readonly TempDirectory _stateRoot = new("hearth-exec-");
+    private LocalTransport _transport;
 
     protected LocalTransportFixture()
     {
-        Transport = new LocalTransport(new LocalTransportOptions(StateRoot));
+        _transport = new LocalTransport(new LocalTransportOptions(StateRoot));
     }
 
     protected string StateRoot => _stateRoot.Path;
 
-    protected LocalTransport Transport { get; set; }
+    /// <summary>The transport under test; one set in its place ends the previous one's script monitor.</summary>
+    protected LocalTransport Transport
+    {
+        get => _transport;
+        set
+        {
+            _transport.Dispose();
+            _transport = value;
+        }
+    }
+
+    /// <summary>A script monitor of the test's own, for tests below the transport.</summary>
+    protected ChildMonitor Monitor { get; } = new();
 
     protected static DeploymentRequest Request(
         string config,
@@ -44,6 +57,8 @@ public abstract class LocalTransportFixture : IDisposable
 
     public void Dispose()
     {
+        _transport.Dispose();
+        Monitor.Dispose();
         _stateRoot.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -165,7 +165,7 @@ public class ScriptProcessTests : LocalTransportFixture
             for (var i = 0; i < 25; i++)
             {
                 var path = ExecutableScript($"script-{worker}-{i}", $"#!/bin/sh\nexit {i % 3}\n");
-                statuses.Add(await WaitAsync(ScriptProcess.Start(path, [path], PathOnly, StateRoot, maxCapturedBytes: 1024)));
+                statuses.Add(await WaitAsync(ScriptProcess.Start(Monitor, path, [path], PathOnly, StateRoot, maxCapturedBytes: 1024)));
             }
 
             return statuses;
@@ -207,6 +207,43 @@ public class ScriptProcessTests : LocalTransportFixture
         failure.Attempts.ShouldBeGreaterThan(1);
     }
 
+    [Fact]
+    public async Task Dispose_WhileAScriptRuns_TheScriptIsStillReadAndReapedThenTheMonitorCloses()
+    {
+        var process = await StartAsync("/bin/sh", ["sh", "-c", "read line; echo \"got $line\""], standardInput: "go\n"u8.ToArray());
+
+        Monitor.Dispose();
+
+        (await WaitAsync(process)).ShouldBe(0);
+        process.Stdout.ToText().ShouldBe("got go\n");
+        await Poll.UntilAsync(() => IsClosed(Monitor), "the monitor's thread ended after its last script");
+        Should.Throw<ObjectDisposedException>(() => ScriptProcess.Start(Monitor, "/bin/true", ["true"], PathOnly, StateRoot, 1024));
+    }
+
+    [Fact]
+    public void Dispose_NeverUsed_ClosesAtOnce()
+    {
+        var monitor = new ChildMonitor();
+
+        monitor.Dispose();
+        monitor.Dispose();
+
+        IsClosed(monitor).ShouldBeTrue();
+    }
+
+    private static bool IsClosed(ChildMonitor monitor)
+    {
+        try
+        {
+            monitor.ThrowIfClosed();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     private string ExecutableScript(string name, string content)
     {
         var path = Path.Combine(StateRoot, name);
@@ -215,8 +252,9 @@ public class ScriptProcessTests : LocalTransportFixture
         return path;
     }
 
-    private Task<ScriptProcess> StartAsync(string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null) =>
-        Task.Run(() => ScriptProcess.Start(file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024)).WaitAsync(TestTimeout);
+    private Task<ScriptProcess> StartAsync(
+        string file, string[] arguments, IReadOnlyCollection<KeyValuePair<string, string>>? environment = null, byte[]? standardInput = null) =>
+        Task.Run(() => ScriptProcess.Start(Monitor, file, arguments, environment ?? PathOnly, StateRoot, maxCapturedBytes: 1024 * 1024, standardInput)).WaitAsync(TestTimeout);
 
     private static async Task<int> WaitAsync(ScriptProcess process)
     {

@@ -28,7 +28,8 @@ public class ScriptResultsTests
         var result = ScriptResults.Interpret(Run(2, "boom\n", ("err", "bad thing")), Declared, TimeSpan.FromSeconds(5), TimeSpan.Zero);
 
         result.Status.ShouldBe(DeploymentStatus.Failed);
-        result.StatusReason.ShouldBe("An error output was set: err : bad thing\nDeployment exited with non-zero status code: 2\nboom");
+        result.StatusReason.ShouldBe("An error output was set: err : bad thing\nDeployment exited with non-zero status code: 2");
+        result.Stderr.ShouldBe("boom\n");
     }
 
     [Fact]

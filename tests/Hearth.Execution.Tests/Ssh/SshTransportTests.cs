@@ -46,13 +46,14 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
-    public async Task DeployAsync_NonZeroExit_FailsWithStderrTail()
+    public async Task DeployAsync_NonZeroExit_FailsWithTheStderrBesideACleanReason()
     {
         var result = await Transport().DeployAsync(Request("echo broken >&2\nexit 3\n"), CancellationToken.None).Within();
 
         result.Status.ShouldBe(DeploymentStatus.Failed);
         result.ExitCode.ShouldBe(3);
-        result.StatusReason.ShouldBe("Deployment exited with non-zero status code: 3\nbroken");
+        result.StatusReason.ShouldBe("Deployment exited with non-zero status code: 3");
+        result.Stderr.ShouldBe("broken\n");
     }
 
     [Fact]

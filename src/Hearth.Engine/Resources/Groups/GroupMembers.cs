@@ -36,7 +36,7 @@ internal static class GroupMembers
         // The members' template sits beside the parent's, so a member type that is a template file resolves as the parent's would.
         var path = Path.Combine(Path.GetDirectoryName(parent.Template.File) ?? "/", $"{resource.Name}.members.json");
         var diagnostics = new DiagnosticBag();
-        return TemplateReader.Read(path, ValueJson.Serialize(document), diagnostics)
+        return parent.Templates.Read(path, ValueJson.Serialize(document), diagnostics)
             ?? throw new ResourceFailedException(FailureKind.InvalidInput, "the group's member template is invalid: " + string.Join("; ", diagnostics.ToImmutable()));
     }
 

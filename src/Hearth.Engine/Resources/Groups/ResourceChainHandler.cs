@@ -15,27 +15,17 @@ namespace Hearth.Engine.Resources.Groups;
 /// are created in order and deleted in reverse. A change of <c>resources</c> updates the child stack (a member whose
 /// type changes is replaced, an added one created, a dropped one deleted); the other properties replace the chain.
 /// </summary>
-internal sealed class ResourceChainHandler : ResourceHandler
+internal sealed class ResourceChainHandler(EngineContext? engine, StackDefinition? parent, ResourceDefinition? resource)
+    : ChildStackHandler(engine, parent, resource)
 {
-    private readonly EngineContext? _engine;
-    private readonly StackDefinition? _parent;
-    private readonly ResourceDefinition? _resource;
-
     public ResourceChainHandler()
         : this(null, null, null)
     {
     }
 
-    private ResourceChainHandler(EngineContext? engine, StackDefinition? parent, ResourceDefinition? resource)
-    {
-        _engine = engine;
-        _parent = parent;
-        _resource = resource;
-    }
-
     public override ResourceTypeSchema Schema => ResourceChainSchema.Schema;
 
-    internal override ResourceHandler ForOperation(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
+    protected override ChildStackHandler Bind(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
         new ResourceChainHandler(engine, definition, resource);
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
@@ -54,19 +44,11 @@ internal sealed class ResourceChainHandler : ResourceHandler
         return GroupMembers.Result(engine, child, ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal));
     }
 
-    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        _engine is { } engine ? ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken) : Task.CompletedTask;
-
     public override object? GetAttribute(ResourceState state, string name) => GetAttribute(state, name, []);
 
     /// <summary>Heat's chain attributes: refs, attributes (with a path), resource.N[.attr], and any member attribute as a list.</summary>
     public override object? GetAttribute(ResourceState state, string name, IReadOnlyList<object?> path) =>
         GroupMembers.Attribute(GroupMembers.Members(state), name, path);
-
-    private (EngineContext Engine, StackDefinition Parent, ResourceDefinition Resource) Require() =>
-        _engine is not null && _parent is not null && _resource is not null
-            ? (_engine, _parent, _resource)
-            : throw new InvalidOperationException("a chain handler without its definition can only read");
 
     /// <summary>The child stack's template: member N of type resources[N] with resource_properties, depending on N-1 unless concurrent.</summary>
     private static Template Generate(StackDefinition parent, ResourceDefinition resource, IReadOnlyDictionary<string, object?> properties)

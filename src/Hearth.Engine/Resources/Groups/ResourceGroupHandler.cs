@@ -18,30 +18,20 @@ namespace Hearth.Engine.Resources.Groups;
 /// as Heat batches them (<see cref="RollingUpdate"/>). <c>batch_create: {max_batch_size, pause_time}</c> creates the
 /// members in batches.
 /// </summary>
-internal sealed class ResourceGroupHandler : ResourceHandler
+internal sealed class ResourceGroupHandler(EngineContext? engine, StackDefinition? parent, ResourceDefinition? resource)
+    : ChildStackHandler(engine, parent, resource)
 {
     private const string SkipListKey = "skiplist";
     private const string DefinitionKey = "resource_def";
-
-    private readonly EngineContext? _engine;
-    private readonly StackDefinition? _parent;
-    private readonly ResourceDefinition? _resource;
 
     public ResourceGroupHandler()
         : this(null, null, null)
     {
     }
 
-    private ResourceGroupHandler(EngineContext? engine, StackDefinition? parent, ResourceDefinition? resource)
-    {
-        _engine = engine;
-        _parent = parent;
-        _resource = resource;
-    }
-
     public override ResourceTypeSchema Schema => ResourceGroupSchema.Schema;
 
-    internal override ResourceHandler ForOperation(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
+    protected override ChildStackHandler Bind(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
         new ResourceGroupHandler(engine, definition, resource);
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
@@ -121,9 +111,6 @@ internal sealed class ResourceGroupHandler : ResourceHandler
         return Result(engine, child ?? throw new InvalidOperationException("no batch ran"), skipList, newDefinition);
     }
 
-    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        _engine is { } engine ? ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken) : Task.CompletedTask;
-
     /// <summary>Every property of a group updates in place (a resize or a member update of its child stack).</summary>
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => changed.Contains("index_var");
 
@@ -149,11 +136,6 @@ internal sealed class ResourceGroupHandler : ResourceHandler
                 return GroupMembers.Attribute(members, name, path);
         }
     }
-
-    private (EngineContext Engine, StackDefinition Parent, ResourceDefinition Resource) Require() =>
-        _engine is not null && _parent is not null && _resource is not null
-            ? (_engine, _parent, _resource)
-            : throw new InvalidOperationException("a group handler without its definition can only read");
 
     private static int Count(IReadOnlyDictionary<string, object?> properties) => properties.GetValueOrDefault("count") is long n ? (int)n : 1;
 

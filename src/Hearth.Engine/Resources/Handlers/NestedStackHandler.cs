@@ -13,23 +13,18 @@ namespace Hearth.Engine.Resources.Handlers;
 /// deletes the child. The child's outputs are the resource's attributes. The parent's operation drives everything,
 /// rollback included, so the child never rolls back on its own.
 /// </summary>
-internal sealed class NestedStackHandler : ResourceHandler
+internal sealed class NestedStackHandler : ChildStackHandler
 {
     private static readonly ResourceTypeSchema AnySchema = ResourceTypeSchema.Create("OS::Heat::Stack", [], [], anyProperties: true, anyAttributes: true);
 
-    private readonly EngineContext? _engine;
-    private readonly StackDefinition? _parent;
-    private readonly ResourceDefinition? _resource;
     private readonly Template? _template;
 
     /// <summary>A handler that can only read stored nested resources (references and attributes).</summary>
     public static NestedStackHandler Reader { get; } = new(null, null, null);
 
     public NestedStackHandler(EngineContext? engine, StackDefinition? parent, ResourceDefinition? resource)
+        : base(engine, parent, resource)
     {
-        _engine = engine;
-        _parent = parent;
-        _resource = resource;
         if (parent is not null && resource is not null)
         {
             var diagnostics = new DiagnosticBag();
@@ -47,25 +42,24 @@ internal sealed class NestedStackHandler : ResourceHandler
         Path.IsPathRooted(type) || type.EndsWith(".yaml", StringComparison.Ordinal) || type.EndsWith(".yml", StringComparison.Ordinal)
         || type.EndsWith(".template", StringComparison.Ordinal) || type.EndsWith(".json", StringComparison.Ordinal);
 
-    internal override ResourceHandler ForOperation(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
+    protected override ChildStackHandler Bind(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
         new NestedStackHandler(engine, definition, resource);
 
     public override ResourceTypeSchema Schema => _template is null ? AnySchema : NestedStacks.SchemaOf(_template, _template.File);
 
     public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
-        var (engine, parent, resource, template) = Require();
+        var (engine, parent, resource) = Require();
+        var template = Template();
         return Result(await ChildStacks.CreateAsync(engine, parent, resource, template, request.Properties, request, cancellationToken));
     }
 
     public override async Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken)
     {
-        var (engine, parent, resource, template) = Require();
+        var (engine, parent, resource) = Require();
+        var template = Template();
         return Result(await ChildStacks.UpdateAsync(engine, parent, resource, template, request.Properties, template, current.Properties, current, request, cancellationToken));
     }
-
-    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        _engine is { } engine ? ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken) : Task.CompletedTask;
 
     /// <summary>Updating a nested stack is a convergence of the child: every property change is an update in place.</summary>
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => false;
@@ -74,10 +68,8 @@ internal sealed class NestedStackHandler : ResourceHandler
     public override object? ReferenceId(ResourceState state) =>
         state.Attributes.TryGetValue("OS::stack_id", out var id) && id is not null ? id : state.PhysicalId ?? state.Name;
 
-    private (EngineContext Engine, StackDefinition Parent, ResourceDefinition Resource, Template Template) Require() =>
-        _engine is not null && _parent is not null && _resource is not null && _template is not null
-            ? (_engine, _parent, _resource, _template)
-            : throw new InvalidOperationException("a nested stack handler without its definition can only read");
+    /// <summary>The nested template, which a handler bound to an operation read when it was made.</summary>
+    private Template Template() => _template ?? throw new InvalidOperationException("a nested stack handler without its template can only read");
 
     /// <summary>The child's outputs are the resource's attributes.</summary>
     private static ResourceResult Result(ChildResult child) => new(
