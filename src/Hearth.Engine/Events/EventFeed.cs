@@ -71,6 +71,26 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>The events of <paramref name="scope"/> after <paramref name="afterSequence"/> committed so far, then the end.</summary>
+    public async IAsyncEnumerable<EventRecord> ReplayAsync(
+        EventScope scope,
+        long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in ReadAsync(scope, afterSequence, cancellationToken))
+        {
+            foreach (var evt in page.Events)
+            {
+                yield return evt;
+            }
+
+            if (page.CaughtUp)
+            {
+                yield break;
+            }
+        }
+    }
+
     /// <summary>The events of <paramref name="scope"/> after <paramref name="afterSequence"/>, one by one, until cancelled.</summary>
     public async IAsyncEnumerable<EventRecord> WatchAsync(
         EventScope scope,

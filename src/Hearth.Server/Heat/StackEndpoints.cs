@@ -1,6 +1,7 @@
 using Hearth.Engine;
 using Hearth.Engine.Operations;
 using Hearth.Hosting;
+using Hearth.Server.Auth;
 using Hearth.Server.Operations;
 using Hearth.Templates.Values;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,7 @@ internal static class StackEndpoints
     {
         v1.MapGet("/stacks", ListAsync);
         v1.MapPost("/stacks", CreateAsync);
-        v1.MapPost("/stacks/preview", PreviewAsync);
+        v1.MapPost("/stacks/preview", PreviewAsync).ChangesNothing();
         v1.MapGet("/stacks/{stack_name}", RedirectAsync);
         v1.MapGet("/stacks/{stack_name}/{stack_id}", ShowAsync);
         foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
@@ -30,9 +31,9 @@ internal static class StackEndpoints
             v1.MapMethods(prefix, [HttpMethods.Patch], (HttpContext http, string stack_name, string? stack_id, HearthEngine host, ServerOperations operations) =>
                 UpdateAsync(http, stack_name, stack_id, existing: true, host, operations));
             v1.MapPut(prefix + "/preview", (HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
-                PreviewUpdateAsync(http, stack_name, stack_id, existing: false, host));
+                PreviewUpdateAsync(http, stack_name, stack_id, existing: false, host)).ChangesNothing();
             v1.MapMethods(prefix + "/preview", [HttpMethods.Patch], (HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
-                PreviewUpdateAsync(http, stack_name, stack_id, existing: true, host));
+                PreviewUpdateAsync(http, stack_name, stack_id, existing: true, host)).ChangesNothing();
             v1.MapDelete(prefix, DeleteAsync);
             v1.MapPost(prefix + "/actions", ActionAsync);
             v1.MapGet(prefix + "/outputs", OutputsAsync);
@@ -76,7 +77,7 @@ internal static class StackEndpoints
         var preview = await host.Engine.PreviewAsync(name, request.Source ?? throw new BadHeatRequestException("template is required"), [], http.RequestAborted);
         var stack = Value.NewMap();
         stack["stack_name"] = name;
-        stack["resources"] = preview.Changes.Select(c => (object?)Change(c)).ToList();
+        stack["resources"] = Changes(preview.Changes);
         return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = stack });
     }
 
@@ -130,7 +131,8 @@ internal static class StackEndpoints
             changes[group] = preview.Changes.Where(c => Group(c.Kind) == group).Select(c => (object?)Change(c)).ToList();
         }
 
-        return HeatJson.Result(new Dictionary<string, object?> { ["resource_changes"] = changes });
+        // Heat's groups lose the order the engine would act in, which Hearth's own `resources` keeps (as a create preview's).
+        return HeatJson.Result(new Dictionary<string, object?> { ["resource_changes"] = changes, ["resources"] = Changes(preview.Changes) });
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, string stack_name, string? stack_id, HearthEngine host, ServerOperations operations)
@@ -182,6 +184,9 @@ internal static class StackEndpoints
     private static async Task<IResult> EnvironmentAsync(HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
         HeatJson.Result(await StoredFiles.EnvironmentAsync(host, await StackLookup.FindAsync(host, stack_name, stack_id, http.RequestAborted)));
 
+    private static List<object?> Changes(IEnumerable<ResourceChange> changes) => [.. changes.Select(c => (object?)Change(c))];
+
+    /// <summary>A change as Heat shows it, with what Hearth's preview says beyond (which properties changed, whether values are known yet).</summary>
     private static OrderedDictionary<string, object?> Change(ResourceChange change)
     {
         var view = Value.NewMap();
@@ -189,6 +194,8 @@ internal static class StackEndpoints
         view["resource_type"] = change.Type;
         view["resource_action"] = change.Kind.ToString().ToUpperInvariant();
         view["reason"] = change.Reason;
+        view["changed_properties"] = change.ChangedProperties.ToList<object?>();
+        view["known_after_apply"] = change.KnownAfterApply;
         return view;
     }
 
