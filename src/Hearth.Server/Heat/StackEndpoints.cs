@@ -46,8 +46,13 @@ internal static class StackEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, string tenant_id, HearthEngine host)
     {
         var links = new HeatLinks(http.Request, tenant_id);
-        var stacks = await host.Engine.ListStacksAsync(http.RequestAborted);
-        return HeatJson.Result(new Dictionary<string, object?> { ["stacks"] = stacks.Select(s => (object?)HeatApiViews.Stack(links, s)).ToList() });
+        var views = new List<object?>();
+        foreach (var stack in await host.Engine.ListStacksAsync(http.RequestAborted))
+        {
+            views.Add(await WithInterruptedAsync(HeatApiViews.Stack(links, stack), stack, host, http.RequestAborted));
+        }
+
+        return HeatJson.Result(new Dictionary<string, object?> { ["stacks"] = views });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, string tenant_id, HearthEngine host, ServerOperations operations)
@@ -74,7 +79,9 @@ internal static class StackEndpoints
         var body = await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted);
         var name = body.GetValueOrDefault("stack_name") as string ?? throw new BadHeatRequestException("stack_name is required");
         var request = StackRequest.Read(name, body);
-        var preview = await host.Engine.PreviewAsync(name, request.Source ?? throw new BadHeatRequestException("template is required"), [], http.RequestAborted);
+        // Hearth's engine previews a stack that exists as an update: so does this, and without a template (Hearth's
+        // extension, as PATCH …/preview) against the stored one with the parameters overriding.
+        var preview = await host.Engine.PreviewAsync(name, request.Source, request.Source is null ? request.Parameters : [], http.RequestAborted);
         var stack = Value.NewMap();
         stack["stack_name"] = name;
         stack["resources"] = Changes(preview.Changes);
@@ -96,7 +103,17 @@ internal static class StackEndpoints
         var resolveOutputs = !string.Equals(http.Request.Query["resolve_outputs"], "false", StringComparison.OrdinalIgnoreCase);
         var outputs = resolveOutputs ? await engine.GetOutputsAsync(stack.Name, ct) : null;
         var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, await engine.GetParametersAsync(stack.Name, ct), outputs);
-        return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = view });
+        return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = await WithInterruptedAsync(view, stack, host, ct) });
+    }
+
+    /// <summary>
+    /// Hearth's <c>hearth_interrupted</c>: the stack's operation stopped when its process died and waits for a resume or
+    /// cancel (a server started with <c>--interrupted leave</c>), which <c>hearth stack list|show</c> print as locally.
+    /// </summary>
+    private static async Task<OrderedDictionary<string, object?>> WithInterruptedAsync(OrderedDictionary<string, object?> view, State.StackRecord stack, HearthEngine host, CancellationToken cancellationToken)
+    {
+        view["hearth_interrupted"] = await host.Engine.FindDeadHolderAsync(stack, cancellationToken) is not null;
+        return view;
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string stack_name, string? stack_id, bool existing, HearthEngine host, ServerOperations operations)
