@@ -75,11 +75,11 @@ public sealed class CliThroughServerOperationTests
         async Task<List<(int ExitCode, string Out, string Error)>> ScenarioAsync(Func<string[], RunningHearth> hearth)
         {
             var create = hearth(["stack", "create", "w", "-t", template]);
-            (int ExitCode, string Out, string Error) signal = default;
-            await Poll.UntilAsync(async () => (signal = await hearth(["stack", "signal", "w", "handle", "--data", Signal]).EndAsync()).ExitCode == 0, "the handle takes the signal");
+            // Signalled once the condition waits, so that the events come in one order both ways.
+            await Poll.UntilAsync(async () => (await hearth(["stack", "event", "list", "w"]).EndAsync()).Out.Contains("[wait]: CREATE_IN_PROGRESS", StringComparison.Ordinal), "the condition waits");
             return
             [
-                signal,
+                await hearth(["stack", "signal", "w", "handle", "--data", Signal]).EndAsync(),
                 await create.EndAsync(),
                 await hearth(["stack", "signal", "w", "handle"]).EndAsync(),
                 await hearth(["stack", "signal", "w", "handle", "--data", "\"just a string\""]).EndAsync(),
@@ -102,7 +102,8 @@ public sealed class CliThroughServerOperationTests
         remote[1].ExitCode.ShouldBe(0, remote[1].Error);
         remote[1].Out.ShouldContain("""{"s1": "hello"}""");
         remote[4].ExitCode.ShouldBe(2);
-        remote[7].Out.ShouldContain("[handle]: CREATE_COMPLETE  Signal received: by hand");
+        remote[7].Out.ShouldContain("""[handle]: CREATE_COMPLETE  Signal received: {"status":"SUCCESS","reason":"by hand","data":"hello","id":"s1"}""");
+        remote[7].Out.ShouldContain("""[handle]: CREATE_COMPLETE  Signal received: {"status":"SUCCESS","reason":"Signal received","data":"just a string","id":"3"}""");
     }
 
     [Fact]
