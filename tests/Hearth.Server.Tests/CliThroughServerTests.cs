@@ -101,9 +101,9 @@ public sealed class CliThroughServerTests
         }
 
         // What was compared is what the commands mean, not two refusals alike.
-        results["stack create demo --dry-run -t " + template + " --parameter name=you"].Out.ShouldContain("greeting  | OS::Heat::Value | create");
-        results["stack resource show demo greeting"].Out.ShouldContain("| properties             | {\"value\": \"Hello you\"}");
-        results["stack resource show demo greeting"].Out.ShouldContain("| required_by            | [\"script\"]");
+        results["stack create demo --dry-run -t " + template + " --parameter name=you"].Out.ShouldContain("greeting  OS::Heat::Value  create");
+        results["stack resource show demo greeting"].Out.ShouldContain("properties              {\"type\": null, \"value\": \"Hello you\"}\n");
+        results["stack resource show demo greeting"].Out.ShouldContain("required_by             [\"script\"]\n");
         results["stack resource show demo nothing"].ExitCode.ShouldBe(4);
         results["stack event list demo --after 2 -f yaml"].Out.ShouldStartWith("- id: ");
         results["stack event list demo --after 2 -f yaml"].Out.ShouldContain("sequence: 3\n");
