@@ -52,6 +52,24 @@ internal sealed partial class BothWays : IDisposable
         return local;
     }
 
+    /// <summary>
+    /// Runs <paramref name="scenario"/> (commands that run side by side: an operation waiting at a hook, a follower) on the
+    /// local state, then through the server, and asserts each of its steps did the same; returns the server's results.
+    /// </summary>
+    public async Task<IReadOnlyList<(int ExitCode, string Out, string Error)>> RunScenarioAsync(
+        Func<Func<string[], RunningHearth>, Task<List<(int ExitCode, string Out, string Error)>>> scenario)
+    {
+        var local = await scenario(args => RunningHearth.Start(LocalState, args));
+        var remote = await scenario(args => RunningHearth.Start(ClientState, ["--server", Url, "--token", _token, .. args]));
+        remote.Count.ShouldBe(local.Count);
+        for (var i = 0; i < local.Count; i++)
+        {
+            ShouldMatch([$"step {i}"], local[i], remote[i]);
+        }
+
+        return remote;
+    }
+
     public static void ShouldMatch(string[] args, (int ExitCode, string Out, string Error) local, (int ExitCode, string Out, string Error) remote)
     {
         var what = $"hearth {string.Join(' ', args)}\n--- local\n{local}\n--- server\n{remote}";

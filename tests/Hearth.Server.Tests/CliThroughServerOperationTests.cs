@@ -46,13 +46,7 @@ public sealed class CliThroughServerOperationTests
             return results;
         }
 
-        var local = await ScenarioAsync(args => RunningHearth.Start(both.LocalState, args));
-        var remote = await ScenarioAsync(args => RunningHearth.Start(both.ClientState, ["--server", both.Url, "--token", both.Token, .. args]));
-
-        for (var i = 0; i < local.Count; i++)
-        {
-            BothWays.ShouldMatch([$"step {i}"], local[i], remote[i]);
-        }
+        var remote = await both.RunScenarioAsync(ScenarioAsync);
 
         // What was compared is what the scenario means: the hook cleared, the create finished, the follower saw all of it.
         remote[3].Error.ShouldBe("Hook pre-create of after cleared.\n");
@@ -90,13 +84,7 @@ public sealed class CliThroughServerOperationTests
             ];
         }
 
-        var local = await ScenarioAsync(args => RunningHearth.Start(both.LocalState, args));
-        var remote = await ScenarioAsync(args => RunningHearth.Start(both.ClientState, ["--server", both.Url, "--token", both.Token, .. args]));
-
-        for (var i = 0; i < local.Count; i++)
-        {
-            BothWays.ShouldMatch([$"step {i}"], local[i], remote[i]);
-        }
+        var remote = await both.RunScenarioAsync(ScenarioAsync);
 
         remote[0].Error.ShouldBe("Signal sent to handle.\n");
         remote[1].ExitCode.ShouldBe(0, remote[1].Error);
