@@ -39,7 +39,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         var stack = await GetStackAsync(name, cancellationToken);
 
         // PUT replaces the definition; PATCH without a template is Heat's --existing: the stored one, these parameters overriding.
-        var body = source is null ? HeatBodies.Parameters(parameterOverrides) : HeatBodies.Definition(source, source.Sources.Parameters);
+        var body = HeatBodies.DefinitionOrOverrides(source, parameterOverrides);
         if (disableRollback is { } disable)
         {
             body["disable_rollback"] = disable;
@@ -70,7 +70,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     /// </summary>
     public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
     {
-        var body = source is null ? HeatBodies.Parameters(parameterOverrides) : HeatBodies.Definition(source, source.Sources.Parameters);
+        var body = HeatBodies.DefinitionOrOverrides(source, parameterOverrides);
         body["stack_name"] = name;
         var answer = await http.SendAsync(HttpMethod.Post, "/stacks/preview", body, cancellationToken) as IReadOnlyDictionary<string, object?>;
         var stack = answer?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>;
