@@ -51,6 +51,25 @@ public static class HeatViews
         return map;
     }
 
+    /// <summary>
+    /// One resource in full, as <c>stack resource show</c> shows it: <see cref="Resource"/> with its properties, attributes
+    /// and metadata (hidden values already masked in <paramref name="resource"/>), and which of
+    /// <paramref name="stackResources"/> (its stack's) depend on it.
+    /// </summary>
+    public static OrderedDictionary<string, object?> ResourceDetail(ResourceRecord resource, IEnumerable<ResourceRecord> stackResources)
+    {
+        var map = Resource(resource);
+        map["description"] = "";
+        map["properties"] = ValueJson.Deserialize(resource.PropertiesJson);
+        map["attributes"] = ValueJson.Deserialize(resource.AttributesJson);
+        map["metadata"] = ValueJson.Deserialize(resource.MetadataJson);
+        map["required_by"] = stackResources
+            .Where(r => ValueJson.Deserialize(r.RequiresJson) is IReadOnlyList<object?> requires && requires.Contains(resource.Name))
+            .Select(r => (object?)r.Name)
+            .ToList();
+        return map;
+    }
+
     public static OrderedDictionary<string, object?> Event(EventRecord evt)
     {
         var map = Value.NewMap();

@@ -61,6 +61,7 @@ public sealed class HearthServer : IAsyncDisposable
         var app = builder.Build();
         var v1 = app.MapHeatApi();
         EventStreamEndpoints.Map(v1);
+        InterruptedOperationEndpoints.Map(v1);
         DashboardEndpoints.Map(v1);
         BrowserSignIn.Map(app);
         app.MapDashboardPage();

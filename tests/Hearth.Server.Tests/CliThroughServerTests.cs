@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Hearth.Server.Tests;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Hearth.Server.Tests;
 /// <c>hearth server</c> prints the same stdout and ends with the same exit codes (times and ids, which differ between
 /// any two runs, are masked).
 /// </summary>
-public sealed partial class CliThroughServerTests
+public sealed class CliThroughServerTests
 {
     private const string Script = "#!/bin/sh\necho from a file\n";
 
@@ -37,9 +35,7 @@ public sealed partial class CliThroughServerTests
     public async Task StackCommands_LocalAndThroughServer_PrintTheSameAndExitTheSame()
     {
         using var folder = new TempDirectory();
-        var serverState = folder.Combine("server-state");
-        var token = await ServerProcess.CreateTokenAsync(serverState, "cli");
-        using var server = await ServerProcess.StartAsync(serverState);
+        using var both = await BothWays.StartAsync(folder);
         var templates = folder.Combine("templates");
         Directory.CreateDirectory(Path.Combine(templates, "scripts"));
         File.WriteAllText(Path.Combine(templates, "scripts", "hello.sh"), Script);
@@ -52,6 +48,8 @@ public sealed partial class CliThroughServerTests
 
         string[][] scenario =
         [
+            ["stack", "create", "demo", "--dry-run", "-t", template, "--parameter", "name=you"],
+            ["stack", "preview", "demo", "-t", template, "-f", "json"],
             ["stack", "create", "demo", "-t", template, "--parameter", "name=you"],
             ["stack", "list"],
             ["stack", "list", "-f", "json"],
@@ -61,30 +59,60 @@ public sealed partial class CliThroughServerTests
             ["stack", "output", "show", "demo", "--all", "-f", "json"],
             ["stack", "output", "list", "demo"],
             ["stack", "resource", "list", "demo"],
+            ["stack", "resource", "show", "demo", "greeting"],
+            ["stack", "resource", "show", "demo", "script", "-f", "json"],
+            ["stack", "resource", "show", "demo", "nothing"],
+            ["stack", "resource", "show", "missing", "greeting"],
             ["stack", "event", "list", "demo"],
+            ["stack", "event", "list", "demo", "-f", "json"],
+            ["stack", "event", "list", "demo", "--after", "2", "-f", "yaml"],
+            ["stack", "event", "list", "missing"],
+            ["stack", "graph", "demo"],
+            ["stack", "graph", "demo", "--format", "mermaid"],
+            ["stack", "graph", "missing"],
+            ["stack", "hook", "list", "demo"],
+            ["stack", "hook", "clear", "demo", "greeting"],
+            ["stack", "signal", "demo", "greeting"],
+            ["stack", "signal", "demo", "nothing"],
+            ["stack", "resume", "demo"],
+            ["stack", "cancel", "demo"],
+            ["stack", "preview", "demo", "-t", updated, "--parameter", "name=them"],
+            ["stack", "preview", "demo", "--existing", "--parameter", "name=them", "-f", "json"],
+            ["stack", "preview", "missing", "--existing"],
+            ["stack", "update", "demo", "--dry-run", "-t", updated, "--parameter", "name=them"],
             ["stack", "update", "demo", "-t", updated, "--parameter", "name=them"],
             ["stack", "update", "demo", "--existing", "--parameter", "name=everyone"],
             ["stack", "output", "show", "demo", "greeting"],
+            ["stack", "event", "list", "demo", "--after", "9"],
             ["stack", "create", "demo", "-t", template],
             ["stack", "show", "missing"],
             ["stack", "output", "show", "missing", "greeting"],
             ["stack", "create", "broken", "-t", bad],
+            ["stack", "create", "broken", "--dry-run", "-t", bad],
             ["stack", "delete", "demo", "--yes"],
             ["stack", "show", "demo"],
             ["stack", "list"],
         ];
 
+        var results = new Dictionary<string, (int ExitCode, string Out, string Error)>();
         foreach (var args in scenario)
         {
-            var local = await ServerProcess.HearthAsync(folder.Combine("local-state"), args);
-            var remote = await ServerProcess.HearthAsync(folder.Combine("client-state"), ["--server", server.Url, "--token", token, .. args]);
-
-            var what = $"hearth {string.Join(' ', args)}\n--- local\n{local}\n--- server\n{remote}";
-            remote.ExitCode.ShouldBe(local.ExitCode, what);
-            Masked(remote.Out).ShouldBe(Masked(local.Out), what);
+            results.TryAdd(string.Join(' ', args), await both.RunAsync(args));
         }
 
-        Directory.Exists(folder.Combine("client-state")).ShouldBeFalse("a command sent to a server must not make a local state");
+        // What was compared is what the commands mean, not two refusals alike.
+        results["stack create demo --dry-run -t " + template + " --parameter name=you"].Out.ShouldContain("greeting  OS::Heat::Value  create");
+        results["stack resource show demo greeting"].Out.ShouldContain("properties              {\"type\": null, \"value\": \"Hello you\"}\n");
+        results["stack resource show demo greeting"].Out.ShouldContain("required_by             [\"script\"]\n");
+        results["stack resource show demo nothing"].ExitCode.ShouldBe(4);
+        results["stack event list demo --after 2 -f yaml"].Out.ShouldStartWith("- id: ");
+        results["stack event list demo --after 2 -f yaml"].Out.ShouldContain("sequence: 3\n");
+        results["stack event list demo --after 2 -f yaml"].Out.ShouldNotContain("sequence: 2\n");
+        results["stack graph demo"].Out.ShouldContain("\"script\" -> \"greeting\";");
+        results["stack preview demo --existing --parameter name=them -f json"].Out.ShouldContain("\"changed_properties\": [\n        \"value\"");
+        results["stack hook clear demo greeting"].ExitCode.ShouldBe(2);
+        results["stack resume demo"].ExitCode.ShouldBe(2);
+        Directory.Exists(both.ClientState).ShouldBeFalse("a command sent to a server must not make a local state");
     }
 
     [Fact]
@@ -123,20 +151,6 @@ public sealed partial class CliThroughServerTests
             "the server finishes the create the client only started");
     }
 
-    [Fact]
-    public async Task StackGraph_ThroughServer_SaysItIsNotThereYet()
-    {
-        using var folder = new TempDirectory();
-        var serverState = folder.Combine("server-state");
-        var token = await ServerProcess.CreateTokenAsync(serverState, "cli");
-        using var server = await ServerProcess.StartAsync(serverState);
-
-        var (exit, _, error) = await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", token, "stack", "graph", "demo");
-
-        exit.ShouldBe(2, error);
-        error.ShouldBe($"hearth: 'hearth stack graph' does not go to a server yet ({server.Url}/v1/hearth); run it where the server's state is, without --server / HEARTH_SERVER\n");
-    }
-
     [Theory]
     [InlineData(null)]
     [InlineData("hearth_0000000000000000000000000000000000000000000000000000000000000000")]
@@ -157,31 +171,38 @@ public sealed partial class CliThroughServerTests
     }
 
     [Fact]
-    public async Task StackCreate_ReadOnlyToken_ExitsAccessDenied()
+    public async Task WritingCommands_ReadOnlyToken_ExitAccessDeniedAndPreviewsAreAllowed()
     {
         using var folder = new TempDirectory();
         var serverState = folder.Combine("server-state");
-        var token = await ServerProcess.CreateTokenAsync(serverState, "reader", readOnly: true);
+        var writer = await ServerProcess.CreateTokenAsync(serverState, "writer");
+        var reader = await ServerProcess.CreateTokenAsync(serverState, "reader", readOnly: true);
         using var server = await ServerProcess.StartAsync(serverState);
         var template = folder.File("demo.yaml", Templates.Greeting);
+        var created = await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", writer, "stack", "create", "demo", "-t", template);
+        created.ExitCode.ShouldBe(0, created.Error);
+        string[][] writes =
+        [
+            ["stack", "create", "other", "-t", template],
+            ["stack", "update", "demo", "--existing"],
+            ["stack", "resume", "demo"],
+            ["stack", "cancel", "demo"],
+            ["stack", "hook", "clear", "demo", "after"],
+            ["stack", "signal", "demo", "after"],
+            ["stack", "delete", "demo", "--yes"],
+        ];
 
-        var (listExit, _, listError) = await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", token, "stack", "list");
-        var (exit, _, error) = await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", token, "stack", "create", "demo", "-t", template);
+        foreach (var args in writes)
+        {
+            var (exit, _, error) = await ServerProcess.HearthAsync(folder.Combine("client"), ["--server", server.Url, "--token", reader, .. args]);
 
-        listExit.ShouldBe(0, listError);
-        exit.ShouldBe(6, error);
-        error.ShouldStartWith($"hearth: the server {server.Url}/v1/hearth refused the request: ");
+            exit.ShouldBe(6, $"{string.Join(' ', args)}: {error}");
+            error.ShouldBe($"hearth: the server {server.Url}/v1/hearth refused the request: the token 'reader' is read-only\n");
+        }
+
+        var preview = await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", reader, "stack", "update", "demo", "--dry-run", "-t", template, "--parameter", "name=x");
+        preview.ExitCode.ShouldBe(0, preview.Error);
+        preview.Out.ShouldContain("greeting");
+        (await ServerProcess.HearthAsync(folder.Combine("client"), "--server", server.Url, "--token", reader, "stack", "show", "demo")).Out.ShouldContain("CREATE_COMPLETE");
     }
-
-    private static string Masked(string text) => PhysicalId().Replace(Uuid().Replace(Timestamp().Replace(text, "TIME"), "ID"), "-PHYSICAL");
-
-    [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
-    private static partial Regex Timestamp();
-
-    /// <summary>A physical id's random tail (<c>demo-greeting-z6oyf6234kmi</c>).</summary>
-    [GeneratedRegex(@"-[a-z0-9]{12}\b")]
-    private static partial Regex PhysicalId();
-
-    [GeneratedRegex(@"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
-    private static partial Regex Uuid();
 }

@@ -107,14 +107,12 @@ internal sealed class ServerProcess : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>Until the server has exited by itself (a crash the test asked for).</summary>
+    public Task ExitedAsync() => _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+
     /// <summary>Runs a <c>hearth</c> command in-process (<see cref="Program.RunAsync"/>) on the same state, as an operator beside the server would.</summary>
-    public static async Task<(int ExitCode, string Out, string Error)> HearthAsync(string state, params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await Program.RunAsync(["--state", state, .. args], new CliConsole(stdout, stderr)).WaitAsync(TestTimeouts.Default);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    public static Task<(int ExitCode, string Out, string Error)> HearthAsync(string state, params string[] args) =>
+        RunningHearth.Start(state, args).EndAsync();
 
     /// <summary>A new token with the given rights, made with <c>hearth token create</c>.</summary>
     public static async Task<string> CreateTokenAsync(string state, string name, bool readOnly = false)

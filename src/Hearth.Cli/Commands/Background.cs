@@ -197,7 +197,7 @@ internal static class Background
     {
         var stack = outcome.Stack;
         await console.Error.WriteLineAsync($"Stack {stack.Name}: {HeatStatus.Format(stack.Action, stack.Status)} on the server.");
-        await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stack.Name}");
+        await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stack.Name} --follow");
         return ExitCodes.Success;
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Hearth.Cli.Rendering;
 using Hearth.Engine;
-using Hearth.Templates.Values;
 
 namespace Hearth.Cli.Commands;
 
@@ -66,12 +65,7 @@ internal static class ResourceCommands
                 var resources = await engine.ListResourcesAsync(parse.GetRequiredValue(stackName), ct);
                 var found = resources.FirstOrDefault(r => r.Name == name)
                     ?? throw new UserErrorException($"stack '{parse.GetRequiredValue(stackName)}' has no resource '{name}'", ExitCodes.NotFound);
-                var view = HeatViews.Resource(found);
-                view["description"] = "";
-                view["properties"] = ValueJson.Deserialize(found.PropertiesJson);
-                view["attributes"] = ValueJson.Deserialize(found.AttributesJson);
-                view["metadata"] = ValueJson.Deserialize(found.MetadataJson);
-                view["required_by"] = resources.Where(r => ValueJson.Deserialize(r.RequiresJson) is IReadOnlyList<object?> l && l.Contains(name)).Select(r => (object?)r.Name).ToList();
+                var view = HeatViews.ResourceDetail(found, resources);
                 if (parse.GetValue(showFormat) == OutputFormat.Table)
                 {
                     await TableWriter.WriteAsync(console.Out, ["Field", "Value"], view.Select(kv => (IReadOnlyList<string>)[kv.Key, HeatViews.Cell(kv.Value)]));

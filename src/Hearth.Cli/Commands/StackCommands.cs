@@ -325,7 +325,8 @@ internal static class StackCommands
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
-            if (parse.GetValue(Background.NoWait))
+            var noWait = parse.GetValue(Background.NoWait);
+            if (noWait && !EngineHost.IsRemote(parse))
             {
                 return await Background.StartAsync(parse, console, name, ct);
             }
@@ -334,6 +335,11 @@ internal static class StackCommands
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));
+                if (noWait)
+                {
+                    return await Background.ReportAcceptedAsync(console, outcome);
+                }
+
                 if (outcome.Succeeded && outcome.Stack.Action == ResourceAction.Delete)
                 {
                     // A finished delete leaves no stack to report on.

@@ -29,6 +29,13 @@ internal static class HeatBodies
         return body;
     }
 
+    /// <summary>
+    /// An update's or preview's body: the new definition when one was read, else (<c>--existing</c>) only the parameters
+    /// that override the stored ones.
+    /// </summary>
+    public static OrderedDictionary<string, object?> DefinitionOrOverrides(DefinitionSource? source, ImmutableArray<string> parameterOverrides) =>
+        source is null ? Parameters(parameterOverrides) : Definition(source, source.Sources.Parameters);
+
     /// <summary><c>--parameter K=V</c> values as Heat's <c>parameters</c> object.</summary>
     public static OrderedDictionary<string, object?> Parameters(IEnumerable<string> parameters)
     {

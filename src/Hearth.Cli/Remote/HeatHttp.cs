@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Hearth.Engine.Operations;
 using Hearth.Templates.Values;
@@ -13,6 +15,12 @@ namespace Hearth.Cli.Remote;
 /// </summary>
 internal sealed class HeatHttp(HttpClient http, string endpoint) : IDisposable
 {
+    /// <summary>How long a request may take to be answered; an event stream, once answered, is read for as long as it lasts.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many times in a row a dropped event stream is reopened without having brought a new event.</summary>
+    private const int StreamRetries = 3;
+
     public string Endpoint { get; } = endpoint;
 
     public static HeatHttp Create(string server, string? token)
@@ -25,7 +33,7 @@ internal sealed class HeatHttp(HttpClient http, string endpoint) : IDisposable
         // Hearth has no projects: any tenant names the same stacks, as the OpenStack client's …/v1/admin does.
         var root = server.TrimEnd('/');
         var endpoint = root.Contains("/v1/", StringComparison.Ordinal) ? root : root + "/v1/hearth";
-        var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrEmpty(token))
         {
             // X-Auth-Token, as the OpenStack client sends it: unlike Authorization, it survives the name→id redirect.
@@ -47,30 +55,93 @@ internal sealed class HeatHttp(HttpClient http, string endpoint) : IDisposable
             request.Content = new StringContent(ValueJson.Serialize(body), Encoding.UTF8, "application/json");
         }
 
-        HttpResponseMessage response;
+        using var response = await AnswerAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : ValueJson.Deserialize(text);
+        }
+
+        if (missingIsNull && response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        throw Refusal(response.StatusCode, text);
+    }
+
+    /// <summary>
+    /// The events of a stream that ends (<c>…/events/stream?until=…</c>), after <paramref name="afterSequence"/>, each as
+    /// its JSON; a 404 is <paramref name="missing"/>. A connection that drops before the server's <c>event: end</c> is
+    /// reopened with <c>Last-Event-ID</c>, so nothing is missed and nothing comes twice.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyDictionary<string, object?>> EventsAsync(
+        string path, long afterSequence, Func<Exception> missing, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = afterSequence;
+        var drops = 0;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Endpoint + path);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (after > 0)
+            {
+                request.Headers.Add("Last-Event-ID", after.ToString(CultureInfo.InvariantCulture));
+            }
+
+            using var response = await AnswerAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw response.StatusCode == HttpStatusCode.NotFound
+                    ? missing()
+                    : Refusal(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var reader = new StreamReader(body, Encoding.UTF8);
+            var ended = false;
+            var before = after;
+            await foreach (var message in ServerSentMessages.ReadAsync(reader, cancellationToken))
+            {
+                if (message.Event == Engine.Events.ServerSentEvents.EndEvent)
+                {
+                    ended = true;
+                    break;
+                }
+
+                after = message.Id;
+                yield return message.Data;
+            }
+
+            if (ended)
+            {
+                yield break;
+            }
+
+            drops = after > before ? 1 : drops + 1;
+            if (drops > StreamRetries)
+            {
+                throw new UserErrorException($"the server {Endpoint} keeps closing the event stream", ExitCodes.StateUnusable);
+            }
+        }
+    }
+
+    /// <summary>The server's answer (its headers, at least), within <see cref="RequestTimeout"/>; an unreachable server is the user's to fix.</summary>
+    private async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
         try
         {
-            response = await http.SendAsync(request, cancellationToken);
+            return await http.SendAsync(request, completion, timeout.Token);
         }
         catch (HttpRequestException e)
         {
             throw new UserErrorException($"cannot reach the server {Endpoint}: {e.Message}", ExitCodes.StateUnusable);
         }
-
-        using (response)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return string.IsNullOrWhiteSpace(text) ? null : ValueJson.Deserialize(text);
-            }
-
-            if (missingIsNull && response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            throw Refusal(response.StatusCode, text);
+            throw new UserErrorException($"the server {Endpoint} did not answer within {RequestTimeout.TotalMinutes} minutes", ExitCodes.StateUnusable);
         }
     }
 

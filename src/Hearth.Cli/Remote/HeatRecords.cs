@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hearth.Engine.Operations;
 using Hearth.State;
+using Hearth.Templates.Values;
 
 namespace Hearth.Cli.Remote;
 
@@ -44,14 +45,43 @@ internal static class HeatRecords
             Time(map.GetValueOrDefault("updated_time")) ?? DateTimeOffset.UnixEpoch, null);
     }
 
+    /// <summary>
+    /// A resource as <c>…/resources?with_detail=true</c> shows it, with its properties, attributes and metadata; what it
+    /// requires is read back from the others' <c>required_by</c> (<paramref name="requires"/>), the only way the API tells it.
+    /// </summary>
+    public static ResourceRecord DetailedResource(IReadOnlyDictionary<string, object?> map, IEnumerable<string> requires) =>
+        Resource(map) with
+        {
+            PropertiesJson = ValueJson.Serialize(map.GetValueOrDefault("properties") ?? Value.NewMap()),
+            AttributesJson = ValueJson.Serialize(map.GetValueOrDefault("attributes") ?? Value.NewMap()),
+            MetadataJson = ValueJson.Serialize(map.GetValueOrDefault("metadata") ?? Value.NewMap()),
+            RequiresJson = ValueJson.Serialize(requires.Select(r => (object?)r).ToList()),
+        };
+
+    /// <summary>An event as the server's event stream sends it (<see cref="Engine.Events.ServerSentEvents"/>), with its sequence number.</summary>
     public static EventRecord Event(IReadOnlyDictionary<string, object?> map)
     {
         var (action, status) = Status(map.GetValueOrDefault("resource_status"));
         return new EventRecord(
-            0, Text(map, "id"), "", "", Text(map, "resource_name"), map.GetValueOrDefault("physical_resource_id") as string,
+            map.GetValueOrDefault("sequence") is { } sequence ? Convert.ToInt64(sequence, CultureInfo.InvariantCulture) : 0,
+            Text(map, "id"), Text(map, "stack_id"), Text(map, "stack_name"), Text(map, "resource_name"), map.GetValueOrDefault("physical_resource_id") as string,
             Text(map, "resource_type"), action, status, Text(map, "resource_status_reason"),
             Time(map.GetValueOrDefault("event_time")) ?? DateTimeOffset.UnixEpoch);
     }
+
+    /// <summary>A resource paused at a hook, as the server's <c>…/hooks</c> lists it.</summary>
+    public static PausedHook Hook(IReadOnlyDictionary<string, object?> map) =>
+        new(Text(map, "resource_name"), Text(map, "hook"), Time(map.GetValueOrDefault("since")) ?? DateTimeOffset.UnixEpoch);
+
+    /// <summary>A change of a preview, with what Hearth's server adds to Heat's (the properties that change, values known only after).</summary>
+    public static ResourceChange Change(IReadOnlyDictionary<string, object?> map) =>
+        new(
+            Text(map, "resource_name"),
+            Text(map, "resource_type"),
+            Enum.TryParse<ChangeKind>(Text(map, "resource_action"), ignoreCase: true, out var kind) ? kind : ChangeKind.Unchanged,
+            Text(map, "reason"),
+            [.. (map.GetValueOrDefault("changed_properties") as IReadOnlyList<object?> ?? []).OfType<string>()],
+            map.GetValueOrDefault("known_after_apply") is true);
 
     public static IReadOnlyList<OutputValue> Outputs(IReadOnlyDictionary<string, object?> stack) =>
         [.. Maps(stack.GetValueOrDefault("outputs")).Select(o => new OutputValue(

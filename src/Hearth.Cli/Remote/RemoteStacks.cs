@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Hearth.Engine;
 using Hearth.Engine.Operations;
 using Hearth.State;
+using Hearth.Templates.Values;
 
 namespace Hearth.Cli.Remote;
 
@@ -15,6 +16,11 @@ namespace Hearth.Cli.Remote;
 internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) : IStackService, IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Heat's status of a resource no operation has acted on yet.</summary>
+    private const string NotStarted = "INIT_COMPLETE";
+
+    private readonly HashSet<string> _interrupted = new(StringComparer.Ordinal);
 
     // ---- Operations ----
 
@@ -33,7 +39,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         var stack = await GetStackAsync(name, cancellationToken);
 
         // PUT replaces the definition; PATCH without a template is Heat's --existing: the stored one, these parameters overriding.
-        var body = source is null ? HeatBodies.Parameters(parameterOverrides) : HeatBodies.Definition(source, source.Sources.Parameters);
+        var body = HeatBodies.DefinitionOrOverrides(source, parameterOverrides);
         if (disableRollback is { } disable)
         {
             body["disable_rollback"] = disable;
@@ -50,23 +56,52 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         return await OutcomeAsync(name, stack.Id, cancellationToken);
     }
 
-    public Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) => throw NotThroughServer("stack resume");
+    /// <summary>Hearth's own route (Heat has none): the server finishes the interrupted operation.</summary>
+    public Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) =>
+        HearthActionAsync(name, "resume", cancellationToken);
 
-    public Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) => throw NotThroughServer("stack cancel");
+    /// <summary>Hearth's own route: the server rolls back the interrupted operation, or stops the one it runs on the stack.</summary>
+    public Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) =>
+        HearthActionAsync(name, "cancel", cancellationToken);
 
-    public Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken) =>
-        throw NotThroughServer("stack preview and --dry-run");
+    /// <summary>
+    /// Heat's create preview, whose engine call is the local one: with a template, what it would do to the stack if it
+    /// exists (an update) or else (a create); without, the stored definition with the parameters overriding.
+    /// </summary>
+    public async Task<PreviewResult> PreviewAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, CancellationToken cancellationToken)
+    {
+        var body = HeatBodies.DefinitionOrOverrides(source, parameterOverrides);
+        body["stack_name"] = name;
+        var answer = await http.SendAsync(HttpMethod.Post, "/stacks/preview", body, cancellationToken) as IReadOnlyDictionary<string, object?>;
+        var stack = answer?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>;
+        return new PreviewResult(name, [.. HeatRecords.Maps(stack?.GetValueOrDefault("resources")).Select(HeatRecords.Change)]);
+    }
 
-    /// <summary>The server resumes or reports its interrupted operations itself (<c>--interrupted</c>); its stacks are never shown as interrupted here.</summary>
-    public Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken) => Task.FromResult<LockOwner?>(null);
+    /// <summary>The server tells which of its stacks were interrupted (<c>hearth_interrupted</c>) in the answers that listed or showed them.</summary>
+    public Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken) =>
+        Task.FromResult(_interrupted.Contains(stack.Id) ? new LockOwner("", 0, 0, "", stack.UpdatedAt ?? stack.CreatedAt, "") : null);
 
     // ---- Signals and hooks ----
 
-    public Task<IReadOnlyList<PausedHook>> ListHooksAsync(string name, CancellationToken cancellationToken) => throw NotThroughServer("stack hook");
+    public async Task<IReadOnlyList<PausedHook>> ListHooksAsync(string name, CancellationToken cancellationToken)
+    {
+        var answer = await StackScopedAsync(name, $"/stacks/{HeatHttp.Segment(name)}/hooks", cancellationToken);
+        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("hooks")).Select(HeatRecords.Hook)];
+    }
 
-    public Task<PausedHook> ClearHookAsync(string name, string resourcePath, CancellationToken cancellationToken) => throw NotThroughServer("stack hook");
+    /// <summary>Heat's <c>unset_hook</c> signal, with no hook named: whichever the resource waits at (the engine refuses one that waits at none).</summary>
+    public async Task<PausedHook> ClearHookAsync(string name, string resourcePath, CancellationToken cancellationToken)
+    {
+        var body = Value.NewMap();
+        body["unset_hook"] = null;
+        var answer = await SignalResourceAsync(name, resourcePath, body, cancellationToken) as IReadOnlyDictionary<string, object?>;
+        return answer?.GetValueOrDefault("hook") is IReadOnlyDictionary<string, object?> hook
+            ? HeatRecords.Hook(hook) with { Resource = resourcePath }
+            : throw new UserErrorException($"the server {http.Endpoint} cleared the hook of {resourcePath} without saying which", ExitCodes.OperationFailed);
+    }
 
-    public Task SignalAsync(string name, string resourcePath, object? data, CancellationToken cancellationToken) => throw NotThroughServer("stack signal");
+    public Task SignalAsync(string name, string resourcePath, object? data, CancellationToken cancellationToken) =>
+        SignalResourceAsync(name, resourcePath, data, cancellationToken);
 
     // ---- Reads ----
 
@@ -76,7 +111,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     public async Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken)
     {
         var answer = await http.SendAsync(HttpMethod.Get, "/stacks", null, cancellationToken) as IReadOnlyDictionary<string, object?>;
-        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("stacks")).Select(HeatRecords.Stack)];
+        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("stacks")).Select(Stack)];
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken)
@@ -86,7 +121,19 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         return parameters.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
     }
 
-    public Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken) => throw NotThroughServer("stack resource show");
+    /// <summary>The stack's own resources in full: Heat's list <c>with_detail</c>, which Hearth's server gives their properties and metadata too.</summary>
+    public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)
+    {
+        var answer = await StackScopedAsync(name, $"/stacks/{HeatHttp.Segment(name)}/resources?with_detail=true", cancellationToken);
+        var maps = HeatRecords.Maps(answer?.GetValueOrDefault("resources")).Where(r => r.GetValueOrDefault("resource_status") as string != NotStarted).ToList();
+        var requires = maps
+            .SelectMany(r => (r.GetValueOrDefault("required_by") as IReadOnlyList<object?> ?? []).OfType<string>()
+                .Select(dependent => (Dependent: dependent, Dependency: ResourceName(r))))
+            .ToLookup(edge => edge.Dependent, edge => edge.Dependency, StringComparer.Ordinal);
+        return [.. maps.Select(r => HeatRecords.DetailedResource(r, requires[ResourceName(r)]))];
+
+        static string ResourceName(IReadOnlyDictionary<string, object?> resource) => resource.GetValueOrDefault("resource_name") as string ?? "";
+    }
 
     public async Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken)
     {
@@ -95,36 +142,51 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
 
         // Resources no operation has reached yet are Heat's INIT_COMPLETE rows, which the local engine does not list.
         return [.. HeatRecords.Maps(answer?.GetValueOrDefault("resources"))
-            .Where(r => r.GetValueOrDefault("resource_status") as string != "INIT_COMPLETE")
+            .Where(r => r.GetValueOrDefault("resource_status") as string != NotStarted)
             .Select(r => new StackResource(r.GetValueOrDefault("stack_name") as string ?? name, HeatRecords.Resource(r)))];
     }
 
+    /// <summary>
+    /// The server's event stream of the stack up to now (<c>?until=now</c>), which carries the sequence numbers
+    /// <c>--after</c> takes (Heat's event list has none); the stream is left once <paramref name="limit"/> events came.
+    /// </summary>
     public async Task<IReadOnlyList<EventRecord>> ListEventsAsync(string name, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        if (afterSequence > 0)
+        var events = new List<EventRecord>();
+        if (limit <= 0)
         {
-            throw NotThroughServer("stack event list --after");
+            return events;
         }
 
-        // One page holds them all: the command asks again only when a page is full, and then asks after the last.
-        var path = $"/stacks/{HeatHttp.Segment(name)}/events?nested_depth={int.MaxValue.ToString(CultureInfo.InvariantCulture)}";
-        var answer = await StackScopedAsync(name, path, cancellationToken);
-        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("events")).Select(HeatRecords.Event)];
+        await foreach (var evt in EventStreamAsync(name, "now", afterSequence, cancellationToken))
+        {
+            events.Add(evt);
+            if (events.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return events;
     }
 
-    public async IAsyncEnumerable<EventRecord> FollowEventsAsync(string name, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await Task.CompletedTask;
-        throw NotThroughServer("stack event list --follow");
-#pragma warning disable CS0162 // An iterator needs a yield to be one.
-        yield break;
-#pragma warning restore CS0162
-    }
+    /// <summary>The server's event stream of the stack until its operation ends (<c>?until=operation-end</c>), as the engine's follower ends locally.</summary>
+    public IAsyncEnumerable<EventRecord> FollowEventsAsync(string name, long afterSequence, CancellationToken cancellationToken) =>
+        EventStreamAsync(name, "operation-end", afterSequence, cancellationToken);
 
     public async Task<IReadOnlyList<OutputValue>> GetOutputsAsync(string name, CancellationToken cancellationToken) =>
         HeatRecords.Outputs(await ShowAsync(name, cancellationToken));
 
-    public Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken) => throw NotThroughServer("stack graph");
+    /// <summary>The graph the dashboard draws (Hearth's <c>…/graph</c>), where a resource not acted on yet is INIT_COMPLETE as in Heat's lists.</summary>
+    public async Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken)
+    {
+        var answer = await StackScopedAsync(name, $"/stacks/{HeatHttp.Segment(name)}/graph", cancellationToken);
+        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("nodes")).Select(n => new GraphNode(
+            n.GetValueOrDefault("name") as string ?? "",
+            n.GetValueOrDefault("type") as string ?? "",
+            [.. (n.GetValueOrDefault("depends_on") as IReadOnlyList<object?> ?? []).OfType<string>()],
+            n.GetValueOrDefault("status") is string status && status != NotStarted ? status : null))];
+    }
 
     public ValueTask DisposeAsync()
     {
@@ -136,8 +198,50 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     {
         // GET /stacks/{name} redirects to /stacks/{name}/{id}, as Heat's lookup.
         var answer = await StackScopedAsync(nameOrId, $"/stacks/{HeatHttp.Segment(nameOrId)}", cancellationToken);
-        return answer?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>
+        var stack = answer?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>
             ?? throw new UserErrorException($"the server {http.Endpoint} answered without a stack", ExitCodes.OperationFailed);
+        Stack(stack);
+        return stack;
+    }
+
+    /// <summary>The stack of an answer, noting whether the server found its operation interrupted.</summary>
+    private StackRecord Stack(IReadOnlyDictionary<string, object?> map)
+    {
+        var stack = HeatRecords.Stack(map);
+        if (map.GetValueOrDefault("hearth_interrupted") is true)
+        {
+            _interrupted.Add(stack.Id);
+        }
+        else
+        {
+            _interrupted.Remove(stack.Id);
+        }
+
+        return stack;
+    }
+
+    private async IAsyncEnumerable<EventRecord> EventStreamAsync(string name, string until, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var path = $"/stacks/{HeatHttp.Segment(name)}/events/stream?until={until}";
+        await foreach (var data in http.EventsAsync(path, afterSequence, () => EngineException.StackNotFound(name), cancellationToken))
+        {
+            yield return HeatRecords.Event(data);
+        }
+    }
+
+    /// <summary>Heat's resource signal, under the stack's name and id, so that the only 404 left is the engine's (no such resource).</summary>
+    private async Task<object?> SignalResourceAsync(string name, string resourcePath, object? body, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        return await http.SendAsync(HttpMethod.Post, $"{StackPath(stack)}/resources/{HeatHttp.Segment(resourcePath)}/signal", body, cancellationToken);
+    }
+
+    /// <summary>Hearth's <c>…/hearth/resume|cancel</c>, then the operation's end as for any other.</summary>
+    private async Task<OperationOutcome> HearthActionAsync(string name, string action, CancellationToken cancellationToken)
+    {
+        var stack = await GetStackAsync(name, cancellationToken);
+        await http.SendAsync(HttpMethod.Post, $"{StackPath(stack)}/hearth/{action}", null, cancellationToken);
+        return await OutcomeAsync(name, stack.Id, cancellationToken);
     }
 
     /// <summary>A read under one stack, whose only 404 is the stack's: Heat's message for it is replaced by the engine's own.</summary>
@@ -165,7 +269,7 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
                 return new OperationOutcome(gone with { Action = ResourceAction.Delete, Status = OperationStatus.Complete }, true, [], false);
             }
 
-            last = HeatRecords.Stack(show);
+            last = Stack(show);
             if (!wait || last.Status != OperationStatus.InProgress)
             {
                 var rolledBack = last.Action == ResourceAction.Rollback;
@@ -177,6 +281,4 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         }
     }
 
-    private UserErrorException NotThroughServer(string command) =>
-        new($"'hearth {command}' does not go to a server yet ({http.Endpoint}); run it where the server's state is, without --server / HEARTH_SERVER");
 }

@@ -71,10 +71,18 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>The events of <paramref name="scope"/> after <paramref name="afterSequence"/> committed so far, then the end.</summary>
+    public IAsyncEnumerable<EventRecord> ReplayAsync(EventScope scope, long afterSequence, CancellationToken cancellationToken) =>
+        EventsAsync(scope, afterSequence, untilCaughtUp: true, cancellationToken);
+
     /// <summary>The events of <paramref name="scope"/> after <paramref name="afterSequence"/>, one by one, until cancelled.</summary>
-    public async IAsyncEnumerable<EventRecord> WatchAsync(
+    public IAsyncEnumerable<EventRecord> WatchAsync(EventScope scope, long afterSequence, CancellationToken cancellationToken) =>
+        EventsAsync(scope, afterSequence, untilCaughtUp: false, cancellationToken);
+
+    private async IAsyncEnumerable<EventRecord> EventsAsync(
         EventScope scope,
         long afterSequence,
+        bool untilCaughtUp,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var page in ReadAsync(scope, afterSequence, cancellationToken))
@@ -82,6 +90,11 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
             foreach (var evt in page.Events)
             {
                 yield return evt;
+            }
+
+            if (untilCaughtUp && page.CaughtUp)
+            {
+                yield break;
             }
         }
     }

@@ -61,6 +61,79 @@ public static class ServerSentEvents
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="events"/>, which end by themselves (a replay up to now, or a follow to the end of an
+    /// operation), then an <see cref="EndEvent"/> message: a client tells a finished stream from a dropped connection by
+    /// it, and reconnects (sending the last <c>id:</c> as <c>Last-Event-ID</c>) only after a drop. Events that are ready
+    /// together are written and flushed together; a stream silent for <paramref name="keepAlive"/> gets a comment line.
+    /// </summary>
+    public static async Task StreamToEndAsync(
+        Stream body,
+        IAsyncEnumerable<EventRecord> events,
+        TimeProvider time,
+        TimeSpan keepAlive,
+        CancellationToken cancellationToken)
+    {
+        var ready = new List<EventRecord>();
+        await using var reader = events.GetAsyncEnumerator(cancellationToken);
+        // As tasks: whether the next one is ready decides when to flush (a completed bool ValueTask becomes a cached task).
+        var next = reader.MoveNextAsync().AsTask();
+        while (true)
+        {
+            if (!next.IsCompleted && ready.Count > 0)
+            {
+                // Nothing more is ready: what is, goes out now.
+                await WriteAsync(body, Messages(ready), cancellationToken);
+                ready.Clear();
+            }
+
+            if (!next.IsCompleted)
+            {
+                while (!await CompletesWithinAsync(next, keepAlive, time, cancellationToken))
+                {
+                    await WriteAsync(body, KeepAlive, cancellationToken);
+                }
+            }
+
+            if (!await next)
+            {
+                break;
+            }
+
+            ready.Add(reader.Current);
+            if (ready.Count == EventFeed.PageSize)
+            {
+                await WriteAsync(body, Messages(ready), cancellationToken);
+                ready.Clear();
+            }
+
+            next = reader.MoveNextAsync().AsTask();
+        }
+
+        await WriteAsync(body, [.. Messages(ready), .. EndMessage], cancellationToken);
+    }
+
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // The timer is stopped when the task comes first: a busy stream leaves no timers behind.
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var first = await Task.WhenAny(task, Task.Delay(timeout, time, timer.Token));
+        await timer.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == task;
+    }
+
+    /// <summary>The <c>event:</c> of the message that closes a stream which ends (<see cref="StreamToEndAsync"/>).</summary>
+    public const string EndEvent = "end";
+
+    private static readonly byte[] EndMessage = Encoding.UTF8.GetBytes($"event: {EndEvent}\ndata: {{}}\n\n");
+
+    private static async Task WriteAsync(Stream body, byte[] chunk, CancellationToken cancellationToken)
+    {
+        await body.WriteAsync(chunk, cancellationToken);
+        await body.FlushAsync(cancellationToken);
+    }
+
     /// <summary>One message per event: <c>id:</c> its sequence number, <c>data:</c> the event as one line of JSON.</summary>
     public static byte[] Messages(IEnumerable<EventRecord> events)
     {

@@ -7,14 +7,15 @@ namespace Hearth.Server.Auth;
 /// <summary>
 /// Every API request shows a token (<c>X-Auth-Token</c>, as the OpenStack client sends it, or
 /// <c>Authorization: Bearer</c>, or a browser's sign-in cookie): none or an unknown one is 401; a read-only token asking for
-/// anything but a read is 403.
+/// anything but a read (a GET, or a route marked <see cref="ChangesNothing"/>) is 403.
 /// </summary>
 internal sealed class TokenAuthentication(ApiTokens tokens) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
-        var isRead = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        var isRead = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is not null;
         var secret = Secret(request);
         if (secret is null && request.Cookies[BrowserSignIn.CookieName] is { Length: > 0 } cookie)
         {

@@ -1,6 +1,7 @@
 using Hearth.Engine;
 using Hearth.Engine.Operations;
 using Hearth.Hosting;
+using Hearth.Server.Auth;
 using Hearth.Server.Operations;
 using Hearth.Templates.Values;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,7 @@ internal static class StackEndpoints
     {
         v1.MapGet("/stacks", ListAsync);
         v1.MapPost("/stacks", CreateAsync);
-        v1.MapPost("/stacks/preview", PreviewAsync);
+        v1.MapPost("/stacks/preview", PreviewAsync).ChangesNothing();
         v1.MapGet("/stacks/{stack_name}", RedirectAsync);
         v1.MapGet("/stacks/{stack_name}/{stack_id}", ShowAsync);
         foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
@@ -30,9 +31,9 @@ internal static class StackEndpoints
             v1.MapMethods(prefix, [HttpMethods.Patch], (HttpContext http, string stack_name, string? stack_id, HearthEngine host, ServerOperations operations) =>
                 UpdateAsync(http, stack_name, stack_id, existing: true, host, operations));
             v1.MapPut(prefix + "/preview", (HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
-                PreviewUpdateAsync(http, stack_name, stack_id, existing: false, host));
+                PreviewUpdateAsync(http, stack_name, stack_id, existing: false, host)).ChangesNothing();
             v1.MapMethods(prefix + "/preview", [HttpMethods.Patch], (HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
-                PreviewUpdateAsync(http, stack_name, stack_id, existing: true, host));
+                PreviewUpdateAsync(http, stack_name, stack_id, existing: true, host)).ChangesNothing();
             v1.MapDelete(prefix, DeleteAsync);
             v1.MapPost(prefix + "/actions", ActionAsync);
             v1.MapGet(prefix + "/outputs", OutputsAsync);
@@ -45,8 +46,13 @@ internal static class StackEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, string tenant_id, HearthEngine host)
     {
         var links = new HeatLinks(http.Request, tenant_id);
-        var stacks = await host.Engine.ListStacksAsync(http.RequestAborted);
-        return HeatJson.Result(new Dictionary<string, object?> { ["stacks"] = stacks.Select(s => (object?)HeatApiViews.Stack(links, s)).ToList() });
+        var views = new List<object?>();
+        foreach (var stack in await host.Engine.ListStacksAsync(http.RequestAborted))
+        {
+            views.Add(await WithInterruptedAsync(HeatApiViews.Stack(links, stack), stack, host, http.RequestAborted));
+        }
+
+        return HeatJson.Result(new Dictionary<string, object?> { ["stacks"] = views });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, string tenant_id, HearthEngine host, ServerOperations operations)
@@ -73,10 +79,12 @@ internal static class StackEndpoints
         var body = await HeatJson.ReadObjectAsync(http.Request, http.RequestAborted);
         var name = body.GetValueOrDefault("stack_name") as string ?? throw new BadHeatRequestException("stack_name is required");
         var request = StackRequest.Read(name, body, host.Templates);
-        var preview = await host.Engine.PreviewAsync(name, request.Source ?? throw new BadHeatRequestException("template is required"), [], http.RequestAborted);
+        // Hearth's engine previews a stack that exists as an update: so does this, and without a template (Hearth's
+        // extension, as PATCH …/preview) against the stored one with the parameters overriding.
+        var preview = await host.Engine.PreviewAsync(name, request.Source, request.Source is null ? request.Parameters : [], http.RequestAborted);
         var stack = Value.NewMap();
         stack["stack_name"] = name;
-        stack["resources"] = preview.Changes.Select(c => (object?)Change(c)).ToList();
+        stack["resources"] = Changes(preview.Changes);
         return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = stack });
     }
 
@@ -95,7 +103,17 @@ internal static class StackEndpoints
         var resolveOutputs = !string.Equals(http.Request.Query["resolve_outputs"], "false", StringComparison.OrdinalIgnoreCase);
         var outputs = resolveOutputs ? await engine.GetOutputsAsync(stack.Name, ct) : null;
         var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, await engine.GetParametersAsync(stack.Name, ct), outputs);
-        return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = view });
+        return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = await WithInterruptedAsync(view, stack, host, ct) });
+    }
+
+    /// <summary>
+    /// Hearth's <c>hearth_interrupted</c>: the stack's operation stopped when its process died and waits for a resume or
+    /// cancel (a server started with <c>--interrupted leave</c>), which <c>hearth stack list|show</c> print as locally.
+    /// </summary>
+    private static async Task<OrderedDictionary<string, object?>> WithInterruptedAsync(OrderedDictionary<string, object?> view, State.StackRecord stack, HearthEngine host, CancellationToken cancellationToken)
+    {
+        view["hearth_interrupted"] = await host.Engine.FindDeadHolderAsync(stack, cancellationToken) is not null;
+        return view;
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string stack_name, string? stack_id, bool existing, HearthEngine host, ServerOperations operations)
@@ -130,7 +148,8 @@ internal static class StackEndpoints
             changes[group] = preview.Changes.Where(c => Group(c.Kind) == group).Select(c => (object?)Change(c)).ToList();
         }
 
-        return HeatJson.Result(new Dictionary<string, object?> { ["resource_changes"] = changes });
+        // Heat's groups lose the order the engine would act in, which Hearth's own `resources` keeps (as a create preview's).
+        return HeatJson.Result(new Dictionary<string, object?> { ["resource_changes"] = changes, ["resources"] = Changes(preview.Changes) });
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, string stack_name, string? stack_id, HearthEngine host, ServerOperations operations)
@@ -182,6 +201,9 @@ internal static class StackEndpoints
     private static async Task<IResult> EnvironmentAsync(HttpContext http, string stack_name, string? stack_id, HearthEngine host) =>
         HeatJson.Result(await StoredFiles.EnvironmentAsync(host, await StackLookup.FindAsync(host, stack_name, stack_id, http.RequestAborted)));
 
+    private static List<object?> Changes(IEnumerable<ResourceChange> changes) => [.. changes.Select(c => (object?)Change(c))];
+
+    /// <summary>A change as Heat shows it, with what Hearth's preview says beyond (which properties changed, whether values are known yet).</summary>
     private static OrderedDictionary<string, object?> Change(ResourceChange change)
     {
         var view = Value.NewMap();
@@ -189,6 +211,8 @@ internal static class StackEndpoints
         view["resource_type"] = change.Type;
         view["resource_action"] = change.Kind.ToString().ToUpperInvariant();
         view["reason"] = change.Reason;
+        view["changed_properties"] = change.ChangedProperties.ToList<object?>();
+        view["known_after_apply"] = change.KnownAfterApply;
         return view;
     }
 

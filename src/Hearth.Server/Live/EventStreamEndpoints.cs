@@ -18,19 +18,40 @@ internal static class EventStreamEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapGet("/events/stream", (HttpContext http, HearthEngine host, TimeProvider time) =>
-            StreamAsync(http, host, time, EventScope.AllStacks));
+            StreamAsync(http, host, time, EventScope.AllStacks, null));
         foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
         {
             v1.MapGet(prefix + "/events/stream", async (HttpContext http, string stack_name, string? stack_id, HearthEngine host, TimeProvider time) =>
             {
                 var stack = await StackLookup.FindAsync(host, stack_name, stack_id, http.RequestAborted);
-                return await StreamAsync(http, host, time, EventScope.Stack(stack.Id));
+                return await StreamAsync(http, host, time, EventScope.Stack(stack.Id), stack.Name);
             });
         }
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext http, HearthEngine host, TimeProvider time, EventScope scope)
+    /// <summary>
+    /// <c>?until=</c>: a stream that ends by itself (after an <c>event: end</c> message), for <c>hearth stack event list</c>
+    /// through a server; without it, the stream goes on until the client hangs up.
+    /// </summary>
+    private static class Until
     {
+        /// <summary>What is committed when the request comes: a listing.</summary>
+        public const string Now = "now";
+
+        /// <summary>The stack's operation running now (on an idle stack, the next one) has ended, or the stack is gone: <c>--follow</c>.</summary>
+        public const string OperationEnd = "operation-end";
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext http, HearthEngine host, TimeProvider time, EventScope scope, string? stackName)
+    {
+        var until = http.Request.Query["until"].ToString();
+        if (until is not ("" or Until.Now) && (until != Until.OperationEnd || stackName is null))
+        {
+            return HeatErrors.BadRequest(stackName is null
+                ? $"until must be '{Until.Now}' on the stream of every stack, not '{until}'"
+                : $"until must be '{Until.Now}' or '{Until.OperationEnd}', not '{until}'");
+        }
+
         // EventSource sends the header on reconnection; a first connection may say where to start in the query instead.
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["after"].ToString();
         if (!ServerSentEvents.TryGetResumePoint(lastEventId, out var after))
@@ -47,7 +68,16 @@ internal static class EventStreamEndpoints
         await response.StartAsync(http.RequestAborted);
         try
         {
-            await ServerSentEvents.StreamAsync(response.Body, host.Engine.Events, scope, after, time, ServerSentEvents.DefaultKeepAlive, http.RequestAborted);
+            var ct = http.RequestAborted;
+            if (until == "")
+            {
+                await ServerSentEvents.StreamAsync(response.Body, host.Engine.Events, scope, after, time, ServerSentEvents.DefaultKeepAlive, ct);
+            }
+            else
+            {
+                var events = until == Until.Now ? host.Engine.Events.ReplayAsync(scope, after, ct) : host.Engine.FollowEventsAsync(stackName ?? "", after, ct);
+                await ServerSentEvents.StreamToEndAsync(response.Body, events, time, ServerSentEvents.DefaultKeepAlive, ct);
+            }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

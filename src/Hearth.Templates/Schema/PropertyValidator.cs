@@ -90,7 +90,9 @@ public static class PropertyValidator
             }
         }
 
-        foreach (var (name, schema) in schemas)
+        // In name order: the schemas are hash maps, whose order string hashing (random per process) would decide, and
+        // the result is stored and shown.
+        foreach (var (name, schema) in schemas.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             // As Heat's Properties: a key that is absent (or Omitted by a 2-argument if) takes its default, else is
             // null and unchecked, and a required one is "not assigned"; an explicit null is converted (default, else

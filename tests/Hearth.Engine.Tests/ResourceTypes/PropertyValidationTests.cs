@@ -9,6 +9,21 @@ namespace Hearth.Engine.Tests.ResourceTypes;
 public sealed class PropertyValidationTests
 {
     [Fact]
+    public void Validate_PropertiesGivenAndDefaulted_ComeInNameOrderWhateverTheProcessHashing()
+    {
+        // The schemas are hash maps, whose order string hashing (random per process) decides: the stored properties,
+        // and so `stack resource show`, must not change from one process to the next.
+        var snippet = PropertySnippet.Validate(ResourceTypeNames.TestResource, """
+            value: hello
+            fail: false
+            """);
+
+        snippet.Diagnostics.ShouldBeEmpty();
+        snippet.Result.Keys.Count().ShouldBeGreaterThan(5);
+        snippet.Result.Keys.ShouldBe(snippet.Result.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Validate_MisspeltProperty_ReportsUnknownPropertyWithHint()
     {
         var snippet = PropertySnippet.Validate(ResourceTypeNames.TestResource, """
