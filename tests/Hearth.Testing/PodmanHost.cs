@@ -61,6 +61,24 @@ public sealed class PodmanHost : IDisposable
         return [.. document.RootElement.EnumerateArray().Select(PodmanJson.Container)];
     }
 
+    /// <summary>
+    /// The containers with a label in <paramref name="user"/>'s own podman (rootless: their containers and images are
+    /// theirs alone), run as that user from a clean environment as a login over SSH has it.
+    /// </summary>
+    public static IReadOnlyList<ContainerView> ContainersOf(string user, string home, string label)
+    {
+        string[] arguments = ["-u", user, "--", "env", "-i", $"HOME={home}", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            "podman", "ps", "--all", "--format", "json", "--filter", $"label={label}"];
+        var result = TryRun("runuser", arguments) ?? throw new InvalidOperationException("runuser could not be started");
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"podman ps as {user} exited {result.ExitCode}: {result.Stderr}");
+        }
+
+        using var document = JsonDocument.Parse(result.Stdout is { Length: > 0 } json ? json : "[]");
+        return [.. document.RootElement.EnumerateArray().Select(PodmanJson.Container)];
+    }
+
     public void Dispose()
     {
         var made = ContainerIds().Where(id => !_before.Contains(id)).ToArray();

@@ -93,7 +93,7 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
         build.ExitCode.ShouldBe(0, stderr.GetAwaiter().GetResult());
     }
 
-    private static async Task<string> GetAsync(HttpClient client, Uri url)
+    internal static async Task<string> GetAsync(HttpClient client, Uri url)
     {
         try
         {
@@ -121,7 +121,7 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
         return Commands.CliStack.Json(show).GetProperty("id").GetString() ?? "";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
