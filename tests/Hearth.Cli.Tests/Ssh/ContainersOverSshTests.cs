@@ -16,8 +16,6 @@ public sealed class ContainersOverSshTests(SshHosts hosts, ITestOutputHelper out
 {
     private const string Images = "localhost/hearth-example/";
 
-    private const int MaxRequests = 20_000;
-
     [Fact]
     public async Task Example_OnThreeHosts_CreateMinorUpdateFailedUpgradeRolledBackDelete()
     {
@@ -46,17 +44,7 @@ public sealed class ContainersOverSshTests(SshHosts hosts, ITestOutputHelper out
 
             // Minor update: a new API image, under a client loop.
             var update = stack.UpdateAsync($"api_image={Images}api:2");
-            var (requests, failures) = (0, new List<string>());
-            while (!update.IsCompleted && requests < MaxRequests)
-            {
-                requests++;
-                var answer = await ContainersExampleTests.GetAsync(client, url);
-                if (answer is not ("api v1: item from store v1" or "api v2: item from store v1"))
-                {
-                    failures.Add($"request {requests}: {answer}");
-                }
-            }
-
+            var (requests, failures) = await ContainersExampleTests.MinorUpdateLoopAsync(client, url, update);
             var minor = await update.WaitAsync(TestTimeouts.Default);
             minor.ExitCode.ShouldBe(0, minor.ToString());
             output.WriteLine($"minor update over SSH: {requests} requests, {failures.Count} failed");
