@@ -5,16 +5,18 @@
 
 The same N containers (busybox httpd from a busybox-static image made here with `podman import`) are created and
 removed by:
-  podman   `podman run -d --name … --label …` one after another, then `podman rm --force` of each (what Heat's
-           hook ran, without its `inspect` per container);
-  hearth   `hearth stack create` of one docker-cmd deployment holding the N containers, then `hearth stack delete`
-           (the whole command: process start, state, the labels read back, the image resolved).
+  podman     `podman run -d --name … --label …` one after another, then `podman rm --force` of each (what Heat's
+             hook ran, without its `inspect` per container);
+  podman ∥   the same runs 4 at a time (as Hearth starts the containers of one start_order), then one
+             `podman rm --force` of all of them (as Hearth removes a deployment's): the best a shell script does;
+  hearth     `hearth stack create` of one docker-cmd deployment holding the N containers, then `hearth stack delete`
+             (the whole command: process start, state, the labels read back, the image resolved).
 Best of --repeats, wall time. Per container = total / N. The swap: one container's image changed — bare podman runs
 the new one and stops the old (`podman run -d`, `podman stop`); Hearth's `stack update` does the same plus reading the
 labels, a health check of the new one (`podman healthcheck run`, passing at once) and keeping the old one; at create
 that container's health check is Hearth's only extra podman command beyond reading the labels and resolving the image. Nothing here asserts a time.
 """
-import argparse, json, os, shutil, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, json, os, shutil, subprocess, sys, tempfile, time
 
 IMAGE = "localhost/hearth-bench:1"
 IMAGE2 = "localhost/hearth-bench:2"
@@ -62,15 +64,19 @@ def timed(cmd):
     return time.monotonic() - start
 
 
+def run_args(name, image):
+    return ["podman", "run", "-d", "--name", name, "--label", "managed_by=docker-cmd", "--label", f"container_name={name}",
+            "--stop-signal", "SIGKILL", image, "httpd", "-f", "-p", "80", "-h", "/www"]
+
+
 def bare(count):
     names = [f"bench-bare-{i}" for i in range(count)]
     start = time.monotonic()
     for n in names:
-        run(["podman", "run", "-d", "--name", n, "--label", "managed_by=docker-cmd", "--label", f"container_name={n}",
-             "--stop-signal", "SIGKILL", IMAGE, "httpd", "-f", "-p", "80", "-h", "/www"])
+        run(run_args(n, IMAGE))
     create = time.monotonic() - start
     swap_start = time.monotonic()
-    run(["podman", "run", "-d", "--name", "bench-bare-swap", "--stop-signal", "SIGKILL", IMAGE2, "httpd", "-f", "-p", "80", "-h", "/www"])
+    run(run_args("bench-bare-swap", IMAGE2))
     run(["podman", "stop", names[0]])
     swap = time.monotonic() - swap_start
     start = time.monotonic()
@@ -78,6 +84,18 @@ def bare(count):
         run(["podman", "rm", "--force", n])
     remove = time.monotonic() - start
     return create, remove, swap
+
+
+def bare_parallel(count):
+    names = [f"bench-bare-{i}" for i in range(count)]
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda n: run(run_args(n, IMAGE)), names))
+    create = time.monotonic() - start
+    start = time.monotonic()
+    run(["podman", "rm", "--force"] + names)
+    remove = time.monotonic() - start
+    return create, remove, 0.0
 
 
 def hearth(binary, work, count):
@@ -102,21 +120,21 @@ def main():
     try:
         build_images(work)
         run([a.hearth, "--version"])  # builds the checkout's hearth once, outside the timings
-        results = {"podman": [], "hearth": []}
+        results = {"podman": [], "parallel": [], "hearth": []}
         for _ in range(a.repeats):
             results["podman"].append(bare(a.count))
+            results["parallel"].append(bare_parallel(a.count))
             results["hearth"].append(hearth(a.hearth, work, a.count))
         best = {k: [min(r[i] for r in v) for i in range(3)] for k, v in results.items()}
         n = a.count
-        rows = [("create", 0), ("remove", 1)]
-        print(f"\n{n} containers, best of {a.repeats} (wall seconds)\n")
-        print("| step | podman | hearth | per container: podman | hearth | hearth / podman |")
-        print("|---|---|---|---|---|---|")
-        for name, i in rows:
-            p, h = best["podman"][i], best["hearth"][i]
-            print(f"| {name} | {p:.2f} | {h:.2f} | {p / n * 1000:.0f} ms | {h / n * 1000:.0f} ms | {h / p:.2f} |")
-        p, h = best["podman"][0] + best["podman"][1], best["hearth"][0] + best["hearth"][1]
-        print(f"| create + remove | {p:.2f} | {h:.2f} | {p / n * 1000:.0f} ms | {h / n * 1000:.0f} ms | {h / p:.2f} |")
+        print(f"\n{n} containers, best of {a.repeats} (wall seconds; load {os.getloadavg()[0]:.1f})\n")
+        print("| step | podman | podman ∥ | hearth | per container: podman | podman ∥ | hearth | hearth / podman | hearth / podman ∥ |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        rows = [(name, *(best[k][i] for k in ("podman", "parallel", "hearth"))) for name, i in [("create", 0), ("remove", 1)]]
+        rows.append(("create + remove", *(best[k][0] + best[k][1] for k in ("podman", "parallel", "hearth"))))
+        for name, p, q, h in rows:
+            print(f"| {name} | {p:.2f} | {q:.2f} | {h:.2f} | {p / n * 1000:.0f} ms | {q / n * 1000:.0f} ms | {h / n * 1000:.0f} ms "
+                  f"| {h / p:.2f} | {h / q:.2f} |")
         print(f"\nblue-green swap of one container: podman run + stop {best['podman'][2]:.2f} s; "
               f"hearth stack update (labels, health check, old kept) {best['hearth'][2]:.2f} s")
         print(json.dumps({"count": n, "repeats": a.repeats, "best": best}))

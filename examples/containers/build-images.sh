@@ -8,7 +8,7 @@
 #                                             /bin/migrate, its one-shot migration against the store at $STORE_ADDR:
 #                                             api 1 and 2 need any store, api 3 needs store 3 (it fails on an older one)
 #   localhost/hearth-example/proxy:1          a CGI proxy that forwards to the address in /route/api, read per request
-#   localhost/hearth-example/proxy:1       a CGI proxy that forwards to the address in /route/api, read per request
+# On servers reached over SSH, build them there as the user Hearth logs in as: ssh USER@HOST sh -s < build-images.sh
 set -eu
 command -v podman >/dev/null || { echo "podman is missing: apt-get install podman runc busybox-static" >&2; exit 1; }
 [ -x /bin/busybox ] || { echo "/bin/busybox is missing: apt-get install busybox-static" >&2; exit 1; }
@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 image() { # image NAME:TAG, with the root file system prepared in $work/root
-  for applet in sh httpd wget cat echo test grep sleep true false; do ln -sf busybox "$work/root/bin/$applet"; done
+  for applet in sh httpd wget cat echo test grep sed sleep true false; do ln -sf busybox "$work/root/bin/$applet"; done
   tar -C "$work/root" -cf "$work/root.tar" .
   podman import --quiet --change ENV=PATH=/bin "$work/root.tar" "localhost/hearth-example/$1" >/dev/null
   echo "built localhost/hearth-example/$1"
@@ -39,7 +39,9 @@ for v in 1 2 3; do
   needs=$([ "$v" = 3 ] && echo 'store v3' || echo 'store v')
   cat > "$work/root/bin/migrate" <<MIGRATE
 #!/bin/sh
-wget -q -O- "http://\$STORE_ADDR/item" | grep -q '$needs' || { echo "api v$v needs $needs*; the store has: \$(wget -q -O- "http://\$STORE_ADDR/item")" >&2; exit 1; }
+# The server's own loopback is 10.0.2.2 in here (slirp4netns with allow_host_loopback).
+store=\$(printf '%s' "\$STORE_ADDR" | sed 's/^127\.[0-9.]*:/10.0.2.2:/')
+wget -q -O- "http://\$store/item" | grep -q '$needs' || { echo "api v$v needs $needs*; the store has: \$(wget -q -O- "http://\$store/item")" >&2; exit 1; }
 echo "migrated the store for api v$v"
 MIGRATE
   chmod 755 "$work/root/bin/migrate"

@@ -12,13 +12,15 @@ namespace Hearth.Testing;
 /// </summary>
 public sealed class PodmanHost : IDisposable
 {
-    public const string Image1 = "localhost/hearth-test:1";
-    public const string Image2 = "localhost/hearth-test:2";
-
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(120);
-
     private static readonly string[] Applets =
         ["sh", "httpd", "sleep", "cat", "echo", "ls", "true", "false", "wget", "env", "test", "kill", "touch", "rm", "nc", "id", "hostname", "printf"];
+
+    /// <summary>The first test image; its tag ends with a hash of what it holds (see <see cref="BuildImage"/>).</summary>
+    public static readonly string Image1 = $"localhost/hearth-test:1-{ContentHash()}";
+
+    public static readonly string Image2 = $"localhost/hearth-test:2-{ContentHash()}";
+
+    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(120);
 
     private readonly HashSet<string> _before;
 
@@ -61,6 +63,24 @@ public sealed class PodmanHost : IDisposable
         return [.. document.RootElement.EnumerateArray().Select(PodmanJson.Container)];
     }
 
+    /// <summary>
+    /// The containers with a label in <paramref name="user"/>'s own podman (rootless: their containers and images are
+    /// theirs alone), run as that user from a clean environment as a login over SSH has it.
+    /// </summary>
+    public static IReadOnlyList<ContainerView> ContainersOf(string user, string home, string label)
+    {
+        string[] arguments = ["-u", user, "--", "env", "-i", $"HOME={home}", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            "podman", "ps", "--all", "--format", "json", "--filter", $"label={label}"];
+        var result = TryRun("runuser", arguments) ?? throw new InvalidOperationException("runuser could not be started");
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"podman ps as {user} exited {result.ExitCode}: {result.Stderr}");
+        }
+
+        using var document = JsonDocument.Parse(result.Stdout is { Length: > 0 } json ? json : "[]");
+        return [.. document.RootElement.EnumerateArray().Select(PodmanJson.Container)];
+    }
+
     public void Dispose()
     {
         var made = ContainerIds().Where(id => !_before.Contains(id)).ToArray();
@@ -73,8 +93,19 @@ public sealed class PodmanHost : IDisposable
     private static IEnumerable<string> ContainerIds() =>
         PodmanOk("ps", "--all", "--format", "{{.ID}}", "--no-trunc").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>
+    /// Imports the image unless its tag is there already: the tag names the content, and importing again would give it a
+    /// new image id. Test processes share the host's podman (test projects run in parallel, other checkouts on the
+    /// machine too): a container another process made from the old id would then look changed to Hearth, whose settings
+    /// hash covers the image id, and a rollback would start a new container instead of the old one.
+    /// </summary>
     private static void BuildImage(string tag, string page)
     {
+        if (Podman("image", "exists", tag).ExitCode == 0)
+        {
+            return;
+        }
+
         using var folder = new TempDirectory("hearth-image-");
         var root = folder.Combine("rootfs");
         Directory.CreateDirectory(Path.Combine(root, "bin"));
@@ -94,6 +125,19 @@ public sealed class PodmanHost : IDisposable
         }
 
         PodmanOk("import", "--quiet", "--change", "ENV=PATH=/bin", tar, tag);
+    }
+
+    /// <summary>What the images hold besides their page: busybox itself (when installed) and its applets, as a tag suffix.</summary>
+    private static string ContentHash()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        if (File.Exists("/bin/busybox"))
+        {
+            sha.AppendData(File.ReadAllBytes("/bin/busybox"));
+        }
+
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join(' ', Applets)));
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..12];
     }
 
     private static CommandOutput? TryRun(string program, params string[] arguments)

@@ -269,7 +269,11 @@ internal sealed class StackOperation
     private ResourceChange Decide(StackDefinition target, StackDefinition? previous, ResourceDefinition definition, string type, ResourceHandler handler, ResourceRecord? current, EvaluatedResource evaluated)
     {
         var canRestore = _action == ResourceAction.Rollback && current is not null && _rows.FindRestorable(current, evaluated.Properties) is not null;
-        var triggers = current is null ? [] : Planner.Triggered(evaluated.ReplaceOnChangeOf, target, previous, _changed.ContainsKey);
+        // A rollback's changes undo the failed operation's, they are not new ones: replace_on_change_of does not fire on
+        // them. A resource the failed operation replaced gets its old instance back (Restore); one it never reached is
+        // the instance it was before, and stays (it was replaced again on the way back when what it watches was
+        // rolled back).
+        var triggers = current is null || _action == ResourceAction.Rollback ? [] : Planner.Triggered(evaluated.ReplaceOnChangeOf, target, previous, _changed.ContainsKey);
         return Planner.Decide(definition.Name, type, handler, current, evaluated.Properties, evaluated.Metadata, triggers, canRestore);
     }
 

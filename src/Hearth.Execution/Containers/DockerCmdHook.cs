@@ -29,7 +29,7 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         }
 
         var log = new CommandLog();
-        var podman = new PodmanClient(host, log);
+        var podman = new PodmanClient(host);
         using var timeout = request.Timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         ContainerOutcome outcome;
@@ -98,19 +98,8 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         return outputs.ToImmutable();
     }
 
-    private static async Task<ContainerOutcome> DeleteAsync(PodmanClient podman, string deploymentId, CancellationToken ct)
-    {
-        foreach (var container in await podman.ListAsync(deploymentId, ct))
-        {
-            var removed = await podman.RemoveAsync(container.Id, ct);
-            if (!removed.Succeeded)
-            {
-                return ContainerOutcome.Failed(removed.ExitCode, $"could not remove container {container.PodmanName}: {removed.StandardError.Trim()}");
-            }
-        }
-
-        return ContainerOutcome.Done;
-    }
+    private static async Task<ContainerOutcome> DeleteAsync(PodmanClient podman, string deploymentId, CancellationToken ct) =>
+        await podman.RemoveAllAsync(await podman.ListAsync(deploymentId, ct), "containers", ct) ?? ContainerOutcome.Done;
 
     private static ContainerContext Context(DeploymentRequest request)
     {

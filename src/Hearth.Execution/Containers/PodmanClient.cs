@@ -5,9 +5,15 @@ using Hearth.Execution.Hosts;
 
 namespace Hearth.Execution.Containers;
 
-/// <summary>The podman commands the docker-cmd hook needs, run on one host through its <see cref="ICommandHost"/>.</summary>
-internal sealed class PodmanClient(ICommandHost host, CommandLog log)
+/// <summary>
+/// The podman commands the docker-cmd hook needs, run on one host through its <see cref="ICommandHost"/>. Safe to use
+/// from concurrent tasks (each call is its own podman process).
+/// </summary>
+internal sealed class PodmanClient(ICommandHost host)
 {
+    /// <summary>How many ids one <c>podman rm</c> is given: podman removes them in parallel itself; the bound keeps argv short.</summary>
+    private const int RemoveBatch = 100;
+
     public string HostDescription => host.Description;
 
     /// <summary>Every container (running or not) labelled as belonging to <paramref name="deploymentId"/>.</summary>
@@ -25,8 +31,8 @@ internal sealed class PodmanClient(ICommandHost host, CommandLog log)
         return result.Succeeded ? result.StandardOutput.Trim() : null;
     }
 
-    /// <summary>Runs a command whose output belongs to the deployment's (deploy_stdout, deploy_stderr).</summary>
-    public async Task<HostCommandResult> RunLoggedAsync(IReadOnlyList<string> arguments, CancellationToken ct)
+    /// <summary>Runs a command whose output belongs to the deployment's (deploy_stdout, deploy_stderr), kept in <paramref name="log"/>.</summary>
+    public async Task<HostCommandResult> RunLoggedAsync(IReadOnlyList<string> arguments, CommandLog log, CancellationToken ct)
     {
         var result = await host.RunAsync(new HostCommand(arguments), ct);
         log.Add(result);
@@ -41,6 +47,25 @@ internal sealed class PodmanClient(ICommandHost host, CommandLog log)
 
     public Task<HostCommandResult> RemoveAsync(string id, CancellationToken ct) =>
         host.RunAsync(new HostCommand(["podman", "rm", "--force", id]), ct);
+
+    /// <summary>
+    /// Removes <paramref name="containers"/> with as few <c>podman rm</c> as the batch allows (one for a deployment of up to
+    /// 100): one podman removes many in parallel, where one process per container costs podman's start-up each time.
+    /// Null when all are gone, else why not.
+    /// </summary>
+    public async Task<ContainerOutcome?> RemoveAllAsync(IReadOnlyList<ManagedContainer> containers, string what, CancellationToken ct)
+    {
+        foreach (var batch in containers.Chunk(RemoveBatch))
+        {
+            var removed = await host.RunAsync(new HostCommand(["podman", "rm", "--force", .. batch.Select(c => c.Id)]), ct);
+            if (!removed.Succeeded)
+            {
+                return ContainerOutcome.Failed(removed.ExitCode, $"could not remove {what} {string.Join(", ", batch.Select(c => c.PodmanName))}: {removed.StandardError.Trim()}");
+            }
+        }
+
+        return null;
+    }
 
     public Task<HostCommandResult> HealthCheckAsync(string id, CancellationToken ct) =>
         host.RunAsync(new HostCommand(["podman", "healthcheck", "run", id]), ct);
@@ -84,7 +109,10 @@ public sealed record ManagedContainer(string Id, string PodmanName, string State
 /// <summary>podman itself failed (not a container): the host's podman is missing or broken.</summary>
 public sealed class PodmanException(string message) : Exception(message);
 
-/// <summary>The output a deployment shows: what its containers and execs printed, joined as Heat joins it.</summary>
+/// <summary>
+/// The output a deployment shows: what its containers and execs printed, joined as Heat joins it. One log is written by
+/// one task at a time: containers started together each write their own, appended in the config's order after.
+/// </summary>
 internal sealed class CommandLog
 {
     private readonly List<string> _stdout = [];
@@ -101,6 +129,13 @@ internal sealed class CommandLog
         {
             _stderr.Add(result.StandardError);
         }
+    }
+
+    /// <summary>Adds what <paramref name="other"/> holds after what this one holds.</summary>
+    public void Append(CommandLog other)
+    {
+        _stdout.AddRange(other._stdout);
+        _stderr.AddRange(other._stderr);
     }
 
     /// <summary>A line of Hearth's own in deploy_stderr (what it did that the user should know: an old generation stopped first).</summary>

@@ -37,17 +37,7 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
 
             // Minor update: a new API image, under a client loop.
             var update = CliRunner.RunAsync(Run("stack", "update", "demo", "--existing", "-P", $"api_image={Images}api:2"));
-            var (requests, failures) = (0, new List<string>());
-            while (!update.IsCompleted && requests < MaxRequests)
-            {
-                requests++;
-                var answer = await GetAsync(client, url);
-                if (answer is not ("api v1: item from store v1" or "api v2: item from store v1"))
-                {
-                    failures.Add($"request {requests}: {answer}");
-                }
-            }
-
+            var (requests, failures) = await MinorUpdateLoopAsync(client, url, update);
             (await update.WaitAsync(TestTimeouts.Default)).ExitCode.ShouldBe(0);
             output.WriteLine($"minor update: {requests} requests, {failures.Count} failed");
             failures.ShouldBeEmpty();
@@ -93,7 +83,27 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
         build.ExitCode.ShouldBe(0, stderr.GetAwaiter().GetResult());
     }
 
-    private static async Task<string> GetAsync(HttpClient client, Uri url)
+    /// <summary>
+    /// Asks the example's proxy again and again while the minor update (api 1 → 2) runs; every answer must come from
+    /// one API or the other. Returns how many were sent and the ones that failed.
+    /// </summary>
+    internal static async Task<(int Requests, List<string> Failures)> MinorUpdateLoopAsync(HttpClient client, Uri url, Task update)
+    {
+        var (requests, failures) = (0, new List<string>());
+        while (!update.IsCompleted && requests < MaxRequests)
+        {
+            requests++;
+            var answer = await GetAsync(client, url);
+            if (answer is not ("api v1: item from store v1" or "api v2: item from store v1"))
+            {
+                failures.Add($"request {requests}: {answer}");
+            }
+        }
+
+        return (requests, failures);
+    }
+
+    internal static async Task<string> GetAsync(HttpClient client, Uri url)
     {
         try
         {
@@ -121,7 +131,7 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
         return Commands.CliStack.Json(show).GetProperty("id").GetString() ?? "";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

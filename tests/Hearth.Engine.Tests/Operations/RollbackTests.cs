@@ -79,4 +79,45 @@ public sealed class RollbackTests
         rows.Count.ShouldBe(3);
         rows.ShouldAllBe(r => r.IsCurrent && r.Status == OperationStatus.Complete);
     }
+
+    [Fact]
+    public async Task UpdateAsync_FailsBeforeReachingAResourceThatReplacesOnChangeOfAnother_RollbackLeavesItAlone()
+    {
+        // base is updated in place, broken fails beside it, so watcher (after both) is never reached. Rolling base back
+        // changes it again, which must not replace watcher: the rollback restores the state before, where watcher is
+        // the instance it always was.
+        await using var harness = await EngineHarness.CreateAsync();
+        const string template = """
+            heat_template_version: 2021-04-16
+            parameters:
+              v: {type: string}
+              fail: {type: boolean, default: false}
+            resources:
+              base:
+                type: OS::Heat::TestResource
+                properties: {value: {get_param: v}}
+              broken:
+                type: OS::Heat::TestResource
+                properties: {value: {get_param: v}, fail: {get_param: fail}}
+              watcher:
+                type: OS::Heat::TestResource
+                depends_on: [base, broken]
+                update_policy: {replace_on_change_of: [base]}
+                properties: {value: fixed}
+            """;
+        (await harness.CreateAsync("roc", template, "v=1")).Succeeded.ShouldBeTrue();
+        var before = await harness.SnapshotAsync("roc");
+        var watcher = await harness.ResourceAsync("roc", "watcher");
+        var after = await harness.LastSequenceAsync("roc");
+
+        var outcome = await harness.UpdateAsync("roc", template, "v=2", "fail=true");
+
+        outcome.RolledBack.ShouldBeTrue();
+        var events = await harness.ResourceEventsAsync("roc", after);
+        events.ShouldContain("base ROLLBACK_COMPLETE");
+        events.ShouldNotContain(e => e.StartsWith("watcher ", StringComparison.Ordinal), string.Join(", ", events));
+        (await harness.ResourceAsync("roc", "watcher")).PhysicalId.ShouldBe(watcher.PhysicalId);
+        (await harness.SnapshotAsync("roc")).ToString().ShouldBe(before.ToString());
+        HeatStatus.Format((await harness.StackAsync("roc")).Action, (await harness.StackAsync("roc")).Status).ShouldBe("ROLLBACK_COMPLETE");
+    }
 }

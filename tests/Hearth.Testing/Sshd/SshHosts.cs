@@ -86,6 +86,31 @@ public class SshHosts : IAsyncLifetime
     }
 
     /// <summary>
+    /// Runs the shell script in <paramref name="scriptFile"/> on <paramref name="host"/> as <see cref="User"/> with
+    /// OpenSSH's client, the host key checked, as an operator would (<c>ssh USER@HOST sh -s &lt; SCRIPT</c>); fails
+    /// with its output unless it exits 0.
+    /// </summary>
+    public async Task<string> RunScriptAsync(SshHost host, string scriptFile)
+    {
+        var knownHosts = _folder.File($"known_hosts-{host.Name}", $"[{host.Address}]:{host.Port.ToString(CultureInfo.InvariantCulture)} {host.HostKey}\n");
+        var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in (string[])["-i", KeyFile, "-p", host.Port.ToString(CultureInfo.InvariantCulture), "-o", "BatchMode=yes",
+            "-o", $"UserKnownHostsFile={knownHosts}", "-o", "StrictHostKeyChecking=yes", $"{User}@{host.Address}", "sh", "-s"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ssh");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(await File.ReadAllTextAsync(scriptFile));
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().Within();
+        var output = await stdout + await stderr;
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{scriptFile} on {host.Name} exited with {process.ExitCode}: {output}");
+    }
+
+    /// <summary>
     /// Starts one more sshd, in a network namespace of its own reached through a veth pair (10.250.N.2 from here), that
     /// a test can cut off the network and bring back. The caller disposes it.
     /// </summary>
@@ -192,8 +217,19 @@ public class SshHosts : IAsyncLifetime
         }
 
         await RunAsync("usermod", ["-p", "*", User]);
+
+        // Rootless podman (the containers example over SSH) maps the user's containers onto a range of subordinate ids;
+        // Debian's useradd gives one, an account made otherwise may lack it.
+        if (!HasSubordinateRange("/etc/subuid") || !HasSubordinateRange("/etc/subgid"))
+        {
+            await RunAsync("usermod", ["--add-subuids", "300000-365535", "--add-subgids", "300000-365535", User]);
+        }
+
         return home;
     }
+
+    private static bool HasSubordinateRange(string file) =>
+        File.Exists(file) && File.ReadLines(file).Any(line => line.StartsWith(User + ":", StringComparison.Ordinal));
 
     /// <summary>A port free on every address the hosts use (each binds its own address on it).</summary>
     private static int FreePort(int count)
