@@ -34,6 +34,12 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
     private readonly SharedPageReads _reads = new(store, PageSize);
 
     /// <summary>
+    /// Pages as Server-Sent Events, made once per page for every reader that shares its read
+    /// (<see cref="ServerSentEvents"/>): fifty streams of one operation encode each event once, not fifty times.
+    /// </summary>
+    internal ConditionalWeakTable<IReadOnlyList<EventRecord>, byte[]> SseMessages { get; } = new();
+
+    /// <summary>
     /// Pages of the events of <paramref name="scope"/> after <paramref name="afterSequence"/>: full pages while replaying,
     /// then a page per wake-up, which may be empty. Never ends by itself: the reader stops (or cancels) when it has what
     /// it waits for.
@@ -44,11 +50,12 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = afterSequence;
+        var polled = false;
         while (true)
         {
             // Taken before the read, so a commit between the read and the wait wakes the wait.
             var committed = store.Commits.Next;
-            var events = await _reads.ReadAsync(scope, after, committed, cancellationToken);
+            var events = await _reads.ReadAsync(scope, after, committed, lookAgain: polled, cancellationToken);
             if (events.Count > 0)
             {
                 after = events[^1].Sequence;
@@ -56,9 +63,11 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
 
             var caughtUp = events.Count < PageSize;
             yield return new EventPage(events, caughtUp);
+            polled = false;
             if (caughtUp)
             {
                 await WaitAsync(committed, cancellationToken);
+                polled = !committed.IsCompleted;
             }
         }
     }
