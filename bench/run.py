@@ -4,7 +4,8 @@
     bench/run.sh --quick | --full [--skip SECTIONS] [--only SECTIONS] [--heat-timeout S] [--heat-budget S]
 
 Sections: scale (N no-op resources, flat/chain/fan: create, no-op update, one-change update, delete),
-heat (the same templates on a standalone heat-all), ansible (50 trivial script deployments against 50 playbook
+heat (the same templates on a standalone heat-all), api (`hearth server` through its API beside Heat's API, and 50
+live event streams; bench/api_bench.py), ansible (50 trivial script deployments against 50 playbook
 tasks), dag (60 `sleep 0.2` deployments, depth 6, against the critical path), ssh (20 sshd hosts x 10 steps beside
 Ansible over SSH, and a DAG spread over them; bench/ssh_bench.py), bdn (BenchmarkDotNet hot paths).
 
@@ -31,7 +32,7 @@ HEAT_TOOLS = os.environ.get("HEAT_TOOLS", os.path.join(os.path.dirname(ROOT), "s
 if not os.path.isdir(HEAT_TOOLS):
     HEAT_TOOLS = "/work/shared/tools/heat"
 PY = "/usr/bin/python3"
-SECTIONS = ["scale", "heat", "ansible", "dag", "ssh", "bdn"]
+SECTIONS = ["scale", "heat", "api", "ansible", "dag", "ssh", "bdn"]
 OPS = ["create", "noop-update", "one-update", "delete"]
 
 
@@ -652,7 +653,7 @@ def main():
               "machine": machine(), "sections": sections}
     printed = []
     try:
-        hearth = build_hearth(os.path.join(work, "bin")) if set(sections) & {"scale", "heat", "ansible", "dag", "ssh"} else None
+        hearth = build_hearth(os.path.join(work, "bin")) if set(sections) & {"scale", "heat", "api", "ansible", "dag", "ssh"} else None
         if "scale" in sections or "heat" in sections:
             log(">> scale")
             scale_sizes = sorted(set(sizes) | ({int(x) for x in a.heat_sizes.split(",")} if "heat" in sections else set()))
@@ -663,6 +664,13 @@ def main():
             # cheapest first, so that the budget cuts the most expensive runs (chain on convergence) if anything
             result["heat"] = run_heat(work, [int(x) for x in a.heat_sizes.split(",")], ["flat", "fan", "chain"], a.heat_timeout, a.heat_budget)
             printed.append("## Beside OpenStack Heat 19 (Heat / Hearth wall = ratio)\n\n" + print_heat(result["heat"], result["scale"]))
+        if "api" in sections:
+            log(">> hearth server beside Heat's API")
+            import api_bench
+            # Heat beside it in a full run unless Heat is skipped (--skip heat); never in --quick.
+            result["api"] = api_bench.run(hearth, work, quick, not quick and "heat" not in a.skip.split(","), a.heat_timeout)
+            printed.append("## hearth server beside Heat's API (Heat / Hearth, request to *_COMPLETE) and live events\n\n"
+                           + api_bench.tables(result["api"]))
         if "ansible" in sections:
             log(">> beside Ansible")
             result["ansible"] = run_ansible(hearth, work, 10 if quick else 50, 1 if quick else 5)

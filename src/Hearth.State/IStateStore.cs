@@ -135,6 +135,15 @@ public interface IStateStore : IAsyncDisposable
     Task<IReadOnlyList<EventRecord>> ListAllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A page of a stack's events as <paramref name="query"/> describes it, read by its place in the sequence order (the
+    /// marker's sequence number, then at most the page's size), so a page costs its own size, not the stack's history.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> ListEventPageAsync(EventPageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The event with this id (its <see cref="EventRecord.Id"/>), or null when there is none.</summary>
+    Task<EventRecord?> GetEventAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Signalled after this store commits events (and, where the store can hear them, after other processes do), for
     /// live views. Listing events after the last sequence number read returns every event committed since: an event
     /// never becomes visible with a sequence number lower than one a reader has already seen.

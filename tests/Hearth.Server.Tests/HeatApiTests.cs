@@ -40,6 +40,10 @@ public sealed class HeatApiTests
         var firstTwo = await api.GetAsync($"/stacks/demo/{id}/events?limit=2");
         var afterTwo = await api.GetAsync($"/stacks/demo/{id}/events?marker={firstTwo.Json().GetProperty("events")[1].GetProperty("id").GetString()}");
         var last = await api.GetAsync($"/stacks/demo/{id}/events?sort_dir=desc&limit=1");
+        var unknownMarker = await api.GetAsync($"/stacks/demo/{id}/events?marker=no-such-event");
+        var negativeLimit = await api.GetAsync($"/stacks/demo/{id}/events?limit=-1");
+        var wordDepth = await api.GetAsync($"/stacks/demo/{id}/events?nested_depth=deep");
+        var ofFirst = await api.GetAsync($"/stacks/demo/{id}/resources/first/events");
         var metadata = await api.GetAsync($"/stacks/demo/{id}/resources/first/metadata");
         var template = await api.GetAsync($"/stacks/demo/{id}/template");
         var preview = await api.SendAsync(HttpMethod.Patch, $"/stacks/demo/{id}/preview", new Dictionary<string, object>());
@@ -53,10 +57,23 @@ public sealed class HeatApiTests
         wrongId.Status.ShouldBe(HttpStatusCode.NotFound, wrongId.ToString());
         missing.Status.ShouldBe(HttpStatusCode.NotFound, missing.ToString());
         missing.Json().GetProperty("error").GetProperty("type").GetString().ShouldBe("EntityNotFound");
-        var events = all.Json().GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        var events = Ids(all);
         events.Count.ShouldBe(6);
-        firstTwo.Json().GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()).ShouldBe(events[..2]);
-        afterTwo.Json().GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()).ShouldBe(events[2..]);
+        Ids(firstTwo).ShouldBe(events[..2]);
+        Ids(afterTwo).ShouldBe(events[2..]);
+        // Heat 19 ignores a marker that names no event, and answers these with its own messages.
+        Ids(unknownMarker).ShouldBe(events);
+        negativeLimit.Status.ShouldBe(HttpStatusCode.BadRequest, negativeLimit.ToString());
+        negativeLimit.Json().GetProperty("error").GetProperty("message").GetString().ShouldBe("Value '-1' is invalid for 'limit' which only accepts non-negative integer.");
+        wordDepth.Status.ShouldBe(HttpStatusCode.BadRequest, wordDepth.ToString());
+        wordDepth.Json().GetProperty("error").GetProperty("message").GetString().ShouldBe("Only integer is acceptable by 'nested_depth'.");
+        var firstEvents = ofFirst.Json().GetProperty("events").EnumerateArray().ToList();
+        firstEvents.Select(e => e.GetProperty("resource_name").GetString()).ShouldBe(["first", "first"]);
+        var firstEventId = firstEvents[0].GetProperty("id").GetString();
+        var shown = await api.GetAsync($"/stacks/demo/{id}/resources/first/events/{firstEventId}");
+        var shownUnderOther = await api.GetAsync($"/stacks/demo/{id}/resources/second/events/{firstEventId}");
+        shown.Json().GetProperty("event").GetProperty("id").GetString().ShouldBe(firstEventId);
+        shownUnderOther.Status.ShouldBe(HttpStatusCode.NotFound, shownUnderOther.ToString());
         var stackEvent = last.Json().GetProperty("events").EnumerateArray().Single();
         stackEvent.GetProperty("resource_status").GetString().ShouldBe("CREATE_COMPLETE");
         stackEvent.GetProperty("physical_resource_id").GetString().ShouldBe(id);
@@ -70,4 +87,7 @@ public sealed class HeatApiTests
         broken.Status.ShouldBe(HttpStatusCode.BadRequest, broken.ToString());
         broken.Body.ShouldContain("OS::No::Such");
     }
+
+    private static List<string?> Ids(HeatApiClient.Response events) =>
+        [.. events.Json().GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString())];
 }

@@ -16,9 +16,10 @@ public sealed record EventPage(IReadOnlyList<EventRecord> Events, bool CaughtUp)
 /// sees an operation another process runs on the same SQLite file.
 /// </summary>
 /// <remarks>
-/// Every reader reads the store itself, a page at a time, so a reader holds at most one page in memory and a slow one
-/// never holds back, or grows a buffer for, anyone else: it falls behind and catches up from the store at its own pace.
-/// The feed keeps no state between calls, so any part of the engine may make one over its store.
+/// Every reader reads the store a page at a time, so a reader holds at most one page in memory and a slow one never holds
+/// back, or grows a buffer for, anyone else: it falls behind and catches up from the store at its own pace. Readers of
+/// the same feed at the same place share the read (<see cref="SharedPageReads"/>): many live views of one operation cost
+/// the store one read per commit, not one each. Any part of the engine may make a feed over its store.
 /// </remarks>
 public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? pollInterval = null)
 {
@@ -29,6 +30,14 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
     public const int PageSize = 500;
 
     public TimeSpan PollInterval { get; } = pollInterval ?? DefaultPollInterval;
+
+    private readonly SharedPageReads _reads = new(store, PageSize);
+
+    /// <summary>
+    /// Pages as Server-Sent Events, made once per page for every reader that shares its read
+    /// (<see cref="ServerSentEvents"/>): fifty streams of one operation encode each event once, not fifty times.
+    /// </summary>
+    internal ConditionalWeakTable<IReadOnlyList<EventRecord>, byte[]> SseMessages { get; } = new();
 
     /// <summary>
     /// Pages of the events of <paramref name="scope"/> after <paramref name="afterSequence"/>: full pages while replaying,
@@ -41,11 +50,12 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = afterSequence;
+        var polled = false;
         while (true)
         {
             // Taken before the read, so a commit between the read and the wait wakes the wait.
             var committed = store.Commits.Next;
-            var events = await scope.ListAsync(store, after, PageSize, cancellationToken);
+            var events = await _reads.ReadAsync(scope, after, committed, lookAgain: polled, cancellationToken);
             if (events.Count > 0)
             {
                 after = events[^1].Sequence;
@@ -53,9 +63,11 @@ public sealed class EventFeed(IStateStore store, TimeProvider time, TimeSpan? po
 
             var caughtUp = events.Count < PageSize;
             yield return new EventPage(events, caughtUp);
+            polled = false;
             if (caughtUp)
             {
                 await WaitAsync(committed, cancellationToken);
+                polled = !committed.IsCompleted;
             }
         }
     }

@@ -54,7 +54,7 @@ public static class ServerSentEvents
                 continue;
             }
 
-            var chunk = page.Events.Count == 0 ? KeepAlive : Messages(page.Events);
+            var chunk = page.Events.Count == 0 ? KeepAlive : feed.SseMessages.GetValue(page.Events, events => Messages(events));
             await body.WriteAsync(chunk, cancellationToken);
             await body.FlushAsync(cancellationToken);
             lastWrite = time.GetTimestamp();

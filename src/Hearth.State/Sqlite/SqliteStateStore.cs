@@ -31,6 +31,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     private readonly ResourceIdReservations _reservedIds = new();
     private readonly SqliteOperationSql _operations;
     private readonly SqliteTokenSql _tokens;
+    private readonly SqliteEventSql _events;
 
     private readonly SealedValues _values;
 
@@ -42,6 +43,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
         _operations = new SqliteOperationSql(_session);
         _tokens = new SqliteTokenSql(_session);
+        _events = new SqliteEventSql(_session);
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
         ReadOnlyProblem = readOnlyProblem;
@@ -391,46 +393,20 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         long afterSequence,
         int limit,
         bool includeNested,
-        CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var sql = includeNested
-            ? "WITH RECURSIVE tree (id) AS ("
-                + "SELECT @stack_id UNION ALL SELECT s.id FROM stacks s JOIN tree t ON s.parent_stack_id = t.id) "
-                + $"SELECT {SqliteRows.EventColumns} FROM events WHERE stack_id IN (SELECT id FROM tree) "
-                + "AND sequence > @after ORDER BY sequence LIMIT @limit"
-            : $"SELECT {SqliteRows.EventColumns} FROM events WHERE stack_id = @stack_id AND sequence > @after "
-                + "ORDER BY sequence LIMIT @limit";
-        return _session.RunAsync(
-            () => _session.QueryListAsync(
-                sql,
-                c =>
-                {
-                    c.Add("@stack_id", stackId);
-                    c.Add("@after", afterSequence);
-                    c.Add("@limit", limit);
-                },
-                SqliteRows.ReadEvent,
-                cancellationToken),
-            cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        _events.ListAsync(stackId, afterSequence, limit, includeNested, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<EventRecord>> ListAllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return _session.RunAsync(
-            () => _session.QueryListAsync(
-                $"SELECT {SqliteRows.EventColumns} FROM events WHERE sequence > @after ORDER BY sequence LIMIT @limit",
-                c =>
-                {
-                    c.Add("@after", afterSequence);
-                    c.Add("@limit", limit);
-                },
-                SqliteRows.ReadEvent,
-                cancellationToken),
-            cancellationToken);
-    }
+    public Task<IReadOnlyList<EventRecord>> ListAllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        _events.ListAllAsync(afterSequence, limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventRecord>> ListEventPageAsync(EventPageQuery query, CancellationToken cancellationToken) =>
+        _events.ListPageAsync(query, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EventRecord?> GetEventAsync(string eventId, CancellationToken cancellationToken) =>
+        _events.GetAsync(eventId, cancellationToken);
 
     // ---- Operation journal and lock (SqliteOperationSql) ----
 

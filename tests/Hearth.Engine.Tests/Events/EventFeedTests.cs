@@ -79,6 +79,31 @@ public sealed class EventFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchAsync_FiftyReadersOfOneFeed_EachGetsEveryEventOnceInOrder()
+    {
+        var stack = await CreateStackAsync("a");
+        var feed = new EventFeed(Store, _clock);
+        var before = new List<long>();
+        for (var i = 0; i < EventFeed.PageSize + 3; i++)
+        {
+            before.Add(await Store.AppendEventAsync(Event(stack, $"old{i}"), CancellationToken.None));
+        }
+
+        // They replay the same full pages (shared reads), then follow the same commits.
+        var readers = Enumerable.Range(0, 50).Select(_ => TakeAsync(feed, EventScope.Stack(stack.Id), before.Count + 40)).ToList();
+        var during = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            during.Add(await Store.AppendEventAsync(Event(stack, $"new{i}"), CancellationToken.None));
+        }
+
+        foreach (var reader in readers)
+        {
+            (await reader.Within()).Select(e => e.Sequence).ShouldBe(before.Concat(during));
+        }
+    }
+
+    [Fact]
     public async Task WatchAsync_Scopes_OneStackOrEveryStackInCommitOrder()
     {
         var a = await CreateStackAsync("a");
