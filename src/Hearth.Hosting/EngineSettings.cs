@@ -14,4 +14,7 @@ public sealed record EngineSettings(string StateDirectory, int MaxParallel = Eng
     /// <summary>The environment scripts start from; by default this process's without Hearth's own credentials.</summary>
     public IReadOnlyDictionary<string, string> ScriptEnvironment { get; init; } =
         HostCredentials.Without(System.Environment.GetEnvironmentVariables());
+
+    /// <summary>Trust SSH hosts' keys on first use, into the state folder's known_hosts (see <c>SshOptions.AcceptNewHostKeys</c>).</summary>
+    public bool AcceptNewHostKeys { get; init; }
 }

@@ -19,9 +19,10 @@ public sealed class HearthEngine : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
 
-    private HearthEngine(SqliteStateStore store, StackEngine engine, TimeProvider time)
+    private HearthEngine(SqliteStateStore store, StackEngine engine, TimeProvider time, string? knownHosts)
     {
         _store = store;
+        KnownHostsFile = knownHosts;
         Engine = engine;
         Tokens = new ApiTokens(store, time);
     }
@@ -31,6 +32,9 @@ public sealed class HearthEngine : IAsyncDisposable
     public IStateStore Store => _store;
 
     public ApiTokens Tokens { get; }
+
+    /// <summary>The SSH transport's own known_hosts file (null where there is no SSH transport).</summary>
+    public string? KnownHostsFile { get; }
 
     /// <summary>Opens (creating or migrating) the state in <see cref="EngineSettings.StateDirectory"/> and builds the engine over it.</summary>
     /// <exception cref="StateStoreException">The state cannot be opened; <see cref="StateUnusableException"/> when it is not usable at all.</exception>
@@ -42,9 +46,12 @@ public sealed class HearthEngine : IAsyncDisposable
         // connection sockets and the hosts it reached there.
         var local = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
         var providers = new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(local) };
+        string? knownHosts = null;
         if (!OperatingSystem.IsWindows())
         {
-            providers[SshTransports.Name] = new SshTransports(new SshOptions(directory), time);
+            var ssh = new SshTransports(new SshOptions(directory) { AcceptNewHostKeys = settings.AcceptNewHostKeys }, time);
+            providers[SshTransports.Name] = ssh;
+            knownHosts = ssh.KnownHostsFile;
         }
 
         var deployments = new DeploymentServices(store, local, EngineSettings.DefaultDeploymentTimeout)
@@ -56,7 +63,7 @@ public sealed class HearthEngine : IAsyncDisposable
         // Stored templates are parsed once and kept beside the state: the next operation on the stack reads the snapshot.
         var options = new EngineOptions(settings.MaxParallel) { Documents = new DocumentCacheFolder(Path.Combine(directory, "parsed")) };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, engine, time);
+        return new HearthEngine(store, engine, time, knownHosts);
     }
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();

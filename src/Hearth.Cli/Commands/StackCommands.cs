@@ -50,6 +50,7 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -68,7 +69,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -105,6 +106,7 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -117,7 +119,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -189,6 +191,7 @@ internal static class StackCommands
         command.Arguments.Add(StackName);
         command.Options.Add(yes);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -210,7 +213,7 @@ internal static class StackCommands
                 }
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
@@ -316,6 +319,7 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -326,7 +330,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));

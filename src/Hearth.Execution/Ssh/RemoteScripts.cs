@@ -130,8 +130,8 @@ internal static class RemoteScripts
         root=$1; engine=$2; max=$3
         case $root in /*) ;; *) root="$HOME/$root";; esac
         mkdir -p "$root" && chmod 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
-        session=$(mktemp -d "$root/.session.XXXXXXXX") && mkfifo "$session/token" && exec 5<> "$session/token" && rm -f "$session/token" \
-          || { echo "hearth: cannot make a session folder in $root" >&2; exit 3; }
+        session=$(mktemp -d "${TMPDIR:-/tmp}/hearth-session.XXXXXXXX") && mkfifo "$session/token" && exec 5<> "$session/token" && rm -f "$session/token" \
+          || { echo "hearth: cannot make a session folder in ${TMPDIR:-/tmp}" >&2; exit 3; }
         echo >&5
         printf '0 0 0\n'
         while IFS=' ' read -r verb tag id action attempt shebang; do

@@ -249,6 +249,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private async Task<SshCommandResult> WithRetriesAsync(Func<Task<SshCommandResult>> run, Func<SshCommandResult, bool> connectionFailed, CancellationToken ct)
     {
         var backoff = options.RetryBackoff;
+        long? firstFailure = null;
         for (var attempt = 0; ; attempt++)
         {
             var result = await run();
@@ -256,6 +257,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             {
                 return result;
             }
+
+            firstFailure ??= time.GetTimestamp();
 
             if (HostKeys.IsRejection(result.Stderr))
             {
@@ -271,14 +274,14 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
                     "check ssh.user and ssh.key_file, and that the key's public half is in that user's ~/.ssh/authorized_keys on the host");
             }
 
-            if (attempt >= options.ConnectRetries)
+            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
+            if (attempt >= options.ConnectRetries || time.GetElapsedTime(firstFailure.Value) + jittered > options.RetryWindow)
             {
                 _open = false;
                 throw new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
                     $"could not reach {target.Description} ({attempt + 1} tries): {LastLine(result.Stderr)}"));
             }
 
-            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
             await Task.Delay(jittered, time, ct);
             backoff *= 2;
         }
@@ -291,7 +294,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             // No user or system configuration: the template and the state folder alone say how to connect.
             "-F", "none",
             "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=yes",
+            // A pinned key (known_host_key) is never replaced; Hearth's own known_hosts learns new hosts only when asked to.
+            "-o", options.AcceptNewHostKeys && target.KnownHostKey is null ? "StrictHostKeyChecking=accept-new" : "StrictHostKeyChecking=yes",
             "-o", $"UserKnownHostsFile=\"{folder.KnownHostsFor(target)}\"",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "UpdateHostKeys=no",
