@@ -106,7 +106,7 @@ internal static class RemoteScripts
             if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
           done
           if [ "$shebang" = 1 ]; then set -- "./$action"; else set -- /bin/sh "./$action"; fi
-          setsid sh -c 'exec 3< "$0/env" && rm -f "$0/env" && . /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
+          setsid sh -c 'exec 3< "$0/env" && { rm -f "$0/env" & } && . /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
             < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
           pid=$!
           if st "$pid"; then echo "$pid $ticks" > "$run/pid"; else echo "$pid" > "$run/pid"; fi
@@ -139,9 +139,15 @@ internal static class RemoteScripts
             run)
               IFS=' ' read -r envlen scriptlen nameslen || break
               dir="$root/$id"; run="$dir/runs/$action.$attempt"
-              if [ ! -d "$dir/runs" ] && ! mkdir -p "$dir/outputs" "$dir/runs"; then
+              # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
+              if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null
+              elif [ -d "$dir" ]; then mkdir -p "$dir/outputs" "$dir/runs" && mkdir "$run"
+              else mkdir "$dir" "$dir/outputs" "$dir/runs" "$run"
+              fi
+              made=$?
+              if [ $made != 0 ] && [ ! -d "$run" ]; then
                 head -c "$((envlen + scriptlen + nameslen))" > /dev/null; fail "$tag" "cannot make the working folder $dir"
-              elif mkdir "$run" 2>/dev/null; then
+              elif [ $made = 0 ]; then
                 head -c "$envlen" > "$run/env"; head -c "$scriptlen" > "$run/script"
                 if [ "$nameslen" -gt 0 ]; then head -c "$nameslen" > "$run/names"; fi
                 start &

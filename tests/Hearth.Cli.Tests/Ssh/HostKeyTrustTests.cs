@@ -84,7 +84,7 @@ public sealed class HostKeyTrustTests(SshHosts hosts)
     {
         await using var stack = new DeploymentStack(Template);
 
-        var created = await stack.RunAsync(["--server", "http://127.0.0.1:9", "stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--accept-new-host-keys"]);
+        var created = await stack.RunAsync(["--server", "http://127.0.0.1:9", "stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--accept-new-host-keys", .. Parameters(hosts.Hosts[0])]);
 
         created.ExitCode.ShouldNotBe(0);
         created.Error.ShouldContain("--accept-new-host-keys applies to deployments this command runs itself");
