@@ -4,8 +4,10 @@ Starts HOSTS sshd servers (Debian's openssh-server; one per loopback address 127
 the user hearth-ssh, a client key made for the run), then:
   - 20 hosts x 10 trivial steps: Hearth (one DeployedServer per host, 10 independent deployments of `true` each,
     max_concurrent_deployments 1) against ansible-playbook (10 `shell: true` tasks; pipelining, ControlPersist,
-    forks 20, strategy free, no fact gathering). Wall time, and the CPU of hearth with the ssh clients it waits for.
-  - a DAG of `sleep 0.2` deployments spread over the hosts against its critical path.
+    forks 20, strategy free, no fact gathering). Wall time; the CPU of the hearth process alone (the engine) and with the
+    ssh clients it waits for; Ansible's whole process tree.
+  - a DAG of `sleep 0.2` deployments spread over the hosts against its critical path: the command's wall and the
+    operation alone (the stack's CREATE_IN_PROGRESS to CREATE_COMPLETE events).
 Needs root (the user, sshd). Stops every sshd it started, and what ran as the user, at the end.
 """
 import json

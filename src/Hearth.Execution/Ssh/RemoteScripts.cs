@@ -1,7 +1,7 @@
 namespace Hearth.Execution.Ssh;
 
 /// <summary>
-/// The shell program the SSH transport keeps running on each server: a dispatcher (POSIX sh and coreutils; procps's
+/// The shell program the SSH transport keeps running on each server: a dispatcher (POSIX sh, coreutils, util-linux's setsid; procps's
 /// pkill/pgrep when there) that reads requests on its stdin and answers with framed replies on its stdout, so that a
 /// deployment costs no ssh client, no SSH channel and no login shell of its own. It is constant text: every value
 /// reaches it as a word of a request line (ids, actions, numbers, each checked by the engine) or as counted bytes after
