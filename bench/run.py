@@ -683,7 +683,8 @@ def main():
             log(">> over SSH, beside Ansible")
             import ssh_bench
             have_ansible = ensure_ansible()
-            result["ssh"] = ssh_bench.run(hearth, work, timed, dag_depends, 3 if quick else 20, 2 if quick else 10, 1 if quick else 3, have_ansible)
+            result["ssh"] = ssh_bench.run(hearth, work, timed, dag_depends, 3 if quick else 20, 2 if quick else 10, 1 if quick else 3, have_ansible,
+                                           operation_seconds)
             printed.append("## Over SSH, beside Ansible (same sshd hosts)\n\n" + ssh_bench.table(fmt_s, table, result["ssh"]))
         if "bdn" in sections:
             log(">> BenchmarkDotNet")

@@ -21,4 +21,7 @@ public sealed record EngineSettings(string StateDirectory, int MaxParallel = Eng
     /// template through, so the operation does not parse the same text again.
     /// </summary>
     public TemplateCache Templates { get; init; } = new();
+
+    /// <summary>Trust SSH hosts' keys on first use, into the state folder's known_hosts (see <c>SshOptions.AcceptNewHostKeys</c>).</summary>
+    public bool AcceptNewHostKeys { get; init; }
 }

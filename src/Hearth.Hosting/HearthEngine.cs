@@ -22,10 +22,11 @@ public sealed class HearthEngine : IAsyncDisposable
     private readonly SqliteStateStore _store;
     private readonly LocalTransport _local;
 
-    private HearthEngine(SqliteStateStore store, LocalTransport local, StackEngine engine, TemplateCache templates, TimeProvider time)
+    private HearthEngine(SqliteStateStore store, LocalTransport local, StackEngine engine, TemplateCache templates, TimeProvider time, string? knownHosts)
     {
         _store = store;
         _local = local;
+        KnownHostsFile = knownHosts;
         Engine = engine;
         Templates = templates;
         Tokens = new ApiTokens(store, time);
@@ -40,6 +41,9 @@ public sealed class HearthEngine : IAsyncDisposable
 
     public ApiTokens Tokens { get; }
 
+    /// <summary>The SSH transport's own known_hosts file (null where there is no SSH transport).</summary>
+    public string? KnownHostsFile { get; }
+
     /// <summary>Opens (creating or migrating) the state in <see cref="EngineSettings.StateDirectory"/> and builds the engine over it.</summary>
     /// <exception cref="StateStoreException">The state cannot be opened; <see cref="StateUnusableException"/> when it is not usable at all.</exception>
     public static async Task<HearthEngine> OpenAsync(EngineSettings settings, TimeProvider time, CancellationToken cancellationToken)
@@ -50,9 +54,12 @@ public sealed class HearthEngine : IAsyncDisposable
         // connection sockets and the hosts it reached there.
         var local = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
         var providers = new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(local) };
+        string? knownHosts = null;
         if (!OperatingSystem.IsWindows())
         {
-            providers[SshTransports.Name] = new SshTransports(new SshOptions(directory), time);
+            var ssh = new SshTransports(new SshOptions(directory) { AcceptNewHostKeys = settings.AcceptNewHostKeys }, time);
+            providers[SshTransports.Name] = ssh;
+            knownHosts = ssh.KnownHostsFile;
         }
 
         var deployments = new DeploymentServices(store, local, EngineSettings.DefaultDeploymentTimeout)
@@ -69,7 +76,7 @@ public sealed class HearthEngine : IAsyncDisposable
             StepRecorded = CrashTestHook.Create(System.Environment.GetEnvironmentVariable(CrashTestHook.Variable)),
         };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, local, engine, settings.Templates, time);
+        return new HearthEngine(store, local, engine, settings.Templates, time, knownHosts);
     }
 
     public ValueTask DisposeAsync()

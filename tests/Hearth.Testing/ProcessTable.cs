@@ -47,6 +47,10 @@ public static class ProcessTable
         return new ProcessStat(fields[0][0], int.Parse(fields[2], CultureInfo.InvariantCulture), int.Parse(fields[3], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The process's parent, or null once it is gone.</summary>
+    public static int? Parent(int pid) =>
+        Read(pid, "stat") is { } stat ? int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) : null;
+
     /// <summary>Kills each process and its descendants (test teardown); one that has ended meanwhile is skipped.</summary>
     public static void Kill(IEnumerable<int> pids)
     {

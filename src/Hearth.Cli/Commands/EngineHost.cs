@@ -10,6 +10,13 @@ namespace Hearth.Cli.Commands;
 /// <summary>Opens the state the user chose through the shared composition root (<see cref="HearthEngine"/>), once per command.</summary>
 internal static class EngineHost
 {
+    /// <summary>Trust on first use for SSH hosts: see docs/ssh.md.</summary>
+    public static readonly Option<bool> AcceptNewHostKeys = new("--accept-new-host-keys")
+    {
+        Description = "Trust the key of an SSH host not yet in the state's known_hosts (and without ssh.known_host_key) on first use, " +
+            "adding it there and printing its fingerprint; a key that differs from the known one is still refused",
+    };
+
     /// <summary>
     /// The command that runs this hearth, shell-quoted, for commands handed to scripts: the native launcher beside
     /// hearth.dll when there is one (also when hearth runs inside a test host), else <c>dotnet hearth.dll</c>.
@@ -38,7 +45,7 @@ internal static class EngineHost
         }
 
         var directory = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
-        return new EngineSettings(directory, maxParallel, SelfCommand());
+        return new EngineSettings(directory, maxParallel, SelfCommand()) { AcceptNewHostKeys = AcceptsNewHostKeys(parse) };
     }
 
     public static Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken) =>
@@ -74,20 +81,30 @@ internal static class EngineHost
 
     public static bool IsRemote(ParseResult parse) => Server(parse) is not null;
 
+    private static bool AcceptsNewHostKeys(ParseResult parse) =>
+        parse.CommandResult.Command.Options.Contains(AcceptNewHostKeys) && parse.GetValue(AcceptNewHostKeys);
+
     /// <summary>
     /// The stacks the command works on: a server's, through its API, when one is named; else the local state's. A
     /// command given <c>--no-wait</c> returns from an operation on a server once the server accepted it.
     /// </summary>
-    public static Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken) =>
-        OpenAsync(parse, maxParallel, new TemplateCache(), cancellationToken);
+    /// <param name="console">Where keys trusted on first use are reported, for the commands that take <see cref="AcceptNewHostKeys"/>.</param>
+    public static Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(
+        ParseResult parse, int maxParallel, CancellationToken cancellationToken, CliConsole? console = null) =>
+        OpenAsync(parse, maxParallel, new TemplateCache(), cancellationToken, console);
 
-    /// <inheritdoc cref="OpenAsync(ParseResult, int, CancellationToken)"/>
+    /// <inheritdoc cref="OpenAsync(ParseResult, int, CancellationToken, CliConsole?)"/>
     /// <param name="templates">What the command read already (its template), for the local engine to reuse.</param>
     public static async Task<(IStackService Engine, IAsyncDisposable Store)> OpenAsync(
-        ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken)
+        ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken, CliConsole? console = null)
     {
         if (Server(parse) is { } server)
         {
+            if (AcceptsNewHostKeys(parse))
+            {
+                throw new UserErrorException("--accept-new-host-keys applies to deployments this command runs itself; a hearth server checks host keys against its own state's known_hosts: add the key there");
+            }
+
             var token = parse.GetValue(GlobalOptions.Token) is { Length: > 0 } given ? given : System.Environment.GetEnvironmentVariable("HEARTH_TOKEN");
             var noWait = parse.CommandResult.Command.Options.Contains(Background.NoWait) && parse.GetValue(Background.NoWait);
             var remote = new RemoteStacks(HeatHttp.Create(server, token), !noWait, TimeProvider.System);
@@ -95,6 +112,8 @@ internal static class EngineHost
         }
 
         var host = await OpenHostAsync(parse, maxParallel, templates, cancellationToken);
-        return (host.Engine, host);
+        return console is not null && AcceptsNewHostKeys(parse) && host.KnownHostsFile is { } knownHosts
+            ? (host.Engine, new TrustedHostKeysReport(host, knownHosts, console))
+            : (host.Engine, host);
     }
 }

@@ -51,6 +51,7 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -70,7 +71,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct, console);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -107,6 +108,7 @@ internal static class StackCommands
         command.Options.Add(dryRun);
         command.Options.Add(disableRollback);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -120,7 +122,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct, console);
             await using (store)
             {
                 if (parse.GetValue(dryRun))
@@ -193,6 +195,7 @@ internal static class StackCommands
         command.Arguments.Add(StackName);
         command.Options.Add(yes);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -214,7 +217,7 @@ internal static class StackCommands
                 }
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
@@ -320,6 +323,7 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
         Background.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -331,7 +335,7 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct);
+            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));

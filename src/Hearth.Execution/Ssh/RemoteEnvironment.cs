@@ -5,7 +5,7 @@ using Hearth.Execution.Scripts;
 namespace Hearth.Execution.Ssh;
 
 /// <summary>
-/// What <see cref="RemoteScripts.Run"/> reads on stdin: the inputs as <c>export NAME='VALUE'</c> lines (every value
+/// What a run request to <see cref="RemoteScripts.Dispatcher"/> carries after its line: the inputs as <c>export NAME='VALUE'</c> lines (every value
 /// single-quoted, so nothing in it is expanded; the file is sourced by the script's parent shell and deleted before the
 /// script starts), the script, and the declared output names.
 /// </summary>

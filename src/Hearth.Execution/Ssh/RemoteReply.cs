@@ -5,7 +5,7 @@ using Hearth.Execution.Scripts;
 
 namespace Hearth.Execution.Ssh;
 
-/// <summary>Reads what <see cref="RemoteScripts.Run"/> printed into a <see cref="ScriptRun"/>.</summary>
+/// <summary>Reads what <see cref="RemoteScripts.Dispatcher"/> replied to a run into a <see cref="ScriptRun"/>.</summary>
 internal static class RemoteReply
 {
     /// <summary>

@@ -1,126 +1,181 @@
 namespace Hearth.Execution.Ssh;
 
 /// <summary>
-/// The shell programs the SSH transport runs on a server, for <c>sh -c</c> (POSIX sh, coreutils, util-linux's setsid,
-/// procps's pkill when there). They are constant text: every value reaches them as a quoted positional argument (ids,
-/// actions, numbers) or on stdin (inputs, the script), never spliced into the program.
+/// The shell program the SSH transport keeps running on each server: a dispatcher (POSIX sh, coreutils, util-linux's setsid; procps's
+/// pkill/pgrep when there) that reads requests on its stdin and answers with framed replies on its stdout, so that a
+/// deployment costs no ssh client, no SSH channel and no login shell of its own. It is constant text: every value
+/// reaches it as a word of a request line (ids, actions, numbers, each checked by the engine) or as counted bytes after
+/// it (inputs, the script), never spliced into a program.
 /// </summary>
 /// <remarks>
-/// A deployment's working folder on the server is <c>ROOT/ID</c> (0700), as on LOCAL; each run of an action has a record
-/// <c>runs/ACTION.ATTEMPT/</c> beside it: <c>engine</c> (the engine that answers for it), <c>pid</c> (the script's
-/// session leader and its start time), <c>stdout</c>, <c>stderr</c>, and <c>status</c> once it ended. The script runs
-/// detached from the SSH session (a session of its own, output to files), so a dropped connection neither kills nor
-/// loses it: the transport tries again with the same attempt, and the record makes the retry wait for the run that
-/// started instead of starting it twice.
+/// <para>
+/// Requests, one line each: <c>run TAG ID ACTION ATTEMPT SHEBANG</c> followed by the payload of
+/// <see cref="RemoteEnvironment.Payload"/>; <c>stop TAG ID WHICH</c> (<c>*</c> or <c>ACTION.ATTEMPT</c>);
+/// <c>list TAG</c>; <c>remove TAG ID</c>. Each is served by a background job, so a long script never holds up the
+/// next request. A reply is <c>TAG CODE LENGTH\n</c> and LENGTH bytes (the program's output; with a CODE other than 0,
+/// what went wrong); a token passed through a FIFO lets one job write at a time. The first frame, tag 0, says the
+/// dispatcher is ready.
+/// </para>
+/// <para>
+/// A deployment's working folder on the server is <c>ROOT/ID</c> (0700), as on LOCAL; each run of an action has a
+/// record <c>runs/ACTION.ATTEMPT/</c> beside it, made (atomically, by mkdir) before anything of the run is written:
+/// <c>engine</c> (the engine that answers for it), <c>pid</c> (the script's session leader and its start time),
+/// <c>stdout</c>, <c>stderr</c>, and <c>status</c> once it ended. The script runs detached (a session of its own,
+/// output to files), so neither a dropped connection nor a killed dispatcher kills or loses it: the engine asks again
+/// with the same attempt, and the record makes the new request wait for the run that started instead of starting it
+/// twice.
+/// </para>
 /// </remarks>
 internal static class RemoteScripts
 {
+    /// <summary>The tag of the frame the dispatcher writes once it is ready.</summary>
+    public const long ReadyTag = 0;
+
     /// <summary>
-    /// Functions every program uses; <c>$1</c> is the remote root (relative to the home folder unless absolute). A run's
-    /// pid file holds no start time when the script had ended before it was read: such a run is not alive.
+    /// The dispatcher. Arguments: root (relative to the home folder unless absolute), engine identity, max bytes kept of
+    /// each stream and output file.
     /// </summary>
-    private const string Prelude = """
+    public const string Dispatcher = """
         set -u
         umask 077
-        st() { s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; set -- $s; [ "$1" = Z ] && return 1; shift 19; echo "$1"; }
-        alive() { [ -n "$1" ] && [ -n "$2" ] && [ "$(st "$1")" = "$2" ]; }
+        # st PID: the start time of a live (not zombie) process into $ticks; reads /proc with builtins only.
+        st() { stat_=; read -r stat_ 2>/dev/null < "/proc/$1/stat" || return 1; stat_=${stat_##*) }; set -- $stat_; [ "$1" = Z ] && return 1; shift 19; ticks=$1; }
+        alive() { [ -n "$1" ] && [ -n "$2" ] && st "$1" && [ "$ticks" = "$2" ]; }
         members() { command -v pgrep >/dev/null 2>&1 && pgrep -s "$1" >/dev/null 2>&1; }
         killall_() { kill -9 -"$1" 2>/dev/null; command -v pkill >/dev/null 2>&1 && pkill -9 -s "$1" 2>/dev/null; return 0; }
+        # stop RECORD: kills the run's session if it runs; $left says "stopped|alive PID ACTION", or is empty.
         stop() {
-          if read -r p t < "$1/pid" 2>/dev/null && alive "$p" "$t"; then
+          left=
+          if read -r p pt 2>/dev/null < "$1/pid" && alive "$p" "$pt"; then
             a=${1##*/}; a=${a%%.*}; killall_ "$p"; i=0
-            while { alive "$p" "$t" || members "$p"; } && [ $i -lt 100 ]; do sleep 0.1; killall_ "$p"; i=$((i+1)); done
-            if alive "$p" "$t"; then echo "alive $p $a"; else echo "stopped $p $a"; fi
+            while { alive "$p" "$pt" || members "$p"; } && [ $i -lt 100 ]; do sleep 0.1; killall_ "$p"; i=$((i+1)); done
+            if alive "$p" "$pt"; then left="alive $p $a"; else left="stopped $p $a"; fi
           fi
         }
-        root=$1; case $root in /*) ;; *) root="$HOME/$root";; esac
-
-        """;
-
-    /// <summary>
-    /// Runs (or, for an attempt that already started, waits for) one action's script, first stopping any other run of
-    /// the deployment still going (a dead engine's; one round trip instead of two). Arguments: root, deployment id,
-    /// action, attempt, engine, max bytes kept, 1 when the script has a #! line. Stdin: "ENVLEN SCRIPTLEN NAMESLEN\n",
-    /// then the environment (export lines), the script, the declared output names (one a line). Replies on stdout:
-    /// "leftover stopped|alive PID ACTION" per other run found running (after an alive one, only "end": nothing ran),
-    /// "status N|none", "stdout TOTAL KEPT\n" and that tail, the same for stderr, per output "output LEN NAME\n" and
-    /// its bytes or "refused KIND SIZE NAME", then "end". Exit 3: the working folder could not be made.
-    /// </summary>
-    public const string Run = Prelude + """
-        dir="$root/$2"; action=$3; run="runs/$3.$4"; max=$6
-        mkdir -p "$dir/outputs" "$dir/runs" && chmod 700 "$root" "$dir" "$dir/outputs" "$dir/runs" && cd "$dir" \
-          || { echo "hearth: cannot make the working folder $dir" >&2; exit 3; }
-        IFS=' ' read -r envlen scriptlen nameslen || { echo "hearth: no request on stdin" >&2; exit 3; }
-        if mkdir "$run" 2>/dev/null; then
-          blocked=
+        # send TAG CODE FILE: one frame, while holding the token.
+        send() {
+          n=$(wc -c < "$3") || n=0
+          read -r token <&5
+          printf '%s %s %s\n' "$1" "$2" "$n"; head -c "$n" "$3"
+          echo >&5
+        }
+        # report RECORD ACTION: what became of a run, as the engine parses it.
+        report() {
+          if [ -s "$1/status" ]; then read -r code < "$1/status"; echo "status $code"; else echo "status none"; fi
+          for x in stdout stderr; do
+            if [ -s "$1/$x" ]; then
+              n=$(wc -c < "$1/$x"); k=$n; [ "$k" -gt "$max" ] && k=$max
+              echo "$x $n $k"; tail -c "$k" "$1/$x" | head -c "$k"
+            else
+              echo "$x 0 0"
+            fi
+          done
+          if [ -s "$1/names" ]; then
+            while IFS= read -r name; do
+              f="outputs/$2.$name"
+              if [ -L "$f" ]; then echo "refused link 0 $name"
+              elif [ ! -e "$f" ]; then :
+              elif [ ! -f "$f" ]; then echo "refused special 0 $name"
+              else
+                head -c "$((max + 1))" "$f" > "$1/out"; n=$(wc -c < "$1/out")
+                if [ "$n" -gt "$max" ]; then echo "refused large $(wc -c < "$f") $name"; else echo "output $n $name"; cat "$1/out"; fi
+                rm -f "$1/out"
+              fi
+            done < "$1/names"
+          fi
+          echo end
+        }
+        # start: (in a job, with the request's tag, id, action, attempt, shebang) stops what an earlier run of the
+        # deployment left going, runs the script, reports.
+        start() {
+          cd "$root/$id" || exit 0
+          run="runs/$action.$attempt"
           for old in runs/*; do
             [ "$old" = "$run" ] || [ ! -d "$old" ] && continue
-            left=$(stop "$old")
-            if [ -n "$left" ]; then echo "leftover $left"; case $left in alive*) blocked=1;; esac; fi
+            stop "$old"
+            if [ -n "$left" ]; then
+              echo "leftover $left" >> "$run/reply"
+              case $left in alive*) echo end >> "$run/reply"; send "$tag" 0 "$run/reply"; rm -rf "$run"; exit 0;; esac
+            fi
           done
-          if [ -n "$blocked" ]; then rm -rf "$run"; cat > /dev/null; echo end; exit 0; fi
-          echo "$5" > "$run/engine"
-          head -c "$envlen" > "$run/env"; head -c "$scriptlen" > "$action"; head -c "$nameslen" > "$run/names"
-          chmod 700 "$action"; rm -f "outputs/$action".*
+          echo "$engine" > "$run/engine"
+          if [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
+          for f in outputs/"$action".*; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f outputs/"$action".*; fi; break; done
           for old in runs/*; do
             [ "$old" = "$run" ] && continue
-            if ! { read -r p t < "$old/pid" && alive "$p" "$t"; } 2>/dev/null; then rm -rf "$old"; fi
+            if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
           done
-          if [ "$7" = 1 ]; then set -- "./$action"; else set -- /bin/sh "./$action"; fi
-          setsid sh -c 'exec 3< "$0/env" && rm -f "$0/env" && . /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
-            < /dev/null > "$run/stdout" 2> "$run/stderr" &
+          if [ "$shebang" = 1 ]; then set -- "./$action"; else set -- /bin/sh "./$action"; fi
+          setsid sh -c 'exec 3< "$0/env" && { rm -f "$0/env" & } && . /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
+            < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
           pid=$!
-          echo "$pid $(st "$pid")" > "$run/pid"
+          if st "$pid"; then echo "$pid $ticks" > "$run/pid"; else echo "$pid" > "$run/pid"; fi
           wait "$pid"
-        else
-          cat > /dev/null
-          if read -r pid ticks < "$run/pid" 2>/dev/null; then
-            while alive "$pid" "$ticks"; do sleep 0.1; done
+          report "$run" "$action" >> "$run/reply"
+          send "$tag" 0 "$run/reply"
+        }
+        # await: (in a job) a run that already started, asked for again after its connection dropped: waits for it to
+        # end, then reports it. Its pid file may be a moment behind its record.
+        await() {
+          cd "$root/$id" || exit 0
+          run="runs/$action.$attempt"; i=0
+          while [ ! -e "$run/pid" ] && [ ! -e "$run/status" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+          if read -r p pt 2>/dev/null < "$run/pid"; then
+            while alive "$p" "$pt"; do sleep 0.1; done
           fi
-        fi
-        if [ -s "$run/status" ]; then read -r code < "$run/status"; echo "status $code"; else echo "status none"; fi
-        for s in stdout stderr; do
-          n=$(wc -c < "$run/$s" 2>/dev/null) || n=0
-          k=$n; [ "$k" -gt "$max" ] && k=$max
-          echo "$s $n $k"; tail -c "$k" "$run/$s" 2>/dev/null | head -c "$k"
+          report "$run" "$action" > "$run/reply.again"
+          send "$tag" 0 "$run/reply.again"
+        }
+        fail() { printf 'hearth: %s\n' "$2" > "$session/$1"; send "$1" 3 "$session/$1"; rm -f "$session/$1"; }
+        root=$1; engine=$2; max=$3
+        case $root in /*) ;; *) root="$HOME/$root";; esac
+        mkdir -p "$root" && chmod 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
+        session=$(mktemp -d "${TMPDIR:-/tmp}/hearth-session.XXXXXXXX") && mkfifo "$session/token" && exec 5<> "$session/token" && rm -f "$session/token" \
+          || { echo "hearth: cannot make a session folder in ${TMPDIR:-/tmp}" >&2; exit 3; }
+        echo >&5
+        printf '0 0 0\n'
+        while IFS=' ' read -r verb tag id action attempt shebang; do
+          case $verb in
+            run)
+              IFS=' ' read -r envlen scriptlen nameslen || break
+              dir="$root/$id"; run="$dir/runs/$action.$attempt"
+              # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
+              if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null
+              elif [ -d "$dir" ]; then mkdir -p "$dir/outputs" "$dir/runs" && mkdir "$run"
+              else mkdir "$dir" "$dir/outputs" "$dir/runs" "$run"
+              fi
+              made=$?
+              if [ $made != 0 ] && [ ! -d "$run" ]; then
+                head -c "$((envlen + scriptlen + nameslen))" > /dev/null; fail "$tag" "cannot make the working folder $dir"
+              elif [ $made = 0 ]; then
+                head -c "$envlen" > "$run/env"; head -c "$scriptlen" > "$run/script"
+                if [ "$nameslen" -gt 0 ]; then head -c "$nameslen" > "$run/names"; fi
+                start &
+              else
+                head -c "$((envlen + scriptlen + nameslen))" > /dev/null
+                await &
+              fi
+              ;;
+            stop)
+              ( for r in "$root/$id"/runs/$action; do [ -d "$r" ] && stop "$r" && [ -n "$left" ] && echo "$left"; done > "$session/$tag"
+                send "$tag" 0 "$session/$tag"; rm -f "$session/$tag" ) &
+              ;;
+            list)
+              ( for r in "$root"/*/runs/*; do
+                  [ -d "$r" ] || continue
+                  if read -r p pt 2>/dev/null < "$r/pid" && alive "$p" "$pt"; then
+                    d=${r%/runs/*}; echo "running ${d##*/} ${r##*/} $(cat "$r/engine" 2>/dev/null)"
+                  fi
+                done > "$session/$tag"
+                send "$tag" 0 "$session/$tag"; rm -f "$session/$tag" ) &
+              ;;
+            remove)
+              ( if rm -rf "$root/$id" 2> "$session/$tag"; then : > "$session/$tag"; send "$tag" 0 "$session/$tag"; else send "$tag" 3 "$session/$tag"; fi; rm -f "$session/$tag" ) &
+              ;;
+            *) echo "hearth: unknown request '$verb'" >&2; break;;
+          esac
         done
-        while IFS= read -r name; do
-          f="outputs/$action.$name"
-          if [ -L "$f" ]; then echo "refused link 0 $name"
-          elif [ ! -e "$f" ]; then :
-          elif [ ! -f "$f" ]; then echo "refused special 0 $name"
-          else
-            head -c "$((max + 1))" "$f" > "$run/out"; n=$(wc -c < "$run/out")
-            if [ "$n" -gt "$max" ]; then echo "refused large $(wc -c < "$f") $name"; else echo "output $n $name"; cat "$run/out"; fi
-            rm -f "$run/out"
-          fi
-        done < "$run/names"
-        echo end
-        """;
-
-    /// <summary>
-    /// Stops what runs for one deployment: every run record (<c>*</c>) or one (<c>ACTION.ATTEMPT</c>). Arguments: root,
-    /// deployment id, which. Prints "stopped PID ACTION" or "alive PID ACTION" (it outlived SIGKILL) per run it found running.
-    /// </summary>
-    public const string Stop = Prelude + """
-        for r in "$root/$2"/runs/$3; do [ -d "$r" ] && stop "$r"; done
-        exit 0
-        """;
-
-    /// <summary>Lists the runs still running under the root: "running ID ACTION.ATTEMPT ENGINE…" a line. Argument: root.</summary>
-    public const string List = Prelude + """
-        for r in "$root"/*/runs/*; do
-          [ -d "$r" ] || continue
-          if read -r p t < "$r/pid" 2>/dev/null && alive "$p" "$t"; then
-            d=${r%/runs/*}; echo "running ${d##*/} ${r##*/} $(cat "$r/engine" 2>/dev/null)"
-          fi
-        done
-        exit 0
-        """;
-
-    /// <summary>Removes a deployment's working folder. Arguments: root, deployment id.</summary>
-    public const string Remove = Prelude + """
-        rm -rf "$root/$2"
+        rm -rf "$session"
         """;
 
     /// <summary>The command line for the login shell: <c>sh -c PROGRAM hearth ARG…</c>, every word quoted.</summary>

@@ -23,7 +23,9 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
 
     private readonly SemaphoreSlim _channels = new(options.MaxChannelsPerHost);
     private readonly SemaphoreSlim _opening = new(1);
+    private readonly SemaphoreSlim _starting = new(1);
     private volatile bool _open;
+    private SshSession? _session;
 
     public SshTarget Target => target;
 
@@ -49,6 +51,81 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         finally
         {
             _channels.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends one request to the host's dispatcher (<see cref="RemoteScripts.Dispatcher"/>), starting it (or a new one,
+    /// when the last ended) first, and tries again with a jittered backoff while the connection fails. Requests are
+    /// safe to repeat: a run is keyed by its attempt and never started twice.
+    /// </summary>
+    /// <param name="words">The request's words after its tag, each free of spaces and line breaks.</param>
+    /// <exception cref="HostKeyRejectedException">The host's key is unknown or not the expected one (nothing ran).</exception>
+    /// <exception cref="HostUnreachableException">Every try failed to connect.</exception>
+    public async Task<SshCommandResult> RequestAsync(string verb, IReadOnlyList<string> words, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        foreach (var word in words)
+        {
+            if (word.Length == 0 || word.Any(c => c is ' ' or '\n' or '\r' or '\0'))
+            {
+                throw new ArgumentException($"'{word}' cannot be a word of a request", nameof(words));
+            }
+        }
+
+        await EnsureOpenAsync(ct);
+        return await WithRetriesAsync(async () =>
+        {
+            var (session, failure) = await SessionAsync(ct);
+            return session is null ? failure ?? throw new InvalidOperationException("no session and no failure") : await session.RequestAsync(verb, words, payload, ct);
+        }, r => r.ExitCode == ConnectionFailed, ct);
+    }
+
+    /// <summary>The host's dispatcher session, started when there is none or the last one ended.</summary>
+    private async Task<(SshSession? Session, SshCommandResult? Failure)> SessionAsync(CancellationToken ct)
+    {
+        if (_session is { Ended: false } running)
+        {
+            return (running, null);
+        }
+
+        await _starting.WaitAsync(ct);
+        try
+        {
+            if (_session is { Ended: false } started)
+            {
+                return (started, null);
+            }
+
+            if (_session is { } ended)
+            {
+                await ended.DisposeAsync();
+                _session = null;
+            }
+
+            var start = new ProcessStartInfo(options.Client);
+            var command = RemoteScripts.Command(RemoteScripts.Dispatcher, options.RemoteRoot, EngineIdentity.Current,
+                options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture));
+            foreach (var argument in Arguments(command))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            (SshSession? Session, SshCommandResult? Failure) result;
+            try
+            {
+                result = await SshSession.StartAsync(start, ct);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+            }
+
+            _session = result.Session;
+            return result;
+        }
+        finally
+        {
+            _starting.Release();
         }
     }
 
@@ -98,6 +175,12 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     /// <summary>Closes the shared connection (ssh -O exit); the next command opens a new one.</summary>
     public async Task CloseAsync()
     {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync();
+        }
+
         if (!_open)
         {
             return;
@@ -166,6 +249,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private async Task<SshCommandResult> WithRetriesAsync(Func<Task<SshCommandResult>> run, Func<SshCommandResult, bool> connectionFailed, CancellationToken ct)
     {
         var backoff = options.RetryBackoff;
+        long? firstFailure = null;
         for (var attempt = 0; ; attempt++)
         {
             var result = await run();
@@ -173,6 +257,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             {
                 return result;
             }
+
+            firstFailure ??= time.GetTimestamp();
 
             if (HostKeys.IsRejection(result.Stderr))
             {
@@ -188,14 +274,14 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
                     "check ssh.user and ssh.key_file, and that the key's public half is in that user's ~/.ssh/authorized_keys on the host");
             }
 
-            if (attempt >= options.ConnectRetries)
+            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
+            if (attempt >= options.ConnectRetries || time.GetElapsedTime(firstFailure.Value) + jittered > options.RetryWindow)
             {
                 _open = false;
                 throw new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
                     $"could not reach {target.Description} ({attempt + 1} tries): {LastLine(result.Stderr)}"));
             }
 
-            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
             await Task.Delay(jittered, time, ct);
             backoff *= 2;
         }
@@ -208,7 +294,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             // No user or system configuration: the template and the state folder alone say how to connect.
             "-F", "none",
             "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=yes",
+            // A pinned key (known_host_key) is never replaced; Hearth's own known_hosts learns new hosts only when asked to.
+            "-o", options.AcceptNewHostKeys && target.KnownHostKey is null ? "StrictHostKeyChecking=accept-new" : "StrictHostKeyChecking=yes",
             "-o", $"UserKnownHostsFile=\"{folder.KnownHostsFor(target)}\"",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "UpdateHostKeys=no",

@@ -19,25 +19,40 @@ public sealed record SshOptions(string StateRoot)
     /// <summary>How long a host's shared connection stays open after its last command, for the next command to reuse.</summary>
     public TimeSpan ControlPersist { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long opening a connection may take (ssh's ConnectTimeout).</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long opening a connection may take (ssh's ConnectTimeout: the TCP connection and the server's greeting).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often an idle connection is probed, and how many probes may go unanswered before ssh gives up on the host:
-    /// together they bound how long a host that dropped off the network goes unnoticed.
+    /// How often a connection that has been silent is probed, and how many probes may go unanswered before ssh gives up
+    /// on the host: a host that dropped off the network is noticed within AliveInterval × (AliveCountMax + 1), 6 s by
+    /// default, however long its script runs.
     /// </summary>
-    public TimeSpan AliveInterval { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan AliveInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    public int AliveCountMax { get; init; } = 3;
+    public int AliveCountMax { get; init; } = 2;
 
     /// <summary>How many times a command whose connection failed (ssh exit 255) is tried again, after a jittered backoff.</summary>
     public int ConnectRetries { get; init; } = 3;
+
+    /// <summary>
+    /// After the first failed try, how long new tries may still start. With <see cref="ConnectTimeout"/> it bounds how
+    /// long a request goes on once its connection failed: a host cut off mid-deployment fails it within
+    /// AliveInterval × (AliveCountMax + 1) + RetryWindow + ConnectTimeout, 14 s by default (docs/ssh.md).
+    /// </summary>
+    public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The first backoff; each retry doubles it, with ±50 % jitter.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How much of stdout, of stderr and of each output file is kept. Default 1 MiB, as on LOCAL.</summary>
     public int MaxCapturedBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Trust on first use, by the operator's explicit choice (<c>--accept-new-host-keys</c>): a server without
+    /// <c>known_host_key</c> whose key is not yet in Hearth's known_hosts gets it added there (ssh's
+    /// <c>StrictHostKeyChecking=accept-new</c>); a key that differs from the one there is still refused.
+    /// </summary>
+    public bool AcceptNewHostKeys { get; init; }
 
     /// <summary>The remote folder (relative to the user's home unless absolute) under which each deployment gets its working folder.</summary>
     public string RemoteRoot { get; init; } = ".hearth/deployments";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
 using Hearth.Execution.Hosts;
@@ -75,13 +74,13 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         var stopped = new List<string>();
         try
         {
-            var listing = await connection.RunAsync(RemoteScripts.Command(RemoteScripts.List, Root), ReadOnlyMemory<byte>.Empty, ct);
+            var listing = await connection.RequestAsync("list", [], ReadOnlyMemory<byte>.Empty, ct);
             foreach (var line in Lines(listing.Stdout))
             {
                 // "running ID ACTION.ATTEMPT MACHINE PID TICKS"
                 if (line.Split(' ', 4) is ["running", var id, var run, var engine] && EngineIdentity.IsDeadHere(engine))
                 {
-                    var reply = await connection.RunAsync(RemoteScripts.Command(RemoteScripts.Stop, Root, id, run), ReadOnlyMemory<byte>.Empty, ct);
+                    var reply = await connection.RequestAsync("stop", [id, run], ReadOnlyMemory<byte>.Empty, ct);
                     stopped.AddRange(Lines(reply.Stdout).Select(l => Describe(l) is var (_, text) ? text : l));
                 }
             }
@@ -97,7 +96,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     public async Task RemoveAsync(string deploymentId, CancellationToken ct)
     {
         RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
-        var result = await connection.RunAsync(RemoteScripts.Command(RemoteScripts.Remove, Root, deploymentId), ReadOnlyMemory<byte>.Empty, ct);
+        var result = await connection.RequestAsync("remove", [deploymentId], ReadOnlyMemory<byte>.Empty, ct);
         if (result.ExitCode != 0)
         {
             throw new HostUnreachableException($"could not remove the working folder of deployment {deploymentId} on {connection.Target.Description}: {result.Stderr.Trim()}");
@@ -120,13 +119,12 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         folder.Remember(connection.Target);
         var attempt = Guid.NewGuid().ToString("N")[..16];
         var payload = RemoteEnvironment.Payload(variables, request.Action, script, request.Outputs);
-        var command = RemoteScripts.Command(RemoteScripts.Run, Root, request.DeploymentId, request.Action, attempt, EngineIdentity.Current,
-            options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture), RequestChecks.HasShebang(script) ? "1" : "0");
+        string[] words = [request.DeploymentId, request.Action, attempt, RequestChecks.HasShebang(script) ? "1" : "0"];
 
         // The run is not cancelled by the caller: a timeout or cancel stops the script on the server, and then the run
         // reports what it printed before it was stopped. Only when the server does not answer is the run abandoned.
         using var abandon = new CancellationTokenSource();
-        var running = connection.RunAsync(command, payload, abandon.Token);
+        var running = connection.RequestAsync("run", words, payload, abandon.Token);
         var termination = await WaitAsync(running, request.Timeout, ct);
         if (termination != ScriptTermination.Exited)
         {
@@ -197,8 +195,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         using var bounded = new CancellationTokenSource(StopWait, time);
         try
         {
-            await connection.RunAsync(RemoteScripts.Command(RemoteScripts.Stop, Root, request.DeploymentId, $"{request.Action}.{attempt}"),
-                ReadOnlyMemory<byte>.Empty, bounded.Token);
+            await connection.RequestAsync("stop", [request.DeploymentId, $"{request.Action}.{attempt}"], ReadOnlyMemory<byte>.Empty, bounded.Token);
             await running.WaitAsync(bounded.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or HostUnreachableException or HostKeyRejectedException)
@@ -209,7 +206,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
 
     private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started, CancellationToken ct)
     {
-        var reply = await connection.RunAsync(RemoteScripts.Command(RemoteScripts.Stop, Root, deploymentId, "*"), ReadOnlyMemory<byte>.Empty, ct);
+        var reply = await connection.RequestAsync("stop", [deploymentId, "*"], ReadOnlyMemory<byte>.Empty, ct);
         return Leftover([.. Lines(reply.Stdout)], started);
     }
 

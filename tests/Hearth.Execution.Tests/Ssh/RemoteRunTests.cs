@@ -12,11 +12,11 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     public async Task Run_SameAttemptAgainAfterItEnded_ReportsTheFirstRunWithoutRunningAgain()
     {
         var connection = Connection();
-        var command = RunCommand("attempt-1");
+        var words = RunWords("attempt1");
         var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\necho out\nexit 5\n", []);
 
-        var first = await connection.RunAsync(command, payload, CancellationToken.None).Within();
-        var second = await connection.RunAsync(command, payload, CancellationToken.None).Within();
+        var first = await connection.RequestAsync("run", words, payload, CancellationToken.None).Within();
+        var second = await connection.RequestAsync("run", words, payload, CancellationToken.None).Within();
 
         foreach (var reply in new[] { first, second })
         {
@@ -32,15 +32,45 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     public async Task Run_SameAttemptWhileItRuns_WaitsForItAndRunsNothingTwice()
     {
         var connection = Connection();
-        var command = RunCommand("attempt-2");
+        var words = RunWords("attempt2");
         var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\nsleep 1\necho done\n", []);
 
-        var first = connection.RunAsync(command, payload, CancellationToken.None);
+        var first = connection.RequestAsync("run", words, payload, CancellationToken.None);
         await Poll.UntilAsync(() => File.Exists(Path.Combine(RemoteFolder, "count")), "the first run started");
-        var retry = await connection.RunAsync(command, payload, CancellationToken.None).Within();
+        var retry = await connection.RequestAsync("run", words, payload, CancellationToken.None).Within();
 
         RemoteReply.Parse(retry.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull().Stdout.ShouldBe("done\n");
         (await first.Within()).ExitCode.ShouldBe(0);
+        (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
+    }
+
+    [Fact]
+    public async Task Run_DispatcherKilledMidRun_ReportsTheRunFromANewSessionWithoutRunningItAgain()
+    {
+        var connection = Connection();
+        var marker = "hearth-ssh-dispatcher-" + Guid.NewGuid().ToString("N");
+        var payload = RemoteEnvironment.Payload([], "CREATE", $"#!/bin/sh\necho ran >> count\nexec sh -c 'sleep 2; echo done' {marker}\n", []);
+
+        var running = connection.RequestAsync("run", RunWords("attempt3"), payload, CancellationToken.None);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+        // The script's session leader was started by a job of the dispatcher: the job and the dispatcher die, the script runs on.
+        var script = ProcessTable.WithMarker(marker).Single();
+        var job = ProcessTable.Parent(ProcessTable.Stat(script).ShouldNotBeNull().Session).ShouldNotBeNull();
+        var dispatcher = ProcessTable.Parent(job).ShouldNotBeNull();
+        foreach (var pid in new[] { dispatcher, job })
+        {
+            // Only the test user's processes: a wrong pid here must not take anything else down.
+            (await SshHosts.IsTheUsersAsync(pid)).ShouldBeTrue();
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: false);
+        }
+
+        var reply = await running.Within();
+
+        ProcessTable.Stat(dispatcher).ShouldBeNull();
+        var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull();
+        run.ExitCode.ShouldBe(0);
+        run.Stdout.ShouldBe("done\n");
         (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
     }
 
@@ -101,6 +131,5 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
         return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), TimeProvider.System);
     }
 
-    private string RunCommand(string attempt) =>
-        RemoteScripts.Command(RemoteScripts.Run, Options.RemoteRoot, DeploymentId, "CREATE", attempt, EngineIdentity.Current, "1000", "1");
+    private string[] RunWords(string attempt) => [DeploymentId, "CREATE", attempt, "1"];
 }

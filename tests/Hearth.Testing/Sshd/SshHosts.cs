@@ -261,6 +261,10 @@ public class SshHosts : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether the process runs as <see cref="User"/> (a test checks this before it kills one of the hosts' processes).</summary>
+    public static async Task<bool> IsTheUsersAsync(int pid) =>
+        Owner($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}") is { } owner && owner == (await RunAsync("id", ["-u", User])).Output.Trim();
+
     private static async Task KillUserProcessesAsync()
     {
         var uid = (await RunAsync("id", ["-u", User])).Output.Trim();
