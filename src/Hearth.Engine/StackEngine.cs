@@ -30,7 +30,7 @@ public sealed class StackEngine : IStackService
         _signals = new StackSignals(store, time, _queries);
         _operations = new StackOperations(store, handlers, time, definitions, _queries, _lock);
         Events = new EventFeed(store, time);
-        _follower = new StackEventFollower(store, Events, _queries, _lock);
+        _follower = new StackEventFollower(store, Events, _queries);
     }
 
     public ResourceHandlerRegistry Handlers { get; }
@@ -105,6 +105,13 @@ public sealed class StackEngine : IStackService
     /// </summary>
     public IAsyncEnumerable<EventRecord> FollowEventsAsync(string name, long afterSequence, CancellationToken cancellationToken) =>
         _follower.FollowAsync(name, afterSequence, cancellationToken);
+
+    /// <summary>
+    /// The stack's events after <paramref name="afterSequence"/> until the operation running now ends, or at once if none
+    /// runs: for a client whose operation was accepted after that point (it may have ended before the client follows it).
+    /// </summary>
+    public IAsyncEnumerable<EventRecord> FollowStartedOperationAsync(string name, long afterSequence, CancellationToken cancellationToken) =>
+        _follower.FollowAsync(name, afterSequence, cancellationToken, operationStarted: true);
 
     /// <summary>The stack's outputs, evaluated from stored attributes (so they are the same after a rollback as before the update).</summary>
     public Task<IReadOnlyList<OutputValue>> GetOutputsAsync(string name, CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Hearth.Server.Tests;
 
 /// <summary>
@@ -155,10 +157,79 @@ public sealed class CliThroughServerOperationTests
         var created = await create.EndAsync();
 
         cancel.ExitCode.ShouldBe(0, cancel.Error);
-        cancel.Error.ShouldStartWith("Stack hooked ROLLBACK_COMPLETE");
+        // The cancel follows what it stopped, as a local run shows its own: the stop, the rollback, then how it ended.
+        cancel.Error.ShouldContain(" after CREATE_FAILED stopped while paused at Hook pre-create: the operation was cancelled by the user\n");
+        cancel.Error.ShouldContain(" hooked ROLLBACK_IN_PROGRESS Stack ROLLBACK started\n");
+        cancel.Error.ShouldEndWith("\nStack hooked ROLLBACK_COMPLETE: Stack ROLLBACK completed successfully\n");
         created.ExitCode.ShouldBe(1, created.Error);
         (await both.RemoteAsync("stack", "show", "hooked")).Out.ShouldContain("ROLLBACK_COMPLETE");
     }
+
+    [Fact]
+    public async Task Create_ScriptFailsLocalAndThroughServer_PrintsTheSameProgressAndFailureWithItsTailsMasked()
+    {
+        using var folder = new TempDirectory();
+        using var both = await BothWays.StartAsync(folder);
+        var template = folder.File("failing.yaml", FailingScriptTemplate);
+
+        var local = await both.LocalAsync("stack", "create", "failing", "-t", template);
+        var remote = await both.RemoteAsync("stack", "create", "failing", "-t", template);
+
+        remote.ExitCode.ShouldBe(1, remote.Error);
+        remote.ExitCode.ShouldBe(local.ExitCode, local.Error);
+        remote.Out.ShouldBe(local.Out);
+        var what = $"--- local\n{local.Error}\n--- server\n{remote.Error}";
+        ProgressMasked(remote.Error).ShouldBe(ProgressMasked(local.Error), what);
+
+        // What was compared is what a failed run must show: each step as it happened, the failure with the script's words, no secret.
+        var error = ProgressMasked(remote.Error);
+        error.ShouldContain("TIME failing CREATE_IN_PROGRESS");
+        error.ShouldContain("TIME server CREATE_COMPLETE");
+        error.ShouldContain("TIME failing ROLLBACK_COMPLETE Stack ROLLBACK completed successfully\nStack failing ROLLBACK_COMPLETE");
+        error.ShouldContain("TIME deployment CREATE_FAILED Deployment to server failed: Deployment exited with non-zero status code: 3\n    cannot log in as ******\n");
+        error.ShouldEndWith("""
+              failed: deployment: Deployment to server failed: Deployment exited with non-zero status code: 3
+                deployment stderr:
+                  cannot log in as ******
+                deployment stdout:
+                  step 1
+                  logging in as ******
+
+            """.ReplaceLineEndings("\n"));
+        remote.Error.ShouldNotContain("s3cr3t-value");
+    }
+
+    /// <summary>A script (run by the process that runs the operation, the server's or the CLI's) that fails, quoting a hidden value; one step at a time, so both runs record the same order.</summary>
+    private const string FailingScriptTemplate = """
+        heat_template_version: 2021-04-16
+        parameters:
+          secret: {type: string, hidden: true, default: s3cr3t-value}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties: {software_config_transport: LOCAL}
+          config:
+            type: OS::Heat::SoftwareConfig
+            depends_on: server
+            properties:
+              group: script
+              inputs: [{name: password}]
+              config: |
+                #!/bin/sh
+                echo "step 1"
+                echo "logging in as $password"
+                echo "cannot log in as $password" >&2
+                exit 3
+          deployment:
+            type: OS::Heat::SoftwareDeployment
+            properties:
+              config: {get_resource: config}
+              server: {get_resource: server}
+              input_values: {password: {get_param: secret}}
+        """;
+
+    /// <summary>Progress lines start with the time of day, which differs between any two runs.</summary>
+    private static string ProgressMasked(string text) => Regex.Replace(BothWays.Masked(text), @"(?m)^\d\d:\d\d:\d\d ", "TIME ");
 
     /// <summary>A copy of a state no process has open (File.Copy keeps each file's mode: private, as hearth made it).</summary>
     private static void CopyState(string from, string to)

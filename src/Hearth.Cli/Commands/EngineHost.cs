@@ -107,7 +107,7 @@ internal static class EngineHost
 
             var token = parse.GetValue(GlobalOptions.Token) is { Length: > 0 } given ? given : System.Environment.GetEnvironmentVariable("HEARTH_TOKEN");
             var noWait = parse.CommandResult.Command.Options.Contains(Background.NoWait) && parse.GetValue(Background.NoWait);
-            var remote = new RemoteStacks(HeatHttp.Create(server, token), !noWait, TimeProvider.System);
+            var remote = new RemoteStacks(HeatHttp.Create(server, token), !noWait);
             return (remote, remote);
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Engine.Events;
 using Hearth.Engine.Operations;
 using Hearth.State;
 using Hearth.Templates.Values;
@@ -58,15 +59,21 @@ internal static class HeatRecords
             RequiresJson = ValueJson.Serialize(requires.Select(r => (object?)r).ToList()),
         };
 
-    /// <summary>An event as the server's event stream sends it (<see cref="Engine.Events.ServerSentEvents"/>), with its sequence number.</summary>
+    /// <summary>
+    /// An event as the server's event stream sends it (<see cref="ServerSentEvents"/>), with its sequence number and, for
+    /// a failed step, its failure as the engine recorded it (so the CLI renders it as for a local run).
+    /// </summary>
     public static EventRecord Event(IReadOnlyDictionary<string, object?> map)
     {
         var (action, status) = Status(map.GetValueOrDefault("resource_status"));
+        var failure = map.GetValueOrDefault(ServerSentEvents.FailureMember) is IReadOnlyDictionary<string, object?> recorded ? ValueJson.Serialize(recorded) : null;
         return new EventRecord(
             map.GetValueOrDefault("sequence") is { } sequence ? Convert.ToInt64(sequence, CultureInfo.InvariantCulture) : 0,
             Text(map, "id"), Text(map, "stack_id"), Text(map, "stack_name"), Text(map, "resource_name"), map.GetValueOrDefault("physical_resource_id") as string,
             Text(map, "resource_type"), action, status, Text(map, "resource_status_reason"),
-            Time(map.GetValueOrDefault("event_time")) ?? DateTimeOffset.UnixEpoch);
+            Time(map.GetValueOrDefault("event_time")) ?? DateTimeOffset.UnixEpoch,
+            failure is null ? EventKind.Status : EventKind.Failed,
+            failure);
     }
 
     /// <summary>A resource paused at a hook, as the server's <c>…/hooks</c> lists it.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Hearth.Engine;
+using Hearth.Engine.Failures;
 using Hearth.Engine.Operations;
 using Hearth.State;
 using Hearth.Templates.Values;
@@ -13,10 +14,8 @@ namespace Hearth.Cli.Remote;
 /// rebuilt from Heat's JSON so that the commands print the same. Operations run in the server; with
 /// <paramref name="wait"/> a call returns when the stack's operation has ended, else once the server accepted it.
 /// </summary>
-internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) : IStackService, IAsyncDisposable
+internal sealed class RemoteStacks(HeatHttp http, bool wait) : IStackService, IAsyncDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-
     /// <summary>Heat's status of a resource no operation has acted on yet.</summary>
     private const string NotStarted = "INIT_COMPLETE";
 
@@ -31,12 +30,15 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         body["disable_rollback"] = disableRollback;
         var created = await http.SendAsync(HttpMethod.Post, "/stacks", body, cancellationToken) as IReadOnlyDictionary<string, object?>;
         var id = (created?.GetValueOrDefault("stack") as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("id") as string ?? name;
-        return await OutcomeAsync(name, id, cancellationToken);
+
+        // A new stack's events are all its create's: they are followed from its first.
+        return await OutcomeAsync(name, id, null, 0, observer, cancellationToken);
     }
 
     public async Task<OperationOutcome> UpdateAsync(string name, DefinitionSource? source, ImmutableArray<string> parameterOverrides, bool? disableRollback, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
+        var after = await EventPositionAsync(name, cancellationToken);
 
         // PUT replaces the definition; PATCH without a template is Heat's --existing: the stored one, these parameters overriding.
         var body = HeatBodies.DefinitionOrOverrides(source, parameterOverrides);
@@ -46,23 +48,24 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
         }
 
         await http.SendAsync(source is null ? HttpMethod.Patch : HttpMethod.Put, StackPath(stack), body, cancellationToken);
-        return await OutcomeAsync(name, stack.Id, cancellationToken);
+        return await OutcomeAsync(name, stack.Id, stack, after, observer, cancellationToken);
     }
 
     public async Task<OperationOutcome> DeleteAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
+        var after = await EventPositionAsync(name, cancellationToken);
         await http.SendAsync(HttpMethod.Delete, StackPath(stack), null, cancellationToken);
-        return await OutcomeAsync(name, stack.Id, cancellationToken);
+        return await OutcomeAsync(name, stack.Id, stack, after, observer, cancellationToken);
     }
 
     /// <summary>Hearth's own route (Heat has none): the server finishes the interrupted operation.</summary>
     public Task<OperationOutcome> ResumeAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) =>
-        HearthActionAsync(name, "resume", cancellationToken);
+        HearthActionAsync(name, "resume", observer, cancellationToken);
 
     /// <summary>Hearth's own route: the server rolls back the interrupted operation, or stops the one it runs on the stack.</summary>
     public Task<OperationOutcome> CancelAsync(string name, IEngineObserver? observer, CancellationToken cancellationToken) =>
-        HearthActionAsync(name, "cancel", cancellationToken);
+        HearthActionAsync(name, "cancel", observer, cancellationToken);
 
     /// <summary>
     /// Heat's create preview, whose engine call is the local one: with a template, what it would do to the stack if it
@@ -237,11 +240,12 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     }
 
     /// <summary>Hearth's <c>…/hearth/resume|cancel</c>, then the operation's end as for any other.</summary>
-    private async Task<OperationOutcome> HearthActionAsync(string name, string action, CancellationToken cancellationToken)
+    private async Task<OperationOutcome> HearthActionAsync(string name, string action, IEngineObserver? observer, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
+        var after = await EventPositionAsync(name, cancellationToken);
         await http.SendAsync(HttpMethod.Post, $"{StackPath(stack)}/hearth/{action}", null, cancellationToken);
-        return await OutcomeAsync(name, stack.Id, cancellationToken);
+        return await OutcomeAsync(name, stack.Id, stack, after, observer, cancellationToken);
     }
 
     /// <summary>A read under one stack, whose only 404 is the stack's: Heat's message for it is replaced by the engine's own.</summary>
@@ -252,33 +256,81 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait, TimeProvider time) 
     private static string StackPath(StackRecord stack) => $"/stacks/{HeatHttp.Segment(stack.Name)}/{HeatHttp.Segment(stack.Id)}";
 
     /// <summary>
-    /// The operation's end, read as Heat's client reads it for <c>--wait</c>: the stack until it is no longer in
-    /// progress (gone, for a delete). Without waiting, the stack as the server accepted the operation.
+    /// Where the server's events are before an operation is asked for (the <c>last_sequence</c> of the stack's graph, a
+    /// position in every stack's events): the wait follows the stack's events from there, so it sees all of the operation.
     /// </summary>
-    private async Task<OperationOutcome> OutcomeAsync(string name, string id, CancellationToken cancellationToken)
+    private async Task<long> EventPositionAsync(string name, CancellationToken cancellationToken)
     {
-        StackRecord? last = null;
+        if (!wait)
+        {
+            return 0;
+        }
+
+        var answer = await StackScopedAsync(name, $"/stacks/{HeatHttp.Segment(name)}/graph", cancellationToken);
+        return answer?.GetValueOrDefault("last_sequence") is { } sequence ? Convert.ToInt64(sequence, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>
+    /// How the operation ended. With <c>--wait</c>, the stack's event stream from <paramref name="after"/> (a point before
+    /// the server accepted it) until the operation has ended (<c>?until=started-operation-end</c>), each event given to
+    /// <paramref name="observer"/> as the local engine gives it, the failures of the stack's own resources collected as
+    /// the local outcome lists them; then the stack as it ended (gone, for a delete: <paramref name="before"/> deleted).
+    /// Without waiting, the stack as the server accepted the operation.
+    /// </summary>
+    private async Task<OperationOutcome> OutcomeAsync(string name, string id, StackRecord? before, long after, IEngineObserver? observer, CancellationToken cancellationToken)
+    {
+        var failures = ImmutableArray.CreateBuilder<Failure>();
         while (true)
         {
+            if (wait)
+            {
+                after = await FollowOperationAsync(name, id, after, observer, failures, cancellationToken);
+            }
+
             var answer = await http.SendAsync(HttpMethod.Get, $"/stacks/{HeatHttp.Segment(name)}/{HeatHttp.Segment(id)}", null, cancellationToken, missingIsNull: true)
                 as IReadOnlyDictionary<string, object?>;
             if (answer?.GetValueOrDefault("stack") is not IReadOnlyDictionary<string, object?> show)
             {
                 // A deleted stack is gone: the delete succeeded.
-                var gone = last ?? throw EngineException.StackNotFound(name);
+                var gone = before ?? throw EngineException.StackNotFound(name);
                 return new OperationOutcome(gone with { Action = ResourceAction.Delete, Status = OperationStatus.Complete }, true, [], false);
             }
 
-            last = Stack(show);
-            if (!wait || last.Status != OperationStatus.InProgress)
+            var stack = Stack(show);
+            // Still in progress after its operation's stream ended: another operation followed it at once, which is
+            // followed too; unless the server's operation was interrupted (its process died), which no stream waits for.
+            if (!wait || stack.Status != OperationStatus.InProgress || _interrupted.Contains(stack.Id))
             {
-                var rolledBack = last.Action == ResourceAction.Rollback;
-                var succeeded = !wait || last.Status == OperationStatus.Complete;
-                return new OperationOutcome(last, succeeded, [], rolledBack) { Outputs = succeeded && wait ? HeatRecords.Outputs(show) : null };
+                var rolledBack = stack.Action == ResourceAction.Rollback;
+                var succeeded = !wait || stack.Status == OperationStatus.Complete;
+                return new OperationOutcome(stack, succeeded, failures.ToImmutable(), rolledBack) { Outputs = succeeded && wait ? HeatRecords.Outputs(show) : null };
             }
-
-            await Task.Delay(PollInterval, time, cancellationToken);
         }
     }
 
+    /// <summary>The stack's events after <paramref name="after"/> until its operation has ended (or the stack is gone); the last one's sequence.</summary>
+    private async Task<long> FollowOperationAsync(
+        string name, string id, long after, IEngineObserver? observer, ImmutableArray<Failure>.Builder failures, CancellationToken cancellationToken)
+    {
+        var path = $"/stacks/{HeatHttp.Segment(name)}/{HeatHttp.Segment(id)}/events/stream?until=started-operation-end";
+        try
+        {
+            await foreach (var data in http.EventsAsync(path, after, () => EngineException.StackNotFound(name), cancellationToken))
+            {
+                var evt = HeatRecords.Event(data);
+                after = evt.Sequence;
+                observer?.OnEvent(evt);
+                if (evt.StackId == id && FailureJson.Read(evt) is { } failure)
+                {
+                    failures.Add(failure);
+                }
+            }
+        }
+        catch (EngineException e) when (e.Kind == EngineErrorKind.NotFound)
+        {
+            // A delete that ended before the stream began: the stack is gone, which the outcome tells.
+        }
+
+        return after;
+    }
 }

@@ -153,7 +153,13 @@ public static class ServerSentEvents
         return buffer.ToArray();
     }
 
-    /// <summary>Heat's event fields (as <c>event list -f json</c> shows them) and the stack's. Status reasons are masked when recorded.</summary>
+    /// <summary>The member of a failed step's event that carries its failure (<see cref="Failures.FailureJson"/>), which Heat's events lack.</summary>
+    public const string FailureMember = "hearth_failure";
+
+    /// <summary>
+    /// Heat's event fields (as <c>event list -f json</c> shows them) and the stack's, and a failed step's failure as
+    /// <see cref="FailureMember"/>. Status reasons and failures are masked when recorded.
+    /// </summary>
     private static void WriteEvent(Utf8JsonWriter json, EventRecord evt)
     {
         json.WriteStartObject();
@@ -167,6 +173,13 @@ public static class ServerSentEvents
         json.WriteString("resource_status_reason", evt.StatusReason);
         json.WriteString("physical_resource_id", evt.PhysicalResourceId);
         json.WriteString("event_time", evt.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        if (evt.Kind == EventKind.Failed && evt.Payload is { } failure)
+        {
+            // Why the step failed, typed (reason, exit code, script output tails), as the engine recorded it: masked.
+            json.WritePropertyName(FailureMember);
+            json.WriteRawValue(failure);
+        }
+
         json.WriteEndObject();
     }
 }

@@ -7,17 +7,19 @@ namespace Hearth.Engine.Events;
 /// <c>event list --follow</c>: a stack's events (nested ones included) from the feed, until the stack's operation ends —
 /// the one running when following starts or, on an idle stack, the next one to start — or the stack is deleted.
 /// </summary>
-internal sealed class StackEventFollower(IStateStore store, EventFeed feed, StackQueries queries, OperationLock operationLock)
+internal sealed class StackEventFollower(IStateStore store, EventFeed feed, StackQueries queries)
 {
     public async IAsyncEnumerable<EventRecord> FollowAsync(
         string name,
         long afterSequence,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool operationStarted = false)
     {
         var stack = await queries.GetStackAsync(name, cancellationToken);
         var scope = EventScope.Stack(stack.Id);
         var firstOperation = stack.OperationId;
-        var sawOperation = await IsRunningAsync(stack, cancellationToken);
+        // A client that started the operation itself (operationStarted) follows it even when it has already ended.
+        var sawOperation = operationStarted || await IsRunningAsync(stack, cancellationToken);
         var after = afterSequence;
         await foreach (var page in feed.ReadAsync(scope, afterSequence, cancellationToken))
         {
@@ -56,7 +58,10 @@ internal sealed class StackEventFollower(IStateStore store, EventFeed feed, Stac
         }
     }
 
-    /// <summary>An operation runs, and its process lives (one killed mid-operation is over for a follower).</summary>
+    /// <summary>
+    /// An operation runs, and its process lives (one killed mid-operation is over for a follower): its lock is held, which
+    /// it is for the whole run, a failed create's or update's rollback included (between the two the stack is FAILED).
+    /// </summary>
     private async Task<bool> IsRunningAsync(StackRecord stack, CancellationToken cancellationToken) =>
-        stack.Status == OperationStatus.InProgress && await operationLock.FindDeadHolderAsync(stack, cancellationToken) is null;
+        await store.GetLockHolderAsync(stack.Id, cancellationToken) is { } holder && ProcessLiveness.IsAlive(holder);
 }

@@ -40,16 +40,22 @@ internal static class EventStreamEndpoints
 
         /// <summary>The stack's operation running now (on an idle stack, the next one) has ended, or the stack is gone: <c>--follow</c>.</summary>
         public const string OperationEnd = "operation-end";
+
+        /// <summary>
+        /// The operation the client started (after its <c>Last-Event-ID</c>) has ended, even before the stream began; if
+        /// none runs when it is caught up, at once: the CLI's wait for its own operation through the server.
+        /// </summary>
+        public const string StartedOperationEnd = "started-operation-end";
     }
 
     private static async Task<IResult> StreamAsync(HttpContext http, HearthEngine host, TimeProvider time, EventScope scope, string? stackName)
     {
         var until = http.Request.Query["until"].ToString();
-        if (until is not ("" or Until.Now) && (until != Until.OperationEnd || stackName is null))
+        if (until is not ("" or Until.Now) && (until is not (Until.OperationEnd or Until.StartedOperationEnd) || stackName is null))
         {
             return HeatErrors.BadRequest(stackName is null
                 ? $"until must be '{Until.Now}' on the stream of every stack, not '{until}'"
-                : $"until must be '{Until.Now}' or '{Until.OperationEnd}', not '{until}'");
+                : $"until must be '{Until.Now}', '{Until.OperationEnd}' or '{Until.StartedOperationEnd}', not '{until}'");
         }
 
         // EventSource sends the header on reconnection; a first connection may say where to start in the query instead.
@@ -75,7 +81,12 @@ internal static class EventStreamEndpoints
             }
             else
             {
-                var events = until == Until.Now ? host.Engine.Events.ReplayAsync(scope, after, ct) : host.Engine.FollowEventsAsync(stackName ?? "", after, ct);
+                var events = until switch
+                {
+                    Until.Now => host.Engine.Events.ReplayAsync(scope, after, ct),
+                    Until.OperationEnd => host.Engine.FollowEventsAsync(stackName ?? "", after, ct),
+                    _ => host.Engine.FollowStartedOperationAsync(stackName ?? "", after, ct),
+                };
                 await ServerSentEvents.StreamToEndAsync(response.Body, events, time, ServerSentEvents.DefaultKeepAlive, ct);
             }
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Hearth.Engine.Events;
+using Hearth.Engine.Failures;
 using Hearth.State;
 using Hearth.State.Sqlite;
 
@@ -89,6 +90,23 @@ public sealed class ServerSentEventsTests : IAsyncLifetime
         lines[2..].ShouldBe(["", ""]);
         var data = JsonNode.Parse(lines[1]["data: ".Length..])!;
         ((string?)data["resource_status"], (string?)data["resource_status_reason"]).ShouldBe(("CREATE_FAILED", "exit 1\nerror: no\r\ndata: forged"));
+    }
+
+    [Fact]
+    public void Messages_FailedStepWithItsFailure_CarriesItAsHearthFailureStillOnOneLine()
+    {
+        var failure = new Failure(FailureKind.ResourceFailed, "exit 3") { Resource = "app", ExitCode = 3, Stderr = "no\nway\n", Stdout = "step 1\n" };
+        var evt = new EventRecord(7, "e1", Stack.Id, "web", "app", "p1", "OS::Heat::SoftwareDeployment", ResourceAction.Create,
+            OperationStatus.Failed, "exit 3", _clock.GetUtcNow(), EventKind.Failed, FailureJson.Serialize(failure));
+        var status = evt with { Status = OperationStatus.InProgress, Kind = EventKind.Status, Payload = null };
+
+        var lines = Encoding.UTF8.GetString(ServerSentEvents.Messages([evt, status])).Split('\n');
+
+        lines.Length.ShouldBe(7);
+        var data = JsonNode.Parse(lines[1]["data: ".Length..])!;
+        var sent = data[ServerSentEvents.FailureMember]!;
+        ((string?)sent["message"], (int?)sent["exit_code"], (string?)sent["stderr"], (string?)sent["stdout"]).ShouldBe(("exit 3", 3, "no\nway\n", "step 1\n"));
+        JsonNode.Parse(lines[4]["data: ".Length..])![ServerSentEvents.FailureMember].ShouldBeNull();
     }
 
     [Theory]
