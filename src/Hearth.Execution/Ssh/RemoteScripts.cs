@@ -52,50 +52,57 @@ internal static class RemoteScripts
             if alive "$p" "$pt"; then left="alive $p $a"; else left="stopped $p $a"; fi
           fi
         }
-        # send TAG CODE FILE: one frame, while holding the token.
+        # send TAG CODE FILE [LENGTH]: one frame, while holding the token. A reply written by line and report comes with
+        # its length, which saves starting wc on the way back.
         send() {
-          n=$(wc -c < "$3") || n=0
+          n=${4:-}
+          [ -n "$n" ] || n=$(wc -c < "$3") || n=0
           read -r token <&5
           printf '%s %s %s\n' "$1" "$2" "$n"; head -c "$n" "$3"
           echo >&5
         }
-        # report RECORD ACTION: what became of a run, as the engine parses it.
+        # line TEXT: a line of a reply, its bytes counted into $len (${#} counts bytes once report set LC_ALL=C; before
+        # that, lines are ASCII).
+        line() { printf '%s\n' "$1"; len=$((len + ${#1} + 1)); }
+        # report RECORD ACTION: what became of a run, as the engine parses it; adds its length to $len. Only after the
+        # script started: LC_ALL=C would otherwise reach it.
         report() {
-          if [ -s "$1/status" ]; then read -r code < "$1/status"; echo "status $code"; else echo "status none"; fi
+          LC_ALL=C
+          if [ -s "$1/status" ]; then read -r code < "$1/status"; line "status $code"; else line "status none"; fi
           for x in stdout stderr; do
             if [ -s "$1/$x" ]; then
               n=$(wc -c < "$1/$x"); k=$n; [ "$k" -gt "$max" ] && k=$max
-              echo "$x $n $k"; tail -c "$k" "$1/$x" | head -c "$k"
+              line "$x $n $k"; tail -c "$k" "$1/$x" | head -c "$k"; len=$((len + k))
             else
-              echo "$x 0 0"
+              line "$x 0 0"
             fi
           done
           if [ -s "$1/names" ]; then
             while IFS= read -r name; do
               f="outputs/$2.$name"
-              if [ -L "$f" ]; then echo "refused link 0 $name"
+              if [ -L "$f" ]; then line "refused link 0 $name"
               elif [ ! -e "$f" ]; then :
-              elif [ ! -f "$f" ]; then echo "refused special 0 $name"
+              elif [ ! -f "$f" ]; then line "refused special 0 $name"
               else
                 head -c "$((max + 1))" "$f" > "$1/out"; n=$(wc -c < "$1/out")
-                if [ "$n" -gt "$max" ]; then echo "refused large $(wc -c < "$f") $name"; else echo "output $n $name"; cat "$1/out"; fi
+                if [ "$n" -gt "$max" ]; then line "refused large $(wc -c < "$f") $name"; else line "output $n $name"; cat "$1/out"; len=$((len + n)); fi
                 rm -f "$1/out"
               fi
             done < "$1/names"
           fi
-          echo end
+          line end
         }
         # start: (in a job, with the request's tag, id, action, attempt, shebang) stops what an earlier run of the
         # deployment left going, runs the script, reports.
         start() {
           cd "$root/$id" || exit 0
-          run="runs/$action.$attempt"
+          run="runs/$action.$attempt"; len=0
           for old in runs/*; do
             [ "$old" = "$run" ] || [ ! -d "$old" ] && continue
             stop "$old"
             if [ -n "$left" ]; then
-              echo "leftover $left" >> "$run/reply"
-              case $left in alive*) echo end >> "$run/reply"; send "$tag" 0 "$run/reply"; rm -rf "$run"; exit 0;; esac
+              line "leftover $left" >> "$run/reply"
+              case $left in alive*) line end >> "$run/reply"; send "$tag" 0 "$run/reply" "$len"; rm -rf "$run"; exit 0;; esac
             fi
           done
           echo "$engine" > "$run/engine"
@@ -112,7 +119,7 @@ internal static class RemoteScripts
           if st "$pid"; then echo "$pid $ticks" > "$run/pid"; else echo "$pid" > "$run/pid"; fi
           wait "$pid"
           report "$run" "$action" >> "$run/reply"
-          send "$tag" 0 "$run/reply"
+          send "$tag" 0 "$run/reply" "$len"
         }
         # await: (in a job) a run that already started, asked for again after its connection dropped: waits for it to
         # end, then reports it. Its pid file may be a moment behind its record.
@@ -123,8 +130,8 @@ internal static class RemoteScripts
           if read -r p pt 2>/dev/null < "$run/pid"; then
             while alive "$p" "$pt"; do sleep 0.1; done
           fi
-          report "$run" "$action" > "$run/reply.again"
-          send "$tag" 0 "$run/reply.again"
+          len=0; report "$run" "$action" > "$run/reply.again"
+          send "$tag" 0 "$run/reply.again" "$len"
         }
         fail() { printf 'hearth: %s\n' "$2" > "$session/$1"; send "$1" 3 "$session/$1"; rm -f "$session/$1"; }
         root=$1; engine=$2; max=$3

@@ -32,6 +32,31 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
+    public async Task DeployAsync_NonAsciiOutputNamesAndText_ReportedByteForByte()
+    {
+        // The dispatcher counts the reply's bytes itself (no wc): a name or text of multi-byte characters must not
+        // shift the frame, or every later reply on the session would be read wrong.
+        const string script = """
+            #!/bin/sh
+            printf 'ünïcödé' > "${heat_outputs_path}.été"
+            printf 'plain' > "${heat_outputs_path}.after"
+            echo 'Grüße, 世界'
+            echo 'éé' >&2
+            """;
+        for (var run = 0; run < 2; run++)
+        {
+            var result = await Transport().DeployAsync(Request(script, [], [new("été"), new("after")], deploymentId: $"{DeploymentId}-{run}"),
+                CancellationToken.None).Within();
+
+            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+            result.Outputs["été"].ShouldBe("ünïcödé");
+            result.Outputs["after"].ShouldBe("plain");
+            result.Stdout.ShouldBe("Grüße, 世界\n");
+            result.Stderr.ShouldBe("éé\n");
+        }
+    }
+
+    [Fact]
     public async Task DeployAsync_DockerCmdConfig_DrivesPodmanOnTheHostNeverRunsTheConfigAsAScript()
     {
         var image = $"localhost/hearth-absent-{DeploymentId}:1";

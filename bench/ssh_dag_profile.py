@@ -1,0 +1,96 @@
+"""Where the SSH DAG's time goes, level by level (docs/performance.md#ssh).
+
+Runs the SSH section's DAG (60 `sleep 0.2` deployments, 6 levels of 10, round-robin over 20 sshd hosts; a warm-up
+create first, as bench/ssh_bench.py does) and, for each level, the median over its 10 deployments of:
+  - engine:  the deployment's CREATE_IN_PROGRESS event (state, 100 ns) -> the dispatcher's job for it started on the host
+             (the run record's `engine` file): the request written, carried by ssh/sshd, read by the dispatcher, which
+             makes the record (mkdir) and reads the inputs and the script (head, head) — and, for the first request to
+             a host in this engine process, the start of the host's dispatcher session;
+  - the job's start -> the script's fork (`pid` file: install, setsid);
+  - the script's fork -> its exit (`status` file);
+  - its exit -> the reply written (`reply` file);
+  - the reply written -> the deployment's CREATE_COMPLETE event (the reply sent back, read, parsed; the state written);
+and the level's span (the previous level's last completion to this level's last). Needs root, like ssh_bench.py.
+Usage: python3 bench/ssh_dag_profile.py PATH/TO/hearth [REPEATS]
+"""
+import datetime
+import glob
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run as bench  # noqa: E402
+import ssh_bench  # noqa: E402
+
+LEVELS, WIDTH = 6, 10
+
+
+def modified(path):
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
+
+
+def profile(hearth, hosts, work, state):
+    steps = os.path.join(work, "steps.yaml")
+    with open(steps, "w") as f:
+        f.write(ssh_bench.template(hosts, 1, "#!/bin/sh\ntrue\n"))
+    dag = os.path.join(work, "dag.yaml")
+    with open(dag, "w") as f:
+        f.write(ssh_bench.template(hosts, 0, "#!/bin/sh\nsleep 0.2\n", max_concurrent=1000,
+                                   depends=bench.dag_depends(LEVELS, WIDTH), spread=LEVELS * WIDTH))
+    subprocess.run([hearth, "--state", state, "stack", "create", "warm", "-t", steps, "--max-parallel", "1000"], capture_output=True, check=True)
+    started = time.time()
+    subprocess.run([hearth, "--state", state, "stack", "create", "dag", "-t", dag, "--max-parallel", "1000"], capture_output=True, check=True)
+    wall = time.time() - started
+    events = json.loads(subprocess.run([hearth, "--state", state, "stack", "event", "list", "dag", "-f", "json"],
+                                       capture_output=True, text=True, check=True).stdout)
+    times = dict(bench.query_state(state, "SELECT id, time FROM events"))
+
+    def at(event):
+        return datetime.datetime.fromisoformat(times[event["id"]]).timestamp()
+
+    begin = min(at(e) for e in events if e["resource_name"] == "dag")
+    in_progress = {e["resource_name"]: at(e) for e in events if e["resource_status"] == "CREATE_IN_PROGRESS"}
+    complete = {e["resource_name"]: at(e) for e in events if e["resource_status"] == "CREATE_COMPLETE"}
+    ids = {e["resource_name"]: e["physical_resource_id"] for e in events if e["resource_status"] == "CREATE_COMPLETE"}
+    home = os.path.expanduser(f"~{ssh_bench.USER}")
+    print(f"wall {wall:.2f} s, operation {bench.operation_seconds(hearth, state, 'dag'):.2f} s, load {os.getloadavg()[0]:.1f}")
+    previous = begin
+    for level in range(LEVELS):
+        rows = []
+        for i in range(WIDTH):
+            name = f"d{level * WIDTH + i:03d}"
+            record = glob.glob(f"{home}/.hearth/deployments/{ids[name]}/runs/CREATE.*")[0]
+            rows.append([in_progress[name]] + [modified(f"{record}/{f}") for f in ("engine", "pid", "status", "reply")] + [complete[name]])
+
+        def median_ms(a, b):
+            return statistics.median(r[b] - r[a] for r in rows if r[a] and r[b]) * 1000
+
+        last = max(r[5] for r in rows)
+        print(f"  level {level}: engine->job {median_ms(0, 1):4.0f}  job->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
+              f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms")
+        previous = last
+
+
+def main():
+    hearth, repeats = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    work = tempfile.mkdtemp(prefix="hearth-ssh-dag-profile-")
+    hosts = ssh_bench.Hosts(work, 20).start()
+    try:
+        for rep in range(repeats):
+            profile(hearth, hosts, work, os.path.join(work, f"state-{rep}"))
+    finally:
+        hosts.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
