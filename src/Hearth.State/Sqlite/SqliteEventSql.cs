@@ -6,7 +6,7 @@ namespace Hearth.State.Sqlite;
 /// <summary>
 /// The SQL that reads events: every read walks the events by sequence number (the primary key, and
 /// <c>ix_events_stack</c> per stack) from a starting point and stops at its limit, so what a reader pays for is the page
-/// it asked for, not the history before it.
+/// it asked for, not the history before it. Events are read as committed (<see cref="SqliteReaders.ReadCommittedAsync"/>).
 /// </summary>
 /// <param name="readers">The store's read connections.</param>
 internal sealed class SqliteEventSql(SqliteReaders readers)
@@ -78,7 +78,7 @@ internal sealed class SqliteEventSql(SqliteReaders readers)
     }
 
     public Task<EventRecord?> GetAsync(string eventId, CancellationToken cancellationToken) =>
-        readers.ReadAsync(
+        readers.ReadCommittedAsync(
             s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.EventColumns} FROM events WHERE id = @id",
                 null,
@@ -96,5 +96,5 @@ internal sealed class SqliteEventSql(SqliteReaders readers)
         : StackTree + $"SELECT {SqliteRows.EventColumns} FROM events WHERE stack_id IN (SELECT id FROM tree)";
 
     private Task<IReadOnlyList<EventRecord>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
-        readers.ReadAsync(s => s.QueryListAsync(sql, bind, SqliteRows.ReadEvent, cancellationToken), cancellationToken);
+        readers.ReadCommittedAsync(s => s.QueryListAsync(sql, bind, SqliteRows.ReadEvent, cancellationToken), cancellationToken);
 }

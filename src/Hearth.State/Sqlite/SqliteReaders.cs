@@ -30,12 +30,27 @@ internal sealed class SqliteReaders(string databasePath, TimeSpan busyTimeout, F
     /// <summary>Runs <paramref name="work"/> on a free read connection, after what group commit queued before it.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteSession, Task<T>> work, CancellationToken cancellationToken)
     {
+        if (readOnlyStore is null)
+        {
+            await whenQueuedCommitted();
+        }
+
+        return await ReadCommittedAsync(work, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a free read connection at once: it sees what is committed, not what is still
+    /// queued. For events: one has its sequence number only once committed, the engine writes the events it reads back
+    /// (hooks, signals) synchronously, and a live stream reads on each commit, so waiting for a backlog behind the
+    /// commit it was woken by would only delay every event by the backlog.
+    /// </summary>
+    public async Task<T> ReadCommittedAsync<T>(Func<SqliteSession, Task<T>> work, CancellationToken cancellationToken)
+    {
         if (readOnlyStore is not null)
         {
             return await readOnlyStore.RunAsync(() => work(readOnlyStore), cancellationToken);
         }
 
-        await whenQueuedCommitted();
         await _slots.WaitAsync(cancellationToken);
         try
         {

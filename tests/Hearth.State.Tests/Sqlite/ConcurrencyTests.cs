@@ -170,6 +170,6 @@ public sealed class ConcurrencyTests : StoreTestBase
 
         queued.IsCompletedSuccessfully.ShouldBeTrue();
         resources.ShouldHaveSingleItem().Name.ShouldBe("server");
-        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).ShouldHaveSingleItem().ResourceName.ShouldBe("server");
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).ShouldHaveSingleItem().Sequence.ShouldBe((await queued).EventSequence!.Value);
     }
 }
