@@ -102,22 +102,11 @@ internal sealed class SqliteReaders(string databasePath, TimeSpan busyTimeout, F
     {
         // Read-only: it never creates or changes a file (the writer made the -wal and -shm files, 0600), and it cannot
         // write even by mistake. Sealed values are opened by the store's SealedValues, as the writer's are.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadOnly,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString());
+        var connection = SqliteOpener.NewConnection(databasePath, SqliteOpenMode.ReadOnly, busyTimeout);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await SqliteOpener.SetBusyTimeoutAsync(connection, busyTimeout, cancellationToken);
         }
         catch (Exception exception)
         {
