@@ -38,6 +38,8 @@ internal sealed class GroupCommit(
     private static readonly TimeSpan LazyCommitDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly ConcurrentQueue<PendingTransition> _pendingTransitions = new();
+    private readonly Lock _queueing = new();
+    private PendingTransition? _lastQueued;
     private int _lazyTransitions;
     private int _commitScheduled;
     private int _flushRequested;
@@ -46,14 +48,16 @@ internal sealed class GroupCommit(
     public Task<ResourceTransition> QueueAsync(PendingTransition pending, bool commitNow, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _pendingTransitions.Enqueue(pending);
+        lock (_queueing)
+        {
+            // Together, so that the last queued is always the last in the queue (see WhenQueuedCommittedAsync).
+            _pendingTransitions.Enqueue(pending);
+            _lastQueued = pending;
+        }
+
         if (commitNow || Interlocked.Increment(ref _lazyTransitions) >= MaxTransitionBatch)
         {
-            Interlocked.Exchange(ref _lazyTransitions, 0);
-            if (Interlocked.Exchange(ref _flushRequested, 1) == 0)
-            {
-                _ = FlushAsync(TimeSpan.Zero);
-            }
+            FlushNow();
         }
         else if (Interlocked.Exchange(ref _commitScheduled, 1) == 0)
         {
@@ -61,6 +65,30 @@ internal sealed class GroupCommit(
         }
 
         return pending.Done.Task;
+    }
+
+    /// <summary>
+    /// Completes once everything queued before the call is committed (or has failed), starting the flush at once: a read
+    /// on another connection then sees it, as "committed with the next call to the store" promises, without taking the
+    /// writer's gate or waiting for what is queued after it.
+    /// </summary>
+    public async Task WhenQueuedCommittedAsync()
+    {
+        PendingTransition? last;
+        lock (_queueing)
+        {
+            last = _lastQueued;
+        }
+
+        if (last is null || last.Done.Task.IsCompleted)
+        {
+            return;
+        }
+
+        FlushNow();
+
+        // Batches are written oldest first, so the last one done means all before it are; its failure is its caller's.
+        await ((Task)last.Done.Task).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Writes everything queued, oldest first. Called with the gate held.</summary>
@@ -83,6 +111,16 @@ internal sealed class GroupCommit(
     {
         await WritePendingAsync();
         _closed = true;
+    }
+
+    /// <summary>Starts a flush unless one is already waiting for the connection (which will write everything queued).</summary>
+    private void FlushNow()
+    {
+        Interlocked.Exchange(ref _lazyTransitions, 0);
+        if (Interlocked.Exchange(ref _flushRequested, 1) == 0)
+        {
+            _ = FlushAsync(TimeSpan.Zero);
+        }
     }
 
     /// <summary>

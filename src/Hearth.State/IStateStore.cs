@@ -77,6 +77,8 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>
     /// As <see cref="RecordResourceAsync"/>, but committed lazily: a moment later or with the next call to the store,
     /// whichever comes first, so that steps following each other quickly share a commit. For a caller that does not wait.
+    /// Reads of stacks, resources and operations see it at once; event reads show events as they are committed (an
+    /// event has its sequence number only then), so they never wait for a backlog of queued transitions.
     /// </summary>
     Task<ResourceTransition> QueueResourceAsync(ResourceRecord resource, EventRecord? resourceEvent);
 

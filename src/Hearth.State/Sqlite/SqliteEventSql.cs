@@ -6,10 +6,10 @@ namespace Hearth.State.Sqlite;
 /// <summary>
 /// The SQL that reads events: every read walks the events by sequence number (the primary key, and
 /// <c>ix_events_stack</c> per stack) from a starting point and stops at its limit, so what a reader pays for is the page
-/// it asked for, not the history before it.
+/// it asked for, not the history before it. Events are read as committed (<see cref="SqliteReaders.ReadCommittedAsync"/>).
 /// </summary>
-/// <param name="session">The store's connection.</param>
-internal sealed class SqliteEventSql(SqliteSession session)
+/// <param name="readers">The store's read connections.</param>
+internal sealed class SqliteEventSql(SqliteReaders readers)
 {
     // A stack and its nested stacks, each with its depth below the first.
     private const string StackTree =
@@ -78,8 +78,8 @@ internal sealed class SqliteEventSql(SqliteSession session)
     }
 
     public Task<EventRecord?> GetAsync(string eventId, CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QuerySingleAsync(
+        readers.ReadCommittedAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.EventColumns} FROM events WHERE id = @id",
                 null,
                 c => c.Add("@id", eventId),
@@ -96,5 +96,5 @@ internal sealed class SqliteEventSql(SqliteSession session)
         : StackTree + $"SELECT {SqliteRows.EventColumns} FROM events WHERE stack_id IN (SELECT id FROM tree)";
 
     private Task<IReadOnlyList<EventRecord>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
-        session.RunAsync(() => session.QueryListAsync(sql, bind, SqliteRows.ReadEvent, cancellationToken), cancellationToken);
+        readers.ReadCommittedAsync(s => s.QueryListAsync(sql, bind, SqliteRows.ReadEvent, cancellationToken), cancellationToken);
 }

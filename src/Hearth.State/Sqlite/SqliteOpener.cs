@@ -92,14 +92,7 @@ internal static class SqliteOpener
         bool mustBeHearths,
         CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString());
+        var connection = NewConnection(path, SqliteOpenMode.ReadWrite, busyTimeout);
         var values = Values(path);
         try
         {
@@ -107,7 +100,7 @@ internal static class SqliteOpener
 
             // busy_timeout first: switching to WAL needs a lock another process may hold. A database that is not
             // Hearth's is refused before anything changes it (WAL rewrites its header and adds files beside it).
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};", cancellationToken);
+            await SetBusyTimeoutAsync(connection, busyTimeout, cancellationToken);
             var isHearths = await HasSchemaVersionAsync(connection, cancellationToken);
             if (mustBeHearths && !isHearths)
             {
@@ -206,6 +199,21 @@ internal static class SqliteOpener
             throw;
         }
     }
+
+    /// <summary>A connection of its own (no pool, no shared cache) that waits <paramref name="busyTimeout"/> for a lock.</summary>
+    public static SqliteConnection NewConnection(string path, SqliteOpenMode mode, TimeSpan busyTimeout) =>
+        new(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString());
+
+    /// <summary>Sets how long each statement waits for a lock another connection holds.</summary>
+    public static Task SetBusyTimeoutAsync(SqliteConnection connection, TimeSpan busyTimeout, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};", cancellationToken);
 
     /// <summary>The key lives beside the database (its real name, also while a new database is built under another).</summary>
     private static SealedValues Values(string path)

@@ -4,8 +4,9 @@ namespace Hearth.State.Sqlite;
 /// The SQL of who runs an operation on a stack: the operation journal (plan and state of each operation) and the
 /// per-stack lock, taken over from a dead holder in the same immediate transaction that reads it.
 /// </summary>
-/// <param name="session">The store's connection.</param>
-internal sealed class SqliteOperationSql(SqliteSession session)
+/// <param name="session">The store's writing connection.</param>
+/// <param name="readers">The store's read connections.</param>
+internal sealed class SqliteOperationSql(SqliteSession session, SqliteReaders readers)
 {
     /// <inheritdoc cref="IStateStore.StartOperationAsync" />
     public Task StartOperationAsync(OperationRecord operation, CancellationToken cancellationToken) =>
@@ -36,8 +37,8 @@ internal sealed class SqliteOperationSql(SqliteSession session)
 
     /// <inheritdoc cref="IStateStore.GetOperationAsync" />
     public Task<OperationRecord?> GetOperationAsync(string operationId, CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QuerySingleAsync(
+        readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.OperationColumns} FROM operations WHERE id = @id",
                 null,
                 c => c.Add("@id", operationId),
@@ -47,8 +48,8 @@ internal sealed class SqliteOperationSql(SqliteSession session)
 
     /// <inheritdoc cref="IStateStore.GetCurrentOperationAsync" />
     public Task<OperationRecord?> GetCurrentOperationAsync(string stackId, CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QuerySingleAsync(
+        readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.OperationColumns} FROM operations WHERE stack_id = @stack_id ORDER BY seq DESC LIMIT 1",
                 null,
                 c => c.Add("@stack_id", stackId),
@@ -136,8 +137,8 @@ internal sealed class SqliteOperationSql(SqliteSession session)
 
     /// <inheritdoc cref="IStateStore.GetLockHolderAsync" />
     public Task<LockOwner?> GetLockHolderAsync(string stackId, CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QuerySingleAsync(
+        readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.LockColumns} FROM stack_locks WHERE stack_id = @stack_id",
                 null,
                 c => c.Add("@stack_id", stackId),

@@ -6,7 +6,8 @@ namespace Hearth.State.Sqlite;
 /// The state store in one SQLite file (<c>hearth.db</c>, WAL mode) in a state folder. Several processes
 /// may open the same folder: every write is an immediate transaction, and a process that finds the
 /// database busy waits up to the busy timeout, then gets a <see cref="StateStoreBusyException"/>.
-/// Within one process the store uses one connection, one call at a time.
+/// Within one process the store writes through one connection, one call at a time, and reads through read-only
+/// connections beside it (<see cref="SqliteReaders"/>), so a read never waits for a write batch to commit.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, ITokenStore
 {
@@ -27,6 +28,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         $"UPDATE resources SET {string.Join(", ", SqliteRows.ResourceValueNames.Select(c => $"{c} = @{c}"))} WHERE id = @id";
 
     private readonly SqliteSession _session;
+    private readonly SqliteReaders _readers;
     private readonly GroupCommit _commit;
     private readonly ResourceIdReservations _reservedIds = new();
     private readonly SqliteOperationSql _operations;
@@ -35,15 +37,16 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     private readonly SealedValues _values;
 
-    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem, SealedValues values)
+    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem, SealedValues values, TimeSpan busyTimeout)
     {
         _values = values;
         var gate = new SemaphoreSlim(1, 1);
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
-        _operations = new SqliteOperationSql(_session);
-        _tokens = new SqliteTokenSql(_session);
-        _events = new SqliteEventSql(_session);
+        _readers = new SqliteReaders(databasePath, busyTimeout, _commit.WhenQueuedCommittedAsync, readOnlyProblem is null ? null : _session);
+        _operations = new SqliteOperationSql(_session, _readers);
+        _tokens = new SqliteTokenSql(_session, _readers);
+        _events = new SqliteEventSql(_readers);
         DatabasePath = databasePath;
         SchemaVersion = schemaVersion;
         ReadOnlyProblem = readOnlyProblem;
@@ -88,15 +91,15 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         CancellationToken cancellationToken)
     {
         var opened = await SqliteOpener.OpenAsync(directory, timeProvider, migrations, busyTimeout, cancellationToken);
-        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem, opened.Values);
+        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem, opened.Values, busyTimeout);
     }
 
     // ---- Stacks ----
 
     /// <inheritdoc />
     public Task<StackRecord?> GetStackAsync(string stackId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
+        _readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE id = @id",
                 null,
                 c => c.Add("@id", stackId),
@@ -106,8 +109,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<StackRecord?> GetStackByNameAsync(string name, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
+        _readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE name = @name AND parent_stack_id IS NULL",
                 null,
                 c => c.Add("@name", name),
@@ -117,8 +120,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QueryListAsync(
+        _readers.ReadAsync(
+            s => s.QueryListAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id IS NULL ORDER BY name",
                 _ => { },
                 r => SqliteRows.ReadStack(r, _values),
@@ -129,8 +132,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     public Task<IReadOnlyList<StackRecord>> ListChildStacksAsync(
         string parentStackId,
         CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QueryListAsync(
+        _readers.ReadAsync(
+            s => s.QueryListAsync(
                 $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id = @parent ORDER BY created_at, name",
                 c => c.Add("@parent", parentStackId),
                 r => SqliteRows.ReadStack(r, _values),
@@ -205,8 +208,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string stackId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QueryListAsync(
+        _readers.ReadAsync(
+            s => s.QueryListAsync(
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE stack_id = @stack_id ORDER BY id",
                 c => c.Add("@stack_id", stackId),
                 r => SqliteRows.ReadResource(r, _values),
@@ -215,8 +218,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<ResourceRecord?> GetResourceAsync(long resourceId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
+        _readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE id = @id",
                 null,
                 c => c.Add("@id", resourceId),
@@ -226,8 +229,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<ResourceRecord?> FindResourceByPhysicalIdAsync(string physicalId, CancellationToken cancellationToken) =>
-        _session.RunAsync(
-            () => _session.QuerySingleAsync(
+        _readers.ReadAsync(
+            s => s.QuerySingleAsync(
                 $"SELECT {SqliteRows.ResourceColumns} FROM resources WHERE physical_id = @physical_id ORDER BY is_current DESC, id DESC LIMIT 1",
                 null,
                 c => c.Add("@physical_id", physicalId),
@@ -457,7 +460,11 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     public Task<bool> RevokeTokenAsync(string name, CancellationToken cancellationToken) => _tokens.RevokeTokenAsync(name, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _session.CloseAsync(_commit.CloseAsync);
+    public async ValueTask DisposeAsync()
+    {
+        await _readers.CloseAsync();
+        await _session.CloseAsync(_commit.CloseAsync);
+    }
 
     // ---- SQL the writes share ----
 

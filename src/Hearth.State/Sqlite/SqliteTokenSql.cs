@@ -1,8 +1,9 @@
 namespace Hearth.State.Sqlite;
 
 /// <summary>The SQL of the server's API tokens (<see cref="ITokenStore"/>): one row per token, its secret only hashed.</summary>
-/// <param name="session">The store's connection.</param>
-internal sealed class SqliteTokenSql(SqliteSession session)
+/// <param name="session">The store's writing connection.</param>
+/// <param name="readers">The store's read connections.</param>
+internal sealed class SqliteTokenSql(SqliteSession session, SqliteReaders readers)
 {
     private const string Columns = "name, hash, read_only, created_at";
 
@@ -23,13 +24,13 @@ internal sealed class SqliteTokenSql(SqliteSession session)
             cancellationToken);
 
     public Task<IReadOnlyList<ApiTokenRecord>> ListTokensAsync(CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QueryListAsync($"SELECT {Columns} FROM api_tokens ORDER BY name", _ => { }, Read, cancellationToken),
+        readers.ReadAsync(
+            s => s.QueryListAsync($"SELECT {Columns} FROM api_tokens ORDER BY name", _ => { }, Read, cancellationToken),
             cancellationToken);
 
     public Task<ApiTokenRecord?> FindTokenByHashAsync(string hash, CancellationToken cancellationToken) =>
-        session.RunAsync(
-            () => session.QuerySingleAsync($"SELECT {Columns} FROM api_tokens WHERE hash = @hash", null, c => c.Add("@hash", hash), Read, cancellationToken),
+        readers.ReadAsync(
+            s => s.QuerySingleAsync($"SELECT {Columns} FROM api_tokens WHERE hash = @hash", null, c => c.Add("@hash", hash), Read, cancellationToken),
             cancellationToken);
 
     public Task<bool> RevokeTokenAsync(string name, CancellationToken cancellationToken) =>

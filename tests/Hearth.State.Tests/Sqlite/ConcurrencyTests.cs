@@ -118,4 +118,58 @@ public sealed class ConcurrencyTests : StoreTestBase
         await hold.RollbackAsync();
         (await impatient.SaveResourceAsync(Build.Resource(stack.Id, "server"), Ct).Within()).ShouldBeGreaterThan(0);
     }
+
+    [Fact]
+    public async Task GetStackAsync_WhileAWriteTransactionIsHeldOpen_ReadsCommittedStateWithoutWaitingForIt()
+    {
+        var stack = await CreateStackAsync("web");
+        await Store.TryAcquireLockAsync(stack.Id, Build.Owner("create"), _ => true, Ct).Within();
+        var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+
+        // The store asks whether the holder lives inside its immediate write transaction: the write stays open (holding
+        // the writing connection and SQLite's write lock) until the test lets it go.
+        var write = Task.Run(() => Store.TryAcquireLockAsync(
+            stack.Id,
+            Build.Owner("update"),
+            _ =>
+            {
+                inside.SetResult();
+                release.Wait();
+                return false;
+            },
+            Ct));
+        StackRecord? read;
+        IReadOnlyList<EventRecord> events;
+        try
+        {
+            await inside.Task.Within();
+            read = await Task.Run(() => Store.GetStackAsync(stack.Id, Ct)).Within();
+            events = await Task.Run(() => Store.ListEventsAsync(stack.Id, 0, 10, includeNested: true, Ct)).Within();
+            write.IsCompleted.ShouldBeFalse();
+        }
+        finally
+        {
+            // Also when the read timed out waiting for the write: the store cannot close while the write is open.
+            release.Set();
+        }
+
+        read.ShouldBe(stack);
+        events.ShouldBeEmpty();
+        (await write.Within()).ShouldBeOfType<LockAttempt.Acquired>();
+        (await Store.GetLockHolderAsync(stack.Id, Ct).Within())!.Operation.ShouldBe("update");
+    }
+
+    [Fact]
+    public async Task ListResourcesAsync_RightAfterALazilyQueuedTransition_SeesIt()
+    {
+        var stack = await CreateStackAsync("web");
+
+        var queued = Store.QueueResourceAsync(Build.Resource(stack.Id, "server"), Build.Event(stack, "server"));
+        var resources = await Store.ListResourcesAsync(stack.Id, Ct).Within();
+
+        queued.IsCompletedSuccessfully.ShouldBeTrue();
+        resources.ShouldHaveSingleItem().Name.ShouldBe("server");
+        (await Store.ListEventsAsync(stack.Id, 0, 10, includeNested: false, Ct).Within()).ShouldHaveSingleItem().Sequence.ShouldBe((await queued).EventSequence!.Value);
+    }
 }
