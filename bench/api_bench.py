@@ -326,7 +326,9 @@ def percentile(values, p):
 
 
 def live_events(server, work, n, clients, timeout):
-    name = f"live{n}"
+    # One name per run: a stack deleted just before under the same name may still commit its last events to the
+    # all-stacks stream these clients follow.
+    name = f"live{n}-{clients}"
     text = open(bench.gen(n, "flat", os.path.join(work, f"live-{n}.yaml"))).read()
     processes = min(clients, max(1, (os.cpu_count() or 2) * 2))
     ctx = multiprocessing.get_context("fork")
