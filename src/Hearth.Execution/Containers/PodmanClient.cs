@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Hearth.Execution.Hosts;
+using Hearth.Execution.Scripts;
 
 namespace Hearth.Execution.Containers;
 
@@ -147,9 +149,25 @@ internal sealed class CommandLog
     /// <summary>A line of Hearth's own in deploy_stderr (what it did that the user should know: an old generation stopped first).</summary>
     public void Note(string note) => _stderr.Add($"[hearth: {note}]");
 
-    public string Stdout => string.Join('\n', _stdout);
+    /// <summary>How much of each stream the deployment keeps, its tail: as much as a script's transport keeps of a script's.</summary>
+    public const int MaxCapturedBytes = 1024 * 1024;
 
-    public string Stderr => string.Join('\n', _stderr);
+    public string Stdout => Tail(string.Join('\n', _stdout));
+
+    public string Stderr => Tail(string.Join('\n', _stderr));
+
+    /// <summary>The last <see cref="MaxCapturedBytes"/> of <paramref name="text"/>, after a marker line when more was written (as a script's output).</summary>
+    private static string Tail(string text)
+    {
+        // A UTF-16 character is at most 3 bytes of UTF-8: most logs are known to fit without encoding them.
+        if (text.Length <= MaxCapturedBytes / 3)
+        {
+            return text;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return bytes.Length <= MaxCapturedBytes ? text : OutputTail.Text(bytes[^MaxCapturedBytes..], bytes.Length);
+    }
 }
 
 /// <summary>Reads <c>podman ps --all --format json</c> (podman 4: an array of objects with Id, Names, State, StartedAt, ExitCode, Labels).</summary>
