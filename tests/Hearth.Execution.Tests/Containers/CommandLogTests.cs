@@ -21,5 +21,4 @@ public sealed class CommandLogTests
         System.Text.Encoding.UTF8.GetByteCount(stderr[(stderr.IndexOf('\n') + 1)..]).ShouldBe(CommandLog.MaxCapturedBytes);
         log.Stdout.ShouldBe("id-1\n");
     }
-
 }
