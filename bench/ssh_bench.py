@@ -8,13 +8,16 @@ the user hearth-ssh, a client key made for the run), then:
     ssh clients it waits for; Ansible's whole process tree.
   - a DAG of `sleep 0.2` deployments spread over the hosts against its critical path: the command's wall and the
     operation alone (the stack's CREATE_IN_PROGRESS to CREATE_COMPLETE events).
-Needs root (the user, sshd). Stops every sshd it started, and what ran as the user, at the end.
+Needs root (the user, sshd). At the end it stops what it started and only that, so two runs at once (both as the
+user) leave each other alone: its sshd listeners, every process below them and every process in a session they spawned;
+and it removes the deployment folders its own stacks left in the user's home.
 """
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -30,6 +33,7 @@ class Hosts:
         self.count = count
         self.hosts = []  # (address, host key "type base64", pid file)
         self.key = os.path.join(self.folder, "client_key")
+        self.deployments = set()  # the ids of the deployments this run's stacks made (their folders on the hosts)
 
     def start(self):
         if not os.path.exists("/usr/sbin/sshd"):
@@ -64,21 +68,68 @@ class Hosts:
                 f.write(f"[{address}]:{self.port} {key}\n")
         return self
 
+    def note_deployments(self, state):
+        """Remembers the deployments of STATE's stacks, whose folders stop() removes from the user's home: a state
+        removed without deleting its stacks leaves them there (a deleted deployment's folder is gone already)."""
+        db = sqlite3.connect(f"file:{os.path.join(state, 'hearth.db')}?mode=ro", uri=True)
+        try:
+            self.deployments.update(row[0] for row in db.execute(
+                "SELECT physical_id FROM resources WHERE type = 'OS::Heat::SoftwareDeployment' AND physical_id IS NOT NULL"))
+        finally:
+            db.close()
+
     def stop(self):
+        listeners = []
         for _, _, pid_file in self.hosts:
             try:
                 with open(pid_file) as f:
-                    pid = int(f.read())
+                    listeners.append(int(f.read()))
             except (OSError, ValueError):
                 continue
-            # The listener and the per-connection sshd processes it forked.
-            for child in children(pid) + [pid]:
-                kill(child)
-        uid = subprocess.run(["id", "-u", USER], capture_output=True, text=True, check=False).stdout.strip()
-        for pid in processes_of(uid):
-            kill(pid)
-        shutil.rmtree(os.path.expanduser(f"~{USER}/.hearth"), ignore_errors=True)
+        stop_started_by(listeners)
+        root = os.path.expanduser(f"~{USER}/.hearth/deployments")
+        for deployment in self.deployments:
+            shutil.rmtree(os.path.join(root, deployment), ignore_errors=True)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def processes():
+    """Every process now, as (pid, parent pid, session id), from /proc."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+                fields = stat[stat.rindex(")") + 2:].split()
+                out.append((int(entry), int(fields[1]), int(fields[3])))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def stop_started_by(listeners):
+    """Kills LISTENERS (sshd), every process below them (the per-connection sshd, the sessions' shells, Hearth's
+    dispatcher and the scripts it setsid's) and every process in a session one of those is in: a session's process
+    whose parent exited is init's now but keeps its session. Nothing else, so another run's sshd and sessions, as the
+    same user, go on. The table is read before each round of kills, so what a dying session forks meanwhile is found
+    in the next (only something that left its session and whose parent was already gone escapes)."""
+    found, sessions = set(listeners), set()
+    ours = os.getsid(0)
+    for _ in range(10):
+        table = processes()
+        while True:
+            sessions |= {sid for pid, _, sid in table if pid in found and sid not in (0, ours)}
+            more = {pid for pid, ppid, sid in table if pid not in found and (ppid in found or sid in sessions)}
+            if not more:
+                break
+            found |= more
+        alive = [pid for pid, _, _ in table if pid in found]
+        if not alive:
+            return
+        for pid in alive:
+            kill(pid)
+        time.sleep(0.05)
 
 
 def free_port(count):
@@ -105,33 +156,6 @@ def wait_listening(address, port):
                 return
         time.sleep(0.02)
     raise RuntimeError(f"sshd on {address}:{port} did not start")
-
-
-def children(pid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
-                if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
-                    out.append(int(entry))
-            except (OSError, ValueError):
-                pass
-    return out
-
-
-def processes_of(uid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/status") as f:
-                    if any(line.startswith("Uid:") and line.split()[1] == uid for line in f):
-                        out.append(int(entry))
-            except OSError:
-                pass
-    return out
 
 
 def kill(pid):
@@ -241,6 +265,7 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
             if r["rc"] != 0:
                 raise RuntimeError(f"hearth over ssh failed: {r['stderr'][-800:]}")
             run["hearth_warm"], run["hearth_warm_cpu"], run["hearth_warm_cpu_all"] = r["wall"], r["cpu"], r["cpu_all"]
+            hosts.note_deployments(state)
             shutil.rmtree(state, ignore_errors=True)
             line = f"   ssh {host_count} hosts x {steps}: hearth {run['hearth_cold']:.2f} s cold, {run['hearth_warm']:.2f} s warm"
             if have_ansible:
@@ -279,6 +304,7 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
             walls.append(r["wall"])
             if operation_seconds is not None:
                 operations.append(operation_seconds(hearth, state, "dag"))
+            hosts.note_deployments(state)
             shutil.rmtree(state, ignore_errors=True)
         path = levels * seconds
         out["dag"] = {"levels": levels, "width": width, "critical_path": path, "wall": min(walls), "ratio": round(min(walls) / path, 2)}

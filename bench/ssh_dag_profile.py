@@ -78,6 +78,7 @@ def profile(hearth, hosts, work, state):
         print(f"  level {level}: engine->job {median_ms(0, 1):4.0f}  job->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
               f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms")
         previous = last
+    hosts.note_deployments(state)
 
 
 def main():

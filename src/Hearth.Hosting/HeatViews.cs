@@ -1,3 +1,4 @@
+using Hearth.Engine.Events;
 using Hearth.Engine.Operations;
 using Hearth.State;
 using Hearth.Templates.Values;
@@ -70,6 +71,11 @@ public static class HeatViews
         return map;
     }
 
+    /// <summary>
+    /// An event with Heat's fields, and a failed step's failure as <see cref="ServerSentEvents.FailureMember"/> (as the
+    /// live stream carries it): the reason, exit code and the tails of the script's stderr and stdout, which Heat's
+    /// events lack. It was masked when recorded, so hidden values are not in it.
+    /// </summary>
     public static OrderedDictionary<string, object?> Event(EventRecord evt)
     {
         var map = Value.NewMap();
@@ -80,6 +86,11 @@ public static class HeatViews
         map["resource_status_reason"] = evt.StatusReason;
         map["physical_resource_id"] = evt.PhysicalResourceId;
         map["event_time"] = Time(evt.Time);
+        if (evt.Kind == EventKind.Failed && evt.Payload is { } failure)
+        {
+            map[ServerSentEvents.FailureMember] = ValueJson.Deserialize(failure);
+        }
+
         return map;
     }
 

@@ -170,7 +170,7 @@ public sealed class CliThroughServerOperationTests
     {
         using var folder = new TempDirectory();
         using var both = await BothWays.StartAsync(folder);
-        var template = folder.File("failing.yaml", FailingScriptTemplate);
+        var template = folder.File("failing.yaml", Templates.FailingScript);
 
         var local = await both.LocalAsync("stack", "create", "failing", "-t", template);
         var remote = await both.RemoteAsync("stack", "create", "failing", "-t", template);
@@ -198,35 +198,6 @@ public sealed class CliThroughServerOperationTests
             """.ReplaceLineEndings("\n"));
         remote.Error.ShouldNotContain("s3cr3t-value");
     }
-
-    /// <summary>A script (run by the process that runs the operation, the server's or the CLI's) that fails, quoting a hidden value; one step at a time, so both runs record the same order.</summary>
-    private const string FailingScriptTemplate = """
-        heat_template_version: 2021-04-16
-        parameters:
-          secret: {type: string, hidden: true, default: s3cr3t-value}
-        resources:
-          server:
-            type: OS::Heat::DeployedServer
-            properties: {software_config_transport: LOCAL}
-          config:
-            type: OS::Heat::SoftwareConfig
-            depends_on: server
-            properties:
-              group: script
-              inputs: [{name: password}]
-              config: |
-                #!/bin/sh
-                echo "step 1"
-                echo "logging in as $password"
-                echo "cannot log in as $password" >&2
-                exit 3
-          deployment:
-            type: OS::Heat::SoftwareDeployment
-            properties:
-              config: {get_resource: config}
-              server: {get_resource: server}
-              input_values: {password: {get_param: secret}}
-        """;
 
     /// <summary>Progress lines start with the time of day, which differs between any two runs.</summary>
     private static string ProgressMasked(string text) => Regex.Replace(BothWays.Masked(text), @"(?m)^\d\d:\d\d:\d\d ", "TIME ");

@@ -30,4 +30,33 @@ internal static class Templates
             after:
               hooks: [pre-create, pre-update]
         """;
+
+    /// <summary>A script (run by the process that runs the operation, the server's or the CLI's) that fails, quoting a hidden value; one step at a time, so both runs record the same order.</summary>
+    public const string FailingScript = """
+        heat_template_version: 2021-04-16
+        parameters:
+          secret: {type: string, hidden: true, default: s3cr3t-value}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties: {software_config_transport: LOCAL}
+          config:
+            type: OS::Heat::SoftwareConfig
+            depends_on: server
+            properties:
+              group: script
+              inputs: [{name: password}]
+              config: |
+                #!/bin/sh
+                echo "step 1"
+                echo "logging in as $password"
+                echo "cannot log in as $password" >&2
+                exit 3
+          deployment:
+            type: OS::Heat::SoftwareDeployment
+            properties:
+              config: {get_resource: config}
+              server: {get_resource: server}
+              input_values: {password: {get_param: secret}}
+        """;
 }

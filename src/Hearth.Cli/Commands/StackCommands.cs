@@ -48,12 +48,7 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         inputs.AddTo(command);
-        command.Options.Add(dryRun);
-        command.Options.Add(disableRollback);
-        command.Options.Add(MaxParallel);
-        command.Options.Add(EngineHost.AcceptNewHostKeys);
-        Background.AddTo(command);
-        command.Options.Add(format);
+        AddOperationOptions(command, format, dryRun, disableRollback);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
@@ -65,30 +60,8 @@ internal static class StackCommands
 
             var templates = new TemplateCache();
             var source = await TemplateInput.CaptureAsync(parse, inputs, templates, console, ct);
-            var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
-            if (noWait && !EngineHost.IsRemote(parse))
-            {
-                return await Background.StartAsync(parse, console, name, ct);
-            }
-
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct, console);
-            await using (store)
-            {
-                if (parse.GetValue(dryRun))
-                {
-                    var preview = await engine.PreviewAsync(name, source, [], ct);
-                    await PreviewRenderer.WriteAsync(console, preview, parse.GetValue(format));
-                    return ExitCodes.Success;
-                }
-
-                var outcome = await Progress.RunAsync(console, observer => engine.CreateAsync(name, source, parse.GetValue(disableRollback), observer, ct));
-                if (noWait)
-                {
-                    return await Background.ReportAcceptedAsync(console, outcome);
-                }
-
-                return await ReportAsync(console, outcome, parse.GetValue(format));
-            }
+            return await ChangeAsync(parse, console, new StackChange(name, templates, source, [], parse.GetValue(dryRun), parse.GetValue(format)),
+                (engine, observer) => engine.CreateAsync(name, source, parse.GetValue(disableRollback), observer, ct), ct);
         });
         return command;
     }
@@ -104,44 +77,74 @@ internal static class StackCommands
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
         inputs.AddTo(command);
-        command.Options.Add(existing);
-        command.Options.Add(dryRun);
-        command.Options.Add(disableRollback);
-        command.Options.Add(MaxParallel);
-        command.Options.Add(EngineHost.AcceptNewHostKeys);
-        Background.AddTo(command);
-        command.Options.Add(format);
+        AddOperationOptions(command, format, existing, dryRun, disableRollback);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
             var templates = new TemplateCache();
             var (source, overrides) = await UpdateInputAsync(parse, inputs, parse.GetValue(existing), templates, console, ct);
-            var noWait = parse.GetValue(Background.NoWait) && !parse.GetValue(dryRun);
-            if (noWait && !EngineHost.IsRemote(parse))
-            {
-                return await Background.StartAsync(parse, console, name, ct);
-            }
-
-            var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), templates, ct, console);
-            await using (store)
-            {
-                if (parse.GetValue(dryRun))
-                {
-                    var preview = await engine.PreviewAsync(name, source, overrides, ct);
-                    await PreviewRenderer.WriteAsync(console, preview, parse.GetValue(format));
-                    return ExitCodes.Success;
-                }
-
-                var outcome = await Progress.RunAsync(console, observer => engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), observer, ct));
-                if (noWait)
-                {
-                    return await Background.ReportAcceptedAsync(console, outcome);
-                }
-
-                return await ReportAsync(console, outcome, parse.GetValue(format));
-            }
+            return await ChangeAsync(parse, console, new StackChange(name, templates, source, overrides, parse.GetValue(dryRun), parse.GetValue(format)),
+                (engine, observer) => engine.UpdateAsync(name, source, overrides, parse.GetValue(disableRollback), observer, ct), ct);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The options of a command that runs an operation, in the order help lists them: its own, then --max-parallel,
+    /// --accept-new-host-keys, --no-wait and --format.
+    /// </summary>
+    private static void AddOperationOptions(Command command, Option<OutputFormat> format, params ReadOnlySpan<Option> own)
+    {
+        foreach (var option in own)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(MaxParallel);
+        command.Options.Add(EngineHost.AcceptNewHostKeys);
+        Background.AddTo(command);
+        command.Options.Add(format);
+    }
+
+    /// <summary>What a create or an update was asked to do, once its inputs are read.</summary>
+    /// <param name="Overrides">Parameters given with --existing (the stored template is reused).</param>
+    private sealed record StackChange(string Name, TemplateCache Templates, DefinitionSource? Source, ImmutableArray<string> Overrides, bool DryRun, OutputFormat Format);
+
+    /// <summary>
+    /// create and update alike: start the operation in the background (--no-wait), show what it would do (--dry-run), or
+    /// run it with progress and report how it ended.
+    /// </summary>
+    private static async Task<int> ChangeAsync(
+        ParseResult parse,
+        CliConsole console,
+        StackChange change,
+        Func<IStackService, IEngineObserver, Task<OperationOutcome>> run,
+        CancellationToken ct)
+    {
+        var noWait = parse.GetValue(Background.NoWait) && !change.DryRun;
+        if (noWait && !EngineHost.IsRemote(parse))
+        {
+            return await Background.StartAsync(parse, console, change.Name, ct);
+        }
+
+        var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), change.Templates, ct, console);
+        await using (store)
+        {
+            if (change.DryRun)
+            {
+                var preview = await engine.PreviewAsync(change.Name, change.Source, change.Overrides, ct);
+                await PreviewRenderer.WriteAsync(console, preview, change.Format);
+                return ExitCodes.Success;
+            }
+
+            var outcome = await Progress.RunAsync(console, observer => run(engine, observer));
+            if (noWait)
+            {
+                return await Background.ReportAcceptedAsync(console, outcome);
+            }
+
+            return await ReportAsync(console, outcome, change.Format);
+        }
     }
 
     private static Command PreviewCommand(CliConsole console)
@@ -322,10 +325,7 @@ internal static class StackCommands
         var command = new Command(verb, description);
         var format = OutputFormatOption.Create();
         command.Arguments.Add(StackName);
-        command.Options.Add(MaxParallel);
-        command.Options.Add(EngineHost.AcceptNewHostKeys);
-        Background.AddTo(command);
-        command.Options.Add(format);
+        AddOperationOptions(command, format);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
-using Hearth.Execution.Scripts;
 using Hearth.Templates.Schema.DockerCmd;
 
 namespace Hearth.Execution.Containers;
@@ -82,9 +81,10 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
                     slots.Release();
                 }
             }));
-            foreach (var containerLog in logs)
+            // The failed container's output goes last: the end of deploy_stderr is what a failure shows.
+            foreach (var i in Enumerable.Range(0, group.Count).OrderBy(i => outcomes[i].Failure is not null))
             {
-                log.Append(containerLog);
+                log.Append(logs[i]);
             }
 
             // Every container of the group has finished (none is left half-started), so the undo is complete.
@@ -96,7 +96,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         }
 
         var names = specs.Where(s => !s.IsExec).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        if (await podman.RemoveAllAsync(existing.Where(c => !names.Contains(c.Name)).ToList(), "containers no longer in the config", ct) is { } notRemoved)
+        if (await podman.RemoveAllAsync(existing.Where(c => !names.Contains(c.Name)).ToList(), "containers no longer in the config", log, ct) is { } notRemoved)
         {
             return notRemoved;
         }
@@ -176,14 +176,14 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
                 foreach (var old in generations.Where(c => c.IsRunning))
                 {
                     containerLog.Note($"stopped {old.PodmanName} before starting its replacement: {conflict}, so two generations cannot run side by side");
-                    if (await StopAsync(old, ct) is { } failed)
+                    if (await StopAsync(old, containerLog, ct) is { } failed)
                     {
                         return failed;
                     }
                 }
             }
 
-            var (startedId, failure) = match is not null ? await StartAgainAsync(spec, match, ct) : await RunNewAsync(spec, settings, NextGeneration(generations), containerLog, ct);
+            var (startedId, failure) = match is not null ? await StartAgainAsync(spec, match, containerLog, ct) : await RunNewAsync(spec, settings, NextGeneration(generations), containerLog, ct);
             if (failure is not null)
             {
                 return failure;
@@ -206,7 +206,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
 
         foreach (var old in generations.Where(c => c.IsRunning && c.Id != id))
         {
-            if (await StopAsync(old, ct) is { } failed)
+            if (await StopAsync(old, containerLog, ct) is { } failed)
             {
                 return failed;
             }
@@ -216,12 +216,13 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
     }
 
     /// <summary>Starts a stopped generation with the wanted settings again: a rollback gets back the very container it had.</summary>
-    private async Task<(string Id, ContainerOutcome? Failure)> StartAgainAsync(ContainerSpec spec, ManagedContainer match, CancellationToken ct)
+    private async Task<(string Id, ContainerOutcome? Failure)> StartAgainAsync(ContainerSpec spec, ManagedContainer match, CommandLog containerLog, CancellationToken ct)
     {
         var started = await podman.StartAsync(match.Id, ct);
         if (!started.Succeeded)
         {
-            return ("", ContainerOutcome.Failed(started.ExitCode, $"container '{spec.Name}': could not start {match.PodmanName} again: {started.StandardError.Trim()}"));
+            containerLog.Add(started);
+            return ("", ContainerOutcome.Failed(started.ExitCode, $"container '{spec.Name}': podman start of {match.PodmanName} failed (exit {started.ExitCode})"));
         }
 
         Remember($"stop {match.PodmanName}", token => podman.StopAsync(match.Id, token));
@@ -235,7 +236,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         if (!run.Succeeded)
         {
             await podman.RemoveAsync(name, ct);
-            return ("", ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}': podman run failed (exit {run.ExitCode})", run)));
+            return ("", ContainerOutcome.Failed(run.ExitCode, $"container '{spec.Name}': podman run failed (exit {run.ExitCode})"));
         }
 
         Remember($"remove {name}", token => podman.RemoveAsync(name, token));
@@ -250,7 +251,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         {
             // Its output is in deploy_stdout/stderr; the container would only pass for a run that succeeded.
             await podman.RemoveAsync(name, ct);
-            return ContainerOutcome.Failed(run.ExitCode, WithStderr($"container '{spec.Name}' exited with {run.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", run));
+            return ContainerOutcome.Failed(run.ExitCode, $"container '{spec.Name}' exited with {run.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]");
         }
 
         Remember($"remove {name}", token => podman.RemoveAsync(name, token));
@@ -270,7 +271,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         var result = await podman.RunLoggedAsync(PodmanArguments.Exec(spec, target.Id), containerLog, ct);
         return spec.ExitCodes.Contains(result.ExitCode)
             ? ContainerOutcome.Done
-            : ContainerOutcome.Failed(result.ExitCode, WithStderr($"exec '{spec.Name}' in {target.PodmanName} exited with {result.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]", result));
+            : ContainerOutcome.Failed(result.ExitCode, $"exec '{spec.Name}' in {target.PodmanName} exited with {result.ExitCode}, not one of its exit_codes [{string.Join(", ", spec.ExitCodes)}]");
     }
 
     /// <summary>The running container the exec names: this deployment's first, else any docker-cmd container of that name.</summary>
@@ -310,12 +311,13 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
         return false;
     }
 
-    private async Task<ContainerOutcome?> StopAsync(ManagedContainer old, CancellationToken ct)
+    private async Task<ContainerOutcome?> StopAsync(ManagedContainer old, CommandLog containerLog, CancellationToken ct)
     {
         var stopped = await podman.StopAsync(old.Id, ct);
         if (!stopped.Succeeded)
         {
-            return ContainerOutcome.Failed(stopped.ExitCode, $"could not stop {old.PodmanName}: {stopped.StandardError.Trim()}");
+            containerLog.Add(stopped);
+            return ContainerOutcome.Failed(stopped.ExitCode, $"container '{old.Name}': podman stop of {old.PodmanName} failed (exit {stopped.ExitCode})");
         }
 
         Remember($"start {old.PodmanName}", token => podman.StartAsync(old.Id, token));
@@ -354,7 +356,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
             .GroupBy(c => c.Name)
             .SelectMany(generations => generations.OrderByDescending(c => c.Generation).Skip(retained))
             .ToList();
-        return await podman.RemoveAllAsync(pruned, "retired generations", ct) ?? ContainerOutcome.Done;
+        return await podman.RemoveAllAsync(pruned, "retired generations", log, ct) ?? ContainerOutcome.Done;
     }
 
     private void Remember(string what, Func<CancellationToken, Task> undo)
@@ -372,10 +374,6 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
             _current.Add(container);
         }
     }
-
-    /// <summary>A failure's reason quotes the end of what the command wrote to stderr, as a failed script's does.</summary>
-    private static string WithStderr(string reason, Hosts.HostCommandResult result) =>
-        ScriptResults.StderrTail(result.StandardError) is { Length: > 0 } tail ? $"{reason}\n{tail}" : reason;
 
     private static int NextGeneration(List<ManagedContainer> generations) => generations.Count == 0 ? 1 : generations.Max(c => c.Generation) + 1;
 }

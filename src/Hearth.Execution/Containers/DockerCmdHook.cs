@@ -38,7 +38,7 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         {
             if (request.Action == DeploymentActions.Delete)
             {
-                outcome = await DeleteAsync(podman, request.DeploymentId, linked.Token);
+                outcome = await DeleteAsync(podman, request.DeploymentId, log, linked.Token);
             }
             else
             {
@@ -58,7 +58,12 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         {
             return Result(DeploymentStatus.Cancelled, null, "Deployment cancelled.", log, started);
         }
-        catch (Exception e) when (e is PodmanException or HostUnreachableException)
+        catch (PodmanException e)
+        {
+            log.Add(new HostCommandResult(1, "", e.StandardError));
+            return Result(DeploymentStatus.Failed, null, e.Message, log, started);
+        }
+        catch (HostUnreachableException e)
         {
             return Result(DeploymentStatus.Failed, null, e.Message, log, started);
         }
@@ -98,8 +103,8 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         return outputs.ToImmutable();
     }
 
-    private static async Task<ContainerOutcome> DeleteAsync(PodmanClient podman, string deploymentId, CancellationToken ct) =>
-        await podman.RemoveAllAsync(await podman.ListAsync(deploymentId, ct), "containers", ct) ?? ContainerOutcome.Done;
+    private static async Task<ContainerOutcome> DeleteAsync(PodmanClient podman, string deploymentId, CommandLog log, CancellationToken ct) =>
+        await podman.RemoveAllAsync(await podman.ListAsync(deploymentId, ct), "containers", log, ct) ?? ContainerOutcome.Done;
 
     private static ContainerContext Context(DeploymentRequest request)
     {
@@ -114,7 +119,10 @@ public sealed class DockerCmdHook(TimeProvider timeProvider) : IConfigHook
         new(status, exitCode, log.Stdout, log.Stderr, ImmutableDictionary<string, object?>.Empty, reason, timeProvider.GetElapsedTime(started));
 }
 
-/// <summary>How converging ended: done, or the first failure (its exit code for deploy_status_code, and why).</summary>
+/// <summary>
+/// How converging ended: done, or the first failure (its exit code for deploy_status_code, and why: which container,
+/// which podman step, its exit code). What podman wrote to stderr is in the deployment's log, never in the reason.
+/// </summary>
 internal sealed record ContainerOutcome(int? ExitCode, string? Failure)
 {
     public static ContainerOutcome Done { get; } = new(0, null);

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Hearth.Execution.Hosts;
+using Hearth.Execution.Scripts;
 
 namespace Hearth.Execution.Containers;
 
@@ -51,16 +53,17 @@ internal sealed class PodmanClient(ICommandHost host)
     /// <summary>
     /// Removes <paramref name="containers"/> with as few <c>podman rm</c> as the batch allows (one for a deployment of up to
     /// 100): one podman removes many in parallel, where one process per container costs podman's start-up each time.
-    /// Null when all are gone, else why not.
+    /// Null when all are gone, else why not (and what podman said, in <paramref name="log"/>).
     /// </summary>
-    public async Task<ContainerOutcome?> RemoveAllAsync(IReadOnlyList<ManagedContainer> containers, string what, CancellationToken ct)
+    public async Task<ContainerOutcome?> RemoveAllAsync(IReadOnlyList<ManagedContainer> containers, string what, CommandLog log, CancellationToken ct)
     {
         foreach (var batch in containers.Chunk(RemoveBatch))
         {
             var removed = await host.RunAsync(new HostCommand(["podman", "rm", "--force", .. batch.Select(c => c.Id)]), ct);
             if (!removed.Succeeded)
             {
-                return ContainerOutcome.Failed(removed.ExitCode, $"could not remove {what} {string.Join(", ", batch.Select(c => c.PodmanName))}: {removed.StandardError.Trim()}");
+                log.Add(removed);
+                return ContainerOutcome.Failed(removed.ExitCode, $"podman rm of {what} {string.Join(", ", batch.Select(c => c.PodmanName))} failed (exit {removed.ExitCode})");
             }
         }
 
@@ -82,7 +85,7 @@ internal sealed class PodmanClient(ICommandHost host)
         var result = await host.RunAsync(new HostCommand(arguments), ct);
         if (!result.Succeeded)
         {
-            throw new PodmanException($"podman ps failed on {host.Description} (exit {result.ExitCode}): {result.StandardError.Trim()}");
+            throw new PodmanException($"podman ps failed on {host.Description} (exit {result.ExitCode})", result.StandardError);
         }
 
         return PodmanPsJson.Parse(result.StandardOutput);
@@ -107,7 +110,12 @@ public sealed record ManagedContainer(string Id, string PodmanName, string State
 }
 
 /// <summary>podman itself failed (not a container): the host's podman is missing or broken.</summary>
-public sealed class PodmanException(string message) : Exception(message);
+/// <param name="message">What failed, in one line.</param>
+/// <param name="standardError">What podman wrote to stderr (why, in its words): a failure shows it as its stderr tail.</param>
+public sealed class PodmanException(string message, string standardError) : Exception(message)
+{
+    public string StandardError { get; } = standardError;
+}
 
 /// <summary>
 /// The output a deployment shows: what its containers and execs printed, joined as Heat joins it. One log is written by
@@ -141,9 +149,25 @@ internal sealed class CommandLog
     /// <summary>A line of Hearth's own in deploy_stderr (what it did that the user should know: an old generation stopped first).</summary>
     public void Note(string note) => _stderr.Add($"[hearth: {note}]");
 
-    public string Stdout => string.Join('\n', _stdout);
+    /// <summary>How much of each stream the deployment keeps, its tail: as much as a script's transport keeps of a script's.</summary>
+    public const int MaxCapturedBytes = 1024 * 1024;
 
-    public string Stderr => string.Join('\n', _stderr);
+    public string Stdout => Tail(string.Join('\n', _stdout));
+
+    public string Stderr => Tail(string.Join('\n', _stderr));
+
+    /// <summary>The last <see cref="MaxCapturedBytes"/> of <paramref name="text"/>, after a marker line when more was written (as a script's output).</summary>
+    private static string Tail(string text)
+    {
+        // A UTF-16 character is at most 3 bytes of UTF-8: most logs are known to fit without encoding them.
+        if (text.Length <= MaxCapturedBytes / 3)
+        {
+            return text;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return bytes.Length <= MaxCapturedBytes ? text : OutputTail.Text(bytes[^MaxCapturedBytes..], bytes.Length);
+    }
 }
 
 /// <summary>Reads <c>podman ps --all --format json</c> (podman 4: an array of objects with Id, Names, State, StartedAt, ExitCode, Labels).</summary>

@@ -24,10 +24,6 @@ internal sealed record ScriptRun(
 /// <summary>Turns a script run into a deployment result with Heat's signal-processing rules.</summary>
 internal static class ScriptResults
 {
-    /// <summary>How many lines of stderr <see cref="StderrTail"/> keeps (for a container command's failure reason).</summary>
-    public const int ReasonStderrLines = 20;
-
-    private const int ReasonStderrMaxChars = 4096;
     private const int ReasonValueMaxChars = 512;
 
     /// <summary>
@@ -75,14 +71,6 @@ internal static class ScriptResults
 
         DeploymentResult Result(DeploymentStatus status, string reason) =>
             new(status, run.ExitCode, run.Stdout, run.Stderr, run.Outputs, reason, duration);
-    }
-
-    /// <summary>The last <see cref="ReasonStderrLines"/> lines of stderr (at most a few KiB), without trailing blank lines.</summary>
-    public static string StderrTail(string stderr)
-    {
-        var lines = stderr.TrimEnd('\n', '\r').Split('\n');
-        var tail = string.Join("\n", lines.TakeLast(ReasonStderrLines)).TrimEnd();
-        return tail.Length <= ReasonStderrMaxChars ? tail : "…" + tail[^ReasonStderrMaxChars..];
     }
 
     public static string FormatSeconds(TimeSpan span) =>

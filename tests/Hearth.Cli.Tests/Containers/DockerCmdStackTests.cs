@@ -38,7 +38,7 @@ public sealed class DockerCmdStackTests
                   - image: {get_param: api_image}
                     start_order: 1
                     detach: false
-                    command: [sh, -c, {list_join: [' ', [echo migrating; exit, {get_param: migrate_exit}]]}]
+                    command: [sh, -c, {list_join: [' ', [echo migrating; echo the schema is locked >&2; exit, {get_param: migrate_exit}]]}]
           containers:
             type: OS::Heat::StructuredDeployment
             properties:
@@ -87,7 +87,12 @@ public sealed class DockerCmdStackTests
         var update = await stack.UpdateAsync("api_image=" + PodmanHost.Image2, "proxy_image=" + PodmanHost.Image2, "migrate_exit=4");
 
         update.ExitCode.ShouldNotBe(0, update.ToString());
-        update.Error.ShouldContain("container 'migrate' exited with 4");
+        update.Error.ShouldContain("""
+              failed: containers: Deployment to server failed: container 'migrate' exited with 4, not one of its exit_codes [0]
+                containers stderr:
+                  the schema is locked
+                containers stdout
+            """.ReplaceLineEndings("\n"));
         (await stack.StatusAsync()).ShouldBe("ROLLBACK_COMPLETE");
         (await RunningAsync(stack)).ShouldBe(before);
     }

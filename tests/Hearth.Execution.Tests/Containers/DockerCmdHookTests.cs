@@ -107,16 +107,38 @@ public sealed class DockerCmdHookTests : IDisposable
               image: {PodmanHost.Image2}
               start_order: 5
               detach: false
-              command: [sh, -c, 'echo migrating; exit 3']
+              command: [sh, -c, 'echo migrating; echo the schema is locked >&2; exit 3']
             """, action: "UPDATE");
 
         result.Status.ShouldBe(DeploymentStatus.Failed);
         result.ExitCode.ShouldBe(3);
         result.Stdout.ShouldContain("migrating");
         result.StatusReason.ShouldBe("container 'migrate' exited with 3, not one of its exit_codes [0]");
+        result.Stderr.TrimEnd().ShouldEndWith("the schema is locked");
         var after = Mine();
         after.Where(c => c.IsRunning).Select(c => c.Id).Order().ShouldBe(before.Select(b => b.Id).Order());
         after.Count.ShouldBe(3, "the new generations and the failed one-shot are removed");
+    }
+
+    [Fact]
+    public async Task DeployAsync_PodmanRunFails_ReasonNamesTheStepPodmansWordsAreTheStderr()
+    {
+        var result = await DeployAsync($"""
+            web:
+              image: {PodmanHost.Image1}
+              {Web}
+            broken:
+              image: {PodmanHost.Image1}
+              command: [/no/such/program]
+            """);
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.ExitCode.ShouldBe(127);
+        result.StatusReason.ShouldBe("container 'broken': podman run failed (exit 127)");
+        result.Stderr.ShouldContain("/no/such/program");
+        // The failed container's stderr goes last, after what the others wrote: a failure shows the end of it.
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].ShouldContain("/no/such/program");
+        Mine().ShouldBeEmpty("the failed run's containers are removed");
     }
 
     [Fact]

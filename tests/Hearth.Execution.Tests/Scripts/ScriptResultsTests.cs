@@ -42,12 +42,4 @@ public class ScriptResultsTests
         result.Status.ShouldBe(DeploymentStatus.TimedOut);
         result.StatusReason.ShouldBe("Deployment timed out after 30s");
     }
-
-    [Fact]
-    public void StderrTail_ManyLines_LastTwenty()
-    {
-        var stderr = string.Concat(Enumerable.Range(1, 30).Select(i => $"line {i}\n"));
-
-        ScriptResults.StderrTail(stderr).ShouldBe(string.Join("\n", Enumerable.Range(11, 20).Select(i => $"line {i}")));
-    }
 }
