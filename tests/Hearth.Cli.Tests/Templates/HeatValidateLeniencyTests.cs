@@ -203,6 +203,50 @@ public sealed class HeatValidateLeniencyTests
         (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out.ShouldBe(events);
     }
 
+    private const string ReadsConstrainedParameter = """
+        heat_template_version: 2021-04-16
+        parameters:
+          name:
+            type: string
+            constraints: [{allowed_pattern: "[a-z]+", description: A name is lowercase letters.}]
+        conditions:
+          is_named: {not: {equals: [{get_param: name}, ""]}}
+        resources:
+          r:
+            type: OS::Heat::Value
+            properties: {value: {get_param: name}}
+        outputs:
+          o:
+            value: {get_param: name}
+        """;
+
+    [Fact]
+    public async Task Create_RefusedParameterValue_OneErrorWhereTheValueWasGivenNoneWhereItIsRead()
+    {
+        // Each read of the refused parameter used to add "the parameter 'name' has no value: pass it with --parameter".
+        using var stack = NewStack(ReadsConstrainedParameter);
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath, "--parameter", "name=Bad1");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldBe(
+            "--parameter:1:1: error HT304: Parameter 'name' is invalid: A name is lowercase letters.\n"
+            + "hearth: the template has 1 error(s)\n");
+        (await stack.RunAsync("stack", "list", "-f", "json")).Out.Trim().ShouldBe("[]");
+    }
+
+    [Fact]
+    public async Task Create_ParameterWithoutValue_OneErrorWhereItIsDeclared()
+    {
+        using var stack = NewStack(ReadsConstrainedParameter);
+
+        var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        var errors = result.Error.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ToList();
+        errors.ShouldHaveSingleItem().ShouldStartWith($"{stack.TemplatePath}:3:3: error HT301: The Parameter (name) was not provided. Pass it with --parameter name=VALUE");
+    }
+
     [Fact]
     public async Task Validate_ShortHiddenValueInAMessage_MaskedWhereQuotedAndTheRestOfTheMessageIntact()
     {
