@@ -12,16 +12,16 @@ internal static class ServerCommand
         var command = new Command("server", "Serve the stacks over Heat's v1 API (the openstack stack client works against it)");
         var urls = new Option<string>("--urls")
         {
-            Description = $"Where to listen, ';' between addresses (default {ServerSettings.DefaultUrls}; loopback unless told otherwise)",
+            Description = "Where to listen, ';' between addresses (loopback unless told otherwise)",
             DefaultValueFactory = _ => ServerSettings.DefaultUrls,
         };
         var certificate = new Option<string?>("--certificate") { Description = "Serve TLS (https:// URLs) with this certificate: PEM (with --certificate-key) or PKCS#12" };
         var certificateKey = new Option<string?>("--certificate-key") { Description = "The PEM private key of --certificate" };
         var interrupted = new Option<InterruptedPolicy>("--interrupted")
         {
-            Description = "At start, what to do with operations a stopped server left in progress: resume them, or leave them for stack resume/cancel",
-            DefaultValueFactory = _ => InterruptedPolicy.Resume,
-        };
+            Description = "At start, what to do with operations a stopped server left in progress: resume them (the default), or leave them for stack resume/cancel",
+            HelpName = "resume|leave",
+        }.OneOfNames(text => $"'{text}' is not a choice for --interrupted; use resume or leave");
         var maxParallel = new Option<int>("--max-parallel")
         {
             Description = "The most resource actions at once in one operation",

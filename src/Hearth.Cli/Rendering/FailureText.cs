@@ -22,7 +22,8 @@ internal static class FailureText
     {
         foreach (var failure in failures)
         {
-            await writer.WriteLineAsync($"  failed: {failure}");
+            // A reason of several lines (a config hook may quote the end of stderr in it) stays indented under its line.
+            await writer.WriteLineAsync($"  failed: {failure.ToString().ReplaceLineEndings(Indent)}");
             await WriteOutputAsync(writer, failure, "");
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hearth.Cli.Commands;
 
 namespace Hearth.Cli.Rendering;
 
@@ -12,26 +13,12 @@ public enum OutputFormat
 internal static class OutputFormatOption
 {
     /// <summary>The <c>-f table|json|yaml</c> option of every read command.</summary>
-    public static Option<OutputFormat> Create()
-    {
-        var option = new Option<OutputFormat>("--format", "-f")
+    public static Option<OutputFormat> Create() =>
+        // No DefaultValueFactory: help would show the enum's name ("[default: Table]"), not what is typed; Table is the
+        // enum's default value, so an absent option reads as table all the same.
+        new Option<OutputFormat>("--format", "-f")
         {
-            Description = "Output format: table, json or yaml",
-            DefaultValueFactory = _ => OutputFormat.Table,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "table";
-                // Enum.TryParse also takes numbers ("7"): only the names are formats.
-                if (Enum.GetNames<OutputFormat>().Any(name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
-                    && Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format))
-                {
-                    return format;
-                }
-
-                result.AddError($"'{text}' is not an output format; use table, json or yaml");
-                return OutputFormat.Table;
-            },
-        };
-        return option;
-    }
+            Description = "Output format: table (the default), json or yaml",
+            HelpName = "table|json|yaml",
+        }.OneOfNames(text => $"'{text}' is not an output format; use table, json or yaml");
 }

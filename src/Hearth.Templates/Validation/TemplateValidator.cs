@@ -45,7 +45,7 @@ public static class TemplateValidator
 
         var found = new DiagnosticBag();
         ValidateDefinition(definition, catalog, found, depth: 0, mode);
-        AddMasked(diagnostics, found, definition);
+        AddMasked(diagnostics, found.ToImmutable(), definition);
         var parameters = definition.Parameters.Schemas
             .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
                 ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
@@ -69,13 +69,38 @@ public static class TemplateValidator
         AddLoadDiagnostics(diagnostics, loading, definition.Template.File, ValidationMode.Create);
         var found = new DiagnosticBag();
         ValidateDefinition(definition, catalog, found, depth: 0, ValidationMode.Create);
-        AddMasked(diagnostics, found, definition);
+        var unresolvedReads = ReadsOfUnresolvedParameters(definition);
+        AddMasked(diagnostics, found.ToImmutable().Where(d => !(d.Code == DiagnosticCodes.ParameterMissing && unresolvedReads.Contains(d.Span))), definition);
     }
 
-    private static void AddMasked(DiagnosticBag diagnostics, DiagnosticBag found, StackDefinition definition)
+    /// <summary>
+    /// Where the template reads (<c>get_param</c>) a declared parameter that has no value. At create, loading has
+    /// reported each such parameter once, where it is declared (no value) or where its value was given (refused); its
+    /// reads would each say again that it "has no value", which for a refused value is not even true.
+    /// </summary>
+    private static HashSet<SourceSpan> ReadsOfUnresolvedParameters(StackDefinition definition)
+    {
+        var unresolved = definition.Parameters.Schemas.Select(s => s.Name).Where(n => !definition.Parameters.Parameters.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
+        if (unresolved.Count == 0)
+        {
+            return [];
+        }
+
+        var conditions = definition.ConditionSet.Names.Select(definition.ConditionSet.Definition);
+        var resources = definition.Template.Resources.SelectMany(r => r.AllExpressions.Append(r.Condition));
+        var outputs = definition.Template.Outputs.SelectMany(o => new[] { o.Value, o.Condition });
+        return conditions.Concat(resources).Concat(outputs).OfType<Expression>()
+            .SelectMany(e => e.DescendantsAndSelf())
+            .OfType<Functions.GetParamFunction>()
+            .Where(get => get.ParameterName is { } name && unresolved.Contains(name))
+            .Select(get => get.Span)
+            .ToHashSet();
+    }
+
+    private static void AddMasked(DiagnosticBag diagnostics, IEnumerable<Diagnostic> found, StackDefinition definition)
     {
         var hidden = HiddenValues.Of(definition);
-        foreach (var diagnostic in found.ToImmutable())
+        foreach (var diagnostic in found)
         {
             diagnostics.Add(diagnostic with { Message = hidden.Mask(diagnostic.Message) });
         }

@@ -60,6 +60,23 @@ public sealed class OptionValidationTests
         (await StateAsync(stack)).ShouldBe(before);
     }
 
+    [Theory]
+    [InlineData("7")]
+    [InlineData("Leav")]
+    public async Task Server_InterruptedNotResumeOrLeave_Exits2NamingTheChoicesBeforeListening(string value)
+    {
+        // A number used to be taken as an unnamed policy (and acted as resume); a misspelling got the parser's message
+        // naming the .NET type.
+        using var stack = new CliStack();
+
+        var result = await stack.RunAsync("server", "--urls", "http://127.0.0.1:0", "--interrupted", value);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldStartWith($"hearth: '{value}' is not a choice for --interrupted; use resume or leave\n");
+        result.Error.ShouldNotContain("Hearth.Server");
+        result.Out.ShouldNotContain("Listening");
+    }
+
     /// <summary>The stack as JSON and its event log: any write would change one of them.</summary>
     private static async Task<string> StateAsync(CliStack stack)
     {

@@ -203,6 +203,41 @@ public sealed class HeatValidateLeniencyTests
         (await stack.RunAsync("stack", "event", "list", "demo", "-f", "json")).Out.ShouldBe(events);
     }
 
+    private const string ReadsConstrainedParameter = """
+        heat_template_version: 2021-04-16
+        parameters:
+          name:
+            type: string
+            constraints: [{allowed_pattern: "[a-z]+", description: A name is lowercase letters.}]
+        conditions:
+          is_named: {not: {equals: [{get_param: name}, ""]}}
+        resources:
+          r:
+            type: OS::Heat::Value
+            properties: {value: {get_param: name}}
+        outputs:
+          o:
+            value: {get_param: name}
+        """;
+
+    [Theory]
+    [InlineData("name=Bad1", "--parameter:1:1: error HT304: Parameter 'name' is invalid: A name is lowercase letters.")]
+    [InlineData(null, "TEMPLATE:3:3: error HT301: The Parameter (name) was not provided. Pass it with --parameter name=VALUE")]
+    public async Task Create_ParameterRefusedOrWithoutValue_OneErrorWhereGivenOrDeclaredNoneWhereItIsRead(string? parameter, string error)
+    {
+        // Each read of the parameter (a property, a condition, an output) used to add "the parameter 'name' has no
+        // value: pass it with --parameter", untrue for a value that was given.
+        using var stack = NewStack(ReadsConstrainedParameter);
+
+        var result = await stack.RunAsync(["stack", "create", "demo", "-t", stack.TemplatePath, .. parameter is null ? Array.Empty<string>() : ["--parameter", parameter]]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ShouldHaveSingleItem()
+            .ShouldStartWith(error.Replace("TEMPLATE", stack.TemplatePath, StringComparison.Ordinal));
+        result.Error.ShouldEndWith("hearth: the template has 1 error(s)\n");
+        (await stack.RunAsync("stack", "list", "-f", "json")).Out.Trim().ShouldBe("[]");
+    }
+
     [Fact]
     public async Task Validate_ShortHiddenValueInAMessage_MaskedWhereQuotedAndTheRestOfTheMessageIntact()
     {
