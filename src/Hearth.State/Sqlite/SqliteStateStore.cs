@@ -194,6 +194,12 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A write call, so it first commits everything group commit queued before it (<see cref="SqliteSession.RunAsync{T}"/>):
+    /// the last steps of the stack's delete, and of its nested stacks', are committed before the removal, in earlier
+    /// transactions, so a reader that finds the stack gone could have read every one of its events. Waiting for the queue
+    /// rather than putting the removal in it keeps one rule for every write call; the removal then cascades to them.
+    /// </remarks>
     public Task<bool> DeleteStackAsync(string stackId, CancellationToken cancellationToken) =>
         _session.WriteAsync(
             async transaction => await _session.ExecuteAsync(
