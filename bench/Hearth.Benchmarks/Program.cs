@@ -7,12 +7,19 @@ namespace Hearth.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Hearth.Benchmarks</c>: the hot paths at 10,000 resources and validation at
-/// 10,000, 40,000 and 100,000, a short job. <c>-- --quick</c>: 1,000 resources, one iteration (a smoke run for CI). Other arguments go to BenchmarkDotNet.
+/// 10,000, 40,000 and 100,000, a short job. <c>-- --quick</c>: 1,000 resources, one iteration (a smoke run for CI).
+/// <c>-- --commit-loop N</c>: <see cref="GroupCommitBatch"/> N times in a plain loop (docs/performance.md). Other arguments
+/// go to BenchmarkDotNet.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["--commit-loop", var count])
+        {
+            return GroupCommitBatch.RunLoop(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var quick = args.Contains("--quick");
         var rest = args.Where(a => a != "--quick").ToArray();
         HotPaths.ResourceCount = quick ? 1_000 : 10_000;

@@ -79,7 +79,7 @@ internal static class SqliteRows
     public static string ReadSealed(SqliteDataReader reader, int ordinal, string column, SealedValues values) =>
         reader.GetValue(ordinal) is byte[] sealedValue ? values.Open(column, sealedValue) : reader.GetString(ordinal);
 
-    public static void BindResource(SqliteCommand command, ResourceRecord resource, SealedValues values)
+    public static void BindResource(SqliteStatement command, ResourceRecord resource, SealedValues values)
     {
         command.Add("@stack_id", resource.StackId);
         command.Add("@name", resource.Name);
@@ -122,7 +122,7 @@ internal static class SqliteRows
         CreatedAt: SqliteValues.ReadTime(reader, 17),
         UpdatedAt: SqliteValues.ReadNullableTime(reader, 18));
 
-    public static void BindEvent(SqliteCommand command, EventRecord stackEvent)
+    public static void BindEvent(SqliteStatement command, EventRecord stackEvent)
     {
         command.Add("@id", stackEvent.Id);
         command.Add("@stack_id", stackEvent.StackId);

@@ -23,6 +23,7 @@ internal sealed class SqliteSession(
 {
     // Reusing a command keeps its statement prepared; safe because the gate admits one call at a time.
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <summary>Begins an immediate transaction on the connection (the caller holds the gate).</summary>
@@ -104,6 +105,30 @@ internal sealed class SqliteSession(
         }
     }
 
+    /// <summary>
+    /// Runs a write through a statement kept prepared with SQLite's own API (<see cref="SqliteStatement"/>), in the
+    /// transaction the caller holds open: how group commit writes its rows and events.
+    /// </summary>
+    /// <returns>How many rows it changed, and the rowid of the last row inserted.</returns>
+    public (int Changes, long LastInsertRowId) Run(string sql, Action<SqliteStatement> bind, Func<string> conflictMessage)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(connection, sql);
+            _statements.Add(sql, statement);
+        }
+
+        bind(statement);
+        try
+        {
+            return statement.Run();
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsConstraint(exception))
+        {
+            throw new StateConflictException(conflictMessage(), exception);
+        }
+    }
+
     public async Task<long> ExecuteScalarInt64Async(
         string sql,
         SqliteTransaction transaction,
@@ -168,6 +193,12 @@ internal sealed class SqliteSession(
             }
 
             _commands.Clear();
+            foreach (var statement in _statements.Values)
+            {
+                statement.Dispose();
+            }
+
+            _statements.Clear();
             await connection.DisposeAsync();
         }
         finally

@@ -17,8 +17,9 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     /// <summary>How long a call waits for another process's write to finish before giving up.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
+    // Group commit's statements (SqliteStatement): a new row's id and an event's sequence number are the rowid inserted.
     private static readonly string InsertResourceSql =
-        $"INSERT INTO resources ({SqliteRows.ResourceValueColumns}) VALUES ({string.Join(", ", SqliteRows.ResourceValueNames.Select(c => "@" + c))}) RETURNING id";
+        $"INSERT INTO resources ({SqliteRows.ResourceValueColumns}) VALUES ({string.Join(", ", SqliteRows.ResourceValueNames.Select(c => "@" + c))})";
 
     private static readonly string InsertReservedResourceSql =
         $"INSERT INTO resources ({SqliteRows.ResourceColumns}) VALUES (@id, {string.Join(", ", SqliteRows.ResourceValueNames.Select(c => "@" + c))}) "
@@ -26,6 +27,11 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     private static readonly string UpdateResourceSql =
         $"UPDATE resources SET {string.Join(", ", SqliteRows.ResourceValueNames.Select(c => $"{c} = @{c}"))} WHERE id = @id";
+
+    private const string InsertEventSql =
+        "INSERT INTO events (id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, "
+        + "action, status, status_reason, time, kind, payload) VALUES (@id, @stack_id, @stack_name, @resource_name, "
+        + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time, @kind, @payload)";
 
     private readonly SqliteSession _session;
     private readonly SqliteReaders _readers;
@@ -189,11 +195,17 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
                     throw new StackNotFoundException(stack.Id);
                 }
 
-                return stackEvent is null ? (long?)null : await InsertEventAsync(stackEvent, transaction, cancellationToken);
+                return stackEvent is null ? (long?)null : InsertEvent(stackEvent);
             },
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A write call, so it first commits everything group commit queued before it (<see cref="SqliteSession.RunAsync{T}"/>):
+    /// the last steps of the stack's delete, and of its nested stacks', are committed before the removal, in earlier
+    /// transactions, so a reader that finds the stack gone could have read every one of its events. Waiting for the queue
+    /// rather than putting the removal in it keeps one rule for every write call; the removal then cascades to them.
+    /// </remarks>
     public Task<bool> DeleteStackAsync(string stackId, CancellationToken cancellationToken) =>
         _session.WriteAsync(
             async transaction => await _session.ExecuteAsync(
@@ -288,34 +300,33 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     }
 
     /// <summary>Writes one group commit batch in one transaction.</summary>
-    private async Task<IReadOnlyList<ResourceTransition>> WriteBatchAsync(IReadOnlyList<PendingTransition> batch, bool[] superseded)
+    /// <remarks>Synchronous inside: SQLite's calls are, and an await per statement only added its cost to every step.</remarks>
+    private Task<IReadOnlyList<ResourceTransition>> WriteBatchAsync(IReadOnlyList<PendingTransition> batch, bool[] superseded)
     {
-        var results = new List<ResourceTransition>(batch.Count);
-        await using (var transaction = _session.BeginImmediate())
+        var results = new ResourceTransition[batch.Count];
+        using (var transaction = _session.BeginImmediate())
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                results.Add(await WriteTransitionAsync(batch[i], skipRow: superseded[i], transaction, CancellationToken.None));
+                results[i] = WriteTransition(batch[i], skipRow: superseded[i]);
             }
 
-            await transaction.CommitAsync(CancellationToken.None);
+            transaction.Commit();
         }
 
         Commits.Signal();
         _reservedIds.Forget(batch.Where(item => item.Resource is null).Select(item => item.DeletedResourceId));
-        return results;
+        return Task.FromResult<IReadOnlyList<ResourceTransition>>(results);
     }
 
     /// <param name="item">The transition.</param>
     /// <param name="skipRow">Write only the event: the same transaction writes the row again later.</param>
-    /// <param name="transaction">The batch's transaction.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    private async Task<ResourceTransition> WriteTransitionAsync(PendingTransition item, bool skipRow, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private ResourceTransition WriteTransition(PendingTransition item, bool skipRow)
     {
         var id = item.Resource is { } resource
-            ? skipRow ? resource.Id : await SaveResourceRowAsync(resource, transaction, cancellationToken)
-            : await DeleteResourceRowAsync(item.DeletedResourceId, transaction, cancellationToken);
-        long? sequence = item.Event is null ? null : await InsertEventAsync(item.Event, transaction, cancellationToken);
+            ? skipRow ? resource.Id : SaveResourceRow(resource)
+            : DeleteResourceRow(item.DeletedResourceId);
+        long? sequence = item.Event is null ? null : InsertEvent(item.Event);
         return new ResourceTransition(id, sequence);
     }
 
@@ -367,20 +378,18 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     /// <inheritdoc />
     public async Task<bool> DeleteResourceAsync(long resourceId, CancellationToken cancellationToken)
     {
-        var deleted = await _session.WriteAsync(async transaction => await DeleteResourceRowAsync(resourceId, transaction, cancellationToken) != 0, cancellationToken);
+        var deleted = await _session.WriteAsync(_ => Task.FromResult(DeleteResourceRow(resourceId) != 0), cancellationToken);
         _reservedIds.Forget([resourceId]);
         return deleted;
     }
 
     /// <returns>The id, or 0 if no row had it.</returns>
-    private async Task<long> DeleteResourceRowAsync(long resourceId, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private long DeleteResourceRow(long resourceId)
     {
-        var deleted = await _session.ExecuteAsync(
+        var (deleted, _) = _session.Run(
             "DELETE FROM resources WHERE id = @id",
-            transaction,
             c => c.Add("@id", resourceId),
-            () => $"Cannot delete resource row {resourceId}.",
-            cancellationToken);
+            () => $"Cannot delete resource row {resourceId}.");
         return deleted == 0 ? 0 : resourceId;
     }
 
@@ -388,7 +397,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
 
     /// <inheritdoc />
     public Task<long> AppendEventAsync(EventRecord stackEvent, CancellationToken cancellationToken) =>
-        _session.WriteAsync(transaction => InsertEventAsync(stackEvent, transaction, cancellationToken),cancellationToken);
+        _session.WriteAsync(_ => Task.FromResult(InsertEvent(stackEvent)), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EventRecord>> ListEventsAsync(
@@ -494,16 +503,13 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         }
     }
 
-    private async Task<long> SaveResourceRowAsync(
-        ResourceRecord resource,
-        SqliteTransaction transaction,
-        CancellationToken cancellationToken)
+    private long SaveResourceRow(ResourceRecord resource)
     {
         string Conflict() =>
             $"Cannot save resource '{resource.Name}' of stack {resource.StackId}: another row of that name is "
             + "current, or the stack or a replaced/replacing row does not exist.";
 
-        void BindWithId(SqliteCommand command)
+        void BindWithId(SqliteStatement command)
         {
             SqliteRows.BindResource(command, resource, _values);
             command.Add("@id", resource.Id);
@@ -512,29 +518,22 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         if (_reservedIds.Contains(resource.Id))
         {
             // The first save of a row whose id was reserved inserts it; later ones overwrite it.
-            await _session.ExecuteAsync(InsertReservedResourceSql, transaction, BindWithId, Conflict, cancellationToken);
+            _session.Run(InsertReservedResourceSql, BindWithId, Conflict);
             return resource.Id;
         }
 
         if (resource.Id == 0)
         {
-            return await _session.ExecuteScalarInt64Async(InsertResourceSql, transaction, c => SqliteRows.BindResource(c, resource, _values), Conflict, cancellationToken);
+            return _session.Run(InsertResourceSql, c => SqliteRows.BindResource(c, resource, _values), Conflict).LastInsertRowId;
         }
 
-        var updated = await _session.ExecuteAsync(UpdateResourceSql, transaction, BindWithId, Conflict, cancellationToken);
+        var (updated, _) = _session.Run(UpdateResourceSql, BindWithId, Conflict);
         return updated == 0 ? throw new ResourceNotFoundException(resource.Id) : resource.Id;
     }
 
-    private Task<long> InsertEventAsync(
-        EventRecord stackEvent,
-        SqliteTransaction transaction,
-        CancellationToken cancellationToken) =>
-        _session.ExecuteScalarInt64Async(
-            "INSERT INTO events (id, stack_id, stack_name, resource_name, physical_resource_id, resource_type, "
-            + "action, status, status_reason, time, kind, payload) VALUES (@id, @stack_id, @stack_name, @resource_name, "
-            + "@physical_resource_id, @resource_type, @action, @status, @status_reason, @time, @kind, @payload) RETURNING sequence",
-            transaction,
+    private long InsertEvent(EventRecord stackEvent) =>
+        _session.Run(
+            InsertEventSql,
             c => SqliteRows.BindEvent(c, stackEvent),
-            () => $"Cannot append event {stackEvent.Id}: the id exists or stack {stackEvent.StackId} does not.",
-            cancellationToken);
+            () => $"Cannot append event {stackEvent.Id}: the id exists or stack {stackEvent.StackId} does not.").LastInsertRowId;
 }

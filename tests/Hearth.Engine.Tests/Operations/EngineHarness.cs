@@ -25,14 +25,15 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly SqliteStateStore _store;
     private int _templates;
 
-    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements)
+    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements, Func<IStateStore, IStateStore>? storeAround = null)
     {
         _folder = folder;
         _store = store;
+        var engineStore = storeAround?.Invoke(store) ?? store;
         // Wait conditions read their handle's signals from the store; software deployments run only given a transport.
-        var deployments = transport is null ? null : new DeploymentServices(store, transport, TimeSpan.FromHours(1));
-        var handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(store, time), .. replacements]);
-        Engine = new StackEngine(store, handlers, time, new EngineOptions(maxParallel));
+        var deployments = transport is null ? null : new DeploymentServices(engineStore, transport, TimeSpan.FromHours(1));
+        var handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(engineStore, time), .. replacements]);
+        Engine = new StackEngine(engineStore, handlers, time, new EngineOptions(maxParallel));
     }
 
     public StackEngine Engine { get; }
@@ -52,11 +53,15 @@ internal sealed class EngineHarness : IAsyncDisposable
     public static Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport transport) =>
         CreateAsync(time, transport, EngineOptions.DefaultMaxParallel, []);
 
-    private static async Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements)
+    /// <param name="storeAround">What the engine sees in place of the store: a probe that records its calls and forwards them.</param>
+    public static Task<EngineHarness> CreateAsync(Func<IStateStore, IStateStore> storeAround) =>
+        CreateAsync(TimeProvider.System, transport: null, EngineOptions.DefaultMaxParallel, [], storeAround);
+
+    private static async Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements, Func<IStateStore, IStateStore>? storeAround = null)
     {
         var folder = new TempDirectory("hearth-engine-test-");
         var store = await SqliteStateStore.OpenAsync(folder.Combine("state"), time, CancellationToken.None).WaitAsync(Timeout);
-        return new EngineHarness(folder, store, time, transport, maxParallel, replacements);
+        return new EngineHarness(folder, store, time, transport, maxParallel, replacements, storeAround);
     }
 
     /// <summary>The state folder, for a second store (another process's view).</summary>

@@ -161,6 +161,46 @@ public sealed class ConcurrencyTests : StoreTestBase
     }
 
     [Fact]
+    public async Task DeleteStackAsync_RightAfterLazilyQueuedStepsOfItAndItsNestedStack_CommitsEveryStepBeforeTheRemoval()
+    {
+        // As an engine's delete leaves it: rows and their events queued lazily, then the stack removed without waiting.
+        // A reader that finds the stack gone must find every queued step committed (had the removal gone first, each
+        // event's insert would fail its stack's foreign key instead). Fewer steps than a batch, so that no flush of
+        // them has started when the removal comes (a full batch starts one at once).
+        const int PerStack = 100;
+        var parent = await CreateStackAsync("web");
+        var child = await CreateStackAsync("web-nested", parent.Id);
+        var firstId = await Store.ReserveResourceIdsAsync(2 * PerStack, Ct).Within();
+        var queued = new List<Task<long?>>();
+        foreach (var (stack, offset) in new[] { (parent, 0), (child, PerStack) })
+        {
+            for (var i = 0; i < PerStack; i++)
+            {
+                var id = firstId + offset + i;
+                queued.Add(EventSequenceAsync(Store.QueueResourceAsync(Build.Resource(stack.Id, $"r{i}") with { Id = id }, Build.Event(stack, $"r{i}", ResourceAction.Delete))));
+                queued.Add(Store.QueueResourceDeletedAsync(id, Build.Event(stack, $"r{i}", ResourceAction.Delete, OperationStatus.Complete)));
+            }
+        }
+
+        var removal = Store.DeleteStackAsync(parent.Id, Ct);
+        await using var otherProcess = await OpenAnotherAsync();
+        while (await otherProcess.GetStackAsync(child.Id, Ct).Within() is not null)
+        {
+            await Task.Yield();
+        }
+
+        var committedWhenGone = queued.Count(t => t.IsCompletedSuccessfully);
+        (await removal.Within()).ShouldBeTrue();
+        committedWhenGone.ShouldBe(queued.Count);
+        var sequences = await Task.WhenAll(queued).Within();
+        sequences.ShouldAllBe(s => s > 0);
+        sequences.ShouldBe(sequences.Order().ToArray());
+        (await Store.ListAllEventsAsync(0, 10, Ct).Within()).ShouldBeEmpty();
+
+        static async Task<long?> EventSequenceAsync(Task<ResourceTransition> transition) => (await transition).EventSequence;
+    }
+
+    [Fact]
     public async Task ListResourcesAsync_RightAfterALazilyQueuedTransition_SeesIt()
     {
         var stack = await CreateStackAsync("web");
