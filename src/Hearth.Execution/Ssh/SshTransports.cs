@@ -38,6 +38,9 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
 
     public IDeploymentTransport For(ServerTarget server) => Get(SshTarget.From(server)).Transport;
 
+    /// <summary>Starts the server's dispatcher session in the background, unless it runs (see <see cref="SshConnection.Prepare"/>).</summary>
+    public void Prepare(ServerTarget server) => Get(SshTarget.From(server)).Connection.Prepare();
+
     /// <summary>A command host on the server, over the same shared connection as its deployments.</summary>
     public Hosts.ICommandHost CommandHost(ServerTarget server) => new SshCommandHost(Get(SshTarget.From(server)).Connection);
 
