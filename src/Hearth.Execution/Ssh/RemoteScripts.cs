@@ -121,7 +121,7 @@ internal static class RemoteScripts
             [ "$old" = "$run" ] && continue
             if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
           done
-          if [ "$shebang" = 1 ]; then set -- "./$action"; else set -- /bin/sh "./$action"; fi
+          if [ "$shebang" = 1 ]; then set -- "$PWD/$action"; else set -- /bin/sh "$PWD/$action"; fi
           setsid sh -c '. /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
             < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- 3<<EOF &
         $inputs

@@ -132,9 +132,10 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     [Fact]
     public async Task DeployAsync_WorkingFolder_PrivateUnderTheUsersHome()
     {
-        var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\n"), CancellationToken.None).Within();
+        var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\necho \"$0\"\n"), CancellationToken.None).Within();
 
-        result.Stdout.ShouldBe(RemoteFolder + "\n");
+        // Run by its absolute path, as on this machine (and as heat-config runs its scripts).
+        result.Stdout.ShouldBe($"{RemoteFolder}\n{RemoteFolder}/CREATE\n");
         File.GetUnixFileMode(RemoteFolder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.GetUnixFileMode(Path.Combine(RemoteFolder, "CREATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The inputs never reach a file on the server (the script's shell reads them from a here-document): they may be secrets.
