@@ -95,7 +95,7 @@ internal static class RemoteScripts
                 if [ "$n" -gt "$max" ]; then line "refused large $(wc -c < "$f") $name"; else line "output $n $name"; flush; cat "$1/out" >> "$reply"; len=$((len + n)); fi
               fi
             done <<EOF
-        $names
+        ${names%?}
         EOF
           fi
           line end
@@ -144,10 +144,21 @@ internal static class RemoteScripts
           report "$run" "$action"
           answer "$tag"
         }
+        # take LENGTH LINES: the request's next part into $took: LINES lines read by the shell itself when the engine said the
+        # part is that many whole lines (no process started), else LENGTH bytes by head (the '.' keeps trailing newlines).
+        take() {
+          took=
+          if [ "$2" -gt 0 ]; then
+            i=0; while [ $i -lt "$2" ] && IFS= read -r l; do took="$took$l
+        "; i=$((i+1)); done
+          elif [ "$1" -gt 0 ]; then
+            took=$(head -c "$1"; echo .); took=${took%.}
+          fi
+        }
         fail() { printf 'hearth: %s\n' "$2" > "$session.$1"; send "$1" 3 "$session.$1"; rm -f "$session.$1"; }
         root=$1; engine=$2; max=$3
         case $root in /*) ;; *) root="$HOME/$root";; esac
-        if [ -d "$root" ]; then chmod 700 "$root"; else mkdir -p -m 700 "$root"; fi || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
+        [ -d "$root" ] || mkdir -p -m 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
         # The session's files (the reply token's FIFO, replies of stop, list and remove) are $root/.sPID.*; a killed
         # dispatcher's are removed by the next one.
         for f in "$root"/.s*.token; do
@@ -162,7 +173,7 @@ internal static class RemoteScripts
         while IFS=' ' read -r verb tag id action attempt shebang; do
           case $verb in
             run)
-              IFS=' ' read -r envlen scriptlen nameslen || break
+              IFS=' ' read -r envlen scriptlen nameslen envlines scriptlines nameslines || break
               dir="$root/$id"; run="$dir/runs/$action.$attempt"
               # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
               if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null
@@ -173,12 +184,13 @@ internal static class RemoteScripts
               if [ $made != 0 ] && [ ! -d "$run" ]; then
                 head -c "$((envlen + scriptlen + nameslen))" > /dev/null; fail "$tag" "cannot make the working folder $dir"
               elif [ $made = 0 ]; then
-                inputs=$(head -c "$envlen"); head -c "$scriptlen" > "$run/script"
-                names=; if [ "$nameslen" -gt 0 ]; then names=$(head -c "$nameslen"); fi
+                take "$envlen" "$envlines"; inputs=$took
+                if [ "$scriptlines" -gt 0 ]; then take 0 "$scriptlines"; printf '%s' "$took" > "$run/script"; else head -c "$scriptlen" > "$run/script"; fi
+                take "$nameslen" "$nameslines"; names=$took
                 start &
               else
                 head -c "$((envlen + scriptlen))" > /dev/null
-                names=; if [ "$nameslen" -gt 0 ]; then names=$(head -c "$nameslen"); fi
+                take "$nameslen" "$nameslines"; names=$took
                 await &
               fi
               ;;
@@ -205,7 +217,7 @@ internal static class RemoteScripts
         rm -f "$session".*
         """;
 
-    /// <summary>The command line for the login shell: <c>sh -c PROGRAM hearth ARG…</c>, every word quoted.</summary>
+    /// <summary>The command line for the login shell: <c>exec sh -c PROGRAM hearth ARG…</c> (the login shell becomes sh), every word quoted.</summary>
     public static string Command(string program, params IEnumerable<string> arguments) =>
-        string.Join(' ', ["sh", "-c", ShellText.Quote(program), "hearth", .. arguments.Select(ShellText.Quote)]);
+        string.Join(' ', ["exec", "sh", "-c", ShellText.Quote(program), "hearth", .. arguments.Select(ShellText.Quote)]);
 }

@@ -93,7 +93,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     {
         if (_session is not { Ended: false })
         {
-            _ = SessionAsync();
+            // Its failure is for the requests that join or follow it to meet; nobody here waits for it.
+            _ = SessionAsync().ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 

@@ -79,6 +79,31 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         result.StatusReason.ShouldContain("Connection refused");
     }
 
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(3000, true)]
+    [InlineData(10, false)]
+    [InlineData(3000, false)]
+    public async Task DeployAsync_ShortAndLongParts_ArriveByteForByte(int size, bool endsWithNewline)
+    {
+        // Short parts made of whole lines are read by the dispatcher's own `read`, others by `head`: both must be exact,
+        // and what follows them on the session must still be read right (a second run on the same session).
+        var value = string.Concat(Enumerable.Repeat("a\\b\r\t'\"$x\n", size / 10)) + "end";
+        var script = "#!/bin/sh\n# " + new string('#', size) + "\nprintf '%s' \"$value\"\nprintf '%s' \"$value\" > \"$heat_outputs_path.copy\"" + (endsWithNewline ? "\n" : "");
+        for (var run = 0; run < 2; run++)
+        {
+            var result = await Transport().DeployAsync(
+                Request(script, [new DeploymentInput("value", DeploymentValueType.String, value)], [new("copy")], deploymentId: $"{DeploymentId}-{run}"),
+                CancellationToken.None).Within();
+
+            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+            result.Stdout.ShouldBe(value);
+            result.Outputs["copy"].ShouldBe(value);
+            File.ReadAllText(Path.Combine($"{RemoteFolder}-{run}", "CREATE")).ShouldBe(script);
+            Directory.Delete($"{RemoteFolder}-{run}", recursive: true);
+        }
+    }
+
     [Fact]
     public async Task DeployAsync_NonAsciiOutputNamesAndText_ReportedByteForByte()
     {
