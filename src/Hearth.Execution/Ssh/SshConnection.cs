@@ -18,7 +18,7 @@ namespace Hearth.Execution.Ssh;
 /// alone.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
-internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, TimeProvider time)
+internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, SshClientStarts starts, TimeProvider time)
 {
     /// <summary>What ssh exits with when the connection (not the command) failed.</summary>
     public const int ConnectionFailed = 255;
@@ -141,11 +141,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         {
             try
             {
-                return await SshSession.StartAsync(start, ready.Token);
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+                return await SshSession.StartAsync(start, s => StartClientAsync(s, ready.Token), ready.Token);
             }
             catch (OperationCanceledException) when (ready.IsCancellationRequested)
             {
@@ -211,15 +207,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             start.ArgumentList.Add(argument);
         }
 
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
-        }
+        using var process = await StartClientAsync(start, ct);
 
         using var kill = ct.Register(() => Kill(process));
         var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
@@ -238,6 +226,19 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         var result = new SshCommandResult(process.ExitCode, await stdout, await stderr);
         ct.ThrowIfCancellationRequested();
         return result;
+    }
+
+    /// <summary>Starts the ssh client (one at a time: see <see cref="SshClientStarts"/>), or says that it is not installed.</summary>
+    private async Task<Process> StartClientAsync(ProcessStartInfo start, CancellationToken ct)
+    {
+        try
+        {
+            return await starts.StartAsync(start, ct);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+        }
     }
 
     /// <summary>Closes the shared connection (ssh -O exit); the next command opens a new one.</summary>

@@ -14,6 +14,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SshFolder _folder;
     private readonly SemaphoreSlim _opening;
+    private readonly SshClientStarts _starts = new();
     private readonly ConcurrentDictionary<SshTarget, Lazy<(SshConnection Connection, SshTransport Transport)>> _hosts = new();
     private readonly Lazy<bool> _prepared;
 
@@ -69,7 +70,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
         _ = _prepared.Value;
         return _hosts.GetOrAdd(target, t => new(() =>
         {
-            var connection = new SshConnection(t, _options, _folder, _opening, _time);
+            var connection = new SshConnection(t, _options, _folder, _opening, _starts, _time);
             return (connection, new SshTransport(connection, _folder, _options, _time));
         })).Value;
     }
