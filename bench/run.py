@@ -475,11 +475,11 @@ def script_lifetimes(perf_data, state):
     return from_fork, from_exec
 
 
-def critical_path(durations, deps, count):
+def critical_path(durations, deps, count, name=lambda i: f"d{i:02d}"):
     """The longest path through the DAG, each node weighted by its script's own duration."""
     longest = {}
     for i in range(count):
-        longest[i] = durations[f"d{i:02d}"] + max((longest[j] for j in deps.get(i, [])), default=0.0)
+        longest[i] = durations[name(i)] + max((longest[j] for j in deps.get(i, [])), default=0.0)
     return round(max(longest.values()), 3)
 
 

@@ -286,13 +286,18 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
             out["ratio"] = round(out["ansible"] / best["hearth_warm"], 1)
             out["ratio_cold"] = round(out["ansible"] / min(w["hearth_cold"] for w in out["runs"]), 1)
 
-        # A DAG of `sleep 0.2` deployments spread round-robin over the hosts, against its critical path.
+        # A DAG of `sleep 0.2` deployments spread round-robin over the hosts, against its critical path: the nominal one
+        # (6 x 0.2 s) and, as SPEC §6 and the local DAG (bench/run.py run_dag) measure it, the critical path of the
+        # scripts' own durations, each script's process from its fork to its exit as the kernel saw it (perf).
+        import run as bench  # noqa: E402  (the local DAG's tracing)
         levels, width, seconds = 6, 10, 0.2
+        count = levels * width
+        deps = dag_depends(levels, width)
         dag_tpl = os.path.join(work, "ssh-dag.yaml")
         with open(dag_tpl, "w") as f:
-            f.write(template(hosts, 0, f"#!/bin/sh\nsleep {seconds}\n", max_concurrent=1000,
-                             depends=dag_depends(levels, width), spread=levels * width))
-        walls, operations = [], []
+            f.write(template(hosts, 0, f"#!/bin/sh\nsleep {seconds}\n", max_concurrent=1000, depends=deps, spread=count))
+        traced = operation_seconds is not None and bench.perf_traces_processes(work)
+        walls, operations, owns = [], [], []
         for rep in range(repeats):
             state = os.path.join(work, "state", f"ssh-dag-{rep}")
             shutil.rmtree(state, ignore_errors=True)
@@ -304,13 +309,33 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
             walls.append(r["wall"])
             if operation_seconds is not None:
                 operations.append(operation_seconds(hearth, state, "dag"))
+            if traced:
+                # The same DAG again as another stack, its scripts' fork, exec and exit traced (kept out of the wall above).
+                perf_data = os.path.join(work, f"ssh-dag-{rep}.perf")
+                p = subprocess.run(["perf", "record", "-q", "-k", "mono", "-o", perf_data, "-a", "-e", "sched:sched_process_fork",
+                                    "-e", "sched:sched_process_exec", "-e", "sched:sched_process_exit", "--",
+                                    hearth, "--state", state, "stack", "create", "traced", "-t", dag_tpl, "--max-parallel", "1000"],
+                                   capture_output=True, text=True, timeout=900, check=False)
+                lifetimes = bench.script_lifetimes(perf_data, state)[0] if p.returncode == 0 else {}
+                name = lambda i: f"d{i:03d}"  # noqa: E731
+                if all(name(i) in lifetimes for i in range(count)):
+                    owns.append({"operation": operation_seconds(hearth, state, "traced"),
+                                 "own_critical_path": bench.critical_path(lifetimes, deps, count, name)})
+                else:
+                    log(f"   ssh dag: the traced create gave {len(lifetimes)} of {count} scripts' lifetimes; own durations left out")
             hosts.note_deployments(state)
             shutil.rmtree(state, ignore_errors=True)
         path = levels * seconds
         out["dag"] = {"levels": levels, "width": width, "critical_path": path, "wall": min(walls), "ratio": round(min(walls) / path, 2)}
         if operations:
             out["dag"].update(operation=min(operations), operation_ratio=round(min(operations) / path, 2))
-        log(f"   ssh dag: {min(walls):.2f} s wall" + (f", operation {min(operations):.2f} s" if operations else "") + f" against {path:.2f} s")
+        if owns:
+            best_own = min(owns, key=lambda o: o["operation"] / o["own_critical_path"])
+            out["dag"].update(traced_operation=best_own["operation"], own_critical_path=best_own["own_critical_path"],
+                              own_ratio=round(best_own["operation"] / best_own["own_critical_path"], 2),
+                              own_runs=owns)
+        log(f"   ssh dag: {min(walls):.2f} s wall" + (f", operation {min(operations):.2f} s" if operations else "") + f" against {path:.2f} s"
+            + (f"; traced operation {best_own['operation']:.2f} s against own critical path {best_own['own_critical_path']:.2f} s" if owns else ""))
     finally:
         hosts.stop()
     return out
@@ -340,4 +365,7 @@ def table(fmt_s, table_, s):
     if "operation" in d:
         header += ["operation (stack CREATE_IN_PROGRESS → COMPLETE)", "operation / critical path"]
         row += [fmt_s(d["operation"]), f"{d['operation_ratio']:.2f}"]
+    if "own_critical_path" in d:
+        header += ["critical path of the scripts' own durations (fork → exit, traced)", "operation (traced run) / that (SPEC §6)"]
+        row += [fmt_s(d["own_critical_path"]), f"**{d['own_ratio']:.2f}**"]
     return steps + "\n\n" + table_(header, [row])

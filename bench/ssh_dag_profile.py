@@ -8,7 +8,7 @@ create first, as bench/ssh_bench.py does) and, for each level, the median over i
              a host in this engine process, the start of the host's dispatcher session;
   - the job's start -> the script's fork (`pid` file: install, setsid);
   - the script's fork -> its exit (`status` file);
-  - its exit -> the reply written (`reply` file);
+  - its exit -> the reply written (`reply` file; a reply of lines alone has none: sent as the status came);
   - the reply written -> the deployment's CREATE_COMPLETE event (the reply sent back, read, parsed; the state written);
 and the level's span (the previous level's last completion to this level's last). Needs root, like ssh_bench.py.
 Usage: python3 bench/ssh_dag_profile.py PATH/TO/hearth [REPEATS]
@@ -69,14 +69,20 @@ def profile(hearth, hosts, work, state):
         for i in range(WIDTH):
             name = f"d{level * WIDTH + i:03d}"
             record = glob.glob(f"{home}/.hearth/deployments/{ids[name]}/runs/CREATE.*")[0]
-            rows.append([in_progress[name]] + [modified(f"{record}/{f}") for f in ("engine", "pid", "status", "reply")] + [complete[name]])
+            stamps = [modified(f"{record}/{f}") for f in ("engine", "pid", "status", "reply")]
+            # A reply of lines alone is sent from the dispatcher's memory, with no file: it left as the status came.
+            stamps[3] = stamps[3] or stamps[2]
+            rows.append([in_progress[name]] + stamps + [complete[name]])
 
         def median_ms(a, b):
             return statistics.median(r[b] - r[a] for r in rows if r[a] and r[b]) * 1000
 
         last = max(r[5] for r in rows)
+        first_start = min(r[0] for r in rows)
+        slowest = max((r[1] - r[0] for r in rows if r[1]), default=0) * 1000
         print(f"  level {level}: engine->job {median_ms(0, 1):4.0f}  job->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
-              f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms")
+              f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms"
+              f"  (first start +{1000 * (first_start - previous):4.0f} ms, slowest engine->job {slowest:4.0f} ms)")
         previous = last
     hosts.note_deployments(state)
 

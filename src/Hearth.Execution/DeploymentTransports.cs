@@ -33,6 +33,26 @@ public sealed class DeploymentTransports
             : throw new TransportUnavailableException(
                 $"server '{server.Name}' uses the {server.Transport} transport, which this version of Hearth cannot run; use one of {string.Join(", ", _providers.Keys.Order(StringComparer.Ordinal))}");
 
+    /// <summary>
+    /// Lets the transport of <paramref name="server"/> get ready to reach it in the background (see
+    /// <see cref="ITransportProvider.Prepare"/>); nothing when the server's transport or settings are unusable, which its
+    /// deployments report.
+    /// </summary>
+    public void Prepare(ServerTarget server)
+    {
+        if (_providers.TryGetValue(server.Transport, out var provider))
+        {
+            try
+            {
+                provider.Prepare(server);
+            }
+            catch (TransportUnavailableException)
+            {
+                // Incomplete settings: the server's create (or its first deployment) says so.
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="transport"/> can run deployments here.</summary>
     public bool Supports(string transport) => _providers.ContainsKey(transport);
 
@@ -53,5 +73,10 @@ public sealed class DeploymentTransports
         public IDeploymentTransport For(ServerTarget server) => transport;
 
         public Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct) => transport.StopOrphansAsync(ct);
+
+        public void Prepare(ServerTarget server)
+        {
+            // One transport for every server, always ready.
+        }
     }
 }

@@ -18,6 +18,13 @@ public interface ITransportProvider
 
     /// <summary><see cref="IDeploymentTransport.StopOrphansAsync"/> on every server this provider has run deployments on.</summary>
     Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct);
+
+    /// <summary>
+    /// An operation is about to use <paramref name="server"/>: the provider may start getting ready to reach it (open the
+    /// connection) in the background, so that its first deployment does not wait for that. Returns at once; what fails
+    /// is left for the first deployment to meet and report.
+    /// </summary>
+    void Prepare(ServerTarget server);
 }
 
 /// <summary>A server's transport cannot be used: not available in this build, or its settings are incomplete.</summary>

@@ -81,6 +81,7 @@ internal sealed class StackOperation
         // Deletions check the hooks of the environment they run under: the target's, or (deleting a stack) its current one's.
         _hookSource = target ?? previous;
         _hidden = HiddenValues.Of(target, previous, hiddenFrom);
+        AnnounceStart();
         if (previousConverged && target is not null && previous is not null)
         {
             _unchanged = UnchangedResources.Find(target, previous, _rows.Current.Get);
@@ -105,6 +106,16 @@ internal sealed class StackOperation
         }
 
         return succeeded;
+    }
+
+    /// <summary>Tells each current resource's handler that the operation starts (servers start connecting).</summary>
+    private void AnnounceStart()
+    {
+        foreach (var row in _rows.All.Where(r => r.IsCurrent))
+        {
+            // The state is read only by the handlers that look (its properties are parsed then, once: deployments read the same).
+            _engine.Handlers.Find(row.Type)?.OperationStarting(() => _rows.Current.GetState(row.Name) ?? RowMapping.ToState(row));
+        }
     }
 
     private async Task<bool> ConvergeAsync(StackDefinition target, StackDefinition? previous, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public static class BuiltinHandlers
         ConfigHandler.SoftwareComponent(),
         ConfigHandler.MultipartMime(),
         ConfigHandler.CloudConfig(),
-        new DeployedServerHandler(),
+        new DeployedServerHandler(deployments),
         new Groups.ResourceGroupHandler(),
         new Groups.ResourceChainHandler(),
         SoftwareDeploymentHandler.Software(deployments),

@@ -135,6 +135,16 @@ public abstract class ResourceHandler
     internal virtual Execution.DeploymentTransports? ActionTransport => null;
 
     /// <summary>
+    /// An operation on the stack that holds this (current) resource starts. A type whose actions will reach something
+    /// outside may get ready for them here, in the background (a server's transport opens its connection); it must
+    /// return at once and not fail the operation.
+    /// </summary>
+    /// <param name="current">Reads the resource's state (parsed on first use: most types never look).</param>
+    internal virtual void OperationStarting(Func<ResourceState> current)
+    {
+    }
+
+    /// <summary>
     /// The engine is about to converge this resource, together with the others that became ready at the same time;
     /// what is returned is disposed when its step ends. Deployments use it to start on a server in name order.
     /// </summary>

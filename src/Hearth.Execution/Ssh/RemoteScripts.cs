@@ -52,8 +52,7 @@ internal static class RemoteScripts
             if alive "$p" "$pt"; then left="alive $p $a"; else left="stopped $p $a"; fi
           fi
         }
-        # send TAG CODE FILE [LENGTH]: one frame, while holding the token. A reply written by line and report comes with
-        # its length, which saves starting wc on the way back.
+        # send TAG CODE FILE [LENGTH]: one frame from a file, while holding the token.
         send() {
           n=${4:-}
           [ -n "$n" ] || n=$(wc -c < "$3") || n=0
@@ -61,23 +60,31 @@ internal static class RemoteScripts
           printf '%s %s %s\n' "$1" "$2" "$n"; head -c "$n" "$3"
           echo >&5
         }
-        # line TEXT: a line of a reply, its bytes counted into $len (${#} counts bytes once report set LC_ALL=C; before
-        # that, lines are ASCII).
-        line() { printf '%s\n' "$1"; len=$((len + ${#1} + 1)); }
-        # report RECORD ACTION: what became of a run, as the engine parses it; adds its length to $len. Only after the
-        # script started: LC_ALL=C would otherwise reach it.
+        # A run's reply is built as it is found: its lines in $out and their bytes counted in $len (${#} counts bytes
+        # once report set LC_ALL=C; before that, lines are ASCII). Contents of files go to the file $reply, after the
+        # lines before them (flush), so a reply of lines alone is sent from memory, without starting head.
+        line() { out="$out$1
+        "; len=$((len + ${#1} + 1)); }
+        flush() { if [ -n "$filed" ]; then printf '%s' "$out" >> "$reply"; else printf '%s' "$out" > "$reply"; filed=1; fi; out=; }
+        answer() {
+          if [ -n "$filed" ]; then flush; send "$1" 0 "$reply" "$len"
+          else read -r token <&5; printf '%s 0 %s\n%s' "$1" "$len" "$out"; echo >&5
+          fi
+        }
+        # report RECORD ACTION: what became of a run, as the engine parses it, into the reply. Only after the script
+        # started: LC_ALL=C would otherwise reach it.
         report() {
           LC_ALL=C
           if [ -s "$1/status" ]; then read -r code < "$1/status"; line "status $code"; else line "status none"; fi
           for x in stdout stderr; do
             if [ -s "$1/$x" ]; then
               n=$(wc -c < "$1/$x"); k=$n; [ "$k" -gt "$max" ] && k=$max
-              line "$x $n $k"; tail -c "$k" "$1/$x" | head -c "$k"; len=$((len + k))
+              line "$x $n $k"; flush; tail -c "$k" "$1/$x" | head -c "$k" >> "$reply"; len=$((len + k))
             else
               line "$x 0 0"
             fi
           done
-          if [ -s "$1/names" ]; then
+          if [ -n "$names" ]; then
             while IFS= read -r name; do
               f="outputs/$2.$name"
               if [ -L "$f" ]; then line "refused link 0 $name"
@@ -85,24 +92,26 @@ internal static class RemoteScripts
               elif [ ! -f "$f" ]; then line "refused special 0 $name"
               else
                 head -c "$((max + 1))" "$f" > "$1/out"; n=$(wc -c < "$1/out")
-                if [ "$n" -gt "$max" ]; then line "refused large $(wc -c < "$f") $name"; else line "output $n $name"; cat "$1/out"; len=$((len + n)); fi
-                rm -f "$1/out"
+                if [ "$n" -gt "$max" ]; then line "refused large $(wc -c < "$f") $name"; else line "output $n $name"; flush; cat "$1/out" >> "$reply"; len=$((len + n)); fi
               fi
-            done < "$1/names"
+            done <<EOF
+        ${names%?}
+        EOF
           fi
           line end
         }
-        # start: (in a job, with the request's tag, id, action, attempt, shebang) stops what an earlier run of the
-        # deployment left going, runs the script, reports.
+        # start: (in a job, with the request's tag, id, action, attempt, shebang, inputs, names) stops what an earlier
+        # run of the deployment left going, runs the script, reports. The inputs reach the script's shell on a here-document:
+        # never on disk, never in an argument.
         start() {
           cd "$root/$id" || exit 0
-          run="runs/$action.$attempt"; len=0
+          run="runs/$action.$attempt"; reply="$run/reply"; out=; len=0; filed=
           for old in runs/*; do
             [ "$old" = "$run" ] || [ ! -d "$old" ] && continue
             stop "$old"
             if [ -n "$left" ]; then
-              line "leftover $left" >> "$run/reply"
-              case $left in alive*) line end >> "$run/reply"; send "$tag" 0 "$run/reply" "$len"; rm -rf "$run"; exit 0;; esac
+              line "leftover $left"
+              case $left in alive*) line end; answer "$tag"; rm -rf "$run"; exit 0;; esac
             fi
           done
           echo "$engine" > "$run/engine"
@@ -112,39 +121,59 @@ internal static class RemoteScripts
             [ "$old" = "$run" ] && continue
             if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
           done
-          if [ "$shebang" = 1 ]; then set -- "./$action"; else set -- /bin/sh "./$action"; fi
-          setsid sh -c 'exec 3< "$0/env" && { rm -f "$0/env" & } && . /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
-            < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
+          if [ "$shebang" = 1 ]; then set -- "$PWD/$action"; else set -- /bin/sh "$PWD/$action"; fi
+          setsid sh -c '. /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
+            < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- 3<<EOF &
+        $inputs
+        EOF
           pid=$!
           if st "$pid"; then echo "$pid $ticks" > "$run/pid"; else echo "$pid" > "$run/pid"; fi
           wait "$pid"
-          report "$run" "$action" >> "$run/reply"
-          send "$tag" 0 "$run/reply" "$len"
+          report "$run" "$action"
+          answer "$tag"
         }
         # await: (in a job) a run that already started, asked for again after its connection dropped: waits for it to
         # end, then reports it. Its pid file may be a moment behind its record.
         await() {
           cd "$root/$id" || exit 0
-          run="runs/$action.$attempt"; i=0
+          run="runs/$action.$attempt"; reply="$run/reply.again"; out=; len=0; filed=; i=0
           while [ ! -e "$run/pid" ] && [ ! -e "$run/status" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
           if read -r p pt 2>/dev/null < "$run/pid"; then
             while alive "$p" "$pt"; do sleep 0.1; done
           fi
-          len=0; report "$run" "$action" > "$run/reply.again"
-          send "$tag" 0 "$run/reply.again" "$len"
+          report "$run" "$action"
+          answer "$tag"
         }
-        fail() { printf 'hearth: %s\n' "$2" > "$session/$1"; send "$1" 3 "$session/$1"; rm -f "$session/$1"; }
+        # take LENGTH LINES: the request's next part into $took: LINES lines read by the shell itself when the engine said the
+        # part is that many whole lines (no process started), else LENGTH bytes by head (the '.' keeps trailing newlines).
+        take() {
+          took=
+          if [ "$2" -gt 0 ]; then
+            i=0; while [ $i -lt "$2" ] && IFS= read -r l; do took="$took$l
+        "; i=$((i+1)); done
+          elif [ "$1" -gt 0 ]; then
+            took=$(head -c "$1"; echo .); took=${took%.}
+          fi
+        }
+        fail() { printf 'hearth: %s\n' "$2" > "$session.$1"; send "$1" 3 "$session.$1"; rm -f "$session.$1"; }
         root=$1; engine=$2; max=$3
         case $root in /*) ;; *) root="$HOME/$root";; esac
-        mkdir -p "$root" && chmod 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
-        session=$(mktemp -d "${TMPDIR:-/tmp}/hearth-session.XXXXXXXX") && mkfifo "$session/token" && exec 5<> "$session/token" && rm -f "$session/token" \
-          || { echo "hearth: cannot make a session folder in ${TMPDIR:-/tmp}" >&2; exit 3; }
+        [ -d "$root" ] || mkdir -p -m 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
+        # The session's files (the reply token's FIFO, replies of stop, list and remove) are $root/.sPID.*; a killed
+        # dispatcher's are removed by the next one.
+        for f in "$root"/.s*.token; do
+          [ -p "$f" ] || continue
+          p=${f#"$root/.s"}; p=${p%.token}
+          kill -0 "$p" 2>/dev/null || rm -f "$root/.s$p".*
+        done
+        session="$root/.s$$"
+        mkfifo "$session.token" && exec 5<> "$session.token" || { echo "hearth: cannot make a FIFO in $root" >&2; exit 3; }
         echo >&5
         printf '0 0 0\n'
         while IFS=' ' read -r verb tag id action attempt shebang; do
           case $verb in
             run)
-              IFS=' ' read -r envlen scriptlen nameslen || break
+              IFS=' ' read -r envlen scriptlen nameslen envlines scriptlines nameslines || break
               dir="$root/$id"; run="$dir/runs/$action.$attempt"
               # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
               if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null
@@ -155,17 +184,19 @@ internal static class RemoteScripts
               if [ $made != 0 ] && [ ! -d "$run" ]; then
                 head -c "$((envlen + scriptlen + nameslen))" > /dev/null; fail "$tag" "cannot make the working folder $dir"
               elif [ $made = 0 ]; then
-                head -c "$envlen" > "$run/env"; head -c "$scriptlen" > "$run/script"
-                if [ "$nameslen" -gt 0 ]; then head -c "$nameslen" > "$run/names"; fi
+                take "$envlen" "$envlines"; inputs=$took
+                if [ "$scriptlines" -gt 0 ]; then take 0 "$scriptlines"; printf '%s' "$took" > "$run/script"; else head -c "$scriptlen" > "$run/script"; fi
+                take "$nameslen" "$nameslines"; names=$took
                 start &
               else
-                head -c "$((envlen + scriptlen + nameslen))" > /dev/null
+                head -c "$((envlen + scriptlen))" > /dev/null
+                take "$nameslen" "$nameslines"; names=$took
                 await &
               fi
               ;;
             stop)
-              ( for r in "$root/$id"/runs/$action; do [ -d "$r" ] && stop "$r" && [ -n "$left" ] && echo "$left"; done > "$session/$tag"
-                send "$tag" 0 "$session/$tag"; rm -f "$session/$tag" ) &
+              ( for r in "$root/$id"/runs/$action; do [ -d "$r" ] && stop "$r" && [ -n "$left" ] && echo "$left"; done > "$session.$tag"
+                send "$tag" 0 "$session.$tag"; rm -f "$session.$tag" ) &
               ;;
             list)
               ( for r in "$root"/*/runs/*; do
@@ -173,19 +204,20 @@ internal static class RemoteScripts
                   if read -r p pt 2>/dev/null < "$r/pid" && alive "$p" "$pt"; then
                     d=${r%/runs/*}; echo "running ${d##*/} ${r##*/} $(cat "$r/engine" 2>/dev/null)"
                   fi
-                done > "$session/$tag"
-                send "$tag" 0 "$session/$tag"; rm -f "$session/$tag" ) &
+                done > "$session.$tag"
+                send "$tag" 0 "$session.$tag"; rm -f "$session.$tag" ) &
               ;;
             remove)
-              ( if rm -rf "$root/$id" 2> "$session/$tag"; then : > "$session/$tag"; send "$tag" 0 "$session/$tag"; else send "$tag" 3 "$session/$tag"; fi; rm -f "$session/$tag" ) &
+              ( if rm -rf "$root/$id" 2> "$session.$tag"; then : > "$session.$tag"; send "$tag" 0 "$session.$tag"; else send "$tag" 3 "$session.$tag"; fi; rm -f "$session.$tag" ) &
               ;;
             *) echo "hearth: unknown request '$verb'" >&2; break;;
           esac
         done
-        rm -rf "$session"
+        wait
+        rm -f "$session".*
         """;
 
-    /// <summary>The command line for the login shell: <c>sh -c PROGRAM hearth ARG…</c>, every word quoted.</summary>
+    /// <summary>The command line for the login shell: <c>exec sh -c PROGRAM hearth ARG…</c> (the login shell becomes sh), every word quoted.</summary>
     public static string Command(string program, params IEnumerable<string> arguments) =>
-        string.Join(' ', ["sh", "-c", ShellText.Quote(program), "hearth", .. arguments.Select(ShellText.Quote)]);
+        string.Join(' ', ["exec", "sh", "-c", ShellText.Quote(program), "hearth", .. arguments.Select(ShellText.Quote)]);
 }

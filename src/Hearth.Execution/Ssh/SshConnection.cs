@@ -7,8 +7,10 @@ namespace Hearth.Execution.Ssh;
 
 /// <summary>
 /// Runs commands on one host with the OpenSSH client over one shared connection (ControlMaster, kept open by
-/// ControlPersist for the next command and the next engine). The connection is opened once, under a bound shared by
-/// every host; commands then take a channel each, at most <see cref="SshOptions.MaxChannelsPerHost"/> at once.
+/// ControlPersist for the next command and the next engine). The first ssh process to the host opens it (usually the
+/// dispatcher's session: nothing runs before it to prove the connection, since a refused key or login refuses it the
+/// same way and runs nothing), under a bound shared by every host; commands then take a channel each, at most
+/// <see cref="SshOptions.MaxChannelsPerHost"/> at once.
 /// </summary>
 /// <remarks>
 /// Host keys are checked strictly against the target's <c>known_host_key</c> or Hearth's own known_hosts file; no
@@ -16,16 +18,20 @@ namespace Hearth.Execution.Ssh;
 /// alone.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
-internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, TimeProvider time)
+internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, SshClientStarts starts, TimeProvider time)
 {
     /// <summary>What ssh exits with when the connection (not the command) failed.</summary>
     public const int ConnectionFailed = 255;
 
+    /// <summary>How long a new dispatcher may take to say it is ready once ssh has started: a login that hangs is a failed connection.</summary>
+    private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _channels = new(options.MaxChannelsPerHost);
     private readonly SemaphoreSlim _opening = new(1);
-    private readonly SemaphoreSlim _starting = new(1);
+    private readonly Lock _sessionGate = new();
     private volatile bool _open;
     private SshSession? _session;
+    private Task<(SshSession? Session, SshCommandResult? Failure)>? _sessionStart;
 
     public SshTarget Target => target;
 
@@ -42,11 +48,11 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     /// </param>
     public async Task<SshCommandResult> RunAsync(string command, ReadOnlyMemory<byte> stdin, CancellationToken ct, Func<SshCommandResult, bool>? connectionFailed = null)
     {
-        await EnsureOpenAsync(ct);
         await _channels.WaitAsync(ct);
         try
         {
-            return await WithRetriesAsync(() => RunOnceAsync(command, stdin, ct), connectionFailed ?? (r => r.ExitCode == ConnectionFailed), ct);
+            var failed = connectionFailed ?? (r => r.ExitCode == ConnectionFailed);
+            return await WithRetriesAsync(() => OpeningAsync(() => RunOnceAsync(command, stdin, ct), r => !failed(r), ct), failed, ct);
         }
         finally
         {
@@ -72,60 +78,118 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             }
         }
 
-        await EnsureOpenAsync(ct);
         return await WithRetriesAsync(async () =>
         {
-            var (session, failure) = await SessionAsync(ct);
+            var (session, failure) = await SessionAsync().WaitAsync(ct);
             return session is null ? failure ?? throw new InvalidOperationException("no session and no failure") : await session.RequestAsync(verb, words, payload, ct);
         }, r => r.ExitCode == ConnectionFailed, ct);
     }
 
-    /// <summary>The host's dispatcher session, started when there is none or the last one ended.</summary>
-    private async Task<(SshSession? Session, SshCommandResult? Failure)> SessionAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts the host's dispatcher session in the background unless it runs or is starting, so that the first request
+    /// finds it ready. A start that fails is what the next request meets first (and retries, as for its own).
+    /// </summary>
+    public void Prepare()
     {
-        if (_session is { Ended: false } running)
+        if (_session is not { Ended: false })
         {
-            return (running, null);
+            // Its failure is for the requests that join or follow it to meet; nobody here waits for it.
+            _ = SessionAsync().ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// The host's dispatcher session: the running one, the one starting (every caller shares one start, a preparation's
+    /// included), or a new one when there is none or the last ended.
+    /// </summary>
+    private Task<(SshSession? Session, SshCommandResult? Failure)> SessionAsync()
+    {
+        lock (_sessionGate)
+        {
+            if (_session is { Ended: false } running)
+            {
+                return Task.FromResult<(SshSession?, SshCommandResult?)>((running, null));
+            }
+
+            if (_sessionStart is { IsCompleted: false } starting)
+            {
+                return starting;
+            }
+
+            return _sessionStart = Task.Run(StartSessionAsync);
+        }
+    }
+
+    private async Task<(SshSession? Session, SshCommandResult? Failure)> StartSessionAsync()
+    {
+        if (_session is { } ended)
+        {
+            _session = null;
+            await ended.DisposeAsync();
         }
 
-        await _starting.WaitAsync(ct);
-        try
+        var start = new ProcessStartInfo(options.Client);
+        var command = RemoteScripts.Command(RemoteScripts.Dispatcher, options.RemoteRoot, EngineIdentity.Current,
+            options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in Arguments(command))
         {
-            if (_session is { Ended: false } started)
-            {
-                return (started, null);
-            }
+            start.ArgumentList.Add(argument);
+        }
 
-            if (_session is { } ended)
-            {
-                await ended.DisposeAsync();
-                _session = null;
-            }
-
-            var start = new ProcessStartInfo(options.Client);
-            var command = RemoteScripts.Command(RemoteScripts.Dispatcher, options.RemoteRoot, EngineIdentity.Current,
-                options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture));
-            foreach (var argument in Arguments(command))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            (SshSession? Session, SshCommandResult? Failure) result;
+        using var ready = new CancellationTokenSource(ReadyWait, time);
+        var result = await OpeningAsync(async () =>
+        {
             try
             {
-                result = await SshSession.StartAsync(start, ct);
+                return await SshSession.StartAsync(start, s => StartClientAsync(s, ready.Token), ready.Token);
             }
-            catch (System.ComponentModel.Win32Exception e)
+            catch (OperationCanceledException) when (ready.IsCancellationRequested)
             {
-                throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+                return (null, new SshCommandResult(ConnectionFailed, [],
+                    string.Create(CultureInfo.InvariantCulture, $"the login on {target.Description} did not start Hearth's dispatcher within {ReadyWait.TotalSeconds:0} s")));
+            }
+        }, r => r.Session is not null, CancellationToken.None);
+        _session = result.Session;
+        return result;
+    }
+
+    /// <summary>
+    /// Starts an ssh process (a command or the dispatcher's session). Its connection becomes the host's shared one when
+    /// there is none: while no connection to the host is known (no command ran through one yet, and no socket from an
+    /// earlier engine is there), that start waits its turn under the bound on connections being opened across hosts.
+    /// </summary>
+    private async Task<T> OpeningAsync<T>(Func<Task<T>> start, Func<T, bool> connected, CancellationToken ct)
+    {
+        if (_open || File.Exists(folder.ControlSocket(target)))
+        {
+            var direct = await start();
+            _open |= connected(direct);
+            return direct;
+        }
+
+        await _opening.WaitAsync(ct);
+        try
+        {
+            if (_open)
+            {
+                return await start();
             }
 
-            _session = result.Session;
-            return result;
+            await opening.WaitAsync(ct);
+            try
+            {
+                var result = await start();
+                _open = connected(result);
+                return result;
+            }
+            finally
+            {
+                opening.Release();
+            }
         }
         finally
         {
-            _starting.Release();
+            _opening.Release();
         }
     }
 
@@ -143,15 +207,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             start.ArgumentList.Add(argument);
         }
 
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
-        }
+        using var process = await StartClientAsync(start, ct);
 
         using var kill = ct.Register(() => Kill(process));
         var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
@@ -170,6 +226,19 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         var result = new SshCommandResult(process.ExitCode, await stdout, await stderr);
         ct.ThrowIfCancellationRequested();
         return result;
+    }
+
+    /// <summary>Starts the ssh client (one at a time: see <see cref="SshClientStarts"/>), or says that it is not installed.</summary>
+    private async Task<Process> StartClientAsync(ProcessStartInfo start, CancellationToken ct)
+    {
+        try
+        {
+            return await starts.StartAsync(start, ct);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new HostUnreachableException($"could not start the ssh client '{options.Client}': {e.Message}; install openssh-client", e);
+        }
     }
 
     /// <summary>Closes the shared connection (ssh -O exit); the next command opens a new one.</summary>
@@ -204,45 +273,6 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
         {
             // The connection then ends on its own when ControlPersist runs out.
-        }
-    }
-
-    /// <summary>Opens the shared connection once, at most <see cref="SshOptions.MaxConnectionsOpening"/> across hosts at a time.</summary>
-    private async Task EnsureOpenAsync(CancellationToken ct)
-    {
-        if (_open)
-        {
-            return;
-        }
-
-        await _opening.WaitAsync(ct);
-        try
-        {
-            if (_open)
-            {
-                return;
-            }
-
-            await opening.WaitAsync(ct);
-            try
-            {
-                // The first command becomes the master; `true` proves the host key and the login before anything runs.
-                var result = await WithRetriesAsync(() => RunOnceAsync("true", ReadOnlyMemory<byte>.Empty, ct), r => r.ExitCode == ConnectionFailed, ct);
-                if (result.ExitCode != 0)
-                {
-                    throw new HostUnreachableException($"could not log in to {target.Description}: `true` exited with {result.ExitCode}: {result.Stderr.Trim()}");
-                }
-
-                _open = true;
-            }
-            finally
-            {
-                opening.Release();
-            }
-        }
-        finally
-        {
-            _opening.Release();
         }
     }
 
@@ -300,7 +330,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "UpdateHostKeys=no",
             "-o", "ControlMaster=auto",
-            "-o", $"ControlPath=\"{folder.ControlFolder}/%C\"",
+            "-o", $"ControlPath=\"{folder.ControlSocket(target)}\"",
             "-o", Seconds("ControlPersist", options.ControlPersist),
             "-o", Seconds("ConnectTimeout", options.ConnectTimeout),
             "-o", Seconds("ServerAliveInterval", options.AliveInterval),

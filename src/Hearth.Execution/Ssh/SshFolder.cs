@@ -15,8 +15,8 @@ internal sealed class SshFolder
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>A unix socket path holds at most 107 bytes; ssh adds a 17-character suffix while it creates one, %C is 40.</summary>
-    private const int MaxControlFolderLength = 107 - 17 - 1 - 40;
+    /// <summary>A unix socket path holds at most 107 bytes; ssh adds a 17-character suffix while it creates one, a target's key is 16.</summary>
+    private const int MaxControlFolderLength = 107 - 17 - 1 - 16;
 
     private readonly string _root;
 
@@ -37,6 +37,13 @@ internal sealed class SshFolder
 
     /// <summary>Where the connection sockets are: 0700, so no other user can ride the connections.</summary>
     public string ControlFolder { get; }
+
+    /// <summary>
+    /// The socket of the shared connection to <paramref name="target"/>: named by its <see cref="SshTarget.FileKey"/>
+    /// (not ssh's %C), so that targets differing in key file or pinned host key never share a connection, and so that
+    /// the engine can tell whether one is there.
+    /// </summary>
+    public string ControlSocket(SshTarget target) => Path.Combine(ControlFolder, target.FileKey);
 
     private string HostsFolder => Path.Combine(_root, "hosts");
 

@@ -47,14 +47,14 @@ internal sealed class SshSession : IAsyncDisposable
     /// Starts ssh with the dispatcher and waits for its first frame. Null and the failed connection's result when the
     /// dispatcher never became ready (the connection failed, the host key was refused, the login shell could not run it).
     /// </summary>
-    public static async Task<(SshSession? Session, SshCommandResult? Failure)> StartAsync(ProcessStartInfo start, CancellationToken ct)
+    /// <param name="launch">Starts the ssh process (see <see cref="SshClientStarts"/>).</param>
+    public static async Task<(SshSession? Session, SshCommandResult? Failure)> StartAsync(ProcessStartInfo start, Func<ProcessStartInfo, Task<Process>> launch, CancellationToken ct)
     {
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        var process = new Process { StartInfo = start };
-        process.Start();
+        var process = await launch(start);
         var session = new SshSession(process);
         try
         {

@@ -14,6 +14,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SshFolder _folder;
     private readonly SemaphoreSlim _opening;
+    private readonly SshClientStarts _starts = new();
     private readonly ConcurrentDictionary<SshTarget, Lazy<(SshConnection Connection, SshTransport Transport)>> _hosts = new();
     private readonly Lazy<bool> _prepared;
 
@@ -37,6 +38,9 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
     public string KnownHostsFile => _folder.KnownHosts;
 
     public IDeploymentTransport For(ServerTarget server) => Get(SshTarget.From(server)).Transport;
+
+    /// <summary>Starts the server's dispatcher session in the background, unless it runs (see <see cref="SshConnection.Prepare"/>).</summary>
+    public void Prepare(ServerTarget server) => Get(SshTarget.From(server)).Connection.Prepare();
 
     /// <summary>A command host on the server, over the same shared connection as its deployments.</summary>
     public Hosts.ICommandHost CommandHost(ServerTarget server) => new SshCommandHost(Get(SshTarget.From(server)).Connection);
@@ -66,7 +70,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
         _ = _prepared.Value;
         return _hosts.GetOrAdd(target, t => new(() =>
         {
-            var connection = new SshConnection(t, _options, _folder, _opening, _time);
+            var connection = new SshConnection(t, _options, _folder, _opening, _starts, _time);
             return (connection, new SshTransport(connection, _folder, _options, _time));
         })).Value;
     }

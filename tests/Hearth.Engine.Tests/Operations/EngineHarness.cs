@@ -25,13 +25,22 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly SqliteStateStore _store;
     private int _templates;
 
-    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements, Func<IStateStore, IStateStore>? storeAround = null)
+    private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements,
+        Func<IStateStore, IStateStore>? storeAround = null, ITransportProvider? ssh = null)
     {
         _folder = folder;
         _store = store;
         var engineStore = storeAround?.Invoke(store) ?? store;
         // Wait conditions read their handle's signals from the store; software deployments run only given a transport.
         var deployments = transport is null ? null : new DeploymentServices(engineStore, transport, TimeSpan.FromHours(1));
+        if (deployments is not null && ssh is not null)
+        {
+            deployments = deployments with
+            {
+                Transports = new DeploymentTransports(new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(transport!), ["SSH"] = ssh }),
+            };
+        }
+
         var handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(engineStore, time), .. replacements]);
         Engine = new StackEngine(engineStore, handlers, time, new EngineOptions(maxParallel));
     }
@@ -57,11 +66,24 @@ internal sealed class EngineHarness : IAsyncDisposable
     public static Task<EngineHarness> CreateAsync(Func<IStateStore, IStateStore> storeAround) =>
         CreateAsync(TimeProvider.System, transport: null, EngineOptions.DefaultMaxParallel, [], storeAround);
 
+    /// <param name="local">Where deployments on LOCAL servers run.</param>
+    /// <param name="ssh">The provider of the SSH transport (a fake that records what it is asked).</param>
+    public static async Task<EngineHarness> CreateAsync(IDeploymentTransport local, ITransportProvider ssh)
+    {
+        var (folder, store) = await OpenStoreAsync(TimeProvider.System);
+        return new EngineHarness(folder, store, TimeProvider.System, local, EngineOptions.DefaultMaxParallel, [], ssh: ssh);
+    }
+
     private static async Task<EngineHarness> CreateAsync(TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements, Func<IStateStore, IStateStore>? storeAround = null)
     {
-        var folder = new TempDirectory("hearth-engine-test-");
-        var store = await SqliteStateStore.OpenAsync(folder.Combine("state"), time, CancellationToken.None).WaitAsync(Timeout);
+        var (folder, store) = await OpenStoreAsync(time);
         return new EngineHarness(folder, store, time, transport, maxParallel, replacements, storeAround);
+    }
+
+    private static async Task<(TempDirectory Folder, SqliteStateStore Store)> OpenStoreAsync(TimeProvider time)
+    {
+        var folder = new TempDirectory("hearth-engine-test-");
+        return (folder, await SqliteStateStore.OpenAsync(folder.Combine("state"), time, CancellationToken.None).WaitAsync(Timeout));
     }
 
     /// <summary>The state folder, for a second store (another process's view).</summary>

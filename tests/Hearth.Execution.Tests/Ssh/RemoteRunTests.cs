@@ -128,7 +128,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     {
         var folder = new SshFolder(StateRoot);
         folder.Prepare();
-        return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), TimeProvider.System);
+        return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), new SshClientStarts(), TimeProvider.System);
     }
 
     private string[] RunWords(string attempt) => [DeploymentId, "CREATE", attempt, "1"];

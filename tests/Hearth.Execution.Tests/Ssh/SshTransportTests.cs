@@ -1,3 +1,4 @@
+using Hearth.Execution.Ssh;
 using Hearth.Testing.Sshd;
 
 namespace Hearth.Execution.Tests.Ssh;
@@ -28,6 +29,78 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
             result.Stdout.ShouldBe($"on {Hosts.Hosts[i].Address}\n");
             result.Stderr.ShouldBe("warned\n");
             Directory.Delete($"{RemoteFolder}-{i}", recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Prepare_StartsTheHostsDispatcher_TheFirstDeploymentUsesItAndDisposeEndsIt()
+    {
+        var root = $".hearth/prepare-{DeploymentId}";
+        var folder = Path.Combine(Hosts.UserHome, root);
+        await Transports.DisposeAsync();
+        Transports = new SshTransports(Options with { RemoteRoot = root }, TimeProvider.System);
+        try
+        {
+            string[] Sessions() => Directory.Exists(folder) ? Directory.GetFiles(folder, ".s*.token") : [];
+
+            Transports.Prepare(Server(0));
+
+            // Nothing was asked of the host but to get ready: its dispatcher's session (its reply token) appears.
+            (await Poll.UntilAsync(() => Sessions().Length == 1, TestTimeouts.Default)).ShouldBeTrue("the dispatcher started");
+            var session = Sessions().Single();
+            var result = await Transport(0).DeployAsync(Request("#!/bin/sh\necho ran\n"), CancellationToken.None).Within();
+            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+            result.Stdout.ShouldBe("ran\n");
+            Sessions().ShouldBe([session], "the deployment went through the session the preparation started");
+
+            await Transports.DisposeAsync();
+            (await Poll.UntilAsync(() => Sessions().Length == 0, TestTimeouts.Default)).ShouldBeTrue("the dispatcher removed its files as it ended");
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Prepare_NothingListening_TheDeploymentStillFailsSayingTheHostCouldNotBeReached()
+    {
+        var host = Hosts.Hosts[0] with { Port = Hosts.Hosts[0].Port + 1 };
+        var server = Server(host, keyFile: Hosts.KeyFile);
+
+        Transports.Prepare(server);
+        var result = await Transports.For(server).DeployAsync(Request("#!/bin/sh\necho ok\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldStartWith($"could not reach ssh {SshHosts.User}@{host.Address}:{host.Port} (");
+        result.StatusReason.ShouldContain("Connection refused");
+    }
+
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(3000, true)]
+    [InlineData(10, false)]
+    [InlineData(3000, false)]
+    public async Task DeployAsync_ShortAndLongParts_ArriveByteForByte(int size, bool endsWithNewline)
+    {
+        // Short parts made of whole lines are read by the dispatcher's own `read`, others by `head`: both must be exact,
+        // and what follows them on the session must still be read right (a second run on the same session).
+        var value = string.Concat(Enumerable.Repeat("a\\b\r\t'\"$x\n", size / 10)) + "end";
+        var script = "#!/bin/sh\n# " + new string('#', size) + "\nprintf '%s' \"$value\"\nprintf '%s' \"$value\" > \"$heat_outputs_path.copy\"" + (endsWithNewline ? "\n" : "");
+        for (var run = 0; run < 2; run++)
+        {
+            var result = await Transport().DeployAsync(
+                Request(script, [new DeploymentInput("value", DeploymentValueType.String, value)], [new("copy")], deploymentId: $"{DeploymentId}-{run}"),
+                CancellationToken.None).Within();
+
+            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+            result.Stdout.ShouldBe(value);
+            result.Outputs["copy"].ShouldBe(value);
+            File.ReadAllText(Path.Combine($"{RemoteFolder}-{run}", "CREATE")).ShouldBe(script);
+            Directory.Delete($"{RemoteFolder}-{run}", recursive: true);
         }
     }
 
@@ -84,12 +157,13 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     [Fact]
     public async Task DeployAsync_WorkingFolder_PrivateUnderTheUsersHome()
     {
-        var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\n"), CancellationToken.None).Within();
+        var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\necho \"$0\"\n"), CancellationToken.None).Within();
 
-        result.Stdout.ShouldBe(RemoteFolder + "\n");
+        // Run by its absolute path, as on this machine (and as heat-config runs its scripts).
+        result.Stdout.ShouldBe($"{RemoteFolder}\n{RemoteFolder}/CREATE\n");
         File.GetUnixFileMode(RemoteFolder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.GetUnixFileMode(Path.Combine(RemoteFolder, "CREATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // The inputs' file is gone once the script's shell read it: its values may be secrets.
+        // The inputs never reach a file on the server (the script's shell reads them from a here-document): they may be secrets.
         Directory.EnumerateFiles(RemoteFolder, "env", SearchOption.AllDirectories).ShouldBeEmpty();
     }
 

@@ -11,25 +11,43 @@ namespace Hearth.Engine.Resources.Software;
 /// comes with its transport) and how many
 /// may run on it at once. Its physical id is what deployments name in their <c>server</c> property.
 /// </summary>
-internal sealed class DeployedServerHandler : ResourceHandler
+internal sealed class DeployedServerHandler(DeploymentServices? services) : ResourceHandler
 {
     public override ResourceTypeSchema Schema => DeployedServerSchema.Schema;
 
-    /// <summary>It records how deployments reach the server and contacts nothing (its first deployment connects).</summary>
+    /// <summary>
+    /// It records how deployments reach the server. Its transport may start connecting in the background (see
+    /// <see cref="OperationStarting"/>), but the resource's outcome never depends on that: its first deployment
+    /// connects, or says why it could not.
+    /// </summary>
     public override bool IsStoreOnly => true;
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
-        Check(request);
+        var server = Checked(request);
+        services?.Transports.Prepare(server);
         var name = request.Properties.GetValueOrDefault("name") as string is { Length: > 0 } given ? given : request.PhysicalName;
         return Task.FromResult(ResourceResult.Of(Guid.NewGuid().ToString(), [new("name", name), new("os_collect_config", null)]));
     }
 
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken)
     {
-        Check(request);
+        var server = Checked(request);
+        services?.Transports.Prepare(server);
         var name = request.Properties.GetValueOrDefault("name") as string is { Length: > 0 } given ? given : request.PhysicalName;
         return Task.FromResult(ResourceResult.Of(current.PhysicalId, [new("name", name), new("os_collect_config", null)]));
+    }
+
+    /// <summary>
+    /// An operation on the stack starts: the server's transport starts connecting, so that the deployments the
+    /// operation runs there (or deletes) find the connection ready instead of each level of the graph waiting for it.
+    /// </summary>
+    internal override void OperationStarting(Func<ResourceState> current)
+    {
+        if (services is not null && current() is { PhysicalId: not null } server)
+        {
+            services.Transports.Prepare(Target(server));
+        }
     }
 
     /// <summary>The server as its transport sees it.</summary>
@@ -42,9 +60,11 @@ internal sealed class DeployedServerHandler : ResourceHandler
     public static int MaxConcurrentDeployments(IReadOnlyDictionary<string, object?> properties) =>
         properties.GetValueOrDefault("max_concurrent_deployments") is long n && n > 0 ? (int)n : 1;
 
-    private static void Check(ResourceRequest request)
+    /// <summary>The server the request describes, once its transport and settings are known to be usable.</summary>
+    private static ServerTarget Checked(ResourceRequest request)
     {
         var transport = Transport(request.Properties);
+        var server = new ServerTarget(request.Name, transport, request.Properties);
         if (transport is not (DeployedServerSchema.LocalTransport or DeployedServerSchema.SshTransport))
         {
             throw new ResourceFailedException(
@@ -56,12 +76,14 @@ internal sealed class DeployedServerHandler : ResourceHandler
             try
             {
                 // Said at the server's create, not at its first deployment's.
-                _ = SshTarget.From(new ServerTarget(request.Name, transport, request.Properties));
+                _ = SshTarget.From(server);
             }
             catch (TransportUnavailableException e)
             {
                 throw new ResourceFailedException(e.Message);
             }
         }
+
+        return server;
     }
 }
