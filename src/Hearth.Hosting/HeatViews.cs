@@ -19,7 +19,7 @@ public static class HeatViews
         map["stack_status"] = HeatStatus.Format(stack.Action, stack.Status);
         map["stack_status_reason"] = stack.StatusReason;
         map["creation_time"] = Time(stack.CreatedAt);
-        map["updated_time"] = stack.UpdatedAt is { } updated ? Time(updated) : null;
+        map["updated_time"] = UpdatedTime(stack) is { } updated ? Time(updated) : null;
         map["disable_rollback"] = stack.DisableRollback;
         if (parameters is not null)
         {
@@ -39,6 +39,10 @@ public static class HeatViews
 
         return map;
     }
+
+    /// <summary>When the stack was last updated, as Heat says it: none for a stack that was only ever created.</summary>
+    public static DateTimeOffset? UpdatedTime(StackRecord stack) =>
+        stack.Action is ResourceAction.Create or ResourceAction.Init ? null : stack.UpdatedAt;
 
     public static OrderedDictionary<string, object?> Resource(ResourceRecord resource)
     {

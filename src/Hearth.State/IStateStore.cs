@@ -38,7 +38,8 @@ public interface IStateStore : IAsyncDisposable
     Task<long?> RecordStackAsync(StackRecord stack, EventRecord? stackEvent, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes a stack with its resources, events, operations, lock and nested stacks (recursively).
+    /// Deletes a stack with its resources, operations, lock and nested stacks (recursively). Its events stay readable
+    /// in the list of every stack's events for a while (the store's retention), so a follower that was away still reads them.
     /// </summary>
     /// <returns>False if the stack did not exist.</returns>
     Task<bool> DeleteStackAsync(string stackId, CancellationToken cancellationToken);

@@ -40,6 +40,34 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task AllStacksStream_StackDeletedWhileTheClientWasAway_ReconnectingGetsEveryEventOfTheDelete()
+    {
+        using var folder = new TempDirectory();
+        var state = Path.Combine(folder.Path, "state");
+        var token = await ServerProcess.CreateTokenAsync(state, "ci");
+        using var server = await ServerProcess.StartAsync(state);
+        using var api = new HeatApiClient(server.Endpoint, token);
+        (await api.CreateStackAsync("demo", Templates.Greeting)).Status.ShouldBe(HttpStatusCode.Created);
+        List<EventStreamReader.Message> before;
+        using (var first = await EventStreamReader.OpenAsync(server.Endpoint + "/events/stream", token))
+        {
+            before = await first.ReadUntilAsync(IsStackComplete);
+        }
+
+        // While the client is away the stack is deleted, to the end: it reads as gone.
+        (await api.DeleteAsync("/stacks/demo")).Status.ShouldBe(HttpStatusCode.NoContent);
+        await Poll.UntilAsync(async () => (await api.GetAsync("/stacks/demo")).Status == HttpStatusCode.NotFound, "demo is gone");
+        using var again = await EventStreamReader.OpenAsync(server.Endpoint + "/events/stream", token, before[^1].Id);
+        var after = await again.ReadUntilAsync(m => m.Field("resource_name") == "demo" && m.Field("resource_status") == "DELETE_COMPLETE");
+
+        after[0].Field("resource_name").ShouldBe("demo");
+        after[0].Field("resource_status").ShouldBe("DELETE_IN_PROGRESS");
+        after.Count.ShouldBeGreaterThan(2, "the resources' delete events came too");
+        after.Select(m => long.Parse(m.Id, System.Globalization.CultureInfo.InvariantCulture)).ShouldBeInOrder(SortDirection.Ascending);
+        after.Select(m => m.Field("id")).Intersect(before.Select(m => m.Field("id"))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Stream_WithoutTokenOrWithBadLastEventId_IsRefused()
     {
         using var folder = new TempDirectory();

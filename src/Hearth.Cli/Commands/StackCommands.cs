@@ -35,7 +35,7 @@ internal static class StackCommands
 
     private static readonly Option<int> MaxParallel = new Option<int>("--max-parallel")
     {
-        Description = $"The most resource actions at once (default {EngineOptions.DefaultMaxParallel})",
+        Description = "The most resource actions at once",
         DefaultValueFactory = _ => EngineOptions.DefaultMaxParallel,
     }.AtLeast(1);
 
@@ -258,7 +258,7 @@ internal static class StackCommands
                     var rows = new List<IReadOnlyList<string>>();
                     foreach (var s in stacks)
                     {
-                        rows.Add([s.Name, await StatusTextAsync(engine, s, ct), HeatViews.Time(s.CreatedAt), s.UpdatedAt is { } u ? HeatViews.Time(u) : ""]);
+                        rows.Add([s.Name, await StatusTextAsync(engine, s, ct), HeatViews.Time(s.CreatedAt), HeatViews.UpdatedTime(s) is { } u ? HeatViews.Time(u) : ""]);
                     }
 
                     await TableWriter.WriteAsync(console.Out, ["Stack Name", "Stack Status", "Creation Time", "Updated Time"], rows);

@@ -14,7 +14,7 @@ internal sealed class SqliteEventSql(SqliteReaders readers)
     // A stack and its nested stacks, each with its depth below the first.
     private const string StackTree =
         "WITH RECURSIVE tree (id, depth) AS ("
-        + "SELECT @stack_id, 0 UNION ALL SELECT s.id, t.depth + 1 FROM stacks s JOIN tree t ON s.parent_stack_id = t.id WHERE t.depth < @depth) ";
+        + "SELECT @stack_id, 0 UNION ALL SELECT s.id, t.depth + 1 FROM stacks s JOIN tree t ON s.parent_stack_id = t.id WHERE t.depth < @depth AND s.deleted_at IS NULL) ";
 
     public Task<IReadOnlyList<EventRecord>> ListAsync(string stackId, long afterSequence, int limit, bool includeNested, CancellationToken cancellationToken)
     {

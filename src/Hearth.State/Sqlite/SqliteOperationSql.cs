@@ -78,7 +78,7 @@ internal sealed class SqliteOperationSql(SqliteSession session, SqliteReaders re
                 if (holder is null)
                 {
                     var exists = await session.QuerySingleAsync(
-                        "SELECT 1 FROM stacks WHERE id = @id",
+                        "SELECT 1 FROM stacks WHERE id = @id AND deleted_at IS NULL",
                         transaction,
                         c => c.Add("@id", stackId),
                         _ => true,

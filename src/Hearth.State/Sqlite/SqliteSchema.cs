@@ -129,5 +129,13 @@ internal static class SqliteSchema
                 created_at TEXT NOT NULL
             );
             """),
+        // A deleted stack keeps its row (marked, emptied of its definitions) and its events for a while, so that a client
+        // following the all-stacks event stream that was away while the stack went still reads every event it missed.
+        // Names stay unique among the stacks that are not deleted.
+        new(6, "deleted stacks keep their events", """
+            ALTER TABLE stacks ADD COLUMN deleted_at TEXT NULL;
+            DROP INDEX ux_stacks_top_level_name;
+            CREATE UNIQUE INDEX ux_stacks_top_level_name ON stacks (name) WHERE parent_stack_id IS NULL AND deleted_at IS NULL;
+            """),
     ];
 }

@@ -42,10 +42,12 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     private readonly SqliteEventSql _events;
 
     private readonly SealedValues _values;
+    private readonly TimeProvider _time;
 
-    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem, SealedValues values, TimeSpan busyTimeout)
+    private SqliteStateStore(SqliteConnection connection, string databasePath, int schemaVersion, string? readOnlyProblem, SealedValues values, TimeSpan busyTimeout, TimeProvider time)
     {
         _values = values;
+        _time = time;
         var gate = new SemaphoreSlim(1, 1);
         _commit = new GroupCommit(gate, WriteBatchAsync, exception => SqliteErrors.Translate(exception, databasePath) ?? exception);
         _session = new SqliteSession(connection, databasePath, readOnlyProblem, gate, _commit.WritePendingAsync, Commits.Signal);
@@ -97,7 +99,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         CancellationToken cancellationToken)
     {
         var opened = await SqliteOpener.OpenAsync(directory, timeProvider, migrations, busyTimeout, cancellationToken);
-        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem, opened.Values, busyTimeout);
+        return new SqliteStateStore(opened.Connection, opened.Path, opened.SchemaVersion, opened.ReadOnlyProblem, opened.Values, busyTimeout, timeProvider);
     }
 
     // ---- Stacks ----
@@ -106,7 +108,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     public Task<StackRecord?> GetStackAsync(string stackId, CancellationToken cancellationToken) =>
         _readers.ReadAsync(
             s => s.QuerySingleAsync(
-                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE id = @id",
+                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE id = @id AND deleted_at IS NULL",
                 null,
                 c => c.Add("@id", stackId),
                 r => SqliteRows.ReadStack(r, _values),
@@ -117,7 +119,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     public Task<StackRecord?> GetStackByNameAsync(string name, CancellationToken cancellationToken) =>
         _readers.ReadAsync(
             s => s.QuerySingleAsync(
-                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE name = @name AND parent_stack_id IS NULL",
+                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE name = @name AND parent_stack_id IS NULL AND deleted_at IS NULL",
                 null,
                 c => c.Add("@name", name),
                 r => SqliteRows.ReadStack(r, _values),
@@ -128,7 +130,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) =>
         _readers.ReadAsync(
             s => s.QueryListAsync(
-                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id IS NULL ORDER BY name",
+                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id IS NULL AND deleted_at IS NULL ORDER BY name",
                 _ => { },
                 r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
@@ -140,7 +142,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         CancellationToken cancellationToken) =>
         _readers.ReadAsync(
             s => s.QueryListAsync(
-                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id = @parent ORDER BY created_at, name",
+                $"SELECT {SqliteRows.StackColumns} FROM stacks WHERE parent_stack_id = @parent AND deleted_at IS NULL ORDER BY created_at, name",
                 c => c.Add("@parent", parentStackId),
                 r => SqliteRows.ReadStack(r, _values),
                 cancellationToken),
@@ -185,7 +187,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
                     + "current_template = @current_template, current_environment = @current_environment, "
                     + "current_parameters = @current_parameters, previous_template = @previous_template, "
                     + "previous_environment = @previous_environment, previous_parameters = @previous_parameters, "
-                    + "disable_rollback = @disable_rollback, operation_id = @operation_id WHERE id = @id",
+                    + "disable_rollback = @disable_rollback, operation_id = @operation_id WHERE id = @id AND deleted_at IS NULL",
                     transaction,
                     c => SqliteRows.BindStack(c, stack, _values),
                     () => $"Cannot update stack '{stack.Name}' ({stack.Id}): its parent stack does not exist.",
@@ -199,21 +201,63 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
             },
             cancellationToken);
 
+    /// <summary>How long a deleted stack's events stay readable (by the all-stacks event list and stream) after it went.</summary>
+    public static readonly TimeSpan DeletedStackRetention = TimeSpan.FromDays(1);
+
+    /// <summary>The stack <c>@id</c>, if it is not deleted, and its nested stacks at any depth that are not.</summary>
+    private const string LiveTree =
+        "WITH RECURSIVE tree(id) AS (SELECT id FROM stacks WHERE id = @id AND deleted_at IS NULL "
+        + "UNION ALL SELECT s.id FROM stacks s JOIN tree t ON s.parent_stack_id = t.id WHERE s.deleted_at IS NULL) ";
+
     /// <inheritdoc />
     /// <remarks>
+    /// <para>
     /// A write call, so it first commits everything group commit queued before it (<see cref="SqliteSession.RunAsync{T}"/>):
     /// the last steps of the stack's delete, and of its nested stacks', are committed before the removal, in earlier
     /// transactions, so a reader that finds the stack gone could have read every one of its events. Waiting for the queue
-    /// rather than putting the removal in it keeps one rule for every write call; the removal then cascades to them.
+    /// rather than putting the removal in it keeps one rule for every write call.
+    /// </para>
+    /// <para>
+    /// The stacks' resources, operations and locks go at once; the stack rows stay, marked deleted and emptied of their
+    /// templates, environments and parameters, with their events for <see cref="DeletedStackRetention"/>, so that a client
+    /// of the all-stacks event stream that was away while they went still reads every event it missed. No read of stacks
+    /// sees them. Each delete removes for good (with their events) the stacks deleted longer ago than that.
+    /// </para>
     /// </remarks>
     public Task<bool> DeleteStackAsync(string stackId, CancellationToken cancellationToken) =>
         _session.WriteAsync(
-            async transaction => await _session.ExecuteAsync(
-                "DELETE FROM stacks WHERE id = @id",
-                transaction,
-                c => c.Add("@id", stackId),
-                () => $"Cannot delete stack {stackId}.",
-                cancellationToken) > 0,
+            async transaction =>
+            {
+                var now = _time.GetUtcNow();
+                await _session.ExecuteAsync(
+                    "DELETE FROM stacks WHERE deleted_at IS NOT NULL AND deleted_at < @cutoff",
+                    transaction,
+                    c => c.Add("@cutoff", SqliteValues.FromTime(now - DeletedStackRetention)),
+                    () => "Cannot remove the stacks deleted before.",
+                    cancellationToken);
+                foreach (var table in new[] { "stack_locks", "operations", "resources" })
+                {
+                    await _session.ExecuteAsync(
+                        LiveTree + $"DELETE FROM {table} WHERE stack_id IN tree",
+                        transaction,
+                        c => c.Add("@id", stackId),
+                        () => $"Cannot delete the {table} of stack {stackId}.",
+                        cancellationToken);
+                }
+
+                return await _session.ExecuteAsync(
+                    LiveTree + "UPDATE stacks SET deleted_at = @now, operation_id = NULL, current_template = NULL, "
+                    + "current_environment = NULL, current_parameters = NULL, previous_template = NULL, "
+                    + "previous_environment = NULL, previous_parameters = NULL WHERE id IN tree",
+                    transaction,
+                    c =>
+                    {
+                        c.Add("@id", stackId);
+                        c.Add("@now", SqliteValues.FromTime(now));
+                    },
+                    () => $"Cannot delete stack {stackId}.",
+                    cancellationToken) > 0;
+            },
             cancellationToken);
 
     // ---- Resources ----
@@ -488,7 +532,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
         }
 
         var taken = await _session.QuerySingleAsync(
-            "SELECT 1 FROM stacks WHERE name = @name AND parent_stack_id IS NULL AND id <> @id",
+            "SELECT 1 FROM stacks WHERE name = @name AND parent_stack_id IS NULL AND id <> @id AND deleted_at IS NULL",
             transaction,
             c =>
             {

@@ -8,6 +8,22 @@ public sealed partial class ReadCommandTests
     private static partial Regex EventLine();
 
     [Fact]
+    public async Task StackShowJson_UpdatedTime_NullUntilTheFirstUpdateAsHeatShowsIt()
+    {
+        using var stack = new CliStack();
+        await stack.CreateAsync();
+
+        var created = CliStack.Json(await stack.RunAsync("stack", "show", "demo", "-f", "json"));
+        (await stack.RunAsync("stack", "update", "demo", "--existing")).ExitCode.ShouldBe(0);
+        var updated = CliStack.Json(await stack.RunAsync("stack", "show", "demo", "-f", "json"));
+
+        created.GetProperty("updated_time").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        created.GetProperty("creation_time").GetString().ShouldNotBeNullOrEmpty();
+        updated.GetProperty("stack_status").GetString().ShouldBe("UPDATE_COMPLETE");
+        updated.GetProperty("updated_time").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
     public async Task OutputList_Stack_PrintsKeysAndDescriptionsWithoutValues()
     {
         using var stack = new CliStack();

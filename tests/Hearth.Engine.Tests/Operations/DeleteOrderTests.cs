@@ -35,7 +35,14 @@ public sealed class DeleteOrderTests
         removals.ShouldAllBe(r => r.StepsBefore > 0 && r.StepsCommittedWhenRemoved == r.StepsBefore);
         removals.Single(r => r.StackId == nested.Id).StepsBefore.ShouldBeGreaterThanOrEqualTo(2 * 300);
         removals.Single(r => r.StackId == created.Stack.Id).StepsBefore.ShouldBeGreaterThanOrEqualTo(2 * (300 + 700 + 1));
-        (await harness.Store.ListAllEventsAsync(0, 10, CancellationToken.None)).ShouldBeEmpty();
+        // The stacks read as gone; their events stay for a follower of every stack's events that was away meanwhile.
+        (await harness.Store.GetStackAsync(created.Stack.Id, CancellationToken.None)).ShouldBeNull();
+        (await harness.Store.GetStackAsync(nested.Id, CancellationToken.None)).ShouldBeNull();
+        var events = await harness.Store.ListAllEventsAsync(0, 100_000, CancellationToken.None);
+        events.Count(e => e.StackId == nested.Id).ShouldBeGreaterThanOrEqualTo(4 * 300);
+        events[^1].ResourceName.ShouldBe("big");
+        events[^1].Action.ShouldBe(ResourceAction.Delete);
+        events[^1].Status.ShouldBe(OperationStatus.Complete);
     }
 
     /// <summary>Forwards every call to the store; records each step the engine hands it and, at each stack's removal, how many of that stack's steps were committed.</summary>

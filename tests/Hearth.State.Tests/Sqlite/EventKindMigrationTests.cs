@@ -16,15 +16,13 @@ public sealed class EventKindMigrationTests
     {
         using var folder = new TempFolder();
         var stack = Build.Stack("web");
-        await using (var old = await SqliteStateStore.OpenAsync(folder.Path, new FakeTimeProvider(), SqliteSchema.Migrations[..2], TimeSpan.FromSeconds(5), Ct).Within())
-        {
-            await old.CreateStackAsync(stack, Ct).Within();
-        }
+        await (await SqliteStateStore.OpenAsync(folder.Path, new FakeTimeProvider(), SqliteSchema.Migrations[..2], TimeSpan.FromSeconds(5), Ct).Within()).DisposeAsync();
 
         // The rows exactly as the version-2 engine wrote them.
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.Path, "hearth.db")};Pooling=False"))
         {
             await connection.OpenAsync();
+            await OldSchemaRows.InsertStackAsync(connection, stack);
             foreach (var (resource, status, reason) in new[]
             {
                 ("db", OperationStatus.InProgress, "CREATE paused until Hook pre-create is cleared"),

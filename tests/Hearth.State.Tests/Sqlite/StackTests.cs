@@ -1,3 +1,5 @@
+using Hearth.State.Sqlite;
+
 namespace Hearth.State.Tests.Sqlite;
 
 public sealed class StackTests : StoreTestBase
@@ -173,12 +175,19 @@ public sealed class StackTests : StoreTestBase
         {
             (await Store.GetStackAsync(gone.Id, Ct).Within()).ShouldBeNull();
             (await Store.ListResourcesAsync(gone.Id, Ct).Within()).ShouldBeEmpty();
-            (await Store.ListEventsAsync(gone.Id, 0, 10, includeNested: true, Ct).Within()).ShouldBeEmpty();
+            // Its events stay, for a follower of the all-stacks stream that was away while it went.
+            (await Store.ListEventsAsync(gone.Id, 0, 10, includeNested: false, Ct).Within()).Count.ShouldBe(1);
             (await Store.GetCurrentOperationAsync(gone.Id, Ct).Within()).ShouldBeNull();
             (await Store.GetLockHolderAsync(gone.Id, Ct).Within()).ShouldBeNull();
         }
 
         (await Store.GetResourceAsync(resourceIds[0], Ct).Within()).ShouldBeNull();
+        (await Store.ListStacksAsync(Ct).Within()).ShouldBe([other]);
+        (await Store.ListChildStacksAsync(parent.Id, Ct).Within()).ShouldBeEmpty();
+        (await Store.GetStackByNameAsync("web", Ct).Within()).ShouldBeNull();
+        (await Store.ListAllEventsAsync(0, 10, Ct).Within()).Select(e => e.StackId).ShouldBe([parent.Id, child.Id, grandchild.Id, other.Id]);
+        await Should.ThrowAsync<StackNotFoundException>(Store.UpdateStackAsync(parent with { StatusReason = "back?" }, Ct).Within());
+        (await Store.DeleteStackAsync(parent.Id, Ct).Within()).ShouldBeFalse();
         (await Store.GetStackAsync(other.Id, Ct).Within()).ShouldBe(other);
         (await Store.ListResourcesAsync(other.Id, Ct).Within()).Single().Id.ShouldBe(resourceIds[3]);
         (await Store.ListEventsAsync(other.Id, 0, 10, includeNested: false, Ct).Within()).Count.ShouldBe(1);
@@ -201,5 +210,27 @@ public sealed class StackTests : StoreTestBase
         var second = await CreateStackAsync("web");
 
         (await Store.GetStackByNameAsync("web", Ct).Within()).ShouldBe(second);
+    }
+
+    [Fact]
+    public async Task DeleteStackAsync_StacksDeletedLongerAgoThanTheRetention_GoForGoodWithTheirEvents()
+    {
+        var old = await CreateStackAsync("old");
+        var child = await CreateStackAsync("old-child", old.Id);
+        await Store.AppendEventAsync(Build.Event(old, "a"), Ct).Within();
+        await Store.AppendEventAsync(Build.Event(child, "b"), Ct).Within();
+        await Store.DeleteStackAsync(old.Id, Ct).Within();
+        Clock.Advance(SqliteStateStore.DeletedStackRetention - TimeSpan.FromMinutes(1));
+        var recent = await CreateStackAsync("recent");
+        await Store.AppendEventAsync(Build.Event(recent, "c"), Ct).Within();
+        await Store.DeleteStackAsync(recent.Id, Ct).Within();
+        var withinRetention = await Store.ListAllEventsAsync(0, 10, Ct).Within();
+
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var next = await CreateStackAsync("next");
+        await Store.DeleteStackAsync(next.Id, Ct).Within();
+
+        withinRetention.Select(e => e.ResourceName).ShouldBe(["a", "b", "c"]);
+        (await Store.ListAllEventsAsync(0, 10, Ct).Within()).Select(e => e.ResourceName).ShouldBe(["c"]);
     }
 }
