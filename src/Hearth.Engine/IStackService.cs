@@ -37,6 +37,9 @@ public interface IStackService
 
     Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>The description of the stack's template, as Heat shows it with the stack (empty when it has none).</summary>
+    Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StackResource>> ListResourcesAsync(string name, int nestedDepth, CancellationToken cancellationToken);

@@ -13,8 +13,8 @@ internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry ha
     private const int MaxKnownParameters = 256;
 
     // Every GET of a stack (how Heat's clients wait: they poll it) shows its parameters, and loading a 10,000-resource
-    // definition for them took 48 ms a request: the masked parameters are kept per stack while its definition is the same.
-    private readonly ConcurrentDictionary<string, (StoredDefinition Definition, IReadOnlyDictionary<string, string> Masked)> _parameters = new(StringComparer.Ordinal);
+    // definition for them took 48 ms a request: what a show needs of the definition is kept per stack while it is the same.
+    private readonly ConcurrentDictionary<string, KnownDefinition> _known = new(StringComparer.Ordinal);
 
     public async Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) =>
         await store.GetStackByNameAsync(name, cancellationToken)
@@ -23,28 +23,37 @@ internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry ha
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
 
     /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken) =>
+        (await KnownAsync(name, cancellationToken))?.Masked ?? ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>The description of the stack's template (empty when it has none).</summary>
+    public async Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken) =>
+        (await KnownAsync(name, cancellationToken))?.Description ?? "";
+
+    private async Task<KnownDefinition?> KnownAsync(string name, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
         if (stack.Current is not { } current)
         {
-            return ImmutableSortedDictionary<string, string>.Empty;
+            return null;
         }
 
-        if (_parameters.TryGetValue(stack.Id, out var known) && known.Definition == current)
+        if (_known.TryGetValue(stack.Id, out var known) && known.Definition == current)
         {
-            return known.Masked;
+            return known;
         }
 
-        var masked = definitions.Load(stack, current).Parameters.Masked();
-        if (_parameters.Count >= MaxKnownParameters)
+        var definition = definitions.Load(stack, current);
+        if (_known.Count >= MaxKnownParameters)
         {
-            _parameters.Clear();
+            _known.Clear();
         }
 
-        _parameters[stack.Id] = (current, masked);
-        return masked;
+        return _known[stack.Id] = new KnownDefinition(current, definition.Parameters.Masked(), definition.Template.Description);
     }
+
+    /// <summary>What a show of a stack reads from its definition: its parameters, masked, and its description.</summary>
+    private sealed record KnownDefinition(StoredDefinition Definition, IReadOnlyDictionary<string, string> Masked, string Description);
 
     /// <summary>The stack's current resources, as a user may see them (hidden values masked).</summary>
     public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)

@@ -11,11 +11,18 @@ namespace Hearth.Hosting;
 /// </summary>
 public static class HeatViews
 {
-    public static OrderedDictionary<string, object?> Stack(StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null)
+    /// <param name="description">The template's description, when the view shows one stack (Heat's show does; a list does not load it).</param>
+    public static OrderedDictionary<string, object?> Stack(StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null,
+        string? description = null)
     {
         var map = Value.NewMap();
         map["id"] = stack.Id;
         map["stack_name"] = stack.Name;
+        if (description is not null)
+        {
+            map["description"] = description;
+        }
+
         map["stack_status"] = HeatStatus.Format(stack.Action, stack.Status);
         map["stack_status_reason"] = stack.StatusReason;
         map["creation_time"] = Time(stack.CreatedAt);

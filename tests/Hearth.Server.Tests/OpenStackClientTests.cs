@@ -32,6 +32,7 @@ public sealed class OpenStackClientTests
         var show = await client.RunAsync("stack", "show", "demo", "-f", "json");
         show.ExitCode.ShouldBe(0, show.ToString());
         show.Json().GetProperty("parameters").GetProperty("name").GetString().ShouldBe("world");
+        show.Json().GetProperty("description").GetString().ShouldBe("Says hello.");
 
         var output = await client.RunAsync("stack", "output", "show", "demo", "greeting", "-f", "json");
         output.ExitCode.ShouldBe(0, output.ToString());

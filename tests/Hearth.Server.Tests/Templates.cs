@@ -6,6 +6,7 @@ internal static class Templates
     /// <summary>A value built from a parameter, and a resource after it (the one hooks pause).</summary>
     public const string Greeting = """
         heat_template_version: 2018-08-31
+        description: Says hello.
         parameters:
           name: {type: string, default: world}
         resources:

@@ -124,6 +124,9 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait) : IStackService, IA
         return parameters.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
     }
 
+    public async Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken) =>
+        (await ShowAsync(name, cancellationToken)).GetValueOrDefault("description") as string ?? "";
+
     /// <summary>The stack's own resources in full: Heat's list <c>with_detail</c>, which Hearth's server gives their properties and metadata too.</summary>
     public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)
     {

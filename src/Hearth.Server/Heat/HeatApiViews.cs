@@ -11,10 +11,10 @@ namespace Hearth.Server.Heat;
 /// </summary>
 internal static class HeatApiViews
 {
-    public static OrderedDictionary<string, object?> Stack(HeatLinks links, StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null)
+    public static OrderedDictionary<string, object?> Stack(HeatLinks links, StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null,
+        string? description = null)
     {
-        var view = HeatViews.Stack(stack, parameters, outputs);
-        view["description"] = "";
+        var view = HeatViews.Stack(stack, parameters, outputs, description ?? "");
         view["deletion_time"] = null;
         view["stack_owner"] = null;
         view["parent"] = stack.ParentStackId;

@@ -102,7 +102,8 @@ internal static class StackEndpoints
         var engine = host.Engine;
         var resolveOutputs = !string.Equals(http.Request.Query["resolve_outputs"], "false", StringComparison.OrdinalIgnoreCase);
         var outputs = resolveOutputs ? await engine.GetOutputsAsync(stack.Name, ct) : null;
-        var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, await engine.GetParametersAsync(stack.Name, ct), outputs);
+        var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, await engine.GetParametersAsync(stack.Name, ct), outputs,
+            await engine.GetDescriptionAsync(stack.Name, ct));
         return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = await WithInterruptedAsync(view, stack, host, ct) });
     }
 

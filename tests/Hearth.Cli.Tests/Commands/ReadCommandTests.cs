@@ -24,6 +24,24 @@ public sealed partial class ReadCommandTests
     }
 
     [Fact]
+    public async Task StackShow_Description_IsTheTemplatesAsHeatShowsIt()
+    {
+        using var stack = new CliStack("""
+            heat_template_version: 2021-04-16
+            description: A stack that says what it is for.
+            resources:
+              n: {type: OS::Heat::None}
+            """);
+        await stack.CreateAsync();
+
+        var json = CliStack.Json(await stack.RunAsync("stack", "show", "demo", "-f", "json"));
+        var table = await stack.RunAsync("stack", "show", "demo");
+
+        json.GetProperty("description").GetString().ShouldBe("A stack that says what it is for.");
+        table.Out.Split('\n').ShouldContain(l => l.StartsWith("description ", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" A stack that says what it is for.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OutputList_Stack_PrintsKeysAndDescriptionsWithoutValues()
     {
         using var stack = new CliStack();
