@@ -5,7 +5,9 @@ namespace Hearth.Engine.Events;
 
 /// <summary>
 /// <c>event list --follow</c>: a stack's events (nested ones included) from the feed, until the stack's operation ends —
-/// the one running when following starts or, on an idle stack, the next one to start — or the stack is deleted.
+/// the one running when following starts or, on an idle stack, the next one to start — or the stack is deleted. A follow
+/// resumed after a sequence number (<c>--after</c>) that finds events it missed on an idle stack has missed the end of the
+/// operation it followed: it prints them and ends, rather than waiting for another operation.
 /// </summary>
 internal sealed class StackEventFollower(IStateStore store, EventFeed feed, StackQueries queries)
 {
@@ -28,6 +30,9 @@ internal sealed class StackEventFollower(IStateStore store, EventFeed feed, Stac
                 after = evt.Sequence;
                 yield return evt;
             }
+
+            // Resumed (afterSequence given) and something was missed: the operation being followed was under way.
+            sawOperation |= afterSequence > 0 && after > afterSequence;
 
             if (!page.CaughtUp)
             {

@@ -71,6 +71,21 @@ public sealed class EventFollowTests
     }
 
     [Fact]
+    public async Task EventListFollowAfter_OperationEndedWhileTheFollowerWasAway_PrintsWhatItMissedAndEnds()
+    {
+        using var stack = new CliStack(Template);
+        await stack.CreateAsync("f");
+        var all = await AllEventsAsync(stack);
+        var middle = (long)all[2]["sequence"]!;
+
+        // Resumed after the operation it followed ended: not a wait for the next operation.
+        var resumed = await stack.RunAsync("stack", "event", "list", "f", "--follow", "--after", $"{middle}", "-f", "json");
+
+        resumed.ExitCode.ShouldBe(0, resumed.ToString());
+        Sequences(resumed.Out).ShouldBe(all.Skip(3).Select(e => (long)e["sequence"]!).ToList());
+    }
+
+    [Fact]
     public async Task EventListAfter_SequenceNumber_ListsOnlyLaterEvents()
     {
         using var stack = new CliStack(Template);
