@@ -35,10 +35,8 @@ public interface IStackService
 
     Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken);
 
-    Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>The description of the stack's template, as Heat shows it with the stack (empty when it has none).</summary>
-    Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken);
+    /// <summary>What a show of the stack gives of its definition: its parameters (hidden ones masked) and its template's description.</summary>
+    Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken);
 
@@ -52,3 +50,6 @@ public interface IStackService
 
     Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken);
 }
+
+/// <summary>A stack's definition as a show presents it: its parameters as a user may see them (hidden ones masked), and its template's description (empty when it has none).</summary>
+public sealed record StackTemplateSummary(IReadOnlyDictionary<string, string> Parameters, string Description);

@@ -84,13 +84,9 @@ public sealed class StackEngine : IStackService
 
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => _queries.ListStacksAsync(cancellationToken);
 
-    /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
-    public Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken) =>
-        _queries.GetParametersAsync(name, cancellationToken);
-
-    /// <summary>The description of the stack's template (empty when it has none).</summary>
-    public Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken) =>
-        _queries.GetDescriptionAsync(name, cancellationToken);
+    /// <inheritdoc />
+    public Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken) =>
+        _queries.GetTemplateSummaryAsync(name, cancellationToken);
 
     /// <summary>The stack's current resources, as a user may see them (hidden values masked).</summary>
     public Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken) =>

@@ -10,11 +10,11 @@ namespace Hearth.Engine;
 /// <summary>Reads of stacks, resources, outputs, events, parameters and graphs, as a user may see them: hidden values masked.</summary>
 internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry handlers, StoredDefinitions definitions)
 {
-    private const int MaxKnownParameters = 256;
+    private const int MaxKnownDefinitions = 256;
 
     // Every GET of a stack (how Heat's clients wait: they poll it) shows its parameters, and loading a 10,000-resource
     // definition for them took 48 ms a request: what a show needs of the definition is kept per stack while it is the same.
-    private readonly ConcurrentDictionary<string, KnownDefinition> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (StoredDefinition Definition, StackTemplateSummary Summary)> _known = new(StringComparer.Ordinal);
 
     public async Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) =>
         await store.GetStackByNameAsync(name, cancellationToken)
@@ -22,38 +22,30 @@ internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry ha
 
     public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
 
-    /// <summary>The stack's parameters as a user may see them: hidden ones masked.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken) =>
-        (await KnownAsync(name, cancellationToken))?.Masked ?? ImmutableSortedDictionary<string, string>.Empty;
-
-    /// <summary>The description of the stack's template (empty when it has none).</summary>
-    public async Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken) =>
-        (await KnownAsync(name, cancellationToken))?.Description ?? "";
-
-    private async Task<KnownDefinition?> KnownAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The stack's parameters as a user may see them (hidden ones masked) and its template's description.</summary>
+    public async Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
         if (stack.Current is not { } current)
         {
-            return null;
+            return new StackTemplateSummary(ImmutableSortedDictionary<string, string>.Empty, "");
         }
 
         if (_known.TryGetValue(stack.Id, out var known) && known.Definition == current)
         {
-            return known;
+            return known.Summary;
         }
 
         var definition = definitions.Load(stack, current);
-        if (_known.Count >= MaxKnownParameters)
+        if (_known.Count >= MaxKnownDefinitions)
         {
             _known.Clear();
         }
 
-        return _known[stack.Id] = new KnownDefinition(current, definition.Parameters.Masked(), definition.Template.Description);
+        var summary = new StackTemplateSummary(definition.Parameters.Masked(), definition.Template.Description);
+        _known[stack.Id] = (current, summary);
+        return summary;
     }
-
-    /// <summary>What a show of a stack reads from its definition: its parameters, masked, and its description.</summary>
-    private sealed record KnownDefinition(StoredDefinition Definition, IReadOnlyDictionary<string, string> Masked, string Description);
 
     /// <summary>The stack's current resources, as a user may see them (hidden values masked).</summary>
     public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)

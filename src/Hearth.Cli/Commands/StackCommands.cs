@@ -287,8 +287,8 @@ internal static class StackCommands
             {
                 var stack = await engine.GetStackAsync(parse.GetRequiredValue(StackName), ct);
                 var outputs = await engine.GetOutputsAsync(stack.Name, ct);
-                var parameters = await engine.GetParametersAsync(stack.Name, ct);
-                var view = HeatViews.Stack(stack, parameters, outputs, await engine.GetDescriptionAsync(stack.Name, ct));
+                var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
+                var view = HeatViews.Stack(stack, summary.Parameters, outputs, summary.Description);
                 if (parse.GetValue(format) == OutputFormat.Table)
                 {
                     view["stack_status"] = await StatusTextAsync(engine, stack, ct);

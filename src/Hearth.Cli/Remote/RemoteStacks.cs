@@ -117,15 +117,14 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait) : IStackService, IA
         return [.. HeatRecords.Maps(answer?.GetValueOrDefault("stacks")).Select(Stack)];
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> GetParametersAsync(string name, CancellationToken cancellationToken)
+    public async Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken)
     {
         var show = await ShowAsync(name, cancellationToken);
         var parameters = show.GetValueOrDefault("parameters") as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
-        return parameters.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal);
+        return new StackTemplateSummary(
+            parameters.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? "", StringComparer.Ordinal),
+            show.GetValueOrDefault("description") as string ?? "");
     }
-
-    public async Task<string> GetDescriptionAsync(string name, CancellationToken cancellationToken) =>
-        (await ShowAsync(name, cancellationToken)).GetValueOrDefault("description") as string ?? "";
 
     /// <summary>The stack's own resources in full: Heat's list <c>with_detail</c>, which Hearth's server gives their properties and metadata too.</summary>
     public async Task<IReadOnlyList<ResourceRecord>> ListResourcesAsync(string name, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal static class EventEndpoints
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
+        foreach (var prefix in StackLookup.RoutePrefixes)
         {
             v1.MapGet(prefix + "/events", (HttpContext http, string tenant_id, string stack_name, string? stack_id, HearthEngine host) =>
                 ListAsync(http, tenant_id, stack_name, stack_id, null, host));

@@ -16,7 +16,7 @@ internal static class ResourceEndpoints
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
+        foreach (var prefix in StackLookup.RoutePrefixes)
         {
             v1.MapGet(prefix + "/resources", ListAsync);
             v1.MapGet(prefix + "/resources/{resource_name}", ShowAsync);

@@ -24,7 +24,7 @@ internal static class StackEndpoints
         v1.MapPost("/stacks/preview", PreviewAsync).ChangesNothing();
         v1.MapGet("/stacks/{stack_name}", RedirectAsync);
         v1.MapGet("/stacks/{stack_name}/{stack_id}", ShowAsync);
-        foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
+        foreach (var prefix in StackLookup.RoutePrefixes)
         {
             v1.MapPut(prefix, (HttpContext http, string stack_name, string? stack_id, HearthEngine host, ServerOperations operations) =>
                 UpdateAsync(http, stack_name, stack_id, existing: false, host, operations));
@@ -102,8 +102,8 @@ internal static class StackEndpoints
         var engine = host.Engine;
         var resolveOutputs = !string.Equals(http.Request.Query["resolve_outputs"], "false", StringComparison.OrdinalIgnoreCase);
         var outputs = resolveOutputs ? await engine.GetOutputsAsync(stack.Name, ct) : null;
-        var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, await engine.GetParametersAsync(stack.Name, ct), outputs,
-            await engine.GetDescriptionAsync(stack.Name, ct));
+        var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
+        var view = HeatApiViews.Stack(new HeatLinks(http.Request, tenant_id), stack, summary.Parameters, outputs, summary.Description);
         return HeatJson.Result(new Dictionary<string, object?> { ["stack"] = await WithInterruptedAsync(view, stack, host, ct) });
     }
 

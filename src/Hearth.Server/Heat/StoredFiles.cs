@@ -60,7 +60,7 @@ internal static class StoredFiles
         }
 
         var parameters = Value.NewMap();
-        foreach (var (name, value) in await host.Engine.GetParametersAsync(stack.Name, CancellationToken.None))
+        foreach (var (name, value) in (await host.Engine.GetTemplateSummaryAsync(stack.Name, CancellationToken.None)).Parameters)
         {
             parameters[name] = value;
         }

@@ -19,7 +19,7 @@ internal static class EventStreamEndpoints
     {
         v1.MapGet("/events/stream", (HttpContext http, HearthEngine host, TimeProvider time) =>
             StreamAsync(http, host, time, EventScope.AllStacks, null));
-        foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
+        foreach (var prefix in StackLookup.RoutePrefixes)
         {
             v1.MapGet(prefix + "/events/stream", async (HttpContext http, string stack_name, string? stack_id, HearthEngine host, TimeProvider time) =>
             {

@@ -16,7 +16,7 @@ internal static class InterruptedOperationEndpoints
 {
     public static void Map(RouteGroupBuilder v1)
     {
-        foreach (var prefix in new[] { "/stacks/{stack_name}", "/stacks/{stack_name}/{stack_id}" })
+        foreach (var prefix in StackLookup.RoutePrefixes)
         {
             v1.MapPost(prefix + "/hearth/resume", ResumeAsync);
             v1.MapPost(prefix + "/hearth/cancel", CancelAsync);

@@ -27,7 +27,7 @@ public sealed class RollbackTests
         var rows = await harness.AllRowsAsync("safe");
         rows.Count.ShouldBe(3);
         rows.ShouldAllBe(r => r.IsCurrent && r.Status == OperationStatus.Complete);
-        (await harness.Engine.GetParametersAsync("safe", CancellationToken.None).WaitAsync(EngineHarness.Timeout))["v"].ShouldBe("blue");
+        (await harness.Engine.GetTemplateSummaryAsync("safe", CancellationToken.None).WaitAsync(EngineHarness.Timeout)).Parameters["v"].ShouldBe("blue");
 
         var events = await harness.ResourceEventsAsync("safe", after);
         events.IndexOf("other UPDATE_FAILED").ShouldBeLessThan(events.IndexOf("base ROLLBACK_COMPLETE"));

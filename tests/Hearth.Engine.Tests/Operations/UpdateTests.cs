@@ -157,7 +157,7 @@ public sealed class UpdateTests
         outputs["dependent_value"].ShouldBe("two");
         outputs["other_value"].ShouldBe("kept");
         (await harness.ResourceAsync("reuse", "other")).PhysicalId.ShouldBe(before.PhysicalId);
-        var parameters = await harness.Engine.GetParametersAsync("reuse", CancellationToken.None).WaitAsync(EngineHarness.Timeout);
+        var parameters = (await harness.Engine.GetTemplateSummaryAsync("reuse", CancellationToken.None).WaitAsync(EngineHarness.Timeout)).Parameters;
         parameters["v"].ShouldBe("two");
         parameters["note"].ShouldBe("kept");
     }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Hearth.Engine.Tests.Operations;
-using Hearth.Execution;
 
 namespace Hearth.Engine.Tests.Software;
 
@@ -29,37 +27,19 @@ public sealed class DeploymentGroupPauseTests
     public async Task CreateAsync_BatchCreatePauseTime_SecondBatchRunsOnlyOnceThePauseHasPassedOnTheEngineClock()
     {
         var clock = new FakeTimeProvider();
-        var transport = new RecordingTransport();
-        await using var harness = await EngineHarness.CreateAsync(clock, transport);
+        var servers = new ConcurrentQueue<string>();
+        await using var harness = await EngineHarness.CreateAsync(clock, new CompletingTransport(r => servers.Enqueue(r.ServerId)));
 
         var create = harness.CreateAsync("g", Template);
         await clock.WhenWaitingAsync();
         clock.Advance(TimeSpan.FromSeconds(3599));
 
         create.IsCompleted.ShouldBeFalse("a second of the pause is left");
-        transport.Servers.Count.ShouldBe(1, "the first batch ran, the second waits");
+        servers.Count.ShouldBe(1, "the first batch ran, the second waits");
         clock.Advance(TimeSpan.FromSeconds(1));
         var outcome = await create.WaitAsync(EngineHarness.Timeout);
 
         outcome.Succeeded.ShouldBeTrue();
-        transport.Servers.Count.ShouldBe(2);
-    }
-
-    /// <summary>Runs nothing; every deployment completes at once, and the servers it was asked to run on are kept.</summary>
-    private sealed class RecordingTransport : IDeploymentTransport
-    {
-        public ConcurrentQueue<string> Servers { get; } = new();
-
-        public Task<DeploymentResult> DeployAsync(DeploymentRequest request, CancellationToken ct)
-        {
-            Servers.Enqueue(request.ServerId);
-            return Task.FromResult(new DeploymentResult(DeploymentStatus.Complete, 0, "", "", ImmutableDictionary<string, object?>.Empty, "Outputs received", TimeSpan.Zero));
-        }
-
-        public Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct) => Task.FromResult<DeploymentResult?>(null);
-
-        public Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
-
-        public Task RemoveAsync(string deploymentId, CancellationToken ct) => Task.CompletedTask;
+        servers.Count.ShouldBe(2);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Hearth.Engine.Tests.Operations;
 using Hearth.Execution;
 
@@ -29,7 +28,7 @@ public sealed class ServerPreparationTests
     public async Task CreateAsync_SshServers_EachPreparedBeforeItsFirstDeployment()
     {
         var ssh = new RecordingProvider();
-        await using var harness = await EngineHarness.CreateAsync(new CompletingTransport(ssh.Calls, "local"), ssh);
+        await using var harness = await EngineHarness.CreateAsync(new CompletingTransport(r => ssh.Calls.Enqueue($"deploy local {r.Action}")), ssh);
 
         (await harness.CreateAsync("s", Template("1"))).Succeeded.ShouldBeTrue();
 
@@ -47,7 +46,7 @@ public sealed class ServerPreparationTests
     public async Task LaterOperation_ServersUnchanged_EachStoredServerPreparedAsItStarts(string operation)
     {
         var ssh = new RecordingProvider();
-        await using var harness = await EngineHarness.CreateAsync(new CompletingTransport(ssh.Calls, "local"), ssh);
+        await using var harness = await EngineHarness.CreateAsync(new CompletingTransport(r => ssh.Calls.Enqueue($"deploy local {r.Action}")), ssh);
         (await harness.CreateAsync("s", Template("1"))).Succeeded.ShouldBeTrue();
         ssh.Calls.Clear();
 
@@ -65,7 +64,7 @@ public sealed class ServerPreparationTests
     {
         public ConcurrentQueue<string> Calls { get; } = new();
 
-        public IDeploymentTransport For(ServerTarget server) => new CompletingTransport(Calls, Host(server));
+        public IDeploymentTransport For(ServerTarget server) => new CompletingTransport(r => Calls.Enqueue($"deploy {Host(server)} {r.Action}"));
 
         public Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
 
@@ -81,21 +80,5 @@ public sealed class ServerPreparationTests
 
         private static string Host(ServerTarget server) =>
             server.Properties["ssh"] is IReadOnlyDictionary<string, object?> ssh ? (string)ssh["host"]! : "?";
-    }
-
-    /// <summary>Runs nothing: every deployment completes at once, noted as "deploy HOST ACTION".</summary>
-    private sealed class CompletingTransport(ConcurrentQueue<string> calls, string host) : IDeploymentTransport
-    {
-        public Task<DeploymentResult> DeployAsync(DeploymentRequest request, CancellationToken ct)
-        {
-            calls.Enqueue($"deploy {host} {request.Action}");
-            return Task.FromResult(new DeploymentResult(DeploymentStatus.Complete, 0, "", "", ImmutableDictionary<string, object?>.Empty, "Outputs received", TimeSpan.Zero));
-        }
-
-        public Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, CancellationToken ct) => Task.FromResult<DeploymentResult?>(null);
-
-        public Task<IReadOnlyList<string>> StopOrphansAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
-
-        public Task RemoveAsync(string deploymentId, CancellationToken ct) => Task.CompletedTask;
     }
 }
