@@ -73,7 +73,13 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
         try
         {
             // One broker per state folder: the lock is held for the broker's life (flock, released if it is killed).
-            ownership = new FileStream(socketPath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            ownership = new FileStream(socketPath + ".lock", new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
         }
         catch (IOException)
         {

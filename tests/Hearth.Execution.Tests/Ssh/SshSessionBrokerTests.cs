@@ -105,6 +105,7 @@ public sealed class SshSessionBrokerTests(SshHosts hosts) : SshTransportFixture(
         var socket = SshSessionBroker.SocketPath(StateRoot);
 
         File.GetUnixFileMode(socket).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.GetUnixFileMode(socket + ".lock").ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.GetUnixFileMode(Path.GetDirectoryName(socket)!).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
