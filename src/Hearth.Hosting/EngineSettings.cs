@@ -22,6 +22,12 @@ public sealed record EngineSettings(string StateDirectory, int MaxParallel = Eng
     /// </summary>
     public TemplateCache Templates { get; init; } = new();
 
+    /// <summary>
+    /// The command that runs the state folder's SSH session broker (see <c>SshOptions.Broker</c>): the <c>hearth</c>
+    /// command passes itself, so that its hosts' sessions outlive each short command; null for an engine that lives long.
+    /// </summary>
+    public IReadOnlyList<string>? SshBroker { get; init; }
+
     /// <summary>Trust SSH hosts' keys on first use, into the state folder's known_hosts (see <c>SshOptions.AcceptNewHostKeys</c>).</summary>
     public bool AcceptNewHostKeys { get; init; }
 }

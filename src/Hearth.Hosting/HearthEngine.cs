@@ -21,11 +21,13 @@ public sealed class HearthEngine : IAsyncDisposable
 {
     private readonly SqliteStateStore _store;
     private readonly LocalTransport _local;
+    private readonly IAsyncDisposable? _ssh;
 
-    private HearthEngine(SqliteStateStore store, LocalTransport local, StackEngine engine, TemplateCache templates, TimeProvider time, string? knownHosts)
+    private HearthEngine(SqliteStateStore store, LocalTransport local, IAsyncDisposable? ssh, StackEngine engine, TemplateCache templates, TimeProvider time, string? knownHosts)
     {
         _store = store;
         _local = local;
+        _ssh = ssh;
         KnownHostsFile = knownHosts;
         Engine = engine;
         Templates = templates;
@@ -54,10 +56,11 @@ public sealed class HearthEngine : IAsyncDisposable
         // connection sockets and the hosts it reached there.
         var local = new LocalTransport(new LocalTransportOptions(directory) { Environment = settings.ScriptEnvironment });
         var providers = new Dictionary<string, ITransportProvider> { [DeploymentTransports.Local] = DeploymentTransports.Single(local) };
+        SshTransports? ssh = null;
         string? knownHosts = null;
         if (!OperatingSystem.IsWindows())
         {
-            var ssh = new SshTransports(new SshOptions(directory) { AcceptNewHostKeys = settings.AcceptNewHostKeys }, time);
+            ssh = new SshTransports(new SshOptions(directory) { AcceptNewHostKeys = settings.AcceptNewHostKeys, Broker = settings.SshBroker }, time);
             providers[SshTransports.Name] = ssh;
             knownHosts = ssh.KnownHostsFile;
         }
@@ -76,13 +79,19 @@ public sealed class HearthEngine : IAsyncDisposable
             StepRecorded = CrashTestHook.Create(System.Environment.GetEnvironmentVariable(CrashTestHook.Variable)),
         };
         var engine = new StackEngine(store, BuiltinHandlers.Create(time, deployments), time, options);
-        return new HearthEngine(store, local, engine, settings.Templates, time, knownHosts);
+        return new HearthEngine(store, local, ssh, engine, settings.Templates, time, knownHosts);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // The hosts' dispatcher sessions go back to the state folder's broker, for the next command.
+        if (_ssh is not null)
+        {
+            await _ssh.DisposeAsync();
+        }
+
         // The script monitor's thread ends once the scripts it watches are reaped (a closed host starts none).
         _local.Dispose();
-        return _store.DisposeAsync();
+        await _store.DisposeAsync();
     }
 }

@@ -21,22 +21,29 @@ internal static class EngineHost
     /// The command that runs this hearth, shell-quoted, for commands handed to scripts: the native launcher beside
     /// hearth.dll when there is one (also when hearth runs inside a test host), else <c>dotnet hearth.dll</c>.
     /// </summary>
-    internal static string SelfCommand()
+    internal static string SelfCommand() => string.Join(' ', SelfArguments().Select(ShellText.Quote));
+
+    /// <summary>The words of <see cref="SelfCommand"/>, for starting this hearth without a shell.</summary>
+    internal static IReadOnlyList<string> SelfArguments()
     {
         var assembly = typeof(EngineHost).Assembly.Location;
         var folder = Path.GetDirectoryName(assembly) ?? ".";
         var launcher = Path.Combine(folder, "hearth");
         if (File.Exists(launcher))
         {
-            return ShellText.Quote(launcher);
+            return [launcher];
         }
 
         var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        return $"{ShellText.Quote(dotnet)} {ShellText.Quote(assembly)}";
+        return [dotnet, assembly];
     }
 
-    /// <summary>The engine settings of this command line: the state folder it names and this hearth as the scripts' callback.</summary>
-    public static EngineSettings Settings(ParseResult parse, int maxParallel)
+    /// <summary>
+    /// The engine settings of this command line: the state folder it names, this hearth as the scripts' callback and,
+    /// unless <paramref name="longLived"/> (<c>hearth server</c>), as the SSH session broker that keeps the hosts'
+    /// sessions from one command to the next.
+    /// </summary>
+    public static EngineSettings Settings(ParseResult parse, int maxParallel, bool longLived = false)
     {
         var database = parse.GetValue(GlobalOptions.Database) ?? System.Environment.GetEnvironmentVariable("HEARTH_DATABASE");
         if (!string.IsNullOrEmpty(database))
@@ -45,16 +52,20 @@ internal static class EngineHost
         }
 
         var directory = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
-        return new EngineSettings(directory, maxParallel, SelfCommand()) { AcceptNewHostKeys = AcceptsNewHostKeys(parse) };
+        return new EngineSettings(directory, maxParallel, SelfCommand())
+        {
+            AcceptNewHostKeys = AcceptsNewHostKeys(parse),
+            SshBroker = longLived ? null : [.. SelfArguments(), "--state", directory, SshBrokerCommand.Name],
+        };
     }
 
-    public static Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken) =>
-        OpenHostAsync(parse, maxParallel, new TemplateCache(), cancellationToken);
+    public static Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, CancellationToken cancellationToken, bool longLived = false) =>
+        OpenHostAsync(parse, maxParallel, new TemplateCache(), cancellationToken, longLived);
 
     /// <summary>Opens the local state, the engine sharing <paramref name="templates"/> with what the command read before.</summary>
-    public static async Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken)
+    public static async Task<HearthEngine> OpenHostAsync(ParseResult parse, int maxParallel, TemplateCache templates, CancellationToken cancellationToken, bool longLived = false)
     {
-        var settings = Settings(parse, maxParallel) with { Templates = templates };
+        var settings = Settings(parse, maxParallel, longLived) with { Templates = templates };
         try
         {
             return await HearthEngine.OpenAsync(settings, TimeProvider.System, cancellationToken);

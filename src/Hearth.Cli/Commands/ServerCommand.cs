@@ -45,12 +45,12 @@ internal static class ServerCommand
             }
 
             var settings = new ServerSettings(
-                EngineHost.Settings(parse, parse.GetValue(maxParallel)),
+                EngineHost.Settings(parse, parse.GetValue(maxParallel), longLived: true),
                 parse.GetRequiredValue(urls),
                 parse.GetValue(certificate),
                 parse.GetValue(certificateKey),
                 parse.GetValue(interrupted));
-            var host = await EngineHost.OpenHostAsync(parse, parse.GetValue(maxParallel), ct);
+            var host = await EngineHost.OpenHostAsync(parse, parse.GetValue(maxParallel), ct, longLived: true);
             HearthServer server;
             try
             {

@@ -28,15 +28,16 @@ internal static class RemoteEnvironment
     }
 
     /// <summary>
-    /// The bytes for stdin: "ENVLEN SCRIPTLEN NAMESLEN ENVLINES SCRIPTLINES NAMESLINES\n", then each part. A part's
+    /// The bytes for stdin: "ENVLEN SCRIPTLEN NAMESLEN ENVLINES SCRIPTLINES NAMESLINES ENGINE\n", then each part. A part's
     /// LINES is its count of lines when the dispatcher may read it with the shell's own <c>read</c> (short, whole lines,
-    /// no NUL), which saves starting <c>head</c> for it on the host; 0 when it must be read by byte count.
+    /// no NUL), which saves starting <c>head</c> for it on the host; 0 when it must be read by byte count. ENGINE is the
+    /// engine the run answers to (<see cref="EngineIdentity"/>, words without line breaks), which its record keeps.
     /// </summary>
     /// <remarks>
     /// <c>heat_outputs_path</c> is set last, from the working folder on the server (its path there is the server's
     /// business), replacing the variable <see cref="ScriptEnvironment.Build"/> made.
     /// </remarks>
-    public static byte[] Payload(IEnumerable<KeyValuePair<string, string>> variables, string action, string script, IEnumerable<DeploymentOutputDeclaration> outputs)
+    public static byte[] Payload(IEnumerable<KeyValuePair<string, string>> variables, string action, string script, IEnumerable<DeploymentOutputDeclaration> outputs, string engine)
     {
         var environment = new StringBuilder();
         foreach (var (name, value) in variables)
@@ -52,7 +53,7 @@ internal static class RemoteEnvironment
         var text = Encoding.UTF8.GetBytes(script);
         var names = Encoding.UTF8.GetBytes(string.Concat(outputs.Select(o => o.Name + "\n")));
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{env.Length} {text.Length} {names.Length} {ReadableLines(env)} {ReadableLines(text)} {ReadableLines(names)}\n"));
+            $"{env.Length} {text.Length} {names.Length} {ReadableLines(env)} {ReadableLines(text)} {ReadableLines(names)} {engine}\n"));
         return [.. header, .. env, .. text, .. names];
     }
 

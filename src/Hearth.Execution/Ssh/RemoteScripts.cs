@@ -32,8 +32,9 @@ internal static class RemoteScripts
     public const long ReadyTag = 0;
 
     /// <summary>
-    /// The dispatcher. Arguments: root (relative to the home folder unless absolute), engine identity, max bytes kept of
-    /// each stream and output file.
+    /// The dispatcher. Arguments: root (relative to the home folder unless absolute), max bytes kept of each stream and
+    /// output file. The engine a run answers to comes with its request (the last field of the payload's first line), so
+    /// that one session can serve one engine after another (see <see cref="SshSessionBroker"/>).
     /// </summary>
     public const string Dispatcher = """
         set -u
@@ -156,7 +157,7 @@ internal static class RemoteScripts
           fi
         }
         fail() { printf 'hearth: %s\n' "$2" > "$session.$1"; send "$1" 3 "$session.$1"; rm -f "$session.$1"; }
-        root=$1; engine=$2; max=$3
+        root=$1; max=$2
         case $root in /*) ;; *) root="$HOME/$root";; esac
         [ -d "$root" ] || mkdir -p -m 700 "$root" || { echo "hearth: cannot make the folder $root" >&2; exit 3; }
         # The session's files (the reply token's FIFO, replies of stop, list and remove) are $root/.sPID.*; a killed
@@ -173,7 +174,7 @@ internal static class RemoteScripts
         while IFS=' ' read -r verb tag id action attempt shebang; do
           case $verb in
             run)
-              IFS=' ' read -r envlen scriptlen nameslen envlines scriptlines nameslines || break
+              IFS=' ' read -r envlen scriptlen nameslen envlines scriptlines nameslines engine || break
               dir="$root/$id"; run="$dir/runs/$action.$attempt"
               # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
               if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Hearth.Execution.Hosts;
 using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json;
 
 namespace Hearth.Execution.Ssh;
 
@@ -18,7 +20,7 @@ namespace Hearth.Execution.Ssh;
 /// alone.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
-internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, SshClientStarts starts, TimeProvider time)
+internal sealed class SshConnection(SshTarget target, SshOptions options, SshFolder folder, SemaphoreSlim opening, SshClientStarts starts, SshBrokerConnector? broker, TimeProvider time)
 {
     /// <summary>What ssh exits with when the connection (not the command) failed.</summary>
     public const int ConnectionFailed = 255;
@@ -128,20 +130,13 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             await ended.DisposeAsync();
         }
 
-        var start = new ProcessStartInfo(options.Client);
-        var command = RemoteScripts.Command(RemoteScripts.Dispatcher, options.RemoteRoot, EngineIdentity.Current,
-            options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture));
-        foreach (var argument in Arguments(command))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var command = RemoteScripts.Command(RemoteScripts.Dispatcher, options.RemoteRoot, options.MaxCapturedBytes.ToString(CultureInfo.InvariantCulture));
         using var ready = new CancellationTokenSource(ReadyWait, time);
         var result = await OpeningAsync(async () =>
         {
             try
             {
-                return await SshSession.StartAsync(start, s => StartClientAsync(s, ready.Token), ready.Token);
+                return await SshSession.StartAsync(await LinkAsync(Arguments(command), ready.Token), ready.Token);
             }
             catch (OperationCanceledException) when (ready.IsCancellationRequested)
             {
@@ -151,6 +146,36 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         }, r => r.Session is not null, CancellationToken.None);
         _session = result.Session;
         return result;
+    }
+
+    /// <summary>
+    /// The way to a dispatcher started by ssh with <paramref name="arguments"/>: a session the state folder's broker keeps
+    /// (idle from an engine before, or started for this one), or, without a broker, an ssh process of this engine's own.
+    /// </summary>
+    private async Task<IDispatcherLink> LinkAsync(List<string> arguments, CancellationToken ct)
+    {
+        if (broker is not null && await broker.ConnectAsync(ct) is { } stream)
+        {
+            try
+            {
+                var hello = JsonSerializer.Serialize<string[]>([options.Client, .. arguments]);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(hello + "\n"), ct);
+                return new BrokerLink(stream);
+            }
+            catch
+            {
+                await stream.DisposeAsync();
+                throw;
+            }
+        }
+
+        var start = new ProcessStartInfo(options.Client);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return await ProcessLink.StartAsync(start, s => StartClientAsync(s, ct));
     }
 
     /// <summary>
@@ -241,15 +266,29 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         }
     }
 
-    /// <summary>Closes the shared connection (ssh -O exit); the next command opens a new one.</summary>
-    public async Task CloseAsync()
+    /// <summary>
+    /// Ends this engine's use of the host's dispatcher session: handed back to the broker for the next engine when
+    /// nothing waits on it, else ended. The shared connection stays open for ControlPersist.
+    /// </summary>
+    public async Task ReleaseAsync()
     {
-        if (_session is { } session)
+        SshSession? session;
+        lock (_sessionGate)
         {
+            session = _session;
             _session = null;
-            await session.DisposeAsync();
         }
 
+        if (session is not null)
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    /// <summary>Ends the session and closes the shared connection (ssh -O exit); the next command opens a new one.</summary>
+    public async Task CloseAsync()
+    {
+        await ReleaseAsync();
         if (!_open)
         {
             return;

@@ -8,7 +8,7 @@ namespace Hearth.Execution.Ssh;
 /// <summary>
 /// What the SSH transport keeps under the state folder, in <c>ssh/</c>: <c>known_hosts</c> (Hearth's own; the user
 /// adds keys to it), <c>known_hosts.d/</c> (one file per target with a <c>known_host_key</c>), <c>cm/</c> (the
-/// connection sockets, 0700) and <c>hosts/</c> (each target deployments ran on, for finding orphans after a crash).
+/// connection sockets and the broker's, 0700) and <c>hosts/</c> (each target deployments ran on, for finding orphans after a crash).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class SshFolder
@@ -44,6 +44,15 @@ internal sealed class SshFolder
     /// the engine can tell whether one is there.
     /// </summary>
     public string ControlSocket(SshTarget target) => Path.Combine(ControlFolder, target.FileKey);
+
+    /// <summary>The socket of the state folder's <see cref="SshSessionBroker"/>, beside the connection sockets.</summary>
+    public string BrokerSocket => Path.Combine(ControlFolder, "broker");
+
+    /// <summary>Where the broker writes what it has to say (it has no terminal).</summary>
+    public string BrokerLog => Path.Combine(_root, "broker.log");
+
+    /// <summary>Whether the folder is still there (a broker ends when its state folder was removed).</summary>
+    public bool Exists => Directory.Exists(_root);
 
     private string HostsFolder => Path.Combine(_root, "hosts");
 

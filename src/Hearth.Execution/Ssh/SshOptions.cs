@@ -54,6 +54,12 @@ public sealed record SshOptions(string StateRoot)
     /// </summary>
     public bool AcceptNewHostKeys { get; init; }
 
+    /// <summary>
+    /// The command that runs this state folder's <see cref="SshSessionBroker"/> (<c>hearth ssh-broker</c>), which keeps
+    /// the hosts' dispatcher sessions between engines; null: each engine runs its own (a long-lived engine, tests).
+    /// </summary>
+    public IReadOnlyList<string>? Broker { get; init; }
+
     /// <summary>The remote folder (relative to the user's home unless absolute) under which each deployment gets its working folder.</summary>
     public string RemoteRoot { get; init; } = ".hearth/deployments";
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
@@ -7,55 +6,44 @@ using System.Text;
 namespace Hearth.Execution.Ssh;
 
 /// <summary>
-/// One long-lived ssh process per host running <see cref="RemoteScripts.Dispatcher"/>: requests are multiplexed over
-/// its stdin and replies come back framed on its stdout, matched by tag. A deployment then costs a line and its payload
-/// on an open channel instead of an ssh client, an SSH channel and a login shell of its own.
+/// One long-lived dispatcher per host (<see cref="RemoteScripts.Dispatcher"/>, reached through an
+/// <see cref="IDispatcherLink"/>): requests are multiplexed over its input and replies come back framed, matched by
+/// tag. A deployment then costs a line and its payload on an open channel instead of an ssh client, an SSH channel and
+/// a login shell of its own.
 /// </summary>
 /// <remarks>
-/// When the process ends (the connection dropped, the dispatcher was killed) every request still waiting gets the
-/// result of a failed connection (exit 255, with what ssh said), which the caller treats as any failed connection:
-/// it tries again on a new session, and the run record on the host keeps a run from starting twice.
+/// When the dispatcher ends (the connection dropped, it was killed) every request still waiting gets the result of a
+/// failed connection (exit 255, with what ssh said), which the caller treats as any failed connection: it tries again
+/// on a new session, and the run record on the host keeps a run from starting twice. Tags start at a random number:
+/// a session a broker kept may still carry a late reply for the engine before, which must not pass for one of ours.
 /// </remarks>
 [UnsupportedOSPlatform("windows")]
 internal sealed class SshSession : IAsyncDisposable
 {
-    private const int MaxStderr = 16 * 1024;
-
-    private readonly Process _process;
-    private readonly Stream _input;
+    private readonly IDispatcherLink _link;
     private readonly SemaphoreSlim _writing = new(1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<SshCommandResult>> _pending = new();
-    private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
-    private readonly Task _readingErrors;
-    private long _nextTag = RemoteScripts.ReadyTag;
-    private volatile bool _ended;
+    private long _nextTag = Random.Shared.NextInt64(1, long.MaxValue / 2);
+    private volatile SshCommandResult? _lost;
 
-    private SshSession(Process process)
+    private SshSession(IDispatcherLink link)
     {
-        _process = process;
-        _input = process.StandardInput.BaseStream;
-        _readingErrors = Task.Run(ReadErrorsAsync);
+        _link = link;
         _reading = Task.Run(ReadRepliesAsync);
     }
 
-    /// <summary>Whether the process ended: a new session is needed.</summary>
-    public bool Ended => _ended;
+    /// <summary>Whether the dispatcher ended: a new session is needed.</summary>
+    public bool Ended => _lost is not null;
 
     /// <summary>
-    /// Starts ssh with the dispatcher and waits for its first frame. Null and the failed connection's result when the
-    /// dispatcher never became ready (the connection failed, the host key was refused, the login shell could not run it).
+    /// Waits for the dispatcher on <paramref name="link"/> to say it is ready. Null and the failed connection's result
+    /// when it never became ready (the connection failed, the host key was refused, the login shell could not run it).
     /// </summary>
-    /// <param name="launch">Starts the ssh process (see <see cref="SshClientStarts"/>).</param>
-    public static async Task<(SshSession? Session, SshCommandResult? Failure)> StartAsync(ProcessStartInfo start, Func<ProcessStartInfo, Task<Process>> launch, CancellationToken ct)
+    public static async Task<(SshSession? Session, SshCommandResult? Failure)> StartAsync(IDispatcherLink link, CancellationToken ct)
     {
-        start.RedirectStandardInput = true;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        var process = await launch(start);
-        var session = new SshSession(process);
+        var session = new SshSession(link);
         try
         {
             await session._ready.Task.WaitAsync(ct);
@@ -85,9 +73,9 @@ internal sealed class SshSession : IAsyncDisposable
         _pending[tag] = reply;
         try
         {
-            if (_ended)
+            if (_lost is { } lost)
             {
-                return Lost();
+                return lost;
             }
 
             var line = Encoding.UTF8.GetBytes(string.Join(' ', [verb, tag.ToString(CultureInfo.InvariantCulture), .. words]) + "\n");
@@ -95,13 +83,11 @@ internal sealed class SshSession : IAsyncDisposable
             try
             {
                 // One request's line and payload go out together: nothing else may come between them.
-                await _input.WriteAsync(line, CancellationToken.None);
-                await _input.WriteAsync(payload, CancellationToken.None);
-                await _input.FlushAsync(CancellationToken.None);
+                await _link.SendAsync((byte[])[.. line, .. payload.Span]);
             }
             catch (IOException)
             {
-                // The dispatcher is gone; the reader completes every waiting request once the process has ended.
+                // The dispatcher is gone; the reader completes every waiting request once it has ended.
             }
             finally
             {
@@ -116,63 +102,58 @@ internal sealed class SshSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the dispatcher's input (it ends once its requests are answered) and waits a moment for ssh to end.</summary>
+    /// <summary>
+    /// Ends this engine's use of the dispatcher: a kept session with no request waiting goes back to its broker for the
+    /// next engine; otherwise the dispatcher ends once its requests are answered.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _input.Close();
-        }
-        catch (IOException)
-        {
-            // Already gone.
-        }
-
-        try
-        {
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (TimeoutException)
-        {
-            Kill();
-        }
-
-        await Task.WhenAll(_reading, _readingErrors).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _process.Dispose();
+        await _link.CloseAsync(idle: _pending.IsEmpty && !Ended);
+        await _reading.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task ReadRepliesAsync()
     {
-        var output = new BufferedStream(_process.StandardOutput.BaseStream, 64 * 1024);
+        var replies = _link.Replies;
+        (int? Code, string Said)? ended = null;
         try
         {
-            while (await ReadHeaderAsync(output) is var (tag, code, length))
+            while (await DispatcherFrames.ReadHeaderAsync(replies) is var (tag, code, length))
             {
                 var body = new byte[length];
-                await output.ReadExactlyAsync(body, CancellationToken.None);
-                if (tag == RemoteScripts.ReadyTag)
+                await replies.ReadExactlyAsync(body, CancellationToken.None);
+                if (tag == DispatcherFrames.EndTag)
+                {
+                    ended = (code, Encoding.UTF8.GetString(body));
+                    break;
+                }
+
+                if (!long.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    throw new IOException($"the dispatcher wrote the tag '{tag}' where a number was expected");
+                }
+
+                if (number == RemoteScripts.ReadyTag)
                 {
                     _ready.TrySetResult(true);
                 }
-                else if (_pending.TryGetValue(tag, out var waiting))
+                else if (_pending.TryGetValue(number, out var waiting))
                 {
                     waiting.TrySetResult(code == 0 ? new SshCommandResult(0, body, "") : new SshCommandResult(code, [], Encoding.UTF8.GetString(body)));
                 }
             }
         }
-        catch (EndOfStreamException)
-        {
-            // Cut off mid-frame: the session is over.
-        }
         catch (IOException)
         {
-            // The same.
+            // Cut off mid-frame (EndOfStreamException is one), or not a dispatcher: the session is over.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed by this side.
         }
 
-        await _process.WaitForExitAsync(CancellationToken.None);
-        await _readingErrors;
-        _ended = true;
-        var lost = Lost();
+        var lost = Lost(ended ?? await _link.EndedAsync());
+        _lost = lost;
         _ready.TrySetException(new SessionEndedException(lost));
         foreach (var waiting in _pending.Values)
         {
@@ -180,76 +161,15 @@ internal sealed class SshSession : IAsyncDisposable
         }
     }
 
-    /// <summary>"TAG CODE LENGTH\n", or null at the end of the stream.</summary>
-    private static async Task<(long Tag, int Code, int Length)?> ReadHeaderAsync(Stream output)
-    {
-        var line = new StringBuilder();
-        var one = new byte[1];
-        while (true)
-        {
-            if (await output.ReadAsync(one, CancellationToken.None) == 0)
-            {
-                return null;
-            }
-
-            if (one[0] == '\n')
-            {
-                break;
-            }
-
-            line.Append((char)one[0]);
-        }
-
-        return line.ToString().Split(' ') is [var tag, var code, var length]
-            && long.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var t)
-            && int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var c)
-            && int.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                ? (t, c, n)
-                : throw new IOException($"the dispatcher wrote '{line}' where a reply was expected");
-    }
-
-    private async Task ReadErrorsAsync()
-    {
-        var buffer = new char[4096];
-        var errors = _process.StandardError;
-        int read;
-        while ((read = await errors.ReadAsync(buffer, CancellationToken.None)) > 0)
-        {
-            lock (_stderr)
-            {
-                if (_stderr.Length < MaxStderr)
-                {
-                    _stderr.Append(buffer, 0, Math.Min(read, MaxStderr - _stderr.Length));
-                }
-            }
-        }
-    }
-
     /// <summary>What a request gets when the session ended before its reply: a failed connection, with what ssh said.</summary>
-    private SshCommandResult Lost()
+    private static SshCommandResult Lost((int? Code, string Said) end)
     {
-        string said;
-        lock (_stderr)
-        {
-            said = _stderr.ToString();
-        }
-
         // The dispatcher's own refusals (exit 3: no folder for its records) are answers; anything else is the connection.
-        var code = _process.HasExited ? _process.ExitCode : SshConnection.ConnectionFailed;
-        return new SshCommandResult(code == 3 ? code : SshConnection.ConnectionFailed, [],
-            said.Trim().Length > 0 ? said : string.Create(CultureInfo.InvariantCulture, $"the connection ended (ssh exited with {code})"));
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            _process.Kill();
-        }
-        catch (InvalidOperationException)
-        {
-            // It ended meanwhile.
-        }
+        var (code, said) = end;
+        return new SshCommandResult(code == 3 ? 3 : SshConnection.ConnectionFailed, [],
+            said.Trim().Length > 0 ? said
+            : code is { } exited ? string.Create(CultureInfo.InvariantCulture, $"the connection ended (ssh exited with {exited})")
+            : "the connection ended");
     }
 
     private sealed class SessionEndedException(SshCommandResult result) : Exception("the session ended")

@@ -118,7 +118,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
 
         folder.Remember(connection.Target);
         var attempt = Guid.NewGuid().ToString("N")[..16];
-        var payload = RemoteEnvironment.Payload(variables, request.Action, script, request.Outputs);
+        var payload = RemoteEnvironment.Payload(variables, request.Action, script, request.Outputs, EngineIdentity.Current);
         string[] words = [request.DeploymentId, request.Action, attempt, RequestChecks.HasShebang(script) ? "1" : "0"];
 
         // The run is not cancelled by the caller: a timeout or cancel stops the script on the server, and then the run

@@ -16,6 +16,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
     private readonly SemaphoreSlim _opening;
     private readonly SshClientStarts _starts = new();
     private readonly ConcurrentDictionary<SshTarget, Lazy<(SshConnection Connection, SshTransport Transport)>> _hosts = new();
+    private readonly SshBrokerConnector? _broker;
     private readonly Lazy<bool> _prepared;
 
     public SshTransports(SshOptions options, TimeProvider time)
@@ -24,6 +25,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
         _time = time;
         _folder = new SshFolder(options.StateRoot);
         _opening = new SemaphoreSlim(options.MaxConnectionsOpening);
+        _broker = options.Broker is { } broker ? new SshBrokerConnector(_folder.BrokerSocket, broker, _folder.BrokerLog, time) : null;
         _prepared = new Lazy<bool>(() =>
         {
             _folder.Prepare();
@@ -56,8 +58,15 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
         return stopped;
     }
 
-    /// <summary>Closes every shared connection this provider opened.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Ends this engine's use of the hosts: their dispatcher sessions go back to the broker for the next engine (or end,
+    /// without one); the shared connections stay open until ControlPersist runs out.
+    /// </summary>
+    public async ValueTask DisposeAsync() =>
+        await Task.WhenAll(_hosts.Values.Where(h => h.IsValueCreated).Select(h => h.Value.Connection.ReleaseAsync()));
+
+    /// <summary>Ends the sessions and closes every shared connection this provider opened (ssh -O exit).</summary>
+    public async Task CloseConnectionsAsync()
     {
         foreach (var host in _hosts.Values.Where(h => h.IsValueCreated))
         {
@@ -70,7 +79,7 @@ public sealed class SshTransports : ITransportProvider, IAsyncDisposable
         _ = _prepared.Value;
         return _hosts.GetOrAdd(target, t => new(() =>
         {
-            var connection = new SshConnection(t, _options, _folder, _opening, _starts, _time);
+            var connection = new SshConnection(t, _options, _folder, _opening, _starts, _broker, _time);
             return (connection, new SshTransport(connection, _folder, _options, _time));
         })).Value;
     }

@@ -98,6 +98,26 @@ public sealed class SshStackTests(SshHosts hosts)
     }
 
     [Fact]
+    public async Task Update_AfterCreate_RunsOnTheSessionsTheCreateLeftWithTheStatesBroker()
+    {
+        await using var stack = new DeploymentStack(Template);
+        var before = Sessions();
+        await stack.CreateAsync(Parameters());
+        var created = Sessions().Except(before).ToList();
+        created.Count.ShouldBe(3, "one dispatcher session per host");
+        var broker = $"--state {stack.State} ssh-broker";
+        DeploymentStack.ProcessesWith(broker).ShouldHaveSingleItem("the create started the state folder's broker, which outlives it");
+
+        var update = await stack.RunAsync(["stack", "update", DeploymentStack.Name, "--existing", "--parameter", "version=v2"]);
+
+        update.ExitCode.ShouldBe(0, update.ToString());
+        (await stack.OutputAsync("check_saw")).ShouldBe($"{hosts.Hosts[1].Address} v2");
+        Sessions().Except(before).ShouldBe(created, ignoreOrder: true, "the update started no session: it used the create's, which the broker kept");
+        await stack.DisposeAsync();
+        (await DeploymentStack.EventuallyAsync(() => DeploymentStack.ProcessesWith(broker).Count == 0)).ShouldBeTrue("the broker ends once its state folder is gone");
+    }
+
+    [Fact]
     public async Task Create_ServerWithAnotherHostsKey_FailsSayingSoAndRunsNothingThere()
     {
         await using var stack = new DeploymentStack(Template);
@@ -129,6 +149,9 @@ public sealed class SshStackTests(SshHosts hosts)
     }
 
     private string DeploymentsFolder => Path.Combine(hosts.UserHome, ".hearth", "deployments");
+
+    /// <summary>The hosts' dispatcher sessions (each one's reply token, named by its process id).</summary>
+    private HashSet<string> Sessions() => Directory.Exists(DeploymentsFolder) ? [.. Directory.EnumerateFiles(DeploymentsFolder, ".s*.token")] : [];
 
     private HashSet<string> Folders() => Directory.Exists(DeploymentsFolder) ? [.. Directory.EnumerateDirectories(DeploymentsFolder)] : [];
 

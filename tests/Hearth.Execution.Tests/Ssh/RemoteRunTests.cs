@@ -13,7 +13,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     {
         var connection = Connection();
         var words = RunWords("attempt1");
-        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\necho out\nexit 5\n", []);
+        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\necho out\nexit 5\n", [], EngineIdentity.Current);
 
         var first = await connection.RequestAsync("run", words, payload, CancellationToken.None).Within();
         var second = await connection.RequestAsync("run", words, payload, CancellationToken.None).Within();
@@ -33,7 +33,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     {
         var connection = Connection();
         var words = RunWords("attempt2");
-        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\nsleep 1\necho done\n", []);
+        var payload = RemoteEnvironment.Payload([], "CREATE", "#!/bin/sh\necho ran >> count\nsleep 1\necho done\n", [], EngineIdentity.Current);
 
         var first = connection.RequestAsync("run", words, payload, CancellationToken.None);
         await Poll.UntilAsync(() => File.Exists(Path.Combine(RemoteFolder, "count")), "the first run started");
@@ -49,7 +49,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     {
         var connection = Connection();
         var marker = "hearth-ssh-dispatcher-" + Guid.NewGuid().ToString("N");
-        var payload = RemoteEnvironment.Payload([], "CREATE", $"#!/bin/sh\necho ran >> count\nexec sh -c 'sleep 2; echo done' {marker}\n", []);
+        var payload = RemoteEnvironment.Payload([], "CREATE", $"#!/bin/sh\necho ran >> count\nexec sh -c 'sleep 2; echo done' {marker}\n", [], EngineIdentity.Current);
 
         var running = connection.RequestAsync("run", RunWords("attempt3"), payload, CancellationToken.None);
         await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
@@ -128,7 +128,7 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     {
         var folder = new SshFolder(StateRoot);
         folder.Prepare();
-        return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), new SshClientStarts(), TimeProvider.System);
+        return new SshConnection(SshTarget.From(Server(0)), Options, folder, new SemaphoreSlim(1), new SshClientStarts(), broker: null, TimeProvider.System);
     }
 
     private string[] RunWords(string attempt) => [DeploymentId, "CREATE", attempt, "1"];

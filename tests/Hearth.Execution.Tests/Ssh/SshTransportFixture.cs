@@ -69,7 +69,7 @@ public abstract class SshTransportFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Transports.DisposeAsync();
+        await Transports.CloseConnectionsAsync();
         if (Directory.Exists(RemoteFolder))
         {
             Directory.Delete(RemoteFolder, recursive: true);
