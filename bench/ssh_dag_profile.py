@@ -4,8 +4,8 @@ Runs the SSH section's DAG (60 `sleep 0.2` deployments, 6 levels of 10, round-ro
 create first, as bench/ssh_bench.py does) and, for each level, the median over its 10 deployments of:
   - engine:  the deployment's CREATE_IN_PROGRESS event (state, 100 ns) -> the dispatcher's job for it started on the host
              (the run record's `engine` file): the request written, carried by ssh/sshd, read by the dispatcher, which
-             makes the record (mkdir) and reads the inputs and the script (head, head) — and, for the first request to
-             a host in this engine process, the start of the host's dispatcher session;
+             makes the record (mkdir) and reads the inputs and the script — and, for the first request to a host,
+             taking the host's dispatcher session from the state folder's broker (kept there since the warm-up create);
   - the job's start -> the script's fork (`pid` file: install, setsid);
   - the script's fork -> its exit (`status` file);
   - its exit -> the reply written (`reply` file; a reply of lines alone has none: sent as the status came);
