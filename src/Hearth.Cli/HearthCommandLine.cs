@@ -26,7 +26,7 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
         root.Subcommands.Add(StackCommands.Create(console));
         root.Subcommands.Add(ServerCommand.Create(console));
         root.Subcommands.Add(TokenCommands.Create(console));
-        root.Subcommands.Add(SshBrokerCommand.Create());
+        root.Subcommands.Add(SshBrokerCommand.Create(console));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration

@@ -12,7 +12,7 @@ internal static class SshBrokerCommand
 {
     public const string Name = "ssh-broker";
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command(Name, "Keep the state folder's SSH dispatcher sessions between hearth commands (started by hearth itself)")
         {
@@ -26,7 +26,10 @@ internal static class SshBrokerCommand
             }
 
             var directory = StateLocation.Resolve(parse.GetValue(GlobalOptions.State), System.Environment.GetEnvironmentVariables());
-            await new SshSessionBroker(directory, TimeProvider.System).RunAsync(ct);
+            await new SshSessionBroker(directory, TimeProvider.System)
+            {
+                Log = message => console.Error.WriteLine($"hearth ssh-broker: {TimeProvider.System.GetUtcNow():u} {message}"),
+            }.RunAsync(ct);
             return ExitCodes.Success;
         });
         return command;

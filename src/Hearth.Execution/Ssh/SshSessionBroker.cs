@@ -58,6 +58,9 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
     /// <summary>How long the broker stays with no engine connected before it ends its sessions and exits.</summary>
     public TimeSpan IdleExit { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Where the broker says what went wrong, having no terminal (<c>hearth ssh-broker</c>: its log file).</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>The broker's socket for the state folder <paramref name="stateRoot"/>.</summary>
     public static string SocketPath(string stateRoot) => new SshFolder(stateRoot).BrokerSocket;
 
@@ -219,6 +222,11 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
         catch (Exception e) when (e is IOException or SocketException or JsonException or ObjectDisposedException)
         {
             // The engine went away or spoke nonsense: its session (if any) is ended below.
+        }
+        catch (Exception e)
+        {
+            // A defect here: that engine's session ends (it tries again on a new one), the broker goes on.
+            Log?.Invoke($"an engine's session ended on an unexpected error: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
