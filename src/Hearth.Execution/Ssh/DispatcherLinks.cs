@@ -11,7 +11,7 @@ namespace Hearth.Execution.Ssh;
 /// process (<see cref="ProcessLink"/>), or a session an <see cref="SshSessionBroker"/> keeps (<see cref="BrokerLink"/>).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-internal interface IDispatcherLink
+internal interface IDispatcherLink : IAsyncDisposable
 {
     /// <summary>The dispatcher's frames (see <see cref="DispatcherFrames"/>).</summary>
     Stream Replies { get; }
@@ -24,8 +24,9 @@ internal interface IDispatcherLink
     Task<(int? ExitCode, string Said)> EndedAsync();
 
     /// <summary>
-    /// Ends this engine's use of the dispatcher. <paramref name="idle"/>: no request waits for a reply, so a kept session
-    /// may serve the next engine; otherwise it is ended (the runs it started go on, detached, on the host).
+    /// Ends this engine's use of the dispatcher; <see cref="Replies"/> then ends too (read it to its end, then dispose).
+    /// <paramref name="idle"/>: no request waits for a reply, so a kept session may serve the next engine; otherwise it
+    /// is ended (the runs it started go on, detached, on the host).
     /// </summary>
     ValueTask CloseAsync(bool idle);
 }
@@ -167,7 +168,12 @@ internal sealed class ProcessLink : IDispatcherLink
         }
 
         await _readingErrors.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public ValueTask DisposeAsync()
+    {
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private async Task ReadErrorsAsync()
@@ -207,29 +213,26 @@ internal sealed class BrokerLink(NetworkStream stream) : IDispatcherLink
     /// <summary>The broker says how its ssh ended in its last frame; a broker that vanished said nothing.</summary>
     public Task<(int? ExitCode, string Said)> EndedAsync() => Task.FromResult<(int?, string)>((null, ""));
 
+    /// <summary>
+    /// Hands the session back (when <paramref name="idle"/>) and stops sending; the broker closes its side once it has
+    /// kept the session, which ends <see cref="Replies"/>: a command that follows at once finds the session kept.
+    /// </summary>
     public async ValueTask CloseAsync(bool idle)
     {
-        if (idle)
+        try
         {
-            try
+            if (idle)
             {
                 await stream.WriteAsync("0\n"u8.ToArray(), CancellationToken.None);
             }
-            catch (IOException)
-            {
-                // The broker is gone: nothing to hand back.
-            }
-        }
 
-        try
-        {
-            stream.Socket.Shutdown(SocketShutdown.Both);
+            stream.Socket.Shutdown(SocketShutdown.Send);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            // Already closed by the other side.
+            // The broker is gone: nothing to hand back.
         }
-
-        await stream.DisposeAsync();
     }
+
+    public ValueTask DisposeAsync() => stream.DisposeAsync();
 }

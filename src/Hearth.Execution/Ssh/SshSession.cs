@@ -110,6 +110,7 @@ internal sealed class SshSession : IAsyncDisposable
     {
         await _link.CloseAsync(idle: _pending.IsEmpty && !Ended);
         await _reading.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _link.DisposeAsync();
     }
 
     private async Task ReadRepliesAsync()

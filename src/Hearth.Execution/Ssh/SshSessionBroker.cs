@@ -398,6 +398,7 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
         {
             await _link.CloseAsync(idle: false);
             await _reading.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await _link.DisposeAsync();
         }
 
         private async Task ReadAsync()
