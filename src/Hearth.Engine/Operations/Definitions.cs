@@ -199,8 +199,7 @@ public static class Definitions
     {
         if (diagnostics.HasErrors)
         {
-            var list = diagnostics.ToImmutable();
-            throw new EngineException(EngineErrorKind.InvalidInput, $"the template has {list.Count(d => d.IsError)} error(s)", list);
+            throw EngineException.TemplateErrors(diagnostics.ToImmutable());
         }
     }
 

@@ -254,7 +254,39 @@ public sealed class HeatValidateLeniencyTests
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Error.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ShouldHaveSingleItem(result.ToString())
             .ShouldStartWith(error.Replace("TEMPLATE", stack.TemplatePath, StringComparison.Ordinal));
+        result.Error.ShouldEndWith("hearth: the template has 1 error\n");
         (await stack.RunAsync("stack", "list", "-f", "json")).Out.Trim().ShouldBe("[]");
+    }
+
+    [Fact]
+    public async Task ValidateAndCreate_SameInvalidTemplate_SameLinesAndExitCode()
+    {
+        // validate ended with "template.yaml: 2 errors.", create with "hearth: the template has 2 error(s)".
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              a:
+                type: OS::Heat::None
+                depends_on: [missing]
+              b:
+                type: OS::Heat::Value
+                properties: {value: {get_resource: nothing}}
+            outputs:
+              o:
+                value: 1
+                descripton: typo
+            """);
+
+        var validate = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+        var create = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        validate.ExitCode.ShouldBe(2, validate.ToString());
+        create.ExitCode.ShouldBe(2, create.ToString());
+        validate.Out.ShouldBeEmpty();
+        validate.Error.ShouldBe(create.Error);
+        var lines = create.Error.TrimEnd('\n').Split('\n');
+        lines.Select(l => l.Contains(": error ", StringComparison.Ordinal) ? "error" : l.Contains(": warning ", StringComparison.Ordinal) ? "warning" : l)
+            .ShouldBe(["error", "error", "warning", "hearth: the template has 2 errors"], create.Error);
     }
 
     [Fact]
