@@ -30,6 +30,11 @@ internal static class StackCommands
         stack.Subcommands.Add(EventCommands.Create(console));
         stack.Subcommands.Add(HookCommands.Create(console));
         stack.Subcommands.Add(SignalCommands.Create(console));
+        foreach (var option in GlobalOptions.OfStack.All)
+        {
+            stack.Options.Add(option);
+        }
+
         return stack;
     }
 
