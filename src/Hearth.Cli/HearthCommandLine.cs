@@ -22,8 +22,9 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
             root.Options.Add(option);
         }
 
+        var stack = StackCommands.Create(console);
         root.Subcommands.Add(TemplateCommands.Create(console));
-        root.Subcommands.Add(StackCommands.Create(console));
+        root.Subcommands.Add(stack);
         root.Subcommands.Add(ServerCommand.Create(console));
         root.Subcommands.Add(TokenCommands.Create(console));
         root.Subcommands.Add(SshBrokerCommand.Create(console));
@@ -39,11 +40,13 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
             ProcessTerminationTimeout = null,
         };
 
-        if (parseResult.Errors.Count > 0)
+        var misplaced = MisplacedRemoteOptions(parseResult, stack);
+        if (parseResult.Errors.Count > 0 || misplaced is not null)
         {
-            foreach (var error in parseResult.Errors)
+            // Said instead of the parser's errors: those would call --server and its value "unrecognized" arguments.
+            foreach (var error in misplaced is null ? parseResult.Errors.Select(e => e.Message) : [misplaced])
             {
-                await console.Error.WriteLineAsync($"hearth: {error.Message}");
+                await console.Error.WriteLineAsync($"hearth: {error}");
             }
 
             await console.Error.WriteLineAsync("Run 'hearth --help' for usage.");
@@ -106,6 +109,44 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why <c>--server</c> or <c>--token</c> is refused where it was given: to a command outside <paramref name="stack"/>,
+    /// before the command (the root's, which parse) or after it (where they are unknown). Null where they are not given,
+    /// or given to a stack command or to none (<c>hearth --server URL --help</c>).
+    /// </summary>
+    private static string? MisplacedRemoteOptions(ParseResult parse, Command stack)
+    {
+        var command = parse.CommandResult.Command;
+        if (command is RootCommand || IsWithin(command, stack))
+        {
+            return null;
+        }
+
+        var given = GlobalOptions.BeforeCommand.All
+            .Where(o => parse.GetResult(o) is not null
+                || parse.UnmatchedTokens.Any(t => t == o.Name || t.StartsWith(o.Name + "=", StringComparison.Ordinal)))
+            .Select(o => o.Name)
+            .ToList();
+        return given.Count == 0
+            ? null
+            : $"{string.Join(" and ", given)} {(given.Count == 1 ? "is" : "are")} for the 'hearth stack' commands, to work on a hearth server's stacks: "
+                + $"'hearth {CommandWords(command)}' does not take {(given.Count == 1 ? "it" : "them")}"
+                + (command.Name == "server" ? " (a server serves the stacks of its own state, --state)" : "");
+    }
+
+    private static bool IsWithin(Command command, Command ancestor)
+    {
+        for (Command? current = command; current is not null; current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The words that name a command below the root (<c>stack create</c>); empty for the root itself.</summary>

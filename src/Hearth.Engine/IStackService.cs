@@ -33,7 +33,8 @@ public interface IStackService
 
     Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken);
+    /// <summary>The top-level stacks, each with its template's description, as Heat's stack list shows them.</summary>
+    Task<IReadOnlyList<ListedStack>> ListStacksAsync(CancellationToken cancellationToken);
 
     /// <summary>What a show of the stack gives of its definition: its parameters (hidden ones masked) and its template's description.</summary>
     Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken);
@@ -50,6 +51,9 @@ public interface IStackService
 
     Task<IReadOnlyList<GraphNode>> GetGraphAsync(string name, CancellationToken cancellationToken);
 }
+
+/// <summary>A stack as a list shows it: its record, and its template's description ("No description" for a template without one, as Heat says; empty for a stack without a definition).</summary>
+public sealed record ListedStack(StackRecord Stack, string Description);
 
 /// <summary>A stack's definition as a show presents it: its parameters as a user may see them (hidden ones masked), and its template's description (empty when it has none).</summary>
 public sealed record StackTemplateSummary(IReadOnlyDictionary<string, string> Parameters, string Description);

@@ -82,7 +82,7 @@ public sealed class StackEngine : IStackService
 
     public Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) => _queries.GetStackAsync(name, cancellationToken);
 
-    public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => _queries.ListStacksAsync(cancellationToken);
+    public Task<IReadOnlyList<ListedStack>> ListStacksAsync(CancellationToken cancellationToken) => _queries.ListStacksAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken) =>

@@ -31,7 +31,7 @@ internal sealed class StackOperations(
 
         var id = Guid.NewGuid().ToString();
         var definition = definitions.Load(source, new StackIdentity(name, id, Definitions.ProjectId));
-        var stored = Definitions.Store(source);
+        var stored = Definitions.Store(source, definition.Template.Description);
         var now = time.GetUtcNow();
         var stack = new StackRecord(id, name, null, null, ResourceAction.Create, OperationStatus.InProgress, "Stack CREATE started",
             now, null, stored, null, disableRollback, null);
@@ -68,7 +68,7 @@ internal sealed class StackOperations(
         stack = stack with
         {
             Previous = current,
-            Current = sameFiles && current is not null ? Definitions.StoreWithSameFiles(newSource, current) : Definitions.Store(newSource),
+            Current = sameFiles && current is not null ? Definitions.StoreWithSameFiles(newSource, current, definition.Template.Description) : Definitions.Store(newSource, definition.Template.Description),
             DisableRollback = disableRollback ?? stack.DisableRollback,
         };
         return await operationLock.RunLockedAsync(stack, "update", observer, (runner, s, locked, ct) =>

@@ -20,17 +20,47 @@ internal sealed class StackQueries(IStateStore store, ResourceHandlerRegistry ha
         await store.GetStackByNameAsync(name, cancellationToken)
         ?? throw EngineException.StackNotFound(name);
 
-    public Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken) => store.ListStacksAsync(cancellationToken);
+    /// <summary>The top-level stacks with their templates' descriptions, as their definitions keep them (see <see cref="Description"/>).</summary>
+    public async Task<IReadOnlyList<ListedStack>> ListStacksAsync(CancellationToken cancellationToken) =>
+        [.. (await store.ListStacksAsync(cancellationToken)).Select(stack => new ListedStack(stack, Description(stack)))];
+
+    /// <summary>
+    /// The stack's template's description: kept with its definition, so a list reads no template; for a definition
+    /// stored before the store kept it (schema step 7), read from the template once per definition (as a show reads it),
+    /// until an operation stores the definition again.
+    /// </summary>
+    private string Description(StackRecord stack)
+    {
+        if (stack.Current is not { } current)
+        {
+            return "";
+        }
+
+        if (current.Description is { } kept)
+        {
+            return kept;
+        }
+
+        try
+        {
+            return Summary(stack, current).Description;
+        }
+        catch (EngineException)
+        {
+            // A definition that cannot be read any more fails the stack's own commands, not the list of every stack.
+            return "";
+        }
+    }
 
     /// <summary>The stack's parameters as a user may see them (hidden ones masked) and its template's description.</summary>
     public async Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken)
     {
         var stack = await GetStackAsync(name, cancellationToken);
-        if (stack.Current is not { } current)
-        {
-            return new StackTemplateSummary(ImmutableSortedDictionary<string, string>.Empty, "");
-        }
+        return stack.Current is { } current ? Summary(stack, current) : new StackTemplateSummary(ImmutableSortedDictionary<string, string>.Empty, "");
+    }
 
+    private StackTemplateSummary Summary(StackRecord stack, StoredDefinition current)
+    {
         if (_known.TryGetValue(stack.Id, out var known) && known.Definition == current)
         {
             return known.Summary;

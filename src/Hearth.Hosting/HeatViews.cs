@@ -11,7 +11,7 @@ namespace Hearth.Hosting;
 /// </summary>
 public static class HeatViews
 {
-    /// <param name="description">The template's description, when the view shows one stack (Heat's show does; a list does not load it).</param>
+    /// <param name="description">The template's description, as Heat's show and list give it (null leaves it out: the result of an operation).</param>
     public static OrderedDictionary<string, object?> Stack(StackRecord stack, IReadOnlyDictionary<string, string>? parameters = null, IEnumerable<OutputValue>? outputs = null,
         string? description = null)
     {

@@ -1,13 +1,17 @@
 namespace Hearth.State;
 
 /// <summary>
-/// A template, environment and parameters as the engine encoded them. The store keeps the three JSON
-/// strings verbatim and never interprets them.
+/// A template, environment and parameters as the engine encoded them, and the template's description. The store keeps
+/// the three JSON strings verbatim and never interprets them.
 /// </summary>
 /// <param name="TemplateJson">The template content and its file map.</param>
 /// <param name="EnvironmentJson">The merged environment.</param>
 /// <param name="ParametersJson">The parameter values.</param>
-public sealed record StoredDefinition(string TemplateJson, string EnvironmentJson, string ParametersJson);
+/// <param name="Description">
+/// The template's description (empty when it has none), kept beside it so that a list of stacks shows it without
+/// reading every template; null for a definition stored before the store kept it (schema step 7).
+/// </param>
+public sealed record StoredDefinition(string TemplateJson, string EnvironmentJson, string ParametersJson, string? Description);
 
 /// <summary>One stack: a top-level stack or, with <see cref="ParentStackId"/> set, a nested one.</summary>
 /// <param name="Id">A UUID in text form.</param>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Hearth.Server.Tests;
 
 /// <summary>
@@ -30,6 +32,31 @@ public sealed class CliThroughServerTests
           script:
             value: {get_attr: [script, value]}
         """;
+
+    [Fact]
+    public async Task StackList_Descriptions_TheTemplatesInTheApiLocallyAndThroughServer()
+    {
+        // The API's list gave every stack "description": "", and the CLI's -f json none.
+        using var folder = new TempDirectory();
+        using var both = await BothWays.StartAsync(folder);
+        var described = folder.File("described.yaml", Templates.Greeting);
+        var plain = folder.File("plain.yaml", "heat_template_version: 2021-04-16\nresources:\n  n: {type: OS::Heat::None}\n");
+        (await both.RunAsync("stack", "create", "greeting", "-t", described)).ExitCode.ShouldBe(0);
+        (await both.RunAsync("stack", "create", "plain", "-t", plain)).ExitCode.ShouldBe(0);
+
+        var cli = await both.RunAsync("stack", "list", "-f", "json");
+        using var api = new HeatApiClient(both.Url + "/v1/admin", both.Token);
+        var listed = await api.GetAsync("/stacks");
+
+        cli.ExitCode.ShouldBe(0, cli.ToString());
+        listed.Status.ShouldBe(System.Net.HttpStatusCode.OK, listed.ToString());
+        (string?, string?)[] expected = [("greeting", "Says hello."), ("plain", "No description")];
+        Descriptions(JsonDocument.Parse(cli.Out).RootElement).ShouldBe(expected, cli.Out);
+        Descriptions(listed.Json().GetProperty("stacks")).ShouldBe(expected, listed.Body);
+
+        static (string?, string?)[] Descriptions(JsonElement stacks) =>
+            [.. stacks.EnumerateArray().Select(s => (s.GetProperty("stack_name").GetString(), s.TryGetProperty("description", out var d) ? d.GetString() : null))];
+    }
 
     [Fact]
     public async Task StackCommands_LocalAndThroughServer_PrintTheSameAndExitTheSame()

@@ -28,7 +28,7 @@ internal static class Build
         StatusReason: "Stack CREATE started",
         CreatedAt: Time,
         UpdatedAt: null,
-        Current: new StoredDefinition("""{"heat_template_version":"2021-04-16"}""", "{}", """{"size":"3"}"""),
+        Current: new StoredDefinition("""{"heat_template_version":"2021-04-16"}""", "{}", """{"size":"3"}""", "The web tier"),
         Previous: null,
         DisableRollback: false,
         OperationId: null);

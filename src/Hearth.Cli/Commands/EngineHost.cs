@@ -86,7 +86,7 @@ internal static class EngineHost
 
     /// <summary>The server the stack commands go to (<c>--server</c>, else <c>HEARTH_SERVER</c>), or null for the local state.</summary>
     public static string? Server(ParseResult parse) =>
-        parse.GetValue(GlobalOptions.Server) is { Length: > 0 } server ? server
+        GlobalOptions.Server(parse) is { Length: > 0 } server ? server
         : System.Environment.GetEnvironmentVariable("HEARTH_SERVER") is { Length: > 0 } variable ? variable
         : null;
 
@@ -116,7 +116,7 @@ internal static class EngineHost
                 throw new UserErrorException("--accept-new-host-keys applies to deployments this command runs itself; a hearth server checks host keys against its own state's known_hosts: add the key there");
             }
 
-            var token = parse.GetValue(GlobalOptions.Token) is { Length: > 0 } given ? given : System.Environment.GetEnvironmentVariable("HEARTH_TOKEN");
+            var token = GlobalOptions.Token(parse) is { Length: > 0 } given ? given : System.Environment.GetEnvironmentVariable("HEARTH_TOKEN");
             var noWait = parse.CommandResult.Command.Options.Contains(Background.NoWait) && parse.GetValue(Background.NoWait);
             var remote = new RemoteStacks(HeatHttp.Create(server, token), !noWait);
             return (remote, remote);

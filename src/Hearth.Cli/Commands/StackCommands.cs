@@ -30,6 +30,11 @@ internal static class StackCommands
         stack.Subcommands.Add(EventCommands.Create(console));
         stack.Subcommands.Add(HookCommands.Create(console));
         stack.Subcommands.Add(SignalCommands.Create(console));
+        foreach (var option in GlobalOptions.OfStack.All)
+        {
+            stack.Options.Add(option);
+        }
+
         return stack;
     }
 
@@ -256,7 +261,7 @@ internal static class StackCommands
                 if (parse.GetValue(format) == OutputFormat.Table)
                 {
                     var rows = new List<IReadOnlyList<string>>();
-                    foreach (var s in stacks)
+                    foreach (var (s, _) in stacks)
                     {
                         rows.Add([s.Name, await StatusTextAsync(engine, s, ct), HeatViews.Time(s.CreatedAt), HeatViews.UpdatedTime(s) is { } u ? HeatViews.Time(u) : ""]);
                     }
@@ -265,7 +270,7 @@ internal static class StackCommands
                 }
                 else
                 {
-                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(format), stacks.Select(s => HeatViews.Stack(s)).ToList());
+                    await StructuredOutput.WriteAsync(console.Out, parse.GetValue(format), stacks.Select(s => HeatViews.Stack(s.Stack, description: s.Description)).ToList());
                 }
 
                 return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hearth.Cli.Rendering;
+using Hearth.Engine.Operations;
 using Hearth.Engine.ResourceTypes;
 using Hearth.Templates.Files;
 using Hearth.Templates.Validation;
@@ -29,6 +30,12 @@ internal static class TemplateCommands
             var report = TemplateValidator.Validate(TemplateInput.Sources(parse, inputs), DiskFileReader.Instance, BuiltinResourceTypes.Instance, mode);
             if (parse.GetValue(format) == OutputFormat.Table)
             {
+                if (!report.IsValid)
+                {
+                    // Printed (and exit 2) as a stack operation prints the template errors it refuses: the same lines.
+                    throw EngineException.TemplateErrors(report.Diagnostics);
+                }
+
                 await WriteHumanAsync(console, report);
             }
             else
@@ -45,13 +52,6 @@ internal static class TemplateCommands
     private static async Task WriteHumanAsync(CliConsole console, ValidationReport report)
     {
         await DiagnosticPrinter.WriteAsync(console, report.Diagnostics);
-        if (!report.IsValid)
-        {
-            var errors = report.Diagnostics.Count(d => d.IsError);
-            await console.Error.WriteLineAsync($"{Path.GetFileName(report.TemplatePath)}: {errors} error{(errors == 1 ? "" : "s")}.");
-            return;
-        }
-
         await console.Out.WriteLineAsync($"{report.TemplatePath} is a valid HOT {report.Version} template.");
         await console.Out.WriteLineAsync();
         if (report.Parameters.Length > 0)

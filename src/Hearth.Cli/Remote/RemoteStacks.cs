@@ -111,10 +111,10 @@ internal sealed class RemoteStacks(HeatHttp http, bool wait) : IStackService, IA
     public async Task<StackRecord> GetStackAsync(string name, CancellationToken cancellationToken) =>
         HeatRecords.Stack(await ShowAsync(name, cancellationToken));
 
-    public async Task<IReadOnlyList<StackRecord>> ListStacksAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListedStack>> ListStacksAsync(CancellationToken cancellationToken)
     {
         var answer = await http.SendAsync(HttpMethod.Get, "/stacks", null, cancellationToken) as IReadOnlyDictionary<string, object?>;
-        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("stacks")).Select(Stack)];
+        return [.. HeatRecords.Maps(answer?.GetValueOrDefault("stacks")).Select(map => new ListedStack(Stack(map), map.GetValueOrDefault("description") as string ?? ""))];
     }
 
     public async Task<StackTemplateSummary> GetTemplateSummaryAsync(string name, CancellationToken cancellationToken)

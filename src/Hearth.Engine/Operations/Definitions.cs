@@ -199,25 +199,27 @@ public static class Definitions
     {
         if (diagnostics.HasErrors)
         {
-            var list = diagnostics.ToImmutable();
-            throw new EngineException(EngineErrorKind.InvalidInput, $"the template has {list.Count(d => d.IsError)} error(s)", list);
+            throw EngineException.TemplateErrors(diagnostics.ToImmutable());
         }
     }
 
     /// <summary>
     /// The stored form of <paramref name="source"/>, which reads the same files as <paramref name="stored"/> came from (an
     /// update with <c>--existing</c>, <see cref="SameFiles"/>): the stored template and environment are reused as they
-    /// are, since serializing a megabyte template again would give the same text.
+    /// are, since serializing a megabyte template again would give the same text. The description is given, as to
+    /// <see cref="Store"/>: one stored before descriptions were kept has none.
     /// </summary>
-    public static StoredDefinition StoreWithSameFiles(DefinitionSource source, StoredDefinition stored) =>
-        stored with { ParametersJson = ParametersJson(source) };
+    public static StoredDefinition StoreWithSameFiles(DefinitionSource source, StoredDefinition stored, string description) =>
+        stored with { ParametersJson = ParametersJson(source), Description = description };
 
     /// <summary>
     /// The stored form of a definition. The files are kept compressed (<c>files_brotli</c>: the JSON map of path to
     /// content, Brotli, base64): a stack row holds the current and the previous definition and is written at the start
     /// and the end of every operation, and a megabyte template written four times per update was most of the store's work.
     /// </summary>
-    public static StoredDefinition Store(DefinitionSource source)
+    /// <param name="source">The files and values the definition was loaded from.</param>
+    /// <param name="description">The loaded template's description, kept beside it for lists of stacks.</param>
+    public static StoredDefinition Store(DefinitionSource source, string description)
     {
         var template = Value.NewMap();
         template["template"] = source.Sources.TemplatePath;
@@ -231,7 +233,7 @@ public static class Definitions
         template[CompressedFilesKey] = Compress(ValueJson.Serialize(files));
         var environment = Value.NewMap();
         environment["environments"] = source.Sources.EnvironmentPaths.ToList<object?>();
-        return new StoredDefinition(ValueJson.Serialize(template), ValueJson.Serialize(environment), ParametersJson(source));
+        return new StoredDefinition(ValueJson.Serialize(template), ValueJson.Serialize(environment), ParametersJson(source), description);
     }
 
     private static string ParametersJson(DefinitionSource source)

@@ -46,6 +46,16 @@ public sealed class EngineException(EngineErrorKind kind, string message, Immuta
     /// <summary>The stack does not exist: one message wherever the stack was looked for (the local state or a server).</summary>
     public static EngineException StackNotFound(string name) =>
         new(EngineErrorKind.NotFound, $"stack '{name}' not found", suggestion: new SuggestedAction(SuggestedActionKind.ListStacks, name));
+
+    /// <summary>
+    /// A template refused for its <paramref name="diagnostics"/>: one summary of them wherever a template is refused
+    /// (<c>template validate</c>, and every stack operation before it records anything, locally or on a server).
+    /// </summary>
+    public static EngineException TemplateErrors(ImmutableArray<Diagnostic> diagnostics)
+    {
+        var errors = diagnostics.Count(d => d.IsError);
+        return new(EngineErrorKind.InvalidInput, $"the template has {errors} error{(errors == 1 ? "" : "s")}", diagnostics);
+    }
 }
 
 /// <summary>What a user can do about a refused request, on the stack it names.</summary>

@@ -33,7 +33,7 @@ internal static class DashboardEndpoints
         // Taken before the reads: what is committed during them comes on the feed the page follows from here.
         var lastSequence = await EventPosition.LatestAsync(host.Store, http.RequestAborted);
         var summaries = new List<object?>();
-        foreach (var stack in await host.Engine.ListStacksAsync(http.RequestAborted))
+        foreach (var stack in await host.Store.ListStacksAsync(http.RequestAborted))
         {
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var row in await host.Store.ListResourcesAsync(stack.Id, http.RequestAborted))

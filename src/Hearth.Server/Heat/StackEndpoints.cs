@@ -47,9 +47,9 @@ internal static class StackEndpoints
     {
         var links = new HeatLinks(http.Request, tenant_id);
         var views = new List<object?>();
-        foreach (var stack in await host.Engine.ListStacksAsync(http.RequestAborted))
+        foreach (var (stack, description) in await host.Engine.ListStacksAsync(http.RequestAborted))
         {
-            views.Add(await WithInterruptedAsync(HeatApiViews.Stack(links, stack), stack, host, http.RequestAborted));
+            views.Add(await WithInterruptedAsync(HeatApiViews.Stack(links, stack, description: description), stack, host, http.RequestAborted));
         }
 
         return HeatJson.Result(new Dictionary<string, object?> { ["stacks"] = views });

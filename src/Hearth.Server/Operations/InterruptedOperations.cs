@@ -18,7 +18,7 @@ internal sealed partial class InterruptedOperations(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var engine = host.Engine;
-        foreach (var stack in await engine.ListStacksAsync(cancellationToken))
+        foreach (var stack in await host.Store.ListStacksAsync(cancellationToken))
         {
             if (await engine.FindDeadHolderAsync(stack, cancellationToken) is null)
             {

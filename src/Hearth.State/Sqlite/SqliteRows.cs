@@ -11,7 +11,8 @@ internal static class SqliteRows
     public const string StackColumns =
         "id, name, parent_stack_id, parent_resource_name, action, status, status_reason, created_at, updated_at, "
         + "current_template, current_environment, current_parameters, "
-        + "previous_template, previous_environment, previous_parameters, disable_rollback, operation_id";
+        + "previous_template, previous_environment, previous_parameters, disable_rollback, operation_id, "
+        + "current_description, previous_description";
 
     /// <summary>A resource row's columns but its id, each bound as a parameter of the same name.</summary>
     public const string ResourceValueColumns =
@@ -50,6 +51,8 @@ internal static class SqliteRows
         command.Add("@previous_parameters", values.Seal("stacks.previous_parameters", stack.Previous?.ParametersJson));
         command.Add("@disable_rollback", stack.DisableRollback ? 1 : 0);
         command.Add("@operation_id", stack.OperationId);
+        command.Add("@current_description", stack.Current?.Description);
+        command.Add("@previous_description", stack.Previous?.Description);
     }
 
     public static StackRecord ReadStack(SqliteDataReader reader, SealedValues values) => new(
@@ -62,18 +65,19 @@ internal static class SqliteRows
         StatusReason: reader.GetString(6),
         CreatedAt: SqliteValues.ReadTime(reader, 7),
         UpdatedAt: SqliteValues.ReadNullableTime(reader, 8),
-        Current: ReadDefinition(reader, 9, "current", values),
-        Previous: ReadDefinition(reader, 12, "previous", values),
+        Current: ReadDefinition(reader, 9, 17, "current", values),
+        Previous: ReadDefinition(reader, 12, 18, "previous", values),
         DisableRollback: reader.GetInt64(15) != 0,
         OperationId: SqliteValues.ReadNullableString(reader, 16));
 
-    private static StoredDefinition? ReadDefinition(SqliteDataReader reader, int ordinal, string which, SealedValues values) =>
+    private static StoredDefinition? ReadDefinition(SqliteDataReader reader, int ordinal, int descriptionOrdinal, string which, SealedValues values) =>
         reader.IsDBNull(ordinal)
             ? null
             : new StoredDefinition(
                 ReadSealed(reader, ordinal, $"stacks.{which}_template", values),
                 ReadSealed(reader, ordinal + 1, $"stacks.{which}_environment", values),
-                ReadSealed(reader, ordinal + 2, $"stacks.{which}_parameters", values));
+                ReadSealed(reader, ordinal + 2, $"stacks.{which}_parameters", values),
+                SqliteValues.ReadNullableString(reader, descriptionOrdinal));
 
     /// <summary>A sealed column's text: a blob is sealed, text is a value written before values were sealed.</summary>
     public static string ReadSealed(SqliteDataReader reader, int ordinal, string column, SealedValues values) =>

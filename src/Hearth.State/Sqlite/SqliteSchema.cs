@@ -137,5 +137,12 @@ internal static class SqliteSchema
             DROP INDEX ux_stacks_top_level_name;
             CREATE UNIQUE INDEX ux_stacks_top_level_name ON stacks (name) WHERE parent_stack_id IS NULL AND deleted_at IS NULL;
             """),
+        // A definition's template description, which a list of stacks shows (as Heat's does) without reading every
+        // template. The store does not read templates: those stored before stay NULL, and the engine reads their
+        // description from the template until an operation stores the definition again.
+        new(7, "stack descriptions", """
+            ALTER TABLE stacks ADD COLUMN current_description TEXT NULL;
+            ALTER TABLE stacks ADD COLUMN previous_description TEXT NULL;
+            """),
     ];
 }

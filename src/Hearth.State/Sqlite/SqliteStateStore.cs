@@ -158,7 +158,7 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
                     $"INSERT INTO stacks ({SqliteRows.StackColumns}) VALUES (@id, @name, @parent_stack_id, @parent_resource_name, "
                     + "@action, @status, @status_reason, @created_at, @updated_at, @current_template, "
                     + "@current_environment, @current_parameters, @previous_template, @previous_environment, "
-                    + "@previous_parameters, @disable_rollback, @operation_id)",
+                    + "@previous_parameters, @disable_rollback, @operation_id, @current_description, @previous_description)",
                     transaction,
                     c => SqliteRows.BindStack(c, stack, _values),
                     () => $"Cannot create stack '{stack.Name}' ({stack.Id}): the id exists or the parent stack does not.",
@@ -187,7 +187,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
                     + "current_template = @current_template, current_environment = @current_environment, "
                     + "current_parameters = @current_parameters, previous_template = @previous_template, "
                     + "previous_environment = @previous_environment, previous_parameters = @previous_parameters, "
-                    + "disable_rollback = @disable_rollback, operation_id = @operation_id WHERE id = @id AND deleted_at IS NULL",
+                    + "disable_rollback = @disable_rollback, operation_id = @operation_id, "
+                    + "current_description = @current_description, previous_description = @previous_description WHERE id = @id AND deleted_at IS NULL",
                     transaction,
                     c => SqliteRows.BindStack(c, stack, _values),
                     () => $"Cannot update stack '{stack.Name}' ({stack.Id}): its parent stack does not exist.",
@@ -248,7 +249,8 @@ public sealed class SqliteStateStore : IStateStore, ITokenStore
                 return await _session.ExecuteAsync(
                     LiveTree + "UPDATE stacks SET deleted_at = @now, operation_id = NULL, current_template = NULL, "
                     + "current_environment = NULL, current_parameters = NULL, previous_template = NULL, "
-                    + "previous_environment = NULL, previous_parameters = NULL WHERE id IN tree",
+                    + "previous_environment = NULL, previous_parameters = NULL, current_description = NULL, previous_description = NULL "
+                    + "WHERE id IN tree",
                     transaction,
                     c =>
                     {

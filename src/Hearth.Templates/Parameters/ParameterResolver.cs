@@ -38,6 +38,7 @@ public static class ParameterResolver
         }
 
         var result = ImmutableDictionary.CreateBuilder<string, ResolvedParameter>(StringComparer.Ordinal);
+        var refused = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         AddPseudo(result, stack);
         foreach (var schema in declared.Values)
         {
@@ -46,13 +47,17 @@ public static class ParameterResolver
                 continue;
             }
 
-            if (ResolveOne(schema, user.GetValueOrDefault(schema.Name), defaults.GetValueOrDefault(schema.Name), diagnostics) is { } resolved)
+            if (ResolveOne(schema, user.GetValueOrDefault(schema.Name), defaults.GetValueOrDefault(schema.Name), diagnostics, out var wasRefused) is { } resolved)
             {
                 result[schema.Name] = resolved;
             }
+            else if (wasRefused)
+            {
+                refused.Add(schema.Name);
+            }
         }
 
-        return new ResolvedParameters(schemas, result.ToImmutable());
+        return new ResolvedParameters(schemas, result.ToImmutable(), refused.ToImmutable());
     }
 
     private static Dictionary<string, ParameterInput> LastWins(IEnumerable<ParameterInput> inputs)
@@ -76,8 +81,10 @@ public static class ParameterResolver
         }
     }
 
-    private static ResolvedParameter? ResolveOne(ParameterSchema schema, ParameterInput? user, ParameterInput? parameterDefault, DiagnosticBag diagnostics)
+    /// <param name="refused">Whether a value was given (or defaulted) and refused, as opposed to none being given.</param>
+    private static ResolvedParameter? ResolveOne(ParameterSchema schema, ParameterInput? user, ParameterInput? parameterDefault, DiagnosticBag diagnostics, out bool refused)
     {
+        refused = true;
         // Heat validates the template default even when another value is used.
         if (ParameterChecks.ValidateDefault(schema) is { } defaultError && schema.Default is { } badDefault)
         {
@@ -102,6 +109,7 @@ public static class ParameterResolver
         }
         else
         {
+            refused = false;
             diagnostics.Error(schema.Span, DiagnosticCodes.ParameterMissing,
                 $"The Parameter ({schema.Name}) was not provided. Pass it with --parameter {schema.Name}=VALUE, " +
                 "or set it under 'parameters:' (or 'parameter_defaults:') in an environment file given with -e");

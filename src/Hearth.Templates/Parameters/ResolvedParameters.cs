@@ -37,9 +37,14 @@ public sealed record ResolvedParameter(string Name, ParameterSchema? Schema, obj
 /// The parameters of a stack after resolution: the declared parameters that have a valid value, and the
 /// pseudo-parameters. A parameter missing here had an error (reported) or is <c>OS::region</c> (declared, never set).
 /// </summary>
+/// <param name="Refused">
+/// The declared parameters whose value (given, or the template's default) was refused, each reported where that value
+/// is; the others missing from <paramref name="Parameters"/> were given no value.
+/// </param>
 public sealed record ResolvedParameters(
     ImmutableArray<ParameterSchema> Schemas,
-    ImmutableDictionary<string, ResolvedParameter> Parameters)
+    ImmutableDictionary<string, ResolvedParameter> Parameters,
+    ImmutableHashSet<string> Refused)
 {
     /// <summary>What hidden values are shown as.</summary>
     public const string Mask = "******";

@@ -37,15 +37,13 @@ public static class TemplateValidator
         var identity = new StackIdentity("validate", Guid.Empty.ToString(), "hearth");
         var loading = new DiagnosticBag();
         var definition = StackDefinitionLoader.Load(sources, identity, reader, loading, requireParameterValues: false);
-        AddLoadDiagnostics(diagnostics, loading, sources.TemplatePath, mode);
         if (definition is null)
         {
+            AddLoadDiagnostics(diagnostics, loading.ToImmutable(), sources.TemplatePath, mode);
             return new ValidationReport(sources.TemplatePath, null, null, diagnostics.ToImmutable(), [], [], []);
         }
 
-        var found = new DiagnosticBag();
-        ValidateDefinition(definition, catalog, found, depth: 0, mode);
-        AddMasked(diagnostics, found.ToImmutable(), definition);
+        AddValidated(diagnostics, definition, loading, catalog, mode);
         var parameters = definition.Parameters.Schemas
             .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
                 ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
@@ -64,24 +62,37 @@ public static class TemplateValidator
     /// Validates a definition loaded for <c>stack create</c> or <c>update</c> (parameters required), with the
     /// diagnostics of its loading: what Heat refuses at create is an error, what it never refuses a warning.
     /// </summary>
-    public static void ValidateForCreate(StackDefinition definition, DiagnosticBag loading, IResourceTypeCatalog catalog, DiagnosticBag diagnostics)
+    public static void ValidateForCreate(StackDefinition definition, DiagnosticBag loading, IResourceTypeCatalog catalog, DiagnosticBag diagnostics) =>
+        AddValidated(diagnostics, definition, loading, catalog, ValidationMode.Create);
+
+    /// <summary>
+    /// Adds the diagnostics of loading <paramref name="definition"/> and of validating it, with one problem of a parameter
+    /// reported once: where loading reported it, not again at each read (<see cref="ReadsOfReportedParameters"/>).
+    /// </summary>
+    private static void AddValidated(DiagnosticBag diagnostics, StackDefinition definition, DiagnosticBag loading, IResourceTypeCatalog catalog, ValidationMode mode)
     {
-        AddLoadDiagnostics(diagnostics, loading, definition.Template.File, ValidationMode.Create);
         var found = new DiagnosticBag();
-        ValidateDefinition(definition, catalog, found, depth: 0, ValidationMode.Create);
-        var unresolvedReads = ReadsOfUnresolvedParameters(definition);
-        AddMasked(diagnostics, found.ToImmutable().Where(d => !(d.Code == DiagnosticCodes.ParameterMissing && unresolvedReads.Contains(d.Span))), definition);
+        ValidateDefinition(definition, catalog, found, depth: 0, mode);
+        var reportedReads = ReadsOfReportedParameters(definition);
+        bool ReportedAlready(Diagnostic d) => d.Code == DiagnosticCodes.ParameterMissing && reportedReads.Contains(d.Span);
+        AddLoadDiagnostics(diagnostics, loading.ToImmutable().Where(d => !ReportedAlready(d)), definition.Template.File, mode);
+        AddMasked(diagnostics, found.ToImmutable().Where(d => !ReportedAlready(d)), definition);
     }
 
     /// <summary>
-    /// Where the template reads (<c>get_param</c>) a declared parameter that has no value. At create, loading has
-    /// reported each such parameter once, where it is declared (no value) or where its value was given (refused); its
-    /// reads would each say again that it "has no value", which for a refused value is not even true.
+    /// Where the template reads (<c>get_param</c>) a declared parameter without a value whose problem loading has
+    /// reported: where its value was given (refused), or, at create, where it is declared (no value given). Its reads, a
+    /// condition's (evaluated while loading) among them, would each say again that it "has no value" or "was not
+    /// provided", which for a refused value is not even true. Validation reports a parameter given no value only where a
+    /// condition needs it, as Heat's validate does, so those reads stay.
     /// </summary>
-    private static HashSet<SourceSpan> ReadsOfUnresolvedParameters(StackDefinition definition)
+    private static HashSet<SourceSpan> ReadsOfReportedParameters(StackDefinition definition)
     {
-        var unresolved = definition.Parameters.Schemas.Select(s => s.Name).Where(n => !definition.Parameters.Parameters.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
-        if (unresolved.Count == 0)
+        var parameters = definition.Parameters;
+        var reported = parameters.Schemas.Select(s => s.Name)
+            .Where(n => !parameters.Parameters.ContainsKey(n) && (!definition.MissingParametersAreUnknown || parameters.Refused.Contains(n)))
+            .ToHashSet(StringComparer.Ordinal);
+        if (reported.Count == 0)
         {
             return [];
         }
@@ -92,7 +103,7 @@ public static class TemplateValidator
         return conditions.Concat(resources).Concat(outputs).OfType<Expression>()
             .SelectMany(e => e.DescendantsAndSelf())
             .OfType<Functions.GetParamFunction>()
-            .Where(get => get.ParameterName is { } name && unresolved.Contains(name))
+            .Where(get => get.ParameterName is { } name && reported.Contains(name))
             .Select(get => get.Span)
             .ToHashSet();
     }
@@ -110,13 +121,13 @@ public static class TemplateValidator
     public static DiagnosticBag LoadedForCreate(DiagnosticBag loading, string templatePath)
     {
         var diagnostics = new DiagnosticBag();
-        AddLoadDiagnostics(diagnostics, loading, templatePath, ValidationMode.Create);
+        AddLoadDiagnostics(diagnostics, loading.ToImmutable(), templatePath, ValidationMode.Create);
         return diagnostics;
     }
 
     /// <summary>An unknown key in an output of the top-level template: Heat reads those outputs without checking their keys.</summary>
-    private static void AddLoadDiagnostics(DiagnosticBag diagnostics, DiagnosticBag loading, string templatePath, ValidationMode mode) =>
-        HeatLeniency.Add(diagnostics, loading.ToImmutable(), mode, failsAtCreate: false,
+    private static void AddLoadDiagnostics(DiagnosticBag diagnostics, IEnumerable<Diagnostic> loading, string templatePath, ValidationMode mode) =>
+        HeatLeniency.Add(diagnostics, loading, mode, failsAtCreate: false,
             d => d.Code == DiagnosticCodes.UnknownOutputKey && d.Span.File == templatePath);
 
     private static string SourceName(ParameterValueSource source) => source switch

@@ -45,6 +45,53 @@ public sealed partial class HelpTests
             .ShouldEndWith("Where to listen, ';' between addresses (loopback unless told otherwise) [default: http://127.0.0.1:8004]");
     }
 
+    [Fact]
+    public async Task Help_ServerAndToken_ListedOnlyWhereTheyApply()
+    {
+        // Every command listed --server and --token, hearth server among them, which serves its own state.
+        foreach (var command in await AllCommandsAsync())
+        {
+            var options = Section(await HelpAsync(command), "Options:").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]).ToList();
+            var applies = command == "stack" || command.StartsWith("stack ", StringComparison.Ordinal);
+            options.Contains("--server").ShouldBe(applies, $"hearth {command} --help");
+            options.Contains("--token").ShouldBe(applies, $"hearth {command} --help");
+            options.ShouldContain("--state", $"hearth {command} --help");
+        }
+
+        var root = Section(await HelpAsync(""), "Options:").ToList();
+        root.ShouldContain(l => l.StartsWith("  --server <server>", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("server --server http://127.0.0.1:9", "--server is for the 'hearth stack' commands, to work on a hearth server's stacks: 'hearth server' does not take it (a server serves the stacks of its own state, --state)")]
+    [InlineData("--server http://127.0.0.1:9 server", "--server is for the 'hearth stack' commands, to work on a hearth server's stacks: 'hearth server' does not take it (a server serves the stacks of its own state, --state)")]
+    [InlineData("server --token=secret --server http://127.0.0.1:9", "--server and --token are for the 'hearth stack' commands, to work on a hearth server's stacks: 'hearth server' does not take them (a server serves the stacks of its own state, --state)")]
+    [InlineData("token list --token secret", "--token is for the 'hearth stack' commands, to work on a hearth server's stacks: 'hearth token list' does not take it")]
+    public async Task RemoteOptions_GivenToACommandOtherThanStack_RefusedWithExitTwo(string args, string message)
+    {
+        using var state = new TempDirectory();
+
+        var result = await CliRunner.RunAsync(["--state", state.Combine("state"), .. args.Split(' ')]);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Out.ShouldBeEmpty();
+        result.Error.ShouldBe($"hearth: {message}\nRun 'hearth --help' for usage.\n");
+    }
+
+    [Theory]
+    [InlineData("--server http://127.0.0.1:9 --token t stack list")]
+    [InlineData("stack list --server http://127.0.0.1:9 --token t")]
+    [InlineData("stack --server http://127.0.0.1:9 output list demo --token t")]
+    public async Task RemoteOptions_BeforeOrAfterStack_SendTheCommandToTheServer(string args)
+    {
+        using var state = new TempDirectory();
+
+        var result = await CliRunner.RunAsync(["--state", state.Combine("state"), .. args.Split(' ')]);
+
+        result.ExitCode.ShouldBe(5, result.ToString());
+        result.Error.ShouldStartWith("hearth: cannot reach the server http://127.0.0.1:9/v1/hearth: ");
+    }
+
     [Theory]
     [InlineData("stack", "Stack Name  Stack Status")]
     [InlineData("token", "Name  Access")]

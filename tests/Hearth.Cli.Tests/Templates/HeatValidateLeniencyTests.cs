@@ -209,33 +209,84 @@ public sealed class HeatValidateLeniencyTests
           name:
             type: string
             constraints: [{allowed_pattern: "[a-z]+", description: A name is lowercase letters.}]
+          count: {type: number, default: 1}
         conditions:
           is_named: {not: {equals: [{get_param: name}, ""]}}
+          many: {not: {equals: [{get_param: count}, 1]}}
         resources:
           r:
             type: OS::Heat::Value
             properties: {value: {get_param: name}}
+          named:
+            type: OS::Heat::None
+            condition: is_named
+          counted:
+            type: OS::Heat::None
+            condition: many
         outputs:
           o:
             value: {get_param: name}
         """;
 
     [Theory]
-    [InlineData("name=Bad1", "--parameter:1:1: error HT304: Parameter 'name' is invalid: A name is lowercase letters.")]
-    [InlineData(null, "TEMPLATE:3:3: error HT301: The Parameter (name) was not provided. Pass it with --parameter name=VALUE")]
-    public async Task Create_ParameterRefusedOrWithoutValue_OneErrorWhereGivenOrDeclaredNoneWhereItIsRead(string? parameter, string error)
+    [InlineData("stack create demo", "name=Bad1", "--parameter:1:1: error HT304: Parameter 'name' is invalid: A name is lowercase letters.")]
+    [InlineData("stack create demo", "count=abc", "--parameter:1:2: error HT303: Parameter 'count' is invalid: could not convert string to float: 'abc'")]
+    [InlineData("stack create demo", null, "TEMPLATE:3:3: error HT301: The Parameter (name) was not provided. Pass it with --parameter name=VALUE")]
+    [InlineData("template validate", "name=Bad1", "--parameter:1:1: error HT304: Parameter 'name' is invalid: A name is lowercase letters.")]
+    [InlineData("template validate", "count=abc", "--parameter:1:2: error HT303: Parameter 'count' is invalid: could not convert string to float: 'abc'")]
+    [InlineData("template validate", null, "TEMPLATE:8:30: error HT301: The Parameter (name) was not provided, and the condition \"is_named\" needs it.")]
+    public async Task CreateOrValidate_ParameterRefusedOrWithoutValue_OneErrorWhereGivenOrDeclaredNoneWhereItIsRead(string command, string? parameter, string error)
     {
         // Each read of the parameter (a property, a condition, an output) used to add "the parameter 'name' has no
-        // value: pass it with --parameter", untrue for a value that was given.
+        // value: pass it with --parameter", untrue for a value that was given; a condition that reads a refused value
+        // added it at create and at validate even once the other reads did not. Validate, which asks for no value, says
+        // a parameter has none only where a condition needs it.
         using var stack = NewStack(ReadsConstrainedParameter);
+        string[] parameters = parameter switch
+        {
+            null => [],
+            "count=abc" => ["--parameter", "name=ok", "--parameter", parameter],
+            _ => ["--parameter", parameter],
+        };
 
-        var result = await stack.RunAsync(["stack", "create", "demo", "-t", stack.TemplatePath, .. parameter is null ? Array.Empty<string>() : ["--parameter", parameter]]);
+        var result = await stack.RunAsync([.. command.Split(' '), "-t", stack.TemplatePath, .. parameters]);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.Error.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ShouldHaveSingleItem()
+        result.Error.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ShouldHaveSingleItem(result.ToString())
             .ShouldStartWith(error.Replace("TEMPLATE", stack.TemplatePath, StringComparison.Ordinal));
-        result.Error.ShouldEndWith("hearth: the template has 1 error(s)\n");
+        result.Error.ShouldEndWith("hearth: the template has 1 error\n");
         (await stack.RunAsync("stack", "list", "-f", "json")).Out.Trim().ShouldBe("[]");
+    }
+
+    [Fact]
+    public async Task ValidateAndCreate_SameInvalidTemplate_SameLinesAndExitCode()
+    {
+        // validate ended with "template.yaml: 2 errors.", create with "hearth: the template has 2 error(s)".
+        using var stack = NewStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              a:
+                type: OS::Heat::None
+                depends_on: [missing]
+              b:
+                type: OS::Heat::Value
+                properties: {value: {get_resource: nothing}}
+            outputs:
+              o:
+                value: 1
+                descripton: typo
+            """);
+
+        var validate = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath);
+        var create = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
+
+        validate.ExitCode.ShouldBe(2, validate.ToString());
+        create.ExitCode.ShouldBe(2, create.ToString());
+        validate.Out.ShouldBeEmpty();
+        validate.Error.ShouldBe(create.Error);
+        var lines = create.Error.TrimEnd('\n').Split('\n');
+        lines.Select(l => l.Contains(": error ", StringComparison.Ordinal) ? "error" : l.Contains(": warning ", StringComparison.Ordinal) ? "warning" : l)
+            .ShouldBe(["error", "error", "warning", "hearth: the template has 2 errors"], create.Error);
     }
 
     [Fact]

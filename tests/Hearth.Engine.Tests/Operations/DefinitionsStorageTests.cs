@@ -23,7 +23,7 @@ public sealed class DefinitionsStorageTests
     [Fact]
     public void Restore_OfStore_GivesTheSameSourceWithTheFilesCompressed()
     {
-        var stored = Definitions.Store(Source);
+        var stored = Definitions.Store(Source, "A test stack");
 
         var restored = Definitions.Restore(stored);
 
@@ -34,6 +34,7 @@ public sealed class DefinitionsStorageTests
         restored.Files.ShouldBe(Source.Files);
         stored.TemplateJson.ShouldContain("\"files_brotli\"");
         stored.TemplateJson.Length.ShouldBeLessThan(10_000);
+        stored.Description.ShouldBe("A test stack");
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class DefinitionsStorageTests
     {
         const string legacy = """{"template": "/s/t.yaml", "allowed_paths": [], "files": {"/s/t.yaml": "heat_template_version: 2021-04-16\n"}}""";
 
-        var restored = Definitions.Restore(new StoredDefinition(legacy, """{"environments": []}""", """{"parameters": ["a=b"]}"""));
+        var restored = Definitions.Restore(new StoredDefinition(legacy, """{"environments": []}""", """{"parameters": ["a=b"]}""", Description: null));
 
         restored.Sources.TemplatePath.ShouldBe("/s/t.yaml");
         restored.Sources.Parameters.ShouldBe(["a=b"]);
@@ -51,15 +52,16 @@ public sealed class DefinitionsStorageTests
     [Fact]
     public void Store_SameFilesAsTheStoredDefinition_KeepsItsTemplateAndEnvironment()
     {
-        var stored = Definitions.Store(Source);
+        var stored = Definitions.Store(Source, "") with { Description = null };
         var updated = Source.WithParameters(["q=three"]);
 
         Definitions.SameFiles(updated, Source).ShouldBeTrue();
-        var again = Definitions.StoreWithSameFiles(updated, stored);
+        var again = Definitions.StoreWithSameFiles(updated, stored, "A test stack");
 
         again.TemplateJson.ShouldBeSameAs(stored.TemplateJson);
         again.EnvironmentJson.ShouldBeSameAs(stored.EnvironmentJson);
         Definitions.Restore(again).Sources.Parameters.ShouldBe(["p=1", "q=two", "q=three"]);
+        again.Description.ShouldBe("A test stack", "one stored before descriptions were kept gains it");
     }
 
     [Fact]

@@ -47,14 +47,19 @@ internal static class OldSchemaRows
     public static async Task InsertStackAsync(SqliteConnection connection, StackRecord stack)
     {
         await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO stacks (id, name, action, status, status_reason, created_at, disable_rollback) "
-            + "VALUES (@id, @name, @action, @status, @reason, @created, 0)";
+        // The definition's columns are step 1's, its values in clear text as before step 4 sealed them.
+        insert.CommandText = "INSERT INTO stacks (id, name, action, status, status_reason, created_at, disable_rollback, "
+            + "current_template, current_environment, current_parameters) "
+            + "VALUES (@id, @name, @action, @status, @reason, @created, 0, @template, @environment, @parameters)";
         insert.Parameters.AddWithValue("@id", stack.Id);
         insert.Parameters.AddWithValue("@name", stack.Name);
         insert.Parameters.AddWithValue("@action", (int)stack.Action);
         insert.Parameters.AddWithValue("@status", (int)stack.Status);
         insert.Parameters.AddWithValue("@reason", stack.StatusReason);
         insert.Parameters.AddWithValue("@created", SqliteValues.FromTime(stack.CreatedAt));
+        insert.Parameters.AddWithValue("@template", (object?)stack.Current?.TemplateJson ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@environment", (object?)stack.Current?.EnvironmentJson ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@parameters", (object?)stack.Current?.ParametersJson ?? DBNull.Value);
         await insert.ExecuteNonQueryAsync();
     }
 }

@@ -11,7 +11,8 @@ public sealed class StackTests : StoreTestBase
         {
             // A non-UTC offset must come back as the same instant.
             CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.FromHours(-5)).AddTicks(9),
-            Previous = new StoredDefinition("""{"old":true}""", """{"env":1}""", "{}"),
+            // Stored before descriptions were kept (schema step 7): none, not an empty one.
+            Previous = new StoredDefinition("""{"old":true}""", """{"env":1}""", "{}", Description: null),
             DisableRollback = true,
             OperationId = "op-1",
         };
@@ -89,7 +90,7 @@ public sealed class StackTests : StoreTestBase
             StatusReason = "Resource UPDATE failed: boom",
             UpdatedAt = Build.Time.AddMinutes(5),
             Previous = stack.Current,
-            Current = new StoredDefinition("""{"v":2}""", "{}", "{}"),
+            Current = new StoredDefinition("""{"v":2}""", "{}", "{}", ""),
             OperationId = "op-2",
         };
 

@@ -87,7 +87,7 @@ internal static class ChildStacks
     {
         var description = Value.NewMap();
         description["template"] = template.File;
-        return new StoredDefinition(ValueJson.Serialize(description), "{}", ValueJson.Serialize(parameters));
+        return new StoredDefinition(ValueJson.Serialize(description), "{}", ValueJson.Serialize(parameters), template.Description);
     }
 
     private static async Task<ChildResult> ResultAsync(EngineContext engine, OperationOutcome outcome, StackDefinition definition, CancellationToken cancellationToken)
