@@ -40,7 +40,7 @@ public class GroupCommitBatch
         }
 
         _stack = new StackRecord(Guid.NewGuid().ToString(), "bench", null, null, ResourceAction.Create, OperationStatus.InProgress,
-            "Stack CREATE started", Time, null, new StoredDefinition("{}", "{}", "{}"), null, DisableRollback: false, OperationId: null);
+            "Stack CREATE started", Time, null, new StoredDefinition("{}", "{}", "{}", Description: null), null, DisableRollback: false, OperationId: null);
         _store.CreateStackAsync(_stack, CancellationToken.None).GetAwaiter().GetResult();
         _firstId = _store.ReserveResourceIdsAsync(Resources, CancellationToken.None).GetAwaiter().GetResult();
     }
