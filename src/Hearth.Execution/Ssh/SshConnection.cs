@@ -158,7 +158,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         {
             try
             {
-                var hello = JsonSerializer.Serialize<string[]>([options.Client, .. arguments]);
+                var hello = JsonSerializer.Serialize([options.Client, .. arguments], SshJson.Default.StringArray);
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(hello + "\n"), ct);
                 return new BrokerLink(stream);
             }

@@ -95,7 +95,7 @@ internal sealed class SshFolder
         var file = Path.Combine(HostsFolder, target.FileKey + ".json");
         if (!File.Exists(file))
         {
-            File.WriteAllText(file, JsonSerializer.Serialize(target));
+            File.WriteAllText(file, JsonSerializer.Serialize(target, SshJson.Default.SshTarget));
         }
     }
 
@@ -112,7 +112,7 @@ internal sealed class SshFolder
         {
             try
             {
-                if (JsonSerializer.Deserialize<SshTarget>(File.ReadAllText(file)) is { } target)
+                if (JsonSerializer.Deserialize(File.ReadAllText(file), SshJson.Default.SshTarget) is { } target)
                 {
                     targets.Add(target);
                 }

@@ -191,7 +191,7 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
             // Reads go through a buffer (lines are read a byte at a time); writes go straight to the socket.
             var requests = new BufferedStream(stream, 64 * 1024);
             var hello = await DispatcherFrames.ReadLineAsync(requests, MaxHello);
-            if (hello is null || JsonSerializer.Deserialize<string[]>(hello) is not { Length: > 0 } command)
+            if (hello is null || JsonSerializer.Deserialize(hello, SshJson.Default.StringArray) is not { Length: > 0 } command)
             {
                 return;
             }

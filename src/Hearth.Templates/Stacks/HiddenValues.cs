@@ -137,7 +137,7 @@ public sealed class HiddenValues
             plain.Add(Value.ToPythonString(value));
         }
 
-        return plain.Concat(plain.Select(t => JsonSerializer.Serialize(t)[1..^1]));
+        return plain.Concat(plain.Select(t => JsonEncodedText.Encode(t).Value));
 
         static void Collect(object? value, List<string> into)
         {

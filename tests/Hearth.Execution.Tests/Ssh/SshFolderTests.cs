@@ -1,0 +1,38 @@
+using Hearth.Execution.Ssh;
+
+namespace Hearth.Execution.Tests.Ssh;
+
+/// <summary>The hosts a state folder remembers for crash recovery (ssh/hosts/*.json), read and written.</summary>
+public class SshFolderTests
+{
+    [Fact]
+    public void Remembered_AHostFileAnEarlierHearthWrote_IsReadBack()
+    {
+        using var state = new TempDirectory();
+        var target = new SshTarget("127.0.0.7", 2222, "deploy", "/home/op/.ssh/id_ed25519", null);
+        // Byte for byte what Hearth wrote before the SSH transport's JSON was generated at build time (reflection-based,
+        // every public property included).
+        state.File($"ssh/hosts/{target.FileKey}.json",
+            "{\"Host\":\"127.0.0.7\",\"Port\":2222,\"User\":\"deploy\",\"KeyFile\":\"/home/op/.ssh/id_ed25519\",\"KnownHostKey\":null," +
+            "\"Description\":\"ssh deploy@127.0.0.7:2222\",\"KnownHostsName\":\"[127.0.0.7]:2222\",\"FileKey\":\"" + target.FileKey + "\"}");
+
+        new SshFolder(state.Path).Remembered().ShouldBe([target]);
+    }
+
+    [Fact]
+    public void Remember_ThenRemembered_GivesEachHostOnceAndSkipsAHalfWrittenFile()
+    {
+        using var state = new TempDirectory();
+        var folder = new SshFolder(state.Path);
+        folder.Prepare();
+        var first = new SshTarget("127.0.0.2", 22, null, null, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHearthTestKeyOnly");
+        var second = new SshTarget("host.example", 2200, "ops", null, null);
+
+        folder.Remember(first);
+        folder.Remember(second);
+        folder.Remember(first);
+        state.File("ssh/hosts/torn.json", "{\"Host\":\"127.0.0.9\",\"Po");
+
+        folder.Remembered().OrderBy(t => t.Host, StringComparer.Ordinal).ShouldBe([first, second]);
+    }
+}
