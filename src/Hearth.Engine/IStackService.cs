@@ -55,5 +55,5 @@ public interface IStackService
 /// <summary>A stack as a list shows it: its record, and its template's description ("No description" for a template without one, as Heat says; empty for a stack without a definition).</summary>
 public sealed record ListedStack(StackRecord Stack, string Description);
 
-/// <summary>A stack's definition as a show presents it: its parameters as a user may see them (hidden ones masked), and its template's description (empty when it has none).</summary>
+/// <summary>A stack's definition as a show presents it: its parameters as a user may see them (hidden ones masked), and its template's description ("No description" for a template without one, as Heat says; empty for a stack without a definition).</summary>
 public sealed record StackTemplateSummary(IReadOnlyDictionary<string, string> Parameters, string Description);

@@ -109,6 +109,7 @@ public sealed class CliThroughServerTests
             ["stack", "update", "demo", "--dry-run", "-t", updated, "--parameter", "name=them"],
             ["stack", "update", "demo", "-t", updated, "--parameter", "name=them"],
             ["stack", "update", "demo", "--existing", "--parameter", "name=everyone"],
+            ["stack", "update", "demo", "--existing", "--parameter", "name=all", "-f", "json"],
             ["stack", "output", "show", "demo", "greeting"],
             ["stack", "event", "list", "demo", "--after", "9"],
             ["stack", "create", "demo", "-t", template],
@@ -137,6 +138,8 @@ public sealed class CliThroughServerTests
         results["stack event list demo --after 2 -f yaml"].Out.ShouldNotContain("sequence: 2\n");
         results["stack graph demo"].Out.ShouldContain("\"script\" -> \"greeting\";");
         results["stack preview demo --existing --parameter name=them -f json"].Out.ShouldContain("\"changed_properties\": [\n        \"value\"");
+        results["stack update demo --existing --parameter name=all -f json"].Out.ShouldContain("\"description\": \"No description\"");
+        results["stack update demo --existing --parameter name=all -f json"].Out.ShouldContain("\"name\": \"all\"");
         results["stack hook clear demo greeting"].ExitCode.ShouldBe(2);
         results["stack resume demo"].ExitCode.ShouldBe(2);
         Directory.Exists(both.ClientState).ShouldBeFalse("a command sent to a server must not make a local state");

@@ -148,7 +148,7 @@ internal static class StackCommands
                 return await Background.ReportAcceptedAsync(console, outcome);
             }
 
-            return await ReportAsync(console, outcome, change.Format);
+            return await ReportAsync(console, engine, outcome, change.Format, ct);
         }
     }
 
@@ -356,7 +356,7 @@ internal static class StackCommands
                     return ExitCodes.Success;
                 }
 
-                return await ReportAsync(console, outcome, parse.GetValue(format), rollbackRequested);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested);
             }
         });
         return command;
@@ -369,9 +369,13 @@ internal static class StackCommands
         return await engine.FindDeadHolderAsync(stack, ct) is not null ? status + " (interrupted)" : status;
     }
 
-    /// <summary>Prints how an operation ended (and the outputs on success) and chooses the exit code.</summary>
+    /// <summary>
+    /// Prints how an operation ended (and the outputs on success) and chooses the exit code. As JSON or YAML, the stack
+    /// as <c>stack show</c> gives it (its parameters and template description included), as Heat's client does.
+    /// </summary>
     /// <param name="rollbackRequested">Cancel: the rollback is what the user asked for, so a completed one is a success.</param>
-    private static async Task<int> ReportAsync(CliConsole console, OperationOutcome outcome, OutputFormat format, bool rollbackRequested = false)
+    private static async Task<int> ReportAsync(
+        CliConsole console, IStackService engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false)
     {
         var stack = outcome.Stack;
         var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
@@ -388,7 +392,8 @@ internal static class StackCommands
         }
         else
         {
-            await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, null, outputs));
+            var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
+            await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, summary.Parameters, outputs, summary.Description));
         }
 
         return succeeded ? ExitCodes.Success : ExitCodes.OperationFailed;

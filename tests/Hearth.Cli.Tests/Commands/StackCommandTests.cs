@@ -24,7 +24,7 @@ public sealed partial class StackCommandTests
     }
 
     [Fact]
-    public async Task Create_JsonFormat_PrintsTheStackWithHeatFieldNames()
+    public async Task Create_JsonFormat_PrintsTheStackWithHeatFieldNamesAsShowGivesIt()
     {
         using var stack = new CliStack();
 
@@ -40,6 +40,11 @@ public sealed partial class StackCommandTests
         outputs[0].GetProperty("output_value").GetString().ShouldBe("hi");
         outputs[0].GetProperty("description").GetString().ShouldBe("What first holds.");
         outputs[1].GetProperty("output_value").GetString().ShouldBe("hi!");
+        // As stack show (and Heat's client after a create): the template's description and the parameters, hidden ones masked.
+        json.GetProperty("description").GetString().ShouldBe("No description");
+        json.GetProperty("parameters").GetProperty("greeting").GetString().ShouldBe("hi");
+        json.GetProperty("parameters").GetProperty("secret").GetString().ShouldBe("******");
+        result.Out.ShouldNotContain("TOPSECRET-7f3a9");
     }
 
     [Fact]
