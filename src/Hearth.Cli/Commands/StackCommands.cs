@@ -292,8 +292,7 @@ internal static class StackCommands
             {
                 var stack = await engine.GetStackAsync(parse.GetRequiredValue(StackName), ct);
                 var outputs = await engine.GetOutputsAsync(stack.Name, ct);
-                var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
-                var view = HeatViews.Stack(stack, summary.Parameters, outputs, summary.Description);
+                var view = await ShownStackAsync(engine, stack, outputs, ct);
                 if (parse.GetValue(format) == OutputFormat.Table)
                 {
                     view["stack_status"] = await StatusTextAsync(engine, stack, ct);
@@ -362,6 +361,14 @@ internal static class StackCommands
         return command;
     }
 
+    /// <summary>The stack as <c>stack show</c> gives it: Heat's fields, its parameters (hidden ones masked) and its template's description.</summary>
+    private static async Task<OrderedDictionary<string, object?>> ShownStackAsync(
+        IStackService engine, StackRecord stack, IEnumerable<OutputValue> outputs, CancellationToken ct)
+    {
+        var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
+        return HeatViews.Stack(stack, summary.Parameters, outputs, summary.Description);
+    }
+
     /// <summary>The stack's status, with "(interrupted)" when its operation's process is gone.</summary>
     internal static async Task<string> StatusTextAsync(IStackService engine, StackRecord stack, CancellationToken ct)
     {
@@ -392,8 +399,7 @@ internal static class StackCommands
         }
         else
         {
-            var summary = await engine.GetTemplateSummaryAsync(stack.Name, ct);
-            await StructuredOutput.WriteAsync(console.Out, format, HeatViews.Stack(stack, summary.Parameters, outputs, summary.Description));
+            await StructuredOutput.WriteAsync(console.Out, format, await ShownStackAsync(engine, stack, outputs, ct));
         }
 
         return succeeded ? ExitCodes.Success : ExitCodes.OperationFailed;
