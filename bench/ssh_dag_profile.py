@@ -2,11 +2,12 @@
 
 Runs the SSH section's DAG (60 `sleep 0.2` deployments, 6 levels of 10, round-robin over 20 sshd hosts; a warm-up
 create first, as bench/ssh_bench.py does) and, for each level, the median over its 10 deployments of:
-  - engine:  the deployment's CREATE_IN_PROGRESS event (state, 100 ns) -> the dispatcher's job for it started on the host
-             (the run record's `engine` file): the request written, carried by ssh/sshd, read by the dispatcher, which
-             makes the record (mkdir) and reads the inputs and the script — and, for the first request to a host,
-             taking the host's dispatcher session from the state folder's broker (kept there since the warm-up create);
-  - the job's start -> the script's fork (`pid` file: install, setsid);
+  - engine:  the deployment's CREATE_IN_PROGRESS event (state, 100 ns) -> the request read on the host (the new
+             deployment's script file, written as the dispatcher reads it): the request written, carried by ssh/sshd,
+             read by the dispatcher, which makes the record (mkdir) and reads the inputs and the script — and, for the
+             first request to a host, taking the host's dispatcher session from the state folder's broker (kept there
+             since the warm-up create);
+  - the request read -> the script's fork (`pid` file: the dispatcher's job, chmod, setsid);
   - the script's fork -> its exit (`status` file);
   - its exit -> the reply written (`reply` file; a reply of lines alone has none: sent as the status came);
   - the reply written -> the deployment's CREATE_COMPLETE event (the reply sent back, read, parsed; the state written);
@@ -68,8 +69,9 @@ def profile(hearth, hosts, work, state):
         rows = []
         for i in range(WIDTH):
             name = f"d{level * WIDTH + i:03d}"
-            record = glob.glob(f"{home}/.hearth/deployments/{ids[name]}/runs/CREATE.*")[0]
-            stamps = [modified(f"{record}/{f}") for f in ("engine", "pid", "status", "reply")]
+            folder = f"{home}/.hearth/deployments/{ids[name]}"
+            record = glob.glob(f"{folder}/runs/CREATE.*")[0]
+            stamps = [modified(f"{folder}/CREATE")] + [modified(f"{record}/{f}") for f in ("pid", "status", "reply")]
             # A reply of lines alone is sent from the dispatcher's memory, with no file: it left as the status came.
             stamps[3] = stamps[3] or stamps[2]
             rows.append([in_progress[name]] + stamps + [complete[name]])
@@ -80,9 +82,9 @@ def profile(hearth, hosts, work, state):
         last = max(r[5] for r in rows)
         first_start = min(r[0] for r in rows)
         slowest = max((r[1] - r[0] for r in rows if r[1]), default=0) * 1000
-        print(f"  level {level}: engine->job {median_ms(0, 1):4.0f}  job->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
+        print(f"  level {level}: engine->request {median_ms(0, 1):4.0f}  request->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
               f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms"
-              f"  (first start +{1000 * (first_start - previous):4.0f} ms, slowest engine->job {slowest:4.0f} ms)")
+              f"  (first start +{1000 * (first_start - previous):4.0f} ms, slowest engine->request {slowest:4.0f} ms)")
         previous = last
     hosts.note_deployments(state)
 

@@ -19,8 +19,12 @@ namespace Hearth.Execution.Ssh;
 /// <para>
 /// A deployment's working folder on the server is <c>ROOT/ID</c> (0700), as on LOCAL; each run of an action has a
 /// record <c>runs/ACTION.ATTEMPT/</c> beside it, made (atomically, by mkdir) before anything of the run is written:
-/// <c>engine</c> (the engine that answers for it), <c>pid</c> (the script's session leader and its start time),
-/// <c>stdout</c>, <c>stderr</c>, and <c>status</c> once it ended. The script runs detached (a session of its own,
+/// <c>pid</c> (the script's session leader and its start time, then on a line of its own the engine that answers for
+/// the run; a record made by an earlier Hearth names the engine in a file <c>engine</c>, still read), <c>stdout</c>,
+/// <c>stderr</c>, and <c>status</c> once it ended. A new deployment's script is written in its place as the request is
+/// read; a later action's waits in the record (<c>script</c>) until what an earlier run left going is stopped. Every
+/// file a run makes is a new inode on the host, and on a busy filesystem each costs about half what starting a
+/// process does: a run makes no file it does not need. The script runs detached (a session of its own,
 /// output to files), so neither a dropped connection nor a killed dispatcher kills or loses it: the engine asks again
 /// with the same attempt, and the record makes the new request wait for the run that started instead of starting it
 /// twice.
@@ -115,8 +119,8 @@ internal static class RemoteScripts
               case $left in alive*) line end; answer "$tag"; rm -rf "$run"; exit 0;; esac
             fi
           done
-          echo "$engine" > "$run/engine"
-          if [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
+          if [ "$fresh" = 1 ]; then { [ "$shebang" = 0 ] || chmod 700 "$action"; }
+          elif [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
           for f in outputs/"$action".*; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f outputs/"$action".*; fi; break; done
           for old in runs/*; do
             [ "$old" = "$run" ] && continue
@@ -128,7 +132,7 @@ internal static class RemoteScripts
         $inputs
         EOF
           pid=$!
-          if st "$pid"; then echo "$pid $ticks" > "$run/pid"; else echo "$pid" > "$run/pid"; fi
+          if st "$pid"; then printf '%s %s\n%s\n' "$pid" "$ticks" "$engine" > "$run/pid"; else printf '%s\n%s\n' "$pid" "$engine" > "$run/pid"; fi
           wait "$pid"
           report "$run" "$action"
           answer "$tag"
@@ -177,16 +181,20 @@ internal static class RemoteScripts
               IFS=' ' read -r envlen scriptlen nameslen envlines scriptlines nameslines engine || break
               dir="$root/$id"; run="$dir/runs/$action.$attempt"
               # One mkdir makes the record (and, for a new deployment, its folders): it fails when the record exists.
+              fresh=0
               if [ -d "$dir/runs" ]; then mkdir "$run" 2>/dev/null
               elif [ -d "$dir" ]; then mkdir -p "$dir/outputs" "$dir/runs" && mkdir "$run"
-              else mkdir "$dir" "$dir/outputs" "$dir/runs" "$run"
+              else mkdir "$dir" "$dir/outputs" "$dir/runs" "$run" && fresh=1
               fi
               made=$?
               if [ $made != 0 ] && [ ! -d "$run" ]; then
                 head -c "$((envlen + scriptlen + nameslen))" > /dev/null; fail "$tag" "cannot make the working folder $dir"
               elif [ $made = 0 ]; then
                 take "$envlen" "$envlines"; inputs=$took
-                if [ "$scriptlines" -gt 0 ]; then take 0 "$scriptlines"; printf '%s' "$took" > "$run/script"; else head -c "$scriptlen" > "$run/script"; fi
+                # A new deployment has no earlier run that could still be reading its script: it is written in its place at
+                # once. Otherwise it waits in the record until start has stopped what an earlier run left going.
+                staged="$run/script"; [ "$fresh" = 1 ] && staged="$dir/$action"
+                if [ "$scriptlines" -gt 0 ]; then take 0 "$scriptlines"; printf '%s' "$took" > "$staged"; else head -c "$scriptlen" > "$staged"; fi
                 take "$nameslen" "$nameslines"; names=$took
                 start &
               else
@@ -202,8 +210,10 @@ internal static class RemoteScripts
             list)
               ( for r in "$root"/*/runs/*; do
                   [ -d "$r" ] || continue
-                  if read -r p pt 2>/dev/null < "$r/pid" && alive "$p" "$pt"; then
-                    d=${r%/runs/*}; echo "running ${d##*/} ${r##*/} $(cat "$r/engine" 2>/dev/null)"
+                  if { read -r p pt && { read -r e || e=; }; } 2>/dev/null < "$r/pid" && alive "$p" "$pt"; then
+                    # A record an earlier Hearth made names its engine in a file of its own.
+                    [ -n "$e" ] || e=$(cat "$r/engine" 2>/dev/null)
+                    d=${r%/runs/*}; echo "running ${d##*/} ${r##*/} $e"
                   fi
                 done > "$session.$tag"
                 send "$tag" 0 "$session.$tag"; rm -f "$session.$tag" ) &

@@ -48,7 +48,7 @@ public sealed class SshSessionBrokerTests(SshHosts hosts) : SshTransportFixture(
         again.Stdout.ShouldBe("second\n");
         Sessions().ShouldBe([session], "the second engine's deployment went through the session the first handed back");
         var record = Directory.GetDirectories(Path.Combine(RootFolder, DeploymentId, "runs"), "UPDATE.*").ShouldHaveSingleItem();
-        (await File.ReadAllTextAsync(Path.Combine(record, "engine"))).Trim().ShouldBe(EngineIdentity.Current, "the run names the engine that asked for it");
+        (await File.ReadAllLinesAsync(Path.Combine(record, "pid")))[1].ShouldBe(EngineIdentity.Current, "the run names the engine that asked for it");
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace Hearth.Execution.Tests.Ssh;
 public abstract class SshTransportFixture : IAsyncLifetime
 {
     private readonly TempDirectory _state = new("hearth-ssh-state-");
+    private readonly List<string> _ownRoots = [];
 
     protected SshTransportFixture(SshHosts hosts)
     {
@@ -65,14 +66,29 @@ public abstract class SshTransportFixture : IAsyncLifetime
             ImmutableDictionary<string, object?>.Empty,
             timeout ?? TestTimeouts.Default);
 
+    /// <summary>
+    /// Moves <see cref="Transports"/> to a remote root of this test's own, removed when the test ends: what the hosts
+    /// have there (dispatcher sessions, run records), this test alone put there.
+    /// </summary>
+    /// <returns>The root's folder on the hosts.</returns>
+    protected async Task<string> UseOwnRemoteRootAsync(string name)
+    {
+        var root = $".hearth/{name}-{DeploymentId}";
+        await Transports.DisposeAsync();
+        Transports = new SshTransports(Options with { RemoteRoot = root }, TimeProvider.System);
+        var folder = Path.Combine(Hosts.UserHome, root);
+        _ownRoots.Add(folder);
+        return folder;
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         await Transports.CloseConnectionsAsync();
-        if (Directory.Exists(RemoteFolder))
+        foreach (var folder in _ownRoots.Append(RemoteFolder).Where(Directory.Exists))
         {
-            Directory.Delete(RemoteFolder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
 
         _state.Dispose();

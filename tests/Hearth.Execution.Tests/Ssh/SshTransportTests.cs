@@ -35,34 +35,21 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     [Fact]
     public async Task Prepare_StartsTheHostsDispatcher_TheFirstDeploymentUsesItAndDisposeEndsIt()
     {
-        var root = $".hearth/prepare-{DeploymentId}";
-        var folder = Path.Combine(Hosts.UserHome, root);
+        var folder = await UseOwnRemoteRootAsync("prepare");
+        string[] Sessions() => Directory.Exists(folder) ? Directory.GetFiles(folder, ".s*.token") : [];
+
+        Transports.Prepare(Server(0));
+
+        // Nothing was asked of the host but to get ready: its dispatcher's session (its reply token) appears.
+        (await Poll.UntilAsync(() => Sessions().Length == 1, TestTimeouts.Default)).ShouldBeTrue("the dispatcher started");
+        var session = Sessions().Single();
+        var result = await Transport(0).DeployAsync(Request("#!/bin/sh\necho ran\n"), CancellationToken.None).Within();
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+        result.Stdout.ShouldBe("ran\n");
+        Sessions().ShouldBe([session], "the deployment went through the session the preparation started");
+
         await Transports.DisposeAsync();
-        Transports = new SshTransports(Options with { RemoteRoot = root }, TimeProvider.System);
-        try
-        {
-            string[] Sessions() => Directory.Exists(folder) ? Directory.GetFiles(folder, ".s*.token") : [];
-
-            Transports.Prepare(Server(0));
-
-            // Nothing was asked of the host but to get ready: its dispatcher's session (its reply token) appears.
-            (await Poll.UntilAsync(() => Sessions().Length == 1, TestTimeouts.Default)).ShouldBeTrue("the dispatcher started");
-            var session = Sessions().Single();
-            var result = await Transport(0).DeployAsync(Request("#!/bin/sh\necho ran\n"), CancellationToken.None).Within();
-            result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
-            result.Stdout.ShouldBe("ran\n");
-            Sessions().ShouldBe([session], "the deployment went through the session the preparation started");
-
-            await Transports.DisposeAsync();
-            (await Poll.UntilAsync(() => Sessions().Length == 0, TestTimeouts.Default)).ShouldBeTrue("the dispatcher removed its files as it ended");
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        (await Poll.UntilAsync(() => Sessions().Length == 0, TestTimeouts.Default)).ShouldBeTrue("the dispatcher removed its files as it ended");
     }
 
     [Fact]
@@ -165,6 +152,15 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         File.GetUnixFileMode(Path.Combine(RemoteFolder, "CREATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The inputs never reach a file on the server (the script's shell reads them from a here-document): they may be secrets.
         Directory.EnumerateFiles(RemoteFolder, "env", SearchOption.AllDirectories).ShouldBeEmpty();
+
+        // A later action's script (written beside the record first, then put in place) is run the same way.
+        var update = await Transport().DeployAsync(Request("#!/bin/sh\necho \"$0\"\n", action: "UPDATE"), CancellationToken.None).Within();
+        update.Stdout.ShouldBe($"{RemoteFolder}/UPDATE\n");
+        File.GetUnixFileMode(Path.Combine(RemoteFolder, "UPDATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Without a shebang a script is run by sh, as on LOCAL: it need not be executable.
+        var plain = await Transport().DeployAsync(Request("echo \"$0\"\n", deploymentId: DeploymentId + "-plain"), CancellationToken.None).Within();
+        plain.Stdout.ShouldBe($"{RemoteFolder}-plain/CREATE\n");
+        Directory.Delete($"{RemoteFolder}-plain", recursive: true);
     }
 
     [Fact]
@@ -354,6 +350,61 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         stopped.StatusReason.ShouldEndWith($" on ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port})");
         ProcessTable.WithMarker(marker).ShouldBeEmpty();
         (await Transport().StopLeftoverAsync(DeploymentId, CancellationToken.None).Within()).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StopOrphansAsync_RunOfAnEngineThatIsGone_IsStoppedWhicheverHearthMadeItsRecord(bool earlierHearth)
+    {
+        // A root of its own: the listing sees no other test's runs (a crash test's leftovers belong to it).
+        var folder = await UseOwnRemoteRootAsync("orphans");
+        var marker = "hearth-ssh-orphan-" + Guid.NewGuid().ToString("N");
+        var running = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), CancellationToken.None);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+        var record = Directory.GetDirectories(Path.Combine(folder, DeploymentId, "runs"), "CREATE.*").ShouldHaveSingleItem();
+        var pidFile = Path.Combine(record, "pid");
+        (await Poll.UntilAsync(() => File.ReadAllLines(pidFile).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
+        var lines = await File.ReadAllLinesAsync(pidFile);
+        lines[1].ShouldBe(EngineIdentity.Current, "the record names the engine that asked for the run, after the script's pid");
+        File.Exists(Path.Combine(record, "engine")).ShouldBeFalse("this Hearth keeps the engine in the pid file");
+
+        // The engine that started it is gone: a process of this machine that does not exist.
+        var gone = $"{Environment.MachineName} {int.MaxValue} 1";
+        if (earlierHearth)
+        {
+            // The layout an earlier Hearth wrote: the pid file holds the pid alone, the engine has a file of its own.
+            await File.WriteAllTextAsync(pidFile, lines[0] + "\n");
+            await File.WriteAllTextAsync(Path.Combine(record, "engine"), gone + "\n");
+        }
+        else
+        {
+            await File.WriteAllTextAsync(pidFile, $"{lines[0]}\n{gone}\n");
+        }
+
+        var stopped = await Transports.StopOrphansAsync(CancellationToken.None).Within();
+
+        stopped.ShouldHaveSingleItem().ShouldStartWith("the CREATE script left running by an interrupted operation (pid ");
+        ProcessTable.WithMarker(marker).ShouldBeEmpty();
+        (await running.Within()).Status.ShouldNotBe(DeploymentStatus.Complete, "its script was killed");
+    }
+
+    [Fact]
+    public async Task StopOrphansAsync_RunOfThisEngine_IsLeftRunning()
+    {
+        var folder = await UseOwnRemoteRootAsync("orphans");
+        using var cancel = new CancellationTokenSource();
+        var marker = "hearth-ssh-mine-" + Guid.NewGuid().ToString("N");
+        var running = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), cancel.Token);
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+        var record = Directory.GetDirectories(Path.Combine(folder, DeploymentId, "runs"), "CREATE.*").ShouldHaveSingleItem();
+        (await Poll.UntilAsync(() => File.ReadAllLines(Path.Combine(record, "pid")).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
+
+        (await Transports.StopOrphansAsync(CancellationToken.None).Within()).ShouldBeEmpty("its engine is this one, alive");
+
+        ProcessTable.WithMarker(marker).ShouldNotBeEmpty();
+        await cancel.CancelAsync();
+        (await running.Within()).Status.ShouldBe(DeploymentStatus.Cancelled);
     }
 
     [Fact]
