@@ -5,7 +5,9 @@ no engine: it gets run requests framed as the engine frames them (a heat-config-
 ten at a time, as a level of the SSH DAG sends them, and each reply is checked (exit status 0). The CPU of its whole
 process tree (the dispatcher, its jobs, the runners, the scripts; `getrusage(RUSAGE_CHILDREN)`) divided by the runs is
 what one run costs the host: process starts and the files it creates, which wall-clock benchmarks on a shared machine
-blur. With several sources (a file, or REV:PATH from git), each is measured in turn, alternating, so that they see the
+blur. Then ten dispatchers get one run request each at once (a level of the SSH DAG: ten hosts, one run each), and the
+time until the first and the last of the ten scripts forked is what such a level waits for on a host side that
+shares two cores. With several sources (a file, or REV:PATH from git), each is measured in turn, alternating, so that they see the
 same machine and the same filesystem state (on a filesystem without a journal, every new file pays for the files
 removed in the last minute or so).
 
@@ -13,6 +15,7 @@ Usage: python3 bench/ssh_dispatcher_cpu.py [--runs N] [--rounds R] [--script TEX
   SOURCE defaults to the working tree's RemoteScripts.cs; e.g. `HEAD~1:src/Hearth.Execution/Ssh/RemoteScripts.cs`.
 """
 import argparse
+import glob
 import os
 import re
 import resource
@@ -20,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,6 +89,43 @@ def measure(program, runs, script, burst=10):
     return float(user) * 1000 / runs, float(system) * 1000 / runs
 
 
+def burst(program, script, bursts=10, width=10):
+    """Milliseconds from ten run requests sent at once, one to each of ten dispatchers (a level of the SSH DAG, each
+    host one run), to the first and the last script forked (their records' pid files): the median over the bursts."""
+    root = tempfile.mkdtemp(prefix="hearth-dispatcher-burst-")
+    dispatchers = [subprocess.Popen(["sh", "-c", program, "hearth", root, "65536"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                   for _ in range(width)]
+
+    def frame(process):
+        tag, code, length = process.stdout.readline().split()
+        process.stdout.read(int(length))
+        return code
+
+    try:
+        for process in dispatchers:
+            frame(process)
+        firsts, lasts = [], []
+        for _ in range(bursts):
+            requests = [request(1, script) for _ in dispatchers]
+            started = time.time()
+            for process, data in zip(dispatchers, requests):
+                process.stdin.write(data)
+                process.stdin.flush()
+            if any(frame(process) != b"0" for process in dispatchers):
+                raise RuntimeError("a run did not report")
+            forks = [os.stat(glob.glob(os.path.join(root, data.split(b" ")[2].decode(), "runs", "*", "pid"))[0]).st_mtime
+                     for data in requests]
+            firsts.append((min(forks) - started) * 1000)
+            lasts.append((max(forks) - started) * 1000)
+            time.sleep(0.1)
+        return statistics.median(firsts), statistics.median(lasts)
+    finally:
+        for process in dispatchers:
+            process.stdin.close()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", default=[os.path.join(ROOT, SOURCE)])
@@ -94,14 +135,19 @@ def main():
     args = parser.parse_args()
     programs = [(source, dispatcher(source)) for source in args.sources]
     results = {source: [] for source, _ in programs}
+    bursts = {source: [] for source, _ in programs}
     for _ in range(args.rounds):
         for source, program in programs:
             results[source].append(measure(program, args.runs, args.script))
+            bursts[source].append(burst(program, args.script))
     for source, rows in results.items():
         total = [u + s for u, s in rows]
+        first = statistics.median(f for f, _ in bursts[source])
+        last = statistics.median(last for _, last in bursts[source])
         print(f"{source}: {statistics.median(total):.2f} ms of CPU a run (median of {len(rows)} rounds of {args.runs}: "
               + ", ".join(f"{t:.2f}" for t in total) + f"; user {statistics.median(u for u, _ in rows):.2f},"
-              f" system {statistics.median(s for _, s in rows):.2f})")
+              f" system {statistics.median(s for _, s in rows):.2f}); ten dispatchers sent a run each at once:"
+              f" the first script forked after {first:.1f} ms, the last after {last:.1f} ms")
 
 
 if __name__ == "__main__":
