@@ -41,12 +41,12 @@ def dispatcher(source):
     return "\n".join(line[8:] if line.startswith("        ") else line.lstrip() for line in body.split("\n"))
 
 
-def request(tag, script):
+def request(tag, script, deployment=None, action="CREATE"):
     environment = "".join(f"export deploy_{name}='{value}'\n" for name, value in [
-        ("server_id", uuid.uuid4()), ("action", "CREATE"), ("stack_id", f"bench/{uuid.uuid4()}"),
-        ("resource_name", "d001"), ("signal_transport", "NO_SIGNAL")]) + 'export heat_outputs_path="$PWD/outputs/CREATE"\n'
+        ("server_id", uuid.uuid4()), ("action", action), ("stack_id", f"bench/{uuid.uuid4()}"),
+        ("resource_name", "d001"), ("signal_transport", "NO_SIGNAL")]) + f'export heat_outputs_path="$PWD/outputs/{action}"\n'
     env, text = environment.encode(), script.encode()
-    header = (f"run {tag} {uuid.uuid4()} CREATE {uuid.uuid4().hex[:16]} 1\n"
+    header = (f"run {tag} {deployment or uuid.uuid4()} {action} {uuid.uuid4().hex[:16]} 1\n"
               f"{len(env)} {len(text)} 0 {env.count(10)} {text.count(10)} 0 bench-engine 1 1\n").encode()
     return header + env + text
 
@@ -89,9 +89,10 @@ def measure(program, runs, script, burst=10):
     return float(user) * 1000 / runs, float(system) * 1000 / runs
 
 
-def burst(program, script, bursts=10, width=10):
+def burst(program, script, action="CREATE", bursts=10, width=10):
     """Milliseconds from ten run requests sent at once, one to each of ten dispatchers (a level of the SSH DAG, each
-    host one run), to the first and the last script forked (their records' pid files): the median over the bursts."""
+    host one run), to the first and the last script forked (their records' pid files): the median over the bursts.
+    An UPDATE burst runs on deployments that each ran their CREATE first (untimed), as a stack update's level does."""
     root = tempfile.mkdtemp(prefix="hearth-dispatcher-burst-")
     dispatchers = [subprocess.Popen(["sh", "-c", program, "hearth", root, "65536"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                    for _ in range(width)]
@@ -107,13 +108,12 @@ def burst(program, script, bursts=10, width=10):
         firsts, lasts = [], []
         for _ in range(bursts):
             requests = [request(1, script) for _ in dispatchers]
+            if action != "CREATE":
+                send_all(dispatchers, requests, frame)
+                requests = [request(2, script, data.split(b" ")[2].decode(), action) for data in requests]
             started = time.time()
-            for process, data in zip(dispatchers, requests):
-                process.stdin.write(data)
-                process.stdin.flush()
-            if any(frame(process) != b"0" for process in dispatchers):
-                raise RuntimeError("a run did not report")
-            forks = [os.stat(glob.glob(os.path.join(root, data.split(b" ")[2].decode(), "runs", "*", "pid"))[0]).st_mtime
+            send_all(dispatchers, requests, frame)
+            forks = [os.stat(glob.glob(os.path.join(root, data.split(b" ")[2].decode(), "runs", f"{action}.*", "pid"))[0]).st_mtime
                      for data in requests]
             firsts.append((min(forks) - started) * 1000)
             lasts.append((max(forks) - started) * 1000)
@@ -126,6 +126,14 @@ def burst(program, script, bursts=10, width=10):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def send_all(dispatchers, requests, frame):
+    for process, data in zip(dispatchers, requests):
+        process.stdin.write(data)
+        process.stdin.flush()
+    if any(frame(process) != b"0" for process in dispatchers):
+        raise RuntimeError("a run did not report")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", default=[os.path.join(ROOT, SOURCE)])
@@ -136,10 +144,12 @@ def main():
     programs = [(source, dispatcher(source)) for source in args.sources]
     results = {source: [] for source, _ in programs}
     bursts = {source: [] for source, _ in programs}
+    updates = {source: [] for source, _ in programs}
     for _ in range(args.rounds):
         for source, program in programs:
             results[source].append(measure(program, args.runs, args.script))
             bursts[source].append(burst(program, args.script))
+            updates[source].append(burst(program, args.script, "UPDATE"))
     for source, rows in results.items():
         total = [u + s for u, s in rows]
         first = statistics.median(f for f, _ in bursts[source])
@@ -147,7 +157,8 @@ def main():
         print(f"{source}: {statistics.median(total):.2f} ms of CPU a run (median of {len(rows)} rounds of {args.runs}: "
               + ", ".join(f"{t:.2f}" for t in total) + f"; user {statistics.median(u for u, _ in rows):.2f},"
               f" system {statistics.median(s for _, s in rows):.2f}); ten dispatchers sent a run each at once:"
-              f" the first script forked after {first:.1f} ms, the last after {last:.1f} ms")
+              f" the first script forked after {first:.1f} ms, the last after {last:.1f} ms; an UPDATE each:"
+              f" {statistics.median(f for f, _ in updates[source]):.1f} and {statistics.median(last for _, last in updates[source]):.1f} ms")
 
 
 if __name__ == "__main__":

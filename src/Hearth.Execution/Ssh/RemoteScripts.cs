@@ -122,10 +122,6 @@ internal static class RemoteScripts
           if [ "$fresh" = 1 ]; then { [ "$shebang" = 0 ] || chmod 700 "$action"; }
           elif [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
           for f in outputs/"$action".*; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f outputs/"$action".*; fi; break; done
-          for old in runs/*; do
-            [ "$old" = "$run" ] && continue
-            if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
-          done
           if [ "$shebang" = 1 ]; then set -- "$PWD/$action"; else set -- /bin/sh "$PWD/$action"; fi
           setsid sh -c '. /dev/fd/3 && exec 3<&- && "$@"; echo $? > "$0/status"' "$run" "$@" \
             < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- 3<<EOF &
@@ -133,6 +129,11 @@ internal static class RemoteScripts
         EOF
           pid=$!
           if st "$pid"; then printf '%s %s\n%s\n' "$pid" "$ticks" "$engine" > "$run/pid"; else printf '%s\n%s\n' "$pid" "$engine" > "$run/pid"; fi
+          # The records of earlier runs that ended go while the script runs: removing them is no reason to start it later.
+          for old in runs/*; do
+            [ "$old" = "$run" ] && continue
+            if ! { read -r p pt < "$old/pid" && alive "$p" "$pt"; } 2>/dev/null; then rm -rf "$old"; fi
+          done
           wait "$pid"
           report "$run" "$action"
           answer "$tag"

@@ -157,6 +157,8 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         var update = await Transport().DeployAsync(Request("#!/bin/sh\necho \"$0\"\n", action: "UPDATE"), CancellationToken.None).Within();
         update.Stdout.ShouldBe($"{RemoteFolder}/UPDATE\n");
         File.GetUnixFileMode(Path.Combine(RemoteFolder, "UPDATE")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The CREATE run's record went (while the UPDATE script ran): records do not pile up on the host.
+        Directory.GetDirectories(Path.Combine(RemoteFolder, "runs")).Select(Path.GetFileName).ShouldHaveSingleItem().ShouldStartWith("UPDATE.");
         // Without a shebang a script is run by sh, as on LOCAL: it need not be executable.
         var plain = await Transport().DeployAsync(Request("echo \"$0\"\n", deploymentId: DeploymentId + "-plain"), CancellationToken.None).Within();
         plain.Stdout.ShouldBe($"{RemoteFolder}-plain/CREATE\n");
