@@ -10,6 +10,11 @@ namespace Hearth.Engine;
 /// </summary>
 internal sealed class OperationLock(IStateStore store, ResourceHandlerRegistry handlers, TimeProvider time, EngineOptions options)
 {
+    /// <summary>How long an operation waits for a holder whose stack reads settled (see <see cref="RunLockedAsync"/>).</summary>
+    private static readonly TimeSpan SettlingWait = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan SettlingPoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Is the stack in the middle of an operation whose process died?</summary>
     public async Task<LockOwner?> FindDeadHolderAsync(StackRecord stack, CancellationToken cancellationToken)
     {
@@ -23,8 +28,9 @@ internal sealed class OperationLock(IStateStore store, ResourceHandlerRegistry h
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> holding the stack's lock, with the stack as the lock found it; refuses a busy stack,
-    /// and an interrupted one unless <paramref name="allowInterrupted"/> (a resume or cancel).
+    /// Runs <paramref name="run"/> holding the stack's lock, with the stack as the lock found it; refuses a busy stack
+    /// (after waiting up to 3 s for a holder whose stack reads settled, as one does between writing its final status and
+    /// letting go), and an interrupted one unless <paramref name="allowInterrupted"/> (a resume or cancel).
     /// </summary>
     public async Task<OperationOutcome> RunLockedAsync(
         StackRecord stack,
@@ -38,6 +44,18 @@ internal sealed class OperationLock(IStateStore store, ResourceHandlerRegistry h
         // Not cancellable: a create has recorded its stack already, and a stop request from here on must end in its
         // rollback (the operation starts nothing new and rolls back), not leave the stack unlocked in progress.
         var attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, CancellationToken.None);
+        var waiting = time.GetTimestamp();
+        // A holder whose stack does not read in progress is settling: it has written its final status (a client that saw
+        // CREATE_COMPLETE may act on it at once) and is about to let go, or it took the lock and is about to say it
+        // started. Wait for either rather than refuse a stack that reads settled.
+        while (attempt is LockAttempt.Held
+            && time.GetElapsedTime(waiting) < SettlingWait
+            && await store.GetStackAsync(stack.Id, CancellationToken.None) is { Status: not OperationStatus.InProgress })
+        {
+            await Task.Delay(SettlingPoll, time, CancellationToken.None);
+            attempt = await store.TryAcquireLockAsync(stack.Id, owner, ProcessLiveness.IsAlive, CancellationToken.None);
+        }
+
         if (attempt is LockAttempt.Held held)
         {
             throw new EngineException(EngineErrorKind.Busy,

@@ -63,6 +63,8 @@ public sealed class EngineErrorTests
         var stack = await harness.StackAsync("s");
         var holder = ProcessLiveness.CreateLocalOwner("update", TimeProvider.System);
         (await harness.Store.TryAcquireLockAsync(stack.Id, holder, ProcessLiveness.IsAlive, CancellationToken.None).WaitAsync(EngineHarness.Timeout)).ShouldBeOfType<LockAttempt.Acquired>();
+        // The holder's update is under way: the stack reads in progress.
+        await harness.Store.UpdateStackAsync(stack with { Action = ResourceAction.Update, Status = OperationStatus.InProgress }, CancellationToken.None).WaitAsync(EngineHarness.Timeout);
 
         var error = await Should.ThrowAsync<EngineException>(() => harness.UpdateAsync("s", TestTemplates.Chain));
 
@@ -70,6 +72,29 @@ public sealed class EngineErrorTests
         error.Message.ShouldStartWith("stack 's' is busy: 'update' is running in process");
         error.Suggestion.ShouldBeNull();
         NamesNoCommand(error);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LockOfAnOperationLettingGoOfASettledStack_WaitsForItAndRuns()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        (await harness.CreateAsync("s", TestTemplates.Chain)).Succeeded.ShouldBeTrue();
+        var stack = await harness.StackAsync("s");
+        var holder = ProcessLiveness.CreateLocalOwner("create", TimeProvider.System);
+        (await harness.Store.TryAcquireLockAsync(stack.Id, holder, ProcessLiveness.IsAlive, CancellationToken.None).WaitAsync(EngineHarness.Timeout)).ShouldBeOfType<LockAttempt.Acquired>();
+
+        // As an operation does between writing its final status (the stack reads CREATE_COMPLETE, and a client may act
+        // on it at once) and letting go of the lock.
+        var letGo = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            await harness.Store.ReleaseLockAsync(stack.Id, holder.OwnerId, CancellationToken.None);
+        });
+        var outcome = await harness.UpdateAsync("s", TestTemplates.Chain).WaitAsync(EngineHarness.Timeout);
+
+        outcome.Succeeded.ShouldBeTrue("the update waited for the settling holder instead of calling the stack busy");
+        letGo.IsCompletedSuccessfully.ShouldBeTrue();
+        (await harness.StackAsync("s")).Action.ShouldBe(ResourceAction.Update);
     }
 
     [Fact]
