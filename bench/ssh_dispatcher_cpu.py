@@ -51,6 +51,31 @@ def request(tag, script, deployment=None, action="CREATE"):
     return header + env + text
 
 
+def start(program, root):
+    """A dispatcher over ROOT, as the engine starts one on a host (records up to 64 KiB of each stream)."""
+    return subprocess.Popen(["sh", "-c", program, "hearth", root, "65536"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+
+def frame(process):
+    """The dispatcher's next reply: its code and its bytes."""
+    tag, code, length = process.stdout.readline().split()
+    return code, process.stdout.read(int(length))
+
+
+def deployment_of(data):
+    """The deployment id a run request names (its third word)."""
+    return data.split(b" ")[2].decode()
+
+
+def send_all(dispatchers, requests):
+    """One request to each dispatcher, all before any reply is read; each must report."""
+    for process, data in zip(dispatchers, requests):
+        process.stdin.write(data)
+        process.stdin.flush()
+    if any(frame(process)[0] != b"0" for process in dispatchers):
+        raise RuntimeError("a run did not report")
+
+
 def measure(program, runs, script, burst=10):
     """CPU milliseconds per run (user, system) of the dispatcher's process tree, in a child so its rusage is its own."""
     read, write = os.pipe()
@@ -58,20 +83,15 @@ def measure(program, runs, script, burst=10):
     if child == 0:
         os.close(read)
         root = tempfile.mkdtemp(prefix="hearth-dispatcher-cpu-")
-        dispatcher_process = subprocess.Popen(["sh", "-c", program, "hearth", root, "65536"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-
-        def frame():
-            tag, code, length = dispatcher_process.stdout.readline().split()
-            return code, dispatcher_process.stdout.read(int(length))
-
-        failed = 0 if frame()[0] == b"0" else 1
+        dispatcher_process = start(program, root)
+        failed = 0 if frame(dispatcher_process)[0] == b"0" else 1
         sent = 0
         while sent < runs:
             batch = min(burst, runs - sent)
             dispatcher_process.stdin.write(b"".join(request(sent + i + 1, script) for i in range(batch)))
             dispatcher_process.stdin.flush()
             for _ in range(batch):
-                code, body = frame()
+                code, body = frame(dispatcher_process)
                 failed += code != b"0" or b"status 0\n" not in body
             sent += batch
         dispatcher_process.stdin.close()
@@ -94,14 +114,7 @@ def burst(program, script, action="CREATE", bursts=10, width=10):
     host one run), to the first and the last script forked (their records' pid files): the median over the bursts.
     An UPDATE burst runs on deployments that each ran their CREATE first (untimed), as a stack update's level does."""
     root = tempfile.mkdtemp(prefix="hearth-dispatcher-burst-")
-    dispatchers = [subprocess.Popen(["sh", "-c", program, "hearth", root, "65536"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-                   for _ in range(width)]
-
-    def frame(process):
-        tag, code, length = process.stdout.readline().split()
-        process.stdout.read(int(length))
-        return code
-
+    dispatchers = [start(program, root) for _ in range(width)]
     try:
         for process in dispatchers:
             frame(process)
@@ -109,11 +122,11 @@ def burst(program, script, action="CREATE", bursts=10, width=10):
         for _ in range(bursts):
             requests = [request(1, script) for _ in dispatchers]
             if action != "CREATE":
-                send_all(dispatchers, requests, frame)
-                requests = [request(2, script, data.split(b" ")[2].decode(), action) for data in requests]
+                send_all(dispatchers, requests)
+                requests = [request(2, script, deployment_of(data), action) for data in requests]
             started = time.time()
-            send_all(dispatchers, requests, frame)
-            forks = [os.stat(glob.glob(os.path.join(root, data.split(b" ")[2].decode(), "runs", f"{action}.*", "pid"))[0]).st_mtime
+            send_all(dispatchers, requests)
+            forks = [os.stat(glob.glob(os.path.join(root, deployment_of(data), "runs", f"{action}.*", "pid"))[0]).st_mtime
                      for data in requests]
             firsts.append((min(forks) - started) * 1000)
             lasts.append((max(forks) - started) * 1000)
@@ -124,14 +137,6 @@ def burst(program, script, action="CREATE", bursts=10, width=10):
             process.stdin.close()
             process.wait()
         shutil.rmtree(root, ignore_errors=True)
-
-
-def send_all(dispatchers, requests, frame):
-    for process, data in zip(dispatchers, requests):
-        process.stdin.write(data)
-        process.stdin.flush()
-    if any(frame(process) != b"0" for process in dispatchers):
-        raise RuntimeError("a run did not report")
 
 
 def main():

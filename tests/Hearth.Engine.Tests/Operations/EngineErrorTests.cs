@@ -59,10 +59,7 @@ public sealed class EngineErrorTests
     public async Task UpdateAsync_LockHeldByALiveProcess_IsBusyWithoutNamingACommand()
     {
         await using var harness = await EngineHarness.CreateAsync();
-        (await harness.CreateAsync("s", TestTemplates.Chain)).Succeeded.ShouldBeTrue();
-        var stack = await harness.StackAsync("s");
-        var holder = ProcessLiveness.CreateLocalOwner("update", TimeProvider.System);
-        (await harness.Store.TryAcquireLockAsync(stack.Id, holder, ProcessLiveness.IsAlive, CancellationToken.None).WaitAsync(EngineHarness.Timeout)).ShouldBeOfType<LockAttempt.Acquired>();
+        var (stack, _) = await CreatedAndLockedByAnotherAsync(harness, "update");
         // The holder's update is under way: the stack reads in progress.
         await harness.Store.UpdateStackAsync(stack with { Action = ResourceAction.Update, Status = OperationStatus.InProgress }, CancellationToken.None).WaitAsync(EngineHarness.Timeout);
 
@@ -78,10 +75,7 @@ public sealed class EngineErrorTests
     public async Task UpdateAsync_LockOfAnOperationLettingGoOfASettledStack_WaitsForItAndRuns()
     {
         await using var harness = await EngineHarness.CreateAsync();
-        (await harness.CreateAsync("s", TestTemplates.Chain)).Succeeded.ShouldBeTrue();
-        var stack = await harness.StackAsync("s");
-        var holder = ProcessLiveness.CreateLocalOwner("create", TimeProvider.System);
-        (await harness.Store.TryAcquireLockAsync(stack.Id, holder, ProcessLiveness.IsAlive, CancellationToken.None).WaitAsync(EngineHarness.Timeout)).ShouldBeOfType<LockAttempt.Acquired>();
+        var (stack, holder) = await CreatedAndLockedByAnotherAsync(harness, "create");
 
         // As an operation does between writing its final status (the stack reads CREATE_COMPLETE, and a client may act
         // on it at once) and letting go of the lock.
@@ -95,6 +89,16 @@ public sealed class EngineErrorTests
         outcome.Succeeded.ShouldBeTrue("the update waited for the settling holder instead of calling the stack busy");
         letGo.IsCompletedSuccessfully.ShouldBeTrue();
         (await harness.StackAsync("s")).Action.ShouldBe(ResourceAction.Update);
+    }
+
+    /// <summary>Stack "s" created, then its lock taken by another owner (a live one: this process) running <paramref name="operation"/>.</summary>
+    private static async Task<(StackRecord Stack, LockOwner Holder)> CreatedAndLockedByAnotherAsync(EngineHarness harness, string operation)
+    {
+        (await harness.CreateAsync("s", TestTemplates.Chain)).Succeeded.ShouldBeTrue();
+        var stack = await harness.StackAsync("s");
+        var holder = ProcessLiveness.CreateLocalOwner(operation, TimeProvider.System);
+        (await harness.Store.TryAcquireLockAsync(stack.Id, holder, ProcessLiveness.IsAlive, CancellationToken.None).WaitAsync(EngineHarness.Timeout)).ShouldBeOfType<LockAttempt.Acquired>();
+        return (stack, holder);
     }
 
     [Fact]
