@@ -16,7 +16,7 @@ case "$deploy_action" in
   CREATE|UPDATE)
     stop
     cat > backend.py <<'PY'
-import http.server, sys
+import http.server, os, sys
 version = sys.argv[2]
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -29,8 +29,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 server = http.server.ThreadingHTTPServer((sys.argv[3], 0), Handler)
-with open("port", "w") as f:
+# Written aside and renamed: whoever reads the port file (this script, a monitor) never sees it empty or half written.
+with open("port.new", "w") as f:
     f.write(str(server.server_address[1]))
+os.replace("port.new", "port")
 server.serve_forever()
 PY
     rm -f port

@@ -11,7 +11,7 @@ case "$deploy_action" in
     printf '%s' "$BACKEND_ADDR" > backend.new && mv backend.new backend
     if [ ! -f proxy.pid ] || ! kill -0 "$(cat proxy.pid)" 2>/dev/null; then
       cat > proxy.py <<'PY'
-import http.server, sys, urllib.request, urllib.error
+import http.server, os, sys, urllib.request, urllib.error
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open("backend") as f:
@@ -30,8 +30,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 server = http.server.ThreadingHTTPServer((sys.argv[1], 0), Handler)
-with open("port", "w") as f:
+# Written aside and renamed: whoever reads the port file (this script, a monitor) never sees it empty or half written.
+with open("port.new", "w") as f:
     f.write(str(server.server_address[1]))
+os.replace("port.new", "port")
 server.serve_forever()
 PY
       rm -f port
