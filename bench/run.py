@@ -78,8 +78,8 @@ def timed(cmd, timeout=None, env=None, cwd=None):
 
 
 def build_hearth(out_dir):
-    # As ./hearth does: published for this machine's runtime, so precompiled (ReadyToRun) as a user runs it.
-    log(f">> publishing hearth (Release, ReadyToRun) into {out_dir}")
+    # As ./hearth does: published for this machine's runtime, so natively compiled (native AOT) as a user runs it.
+    log(f">> publishing hearth (Release, native AOT) into {out_dir}")
     subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src", "Hearth.Cli"), "-c", "Release", "--use-current-runtime",
                     "-o", out_dir, "-v", "q", "-nologo"], check=True, stdout=subprocess.DEVNULL)
     return os.path.join(out_dir, "hearth")
@@ -636,6 +636,7 @@ def main():
     ap.add_argument("--heat-timeout", type=float, default=480, help="seconds per Heat operation")
     ap.add_argument("--heat-budget", type=float, default=1500, help="seconds for all Heat runs")
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"))
+    ap.add_argument("--hearth", help="a published hearth to measure (default: publish src/Hearth.Cli into the work folder)")
     a = ap.parse_args()
     quick = not a.full
     sections = [s for s in SECTIONS if s not in a.skip.split(",")]
@@ -653,7 +654,9 @@ def main():
               "machine": machine(), "sections": sections}
     printed = []
     try:
-        hearth = build_hearth(os.path.join(work, "bin")) if set(sections) & {"scale", "heat", "api", "ansible", "dag", "ssh"} else None
+        hearth = None
+        if set(sections) & {"scale", "heat", "api", "ansible", "dag", "ssh"}:
+            hearth = os.path.abspath(a.hearth) if a.hearth else build_hearth(os.path.join(work, "bin"))
         if "scale" in sections or "heat" in sections:
             log(">> scale")
             scale_sizes = sorted(set(sizes) | ({int(x) for x in a.heat_sizes.split(",")} if "heat" in sections else set()))

@@ -11,8 +11,7 @@ namespace Hearth.Cli;
 /// maps parse errors to exit code 2 and keeps unexpected exceptions (bugs) apart from user errors.
 /// </summary>
 /// <param name="console">Where the command writes.</param>
-/// <param name="commandChosen">Told the command's words (<c>stack create</c>) once they are parsed, before it runs.</param>
-internal sealed class HearthCommandLine(CliConsole console, Action<string>? commandChosen = null)
+internal sealed class HearthCommandLine(CliConsole console)
 {
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -53,7 +52,6 @@ internal sealed class HearthCommandLine(CliConsole console, Action<string>? comm
             return ExitCodes.UsageOrTemplateError;
         }
 
-        commandChosen?.Invoke(CommandWords(parseResult.CommandResult.Command));
         try
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken);

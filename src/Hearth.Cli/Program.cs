@@ -14,8 +14,7 @@ public static class Program
         using var signals = new StopSignals(Console.Error, System.Environment.Exit);
         try
         {
-            // Only a process of its own runs one command, whose JIT profile it can keep (in-process tests run many).
-            return await new HearthCommandLine(console, JitProfile.Start).RunAsync(args, signals.Token);
+            return await new HearthCommandLine(console).RunAsync(args, signals.Token);
         }
         catch (Exception e)
         {

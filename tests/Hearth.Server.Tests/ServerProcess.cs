@@ -5,8 +5,7 @@ using Hearth.Cli;
 namespace Hearth.Server.Tests;
 
 /// <summary>
-/// <c>hearth server</c> as users run it: the real program (hearth.dll, beside the tests because the project references
-/// Hearth.Cli) in a process of its own, on a free loopback port, over a state folder of the test's. Killed at the latest
+/// <c>hearth server</c> as users run it: the real program (<see cref="HearthProgram"/>) in a process of its own, on a free loopback port, over a state folder of the test's. Killed at the latest
 /// when disposed.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
@@ -31,16 +30,15 @@ internal sealed class ServerProcess : IDisposable
 
     public static async Task<ServerProcess> StartAsync(string state, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
-        var program = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
-        var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { } dotnet && File.Exists(dotnet) ? dotnet : "dotnet";
-        var info = new ProcessStartInfo(host)
+        var command = HearthProgram.Command();
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         string[] urls = args.Contains("--urls") ? [] : ["--urls", "http://127.0.0.1:0"];
-        foreach (var arg in new[] { program, "--state", state, "server" }.Concat(urls).Concat(args))
+        foreach (var arg in command.Skip(1).Concat(["--state", state, "server"]).Concat(urls).Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

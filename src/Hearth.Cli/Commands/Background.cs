@@ -63,9 +63,9 @@ internal static class Background
         start.ArgumentList.Add("exec setsid \"$@\" >\"$HEARTH_BACKGROUND_LOG\" 2>&1 </dev/null");
         start.ArgumentList.Add("hearth");
         start.ArgumentList.Add(executable);
-        if (Path.GetFileNameWithoutExtension(executable) == "dotnet" && typeof(Background).Assembly.Location is { Length: > 0 } entry)
+        if (Path.GetFileNameWithoutExtension(executable) == "dotnet")
         {
-            start.ArgumentList.Add(entry);
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hearth.dll"));
         }
 
         foreach (var argument in arguments)

@@ -26,8 +26,8 @@ internal static class EngineHost
     /// <summary>The words of <see cref="SelfCommand"/>, for starting this hearth without a shell.</summary>
     internal static IReadOnlyList<string> SelfArguments()
     {
-        var assembly = typeof(EngineHost).Assembly.Location;
-        var folder = Path.GetDirectoryName(assembly) ?? ".";
+        // AppContext.BaseDirectory, not the assembly's location: a natively compiled hearth has no assembly file.
+        var folder = AppContext.BaseDirectory;
         var launcher = Path.Combine(folder, "hearth");
         if (File.Exists(launcher))
         {
@@ -35,7 +35,7 @@ internal static class EngineHost
         }
 
         var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        return [dotnet, assembly];
+        return [dotnet, Path.Combine(folder, "hearth.dll")];
     }
 
     /// <summary>

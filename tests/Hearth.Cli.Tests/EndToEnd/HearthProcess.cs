@@ -3,22 +3,12 @@ using System.Diagnostics;
 namespace Hearth.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// The real <c>hearth</c> program in a process of its own. The test project references Hearth.Cli, so every build of
-/// the tests (a fresh clone's <c>dotnet test</c> included) puts the program, <c>hearth.dll</c> with its runtimeconfig
-/// and deps files, beside the test assembly: what runs is what this commit builds, with no second build to race.
+/// The real <c>hearth</c> program in a process of its own (<see cref="HearthProgram"/>: what this commit builds, or the
+/// published program <c>HEARTH_TEST_PROGRAM</c> names).
 /// </summary>
 internal sealed class HearthProcess : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-    /// <summary>Where the programs keep their JIT profiles (JitProfile): not in the home folder of whoever runs the tests.</summary>
-    private static readonly Lazy<string> s_cacheHome = new(() =>
-    {
-        var folder = new TempDirectory("hearth-test-cache-");
-        // A program still exiting may be writing its profile then; TempDirectory leaves what it cannot delete to the OS.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
-        return folder.Path;
-    });
 
     private const string ResetSignals = "/usr/bin/env";
 
@@ -42,17 +32,7 @@ internal sealed class HearthProcess : IDisposable
     /// <summary>Starts hearth with extra environment variables (the crash harness's <c>HEARTH_CRASH_AT</c>).</summary>
     public static HearthProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var program = Path.Combine(AppContext.BaseDirectory, "hearth.dll");
-        if (!File.Exists(program))
-        {
-            throw new FileNotFoundException($"the hearth program is not beside the tests ({program}): the test project must reference src/Hearth.Cli", program);
-        }
-
-        // Run it with the dotnet host that runs the tests when the SDK says which one (DOTNET_HOST_PATH), else the apphost.
-        var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        string[] command = host is not null && File.Exists(host)
-            ? [host, program]
-            : [Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "hearth.exe" : "hearth")];
+        string[] command = [.. HearthProgram.Command()];
         // Ctrl+C and SIGTERM act as from a terminal even when the tests were started with them ignored (a background
         // job of a script), which every child would inherit: env (coreutils) restores their defaults before hearth starts.
         if (File.Exists(ResetSignals))
@@ -72,7 +52,6 @@ internal sealed class HearthProcess : IDisposable
         info.Environment.Remove("HEARTH_STATE");
         info.Environment.Remove("HEARTH_DATABASE");
         info.Environment.Remove("HEARTH_CRASH_AT");
-        info.Environment["XDG_CACHE_HOME"] = s_cacheHome.Value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

@@ -33,8 +33,7 @@ internal sealed class ConfigHandler(ResourceTypeSchema schema, Func<IReadOnlyDic
         ConfigDocument.From(p, MimeText(p.GetValueOrDefault("parts") as IReadOnlyList<object?> ?? [])) with { Group = "Heat::Ungrouped" });
 
     public static ConfigHandler CloudConfig() => new(SoftwareConfigSchemas.CloudConfig, p =>
-        ConfigDocument.From(p, "#cloud-config\n" + new YamlDotNet.Serialization.SerializerBuilder().Build()
-            .Serialize(Plain(p.GetValueOrDefault("cloud_config")))) with { Group = "Heat::Ungrouped" });
+        ConfigDocument.From(p, "#cloud-config\n" + ValueYaml.Serialize(p.GetValueOrDefault("cloud_config"))) with { Group = "Heat::Ungrouped" });
 
     public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken)
     {
@@ -66,13 +65,6 @@ internal sealed class ConfigHandler(ResourceTypeSchema schema, Func<IReadOnlyDic
 
         return text.Append("--").Append(boundary).Append("--\n").ToString();
     }
-
-    private static object? Plain(object? value) => value switch
-    {
-        IReadOnlyDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => Plain(kv.Value)),
-        IReadOnlyList<object?> list => list.Select(Plain).ToList(),
-        _ => value,
-    };
 }
 
 /// <summary>A stored config: what a deployment delivers to a server.</summary>
