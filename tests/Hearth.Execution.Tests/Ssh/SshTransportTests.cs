@@ -366,7 +366,8 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
         var record = Directory.GetDirectories(Path.Combine(folder, DeploymentId, "runs"), "CREATE.*").ShouldHaveSingleItem();
         var pidFile = Path.Combine(record, "pid");
-        (await Poll.UntilAsync(() => File.ReadAllLines(pidFile).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
+        // The script can start before the job that started it writes the pid file: the file may not exist yet.
+        (await Poll.UntilAsync(() => File.Exists(pidFile) && File.ReadAllLines(pidFile).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
         var lines = await File.ReadAllLinesAsync(pidFile);
         lines[1].ShouldBe(EngineIdentity.Current, "the record names the engine that asked for the run, after the script's pid");
         File.Exists(Path.Combine(record, "engine")).ShouldBeFalse("this Hearth keeps the engine in the pid file");
@@ -400,7 +401,8 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         var running = Transport().DeployAsync(Request($"#!/bin/sh\nexec sh -c 'sleep 300; :' {marker}\n", timeout: Timeout.InfiniteTimeSpan), cancel.Token);
         await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
         var record = Directory.GetDirectories(Path.Combine(folder, DeploymentId, "runs"), "CREATE.*").ShouldHaveSingleItem();
-        (await Poll.UntilAsync(() => File.ReadAllLines(Path.Combine(record, "pid")).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
+        var pidFile = Path.Combine(record, "pid");
+        (await Poll.UntilAsync(() => File.Exists(pidFile) && File.ReadAllLines(pidFile).Length == 2, TestTimeouts.Default)).ShouldBeTrue("the pid file is written");
 
         (await Transports.StopOrphansAsync(CancellationToken.None).Within()).ShouldBeEmpty("its engine is this one, alive");
 
