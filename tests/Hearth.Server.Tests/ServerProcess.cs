@@ -5,8 +5,8 @@ using Hearth.Cli;
 namespace Hearth.Server.Tests;
 
 /// <summary>
-/// <c>hearth server</c> as users run it: the real program (<see cref="HearthProgram"/>) in a process of its own, on a free loopback port, over a state folder of the test's. Killed at the latest
-/// when disposed.
+/// <c>hearth server</c> as users run it: the real program (<see cref="HearthProgram"/>) in a process of its own, on a
+/// free loopback port, over a state folder of the test's. Killed at the latest when disposed.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {

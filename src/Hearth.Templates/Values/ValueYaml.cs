@@ -90,8 +90,9 @@ public static partial class ValueYaml
     private static Scalar Plain(string text) => new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Plain, isPlainImplicit: true, isQuotedImplicit: false);
 
     /// <summary>
-    /// Escaped (and blank text, which other styles would lose), a literal block for several lines, quoted when plain text would read as another type; otherwise the
-    /// emitter chooses (plain when it can be, quoted when the text starts with an indicator such as <c>-</c> or <c>*</c>).
+    /// Double-quoted when escaped (and blank text, which other styles would lose), a literal block for several lines,
+    /// single-quoted when plain text would read as another type; otherwise the emitter chooses (plain when it can be,
+    /// quoted when the text starts with an indicator such as <c>-</c> or <c>*</c>).
     /// </summary>
     private static ScalarStyle StyleOf(string text, Func<string, bool>? escaped)
     {
