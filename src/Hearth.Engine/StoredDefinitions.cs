@@ -16,7 +16,7 @@ internal sealed class StoredDefinitions(ResourceHandlerRegistry handlers, Engine
     public StackDefinition Load(DefinitionSource source, StackIdentity identity) => Definitions.Load(source, identity, handlers, options.Documents, options.Templates);
 
     /// <inheritdoc cref="Definitions.Validate"/>
-    public ImmutableArray<Diagnostic> Validate(DefinitionSource source) => Definitions.Validate(source, options.Templates);
+    public ImmutableArray<Diagnostic> Validate(DefinitionSource source) => Definitions.Validate(source, options.Templates, options.Documents);
 
     public StackDefinition Load(StackRecord stack, StoredDefinition stored) => Load(Definitions.Restore(stored), Identity(stack));
 

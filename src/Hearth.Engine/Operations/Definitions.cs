@@ -45,12 +45,13 @@ public static class Definitions
     /// <param name="sources">The files and values to read.</param>
     /// <param name="reader">Where the files are.</param>
     /// <param name="templates">The host's templates read lately (the engine that runs the operation reads the same text again).</param>
-    public static DefinitionSource Capture(StackSources sources, IFileReader reader, TemplateCache? templates = null)
+    /// <param name="documents">Templates parsed by earlier processes: a stored definition's template is found there, not parsed again.</param>
+    public static DefinitionSource Capture(StackSources sources, IFileReader reader, TemplateCache? templates = null, IDocumentCache? documents = null)
     {
         var recording = new RecordingFileReader(reader);
         var loading = new DiagnosticBag();
         var definition = StackDefinitionLoader.Load(
-            sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading, templates: templates);
+            sources, new StackIdentity("preview", Guid.Empty.ToString(), ProjectId), recording, loading, documents: documents, templates: templates);
         var diagnostics = new DiagnosticBag();
         if (definition is null)
         {
@@ -75,8 +76,8 @@ public static class Definitions
     /// <see cref="Capture"/> checks a new one: what Heat refuses at create throws an <see cref="EngineException"/> before
     /// anything is recorded. Returns the warnings.
     /// </summary>
-    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source, TemplateCache? templates = null) =>
-        Capture(source.Sources, new InMemoryFileReader(source.Files), templates).Warnings;
+    public static ImmutableArray<Diagnostic> Validate(DefinitionSource source, TemplateCache? templates = null, IDocumentCache? documents = null) =>
+        Capture(source.Sources, new InMemoryFileReader(source.Files), templates, documents).Warnings;
 
     /// <summary>
     /// Reads every file the definition may use — <c>get_file</c> targets written literally (as Heat's client

@@ -23,6 +23,9 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     private readonly TempDirectory _folder;
     private readonly SqliteStateStore _store;
+    private readonly IStateStore _engineStore;
+    private readonly ResourceHandlerRegistry _handlers;
+    private readonly TimeProvider _time;
     private int _templates;
 
     private EngineHarness(TempDirectory folder, SqliteStateStore store, TimeProvider time, IDeploymentTransport? transport, int maxParallel, ResourceHandler[] replacements,
@@ -41,11 +44,16 @@ internal sealed class EngineHarness : IAsyncDisposable
             };
         }
 
-        var handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(engineStore, time), .. replacements]);
-        Engine = new StackEngine(engineStore, handlers, time, new EngineOptions(maxParallel));
+        _handlers = BuiltinHandlers.Create(time, deployments).With([new WaitConditionHandler(engineStore, time), .. replacements]);
+        _engineStore = engineStore;
+        _time = time;
+        Engine = new StackEngine(engineStore, _handlers, time, new EngineOptions(maxParallel));
     }
 
     public StackEngine Engine { get; }
+
+    /// <summary>Another engine over the same store and resource types: the next command's, with its own options and caches.</summary>
+    public StackEngine EngineWith(EngineOptions options) => new(_engineStore, _handlers, _time, options);
 
     public IStateStore Store => _store;
 

@@ -1,5 +1,6 @@
 using Hearth.Engine.Operations;
 using Hearth.State;
+using Hearth.Templates.Syntax;
 
 namespace Hearth.Engine.Tests.Operations;
 
@@ -217,5 +218,47 @@ public sealed class UpdateTests
             ["arrives CREATE_IN_PROGRESS", "arrives CREATE_COMPLETE", "leaves DELETE_IN_PROGRESS", "leaves DELETE_COMPLETE"]);
         (await harness.ResourcesAsync("churn")).Select(r => r.Name).Order(StringComparer.Ordinal).ShouldBe(["arrives", "stays"]);
         (await harness.OutputsAsync("churn"))["arrived"].ShouldBe(stays.PhysicalId);
+    }
+
+    [Fact]
+    public async Task UpdateExisting_WithParameters_ChecksTheStoredTemplateWithoutParsingItAgain()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        using var parsed = new TempDirectory("hearth-parsed-");
+        var documents = new CountingDocuments(new DocumentCacheFolder(parsed.Path));
+        var source = harness.Source(TestTemplates.Chain, "note=first");
+        var created = await harness.EngineWith(new EngineOptions { Documents = documents })
+            .CreateAsync("cached", source, disableRollback: false, observer: null, CancellationToken.None).WaitAsync(EngineHarness.Timeout);
+        created.Succeeded.ShouldBeTrue();
+        documents.Added.ShouldBe(1);
+
+        // The next command: a template cache of its own, the same state folder's documents.
+        var updated = await harness.EngineWith(new EngineOptions { Documents = documents })
+            .UpdateAsync("cached", source: null, ["note=second"], disableRollback: null, observer: null, CancellationToken.None).WaitAsync(EngineHarness.Timeout);
+
+        updated.Succeeded.ShouldBeTrue();
+        (await harness.ResourceAsync("cached", "other")).Action.ShouldBe(ResourceAction.Update);
+        documents.Found.ShouldBe(1, "the overrides are checked against the stored template's document, found in the cache");
+        documents.Added.ShouldBe(1, "nothing was parsed again");
+    }
+
+    private sealed class CountingDocuments(IDocumentCache inner) : IDocumentCache
+    {
+        public int Found { get; private set; }
+
+        public int Added { get; private set; }
+
+        public SyntaxNode? Find(string file, string text)
+        {
+            var found = inner.Find(file, text);
+            Found += found is null ? 0 : 1;
+            return found;
+        }
+
+        public void Add(string text, SyntaxNode root)
+        {
+            Added++;
+            inner.Add(text, root);
+        }
     }
 }
