@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A <c>hearth server</c> refused the token: none or an unknown one (401), or a read-only one writing (403).</summary>
     public const int AccessDenied = 6;
+
+    /// <summary>The process ran out of memory (EX_OSERR of sysexits: a resource of the system ran out); after SPEC §4's codes.</summary>
+    public const int OutOfMemory = 71;
 }

@@ -88,7 +88,24 @@ internal sealed class HearthCommandLine(CliConsole console)
             await console.Error.WriteLineAsync("hearth: cancelled");
             return ExitCodes.OperationFailed;
         }
+        catch (Exception e) when (RanOutOfMemory(e))
+        {
+            // A limit of the machine or the container (or DOTNET_GCHeapHardLimit), not a bug: no stack trace. What the
+            // command recorded is kept, as when the process is killed.
+            await console.Error.WriteLineAsync(
+                "hearth: out of memory: the command stopped. Nothing recorded before was lost; once memory is freed, 'hearth stack resume NAME' continues an operation this stopped.");
+            return ExitCodes.OutOfMemory;
+        }
     }
+
+    /// <summary>Whether <paramref name="exception"/> is, or was caused by, running out of memory (however deep the engine wrapped it).</summary>
+    private static bool RanOutOfMemory(Exception exception) => exception switch
+    {
+        OutOfMemoryException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(RanOutOfMemory),
+        { InnerException: { } inner } => RanOutOfMemory(inner),
+        _ => false,
+    };
 
     /// <summary>The state problem behind <paramref name="exception"/>, however deep the engine wrapped it.</summary>
     private static StateUnusableException? Unusable(Exception exception)
