@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -30,14 +31,23 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
     /// <summary>Snapshots kept; older ones are deleted when a new one is added.</summary>
     public const int Capacity = 16;
 
+    // Snapshots found here that this build cannot read (another build wrote them: an upgrade; or damaged): the text is
+    // parsed again and its snapshot replaced, which a file that merely exists would otherwise prevent for good.
+    private readonly ConcurrentDictionary<string, bool> _unreadable = new(StringComparer.Ordinal);
+
     public SyntaxNode? Find(string file, string text)
     {
+        var path = PathOf(text);
         try
         {
-            var path = PathOf(text);
             return File.Exists(path) ? SyntaxSnapshot.Read(File.ReadAllBytes(path), file, text.Length) : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (InvalidDataException)
+        {
+            _unreadable[path] = true;
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -48,7 +58,7 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
         try
         {
             var path = PathOf(text);
-            if (File.Exists(path))
+            if (File.Exists(path) && !_unreadable.ContainsKey(path))
             {
                 return;
             }
@@ -56,8 +66,9 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
             CreatePrivateDirectory();
             // Written aside and moved into place, so that another process never reads half a snapshot.
             var temporary = $"{path}.{System.Environment.ProcessId}.tmp";
-            File.WriteAllBytes(temporary, SyntaxSnapshot.Write(root, text.Length));
+            WritePrivate(temporary, SyntaxSnapshot.Write(root, text.Length));
             File.Move(temporary, path, overwrite: true);
+            _unreadable.TryRemove(path, out _);
             foreach (var old in new DirectoryInfo(directory).GetFiles("*.syntax").OrderByDescending(f => f.LastWriteTimeUtc).Skip(Capacity))
             {
                 old.Delete();
@@ -67,6 +78,18 @@ public sealed class DocumentCacheFolder(string directory) : IDocumentCache
         {
             // A read-only or full disk, or a race with another process: the next read parses the text again.
         }
+    }
+
+    private static void WritePrivate(string path, byte[] bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(bytes);
     }
 
     // Snapshots hold the templates' text, which the state keeps private (its database file is readable by the user only).

@@ -91,6 +91,26 @@ public sealed class DocumentCacheTests
     }
 
     [Fact]
+    public void TemplateReader_SnapshotThisBuildCannotRead_ParsesAndReplacesIt()
+    {
+        using var temp = new TempDirectory("hearth-documents-");
+        var (root, _) = YamlLoader.Load("t.yaml", Varied);
+        new DocumentCacheFolder(temp.Path).Add(Varied, root.ShouldNotBeNull());
+        var file = Directory.GetFiles(temp.Path, "*.syntax").ShouldHaveSingleItem();
+        var snapshot = File.ReadAllBytes(file);
+        snapshot[8] ^= 0xFF; // Another build's identity, as after an upgrade of Hearth.
+        File.WriteAllBytes(file, snapshot);
+        var cache = new CountingCache(new DocumentCacheFolder(temp.Path));
+
+        TemplateReader.Read("t.yaml", Varied, new DiagnosticBag(), cache).ShouldNotBeNull();
+        var again = new CountingCache(new DocumentCacheFolder(temp.Path));
+        TemplateReader.Read("t.yaml", Varied, new DiagnosticBag(), again).ShouldNotBeNull();
+
+        cache.Found.ShouldBe(0);
+        again.Found.ShouldBe(1, "the snapshot the first read could not use was replaced by its own");
+    }
+
+    [Fact]
     public void DocumentCacheFolder_NewFolder_IsReadableByTheUserOnly()
     {
         if (OperatingSystem.IsWindows())
@@ -105,6 +125,7 @@ public sealed class DocumentCacheTests
         new DocumentCacheFolder(folder).Add(Varied, root.ShouldNotBeNull());
 
         File.GetUnixFileMode(folder).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.GetUnixFileMode(Directory.GetFiles(folder, "*.syntax").ShouldHaveSingleItem()).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>Every node with its kind, span, key and typed value, one per line.</summary>
