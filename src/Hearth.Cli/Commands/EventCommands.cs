@@ -22,19 +22,12 @@ internal static class EventCommands
         var after = new Option<long>("--after")
         {
             Description = "Only events after this sequence number (the 'sequence' of the last event seen), to resume where a reader stopped",
-        };
+        }.AtLeast(0L);
         var format = OutputFormatOption.Create();
         list.Arguments.Add(stackName);
         list.Options.Add(follow);
         list.Options.Add(after);
         list.Options.Add(format);
-        list.Validators.Add(result =>
-        {
-            if (result.GetValue(after) < 0)
-            {
-                result.AddError("--after must be a sequence number (0 or more)");
-            }
-        });
         list.SetAction(async (parse, ct) =>
         {
             var (engine, store) = await EngineHost.OpenAsync(parse, EngineOptions.DefaultMaxParallel, ct);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
 
 namespace Hearth.Cli.Commands;
 
@@ -8,15 +10,36 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal static class OptionRules
 {
-    public static Option<int> AtLeast(this Option<int> option, int minimum)
+    /// <summary>
+    /// A whole number of at least <paramref name="minimum"/>: text that is not one (<c>abc</c>, <c>1.5</c>) or is out of
+    /// range is refused naming the option, not with the parser's message about a .NET type (and not, as a check that
+    /// read the value after the parser failed would, with an exception). Absent, the option takes its default.
+    /// </summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, T minimum)
+        where T : struct, IBinaryInteger<T>
     {
-        option.Validators.Add(result =>
+        option.CustomParser = result =>
         {
-            if (result.Tokens.Count > 0 && result.GetValueOrDefault<int>() < minimum)
+            if (result.Tokens.Count == 0)
             {
-                result.AddError($"{option.Name} must be at least {minimum} (got {result.Tokens[^1].Value})");
+                return option.DefaultValueFactory is { } fallback ? fallback(result) : default;
             }
-        });
+
+            var text = result.Tokens[^1].Value;
+            if (!T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{option.Name} must be a whole number (got '{text}')");
+                return default;
+            }
+
+            if (value < minimum)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {minimum} (got {text})"));
+                return default;
+            }
+
+            return value;
+        };
         return option;
     }
 

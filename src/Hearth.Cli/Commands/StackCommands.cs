@@ -83,6 +83,7 @@ internal static class StackCommands
         command.Arguments.Add(StackName);
         inputs.AddTo(command);
         AddOperationOptions(command, format, existing, dryRun, disableRollback);
+        RefuseNewDefinitionWithExisting(command, inputs, existing);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
@@ -163,6 +164,7 @@ internal static class StackCommands
         inputs.AddTo(command);
         command.Options.Add(existing);
         command.Options.Add(format);
+        RefuseNewDefinitionWithExisting(command, inputs, existing);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(StackName);
@@ -178,6 +180,19 @@ internal static class StackCommands
         });
         return command;
     }
+
+    /// <summary>
+    /// <c>--existing</c> reuses the stored template and environment, so a template or environment given beside it would be
+    /// ignored: refused while the command line is parsed (exit 2, before <c>--no-wait</c> starts anything).
+    /// </summary>
+    private static void RefuseNewDefinitionWithExisting(Command command, TemplateInputOptions inputs, Option<bool> existing) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(existing) && (result.GetResult(inputs.Template) is { Implicit: false } || result.GetResult(inputs.Environments) is { Implicit: false }))
+            {
+                result.AddError("--existing reuses the stack's stored template and environment: give --existing (with --parameter to change values) or -t TEMPLATE [-e ENV], not both");
+            }
+        });
 
     private static async Task<(DefinitionSource? Source, ImmutableArray<string> Overrides)> UpdateInputAsync(
         ParseResult parse, TemplateInputOptions inputs, bool existing, TemplateCache templates, CliConsole console, CancellationToken ct)

@@ -14,6 +14,8 @@ public sealed class OptionValidationTests
         { "'7' is not an output format", ["stack", "create", "s", "-t", "TEMPLATE", "-f", "7"] },
         { "--max-parallel must be at least 1 (got 0)", ["stack", "update", "s", "-t", "TEMPLATE", "--max-parallel", "0"] },
         { "'yml' is not an output format", ["template", "validate", "-t", "TEMPLATE", "-f", "yml"] },
+        { "--max-parallel must be a whole number (got 'abc')", ["stack", "create", "s", "-t", "TEMPLATE", "--max-parallel", "abc"] },
+        { "--max-parallel must be a whole number (got '1.5')", ["stack", "create", "s", "-t", "TEMPLATE", "--max-parallel", "1.5", "--no-wait"] },
     };
 
     public static TheoryData<string, string[]> BadExistingStackCommands => new()
@@ -27,6 +29,13 @@ public sealed class OptionValidationTests
         { "'-1' is not an output format", ["stack", "show", "s", "-f", "-1"] },
         { "'2' is not an output format", ["stack", "list", "-f", "2"] },
         { "'svg'", ["stack", "graph", "s", "--format", "svg"] },
+        { "--max-parallel must be a whole number (got 'abc')", ["stack", "update", "s", "--existing", "--max-parallel", "abc"] },
+        { "--nested-depth must be a whole number (got 'x')", ["stack", "resource", "list", "s", "--nested-depth", "x"] },
+        { "--after must be a whole number (got 'abc')", ["stack", "event", "list", "s", "--after", "abc"] },
+        { "--after must be at least 0 (got -1)", ["stack", "event", "list", "s", "--after", "-1"] },
+        { "give --existing (with --parameter to change values) or -t TEMPLATE [-e ENV], not both", ["stack", "update", "s", "--existing", "-t", "TEMPLATE", "-P", "greeting=changed"] },
+        { "give --existing (with --parameter to change values) or -t TEMPLATE [-e ENV], not both", ["stack", "update", "s", "--existing", "-e", "TEMPLATE", "--no-wait"] },
+        { "give --existing (with --parameter to change values) or -t TEMPLATE [-e ENV], not both", ["stack", "preview", "s", "--existing", "-t", "TEMPLATE"] },
     };
 
     [Theory]
@@ -74,6 +83,19 @@ public sealed class OptionValidationTests
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Error.ShouldStartWith($"hearth: '{value}' is not a choice for --interrupted; use resume or leave\n");
         result.Error.ShouldNotContain("Hearth.Server");
+        result.Out.ShouldNotContain("Listening");
+    }
+
+    [Fact]
+    public async Task Server_MaxParallelNotANumber_Exits2NamingTheOptionBeforeListening()
+    {
+        using var stack = new CliStack();
+
+        var result = await stack.RunAsync("server", "--urls", "http://127.0.0.1:0", "--max-parallel", "x");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldStartWith("hearth: --max-parallel must be a whole number (got 'x')\n");
+        result.Error.ShouldNotContain("internal error");
         result.Out.ShouldNotContain("Listening");
     }
 
