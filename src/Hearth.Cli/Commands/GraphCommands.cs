@@ -12,8 +12,11 @@ internal static class GraphCommands
     {
         var command = new Command("graph", "Print the stack's dependency graph as DOT (Graphviz) or Mermaid");
         var stackName = new Argument<string>("NAME") { Description = "The stack name" };
-        var format = new Option<string>("--format") { Description = "dot or mermaid", DefaultValueFactory = _ => "dot" };
-        format.AcceptOnlyFromAmong("dot", "mermaid");
+        var format = new Option<GraphFormat>("--format", "-f")
+        {
+            Description = "dot (the default) or mermaid",
+            HelpName = "dot|mermaid",
+        }.OneOfNames(text => $"'{text}' is not a graph format for --format; use dot or mermaid");
         command.Arguments.Add(stackName);
         command.Options.Add(format);
         command.SetAction(async (parse, ct) =>
@@ -22,7 +25,7 @@ internal static class GraphCommands
             await using (store)
             {
                 var nodes = await engine.GetGraphAsync(parse.GetRequiredValue(stackName), ct);
-                await console.Out.WriteAsync(parse.GetValue(format) == "mermaid" ? Mermaid(nodes) : Dot(parse.GetRequiredValue(stackName), nodes));
+                await console.Out.WriteAsync(parse.GetValue(format) == GraphFormat.Mermaid ? Mermaid(nodes) : Dot(parse.GetRequiredValue(stackName), nodes));
                 return ExitCodes.Success;
             }
         });
@@ -84,4 +87,11 @@ internal static class GraphCommands
     private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private static string MermaidText(string text) => text.Replace("\"", "#quot;", StringComparison.Ordinal);
+}
+
+/// <summary>What <c>stack graph</c> prints: Graphviz's DOT (the default) or Mermaid.</summary>
+internal enum GraphFormat
+{
+    Dot,
+    Mermaid,
 }

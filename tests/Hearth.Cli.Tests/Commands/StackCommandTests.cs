@@ -440,5 +440,18 @@ public sealed partial class StackCommandTests
         var result = await stack.RunAsync("stack", "graph", "demo", "--format", "png");
 
         result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldStartWith("hearth: 'png' is not a graph format for --format; use dot or mermaid\n");
+    }
+
+    [Fact]
+    public async Task Graph_ShortFormatOptionInAnyCase_PrintsMermaid()
+    {
+        using var stack = new CliStack();
+        await stack.CreateAsync();
+
+        var result = await stack.RunAsync("stack", "graph", "demo", "-f", "Mermaid");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Out.ShouldStartWith("graph LR");
     }
 }
