@@ -24,6 +24,17 @@ public static class CliRunner
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs as on a terminal, with <paramref name="typed"/> as what the user types (a confirmation's answer).</summary>
+    public static async Task<CliResult> RunOnTerminalAsync(string typed, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var input = new StringReader(typed);
+        var console = new CliConsole(stdout, stderr, isTerminal: true, input);
+        var exit = await Program.RunAsync(args, console).WaitAsync(Timeout);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
     /// <summary>The repository root (where Hearth.slnx is).</summary>
     public static string RepositoryRoot => Repository.Root;
 }

@@ -21,7 +21,7 @@ internal static class EventCommands
         };
         var after = new Option<long>("--after")
         {
-            Description = "Only events after this sequence number (the 'sequence' of the last event seen), to resume where a reader stopped",
+            Description = "Only events after this sequence number (each event's 'sequence', shown by -f json or -f yaml), to resume where a reader stopped",
         }.AtLeast(0L);
         var format = OutputFormatOption.Create();
         list.Arguments.Add(stackName);

@@ -214,7 +214,7 @@ internal static class StackCommands
     private static Command DeleteCommand(CliConsole console)
     {
         var command = new Command("delete", "Delete a stack and everything it made (resources with deletion_policy: Retain are kept)");
-        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (asked only when stderr is a terminal)" };
         command.Arguments.Add(StackName);
         command.Options.Add(yes);
         command.Options.Add(MaxParallel);
@@ -229,20 +229,22 @@ internal static class StackCommands
                 return await Background.StartAsync(parse, console, name, ct);
             }
 
-            if (!parse.GetValue(yes) && console.IsTerminal)
-            {
-                await console.Error.WriteAsync($"Delete stack '{name}' and all its resources? [y/N] ");
-                var answer = await console.Input.ReadLineAsync(ct);
-                if (answer is null || !answer.Trim().StartsWith('y'))
-                {
-                    await console.Error.WriteLineAsync("Not deleted.");
-                    return ExitCodes.Success;
-                }
-            }
-
             var (engine, store) = await EngineHost.OpenAsync(parse, parse.GetValue(MaxParallel), ct, console);
             await using (store)
             {
+                if (!parse.GetValue(yes) && console.IsTerminal)
+                {
+                    // Only about a stack that exists: an unknown name is exit 4 at once, not after the user said yes.
+                    await engine.GetStackAsync(name, ct);
+                    await console.Error.WriteAsync($"Delete stack '{name}' and all its resources? [y/N] ");
+                    var answer = await console.Input.ReadLineAsync(ct);
+                    if (answer is null || !answer.Trim().StartsWith('y'))
+                    {
+                        await console.Error.WriteLineAsync("Not deleted.");
+                        return ExitCodes.Success;
+                    }
+                }
+
                 var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
                 if (noWait)
                 {

@@ -454,4 +454,36 @@ public sealed partial class StackCommandTests
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Out.ShouldStartWith("graph LR");
     }
+
+    [Fact]
+    public async Task Delete_OnATerminalStackUnknown_Exits4WithoutAsking()
+    {
+        using var stack = new CliStack();
+
+        var result = await CliRunner.RunOnTerminalAsync("y\n", "--state", stack.State, "stack", "delete", "nosuch");
+
+        result.ExitCode.ShouldBe(4, result.ToString());
+        result.Error.ShouldNotContain("[y/N]");
+    }
+
+    [Theory]
+    [InlineData("n\n", true)]
+    [InlineData("", true)]
+    [InlineData("y\n", false)]
+    public async Task Delete_OnATerminal_AsksAndDeletesOnlyOnYes(string typed, bool kept)
+    {
+        using var stack = new CliStack();
+        await stack.CreateAsync();
+
+        var result = await CliRunner.RunOnTerminalAsync(typed, "--state", stack.State, "stack", "delete", "demo");
+        var list = await stack.RunAsync("stack", "list", "-f", "json");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldContain("Delete stack 'demo' and all its resources? [y/N] ");
+        CliStack.Json(list).GetArrayLength().ShouldBe(kept ? 1 : 0, list.ToString());
+        if (kept)
+        {
+            result.Error.ShouldContain("Not deleted.");
+        }
+    }
 }
