@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Hearth.Engine.Failures;
 using Hearth.State;
 using Hearth.Templates.Diagnostics;
+using Hearth.Templates.Parameters;
 
 namespace Hearth.Engine.Operations;
 
@@ -54,7 +55,10 @@ public sealed class EngineException(EngineErrorKind kind, string message, Immuta
     public static EngineException TemplateErrors(ImmutableArray<Diagnostic> diagnostics)
     {
         var errors = diagnostics.Count(d => d.IsError);
-        return new(EngineErrorKind.InvalidInput, $"the template has {errors} error{(errors == 1 ? "" : "s")}", diagnostics);
+        // The command line's --parameter values are reported at "--parameter:1:N" (the Nth): the summary names them too.
+        var ofParameters = diagnostics.Count(d => d.IsError && d.Span.File == CommandLineParameters.SourceName);
+        var subject = ofParameters == 0 ? "the template has" : ofParameters == errors ? "the --parameter values have" : "the template and its --parameter values have";
+        return new(EngineErrorKind.InvalidInput, $"{subject} {errors} error{(errors == 1 ? "" : "s")}", diagnostics);
     }
 }
 

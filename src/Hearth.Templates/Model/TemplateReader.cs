@@ -86,7 +86,7 @@ public static class TemplateReader
             {
                 var message = entry.Key == "conditions"
                     ? $"the 'conditions' section needs {VersionKey} 2016-10-14 (newton) or later; this template is {version}"
-                    : $"'{entry.Key}' is not a template section{Hint(entry.Key, allowedSections)}; sections are {string.Join(", ", allowedSections)}";
+                    : $"'{entry.Key}' is not a template section{PropertyValidator.Hint(entry.Key, allowedSections)}; sections are {string.Join(", ", allowedSections)}";
                 diagnostics.Error(entry.KeySpan, DiagnosticCodes.UnknownSection, message);
             }
         }
@@ -241,7 +241,7 @@ public static class TemplateReader
             {
                 var message = ConditionalResourceKeys.Contains(key.Key)
                     ? $"'{key.Key}' in resource '{entry.Key}' needs {VersionKey} 2016-10-14 (newton) or later; this template is {version}"
-                    : $"'{key.Key}' is not a valid key in resource '{entry.Key}'{Hint(key.Key, allowedKeys)}; keys are {string.Join(", ", allowedKeys)}";
+                    : $"'{key.Key}' is not a valid key in resource '{entry.Key}'{PropertyValidator.Hint(key.Key, allowedKeys)}; keys are {string.Join(", ", allowedKeys)}";
                 diagnostics.Error(key.KeySpan, ConditionalResourceKeys.Contains(key.Key) ? DiagnosticCodes.KeyNotInVersion : DiagnosticCodes.UnknownResourceKey, message);
             }
 
@@ -305,7 +305,7 @@ public static class TemplateReader
             foreach (var key in body.Entries.Where(e => !allowedKeys.Contains(e.Key)))
             {
                 diagnostics.Error(key.KeySpan, DiagnosticCodes.UnknownOutputKey,
-                    $"'{key.Key}' is not a valid key in output '{entry.Key}'{Hint(key.Key, allowedKeys)}; keys are {string.Join(", ", allowedKeys)}");
+                    $"'{key.Key}' is not a valid key in output '{entry.Key}'{PropertyValidator.Hint(key.Key, allowedKeys)}; keys are {string.Join(", ", allowedKeys)}");
             }
 
             var value = body.Find("value");
@@ -398,6 +398,4 @@ public static class TemplateReader
         _ => "value",
     };
 
-    private static string Hint(string given, IEnumerable<string> known) =>
-        PropertyValidator.Suggest(given, known) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
 }

@@ -133,11 +133,9 @@ public static class ParameterResolver
         return new ResolvedParameter(schema.Name, schema, value, source, span);
     }
 
-    private static string Suggest(string name, IEnumerable<string> declared)
-    {
-        var match = declared.FirstOrDefault(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase));
-        return match is null ? "" : $" Did you mean '{match}'?";
-    }
+    // Heat's own sentence, then the closest declared name (a case slip or a typo: nmae for name).
+    private static string Suggest(string name, IEnumerable<string> declared) =>
+        Schema.PropertyValidator.Suggest(name, declared) is { } match ? $" Did you mean '{match}'?" : "";
 
     /// <summary>
     /// The immutable parameters an update may not change (Heat's <c>immutable_params_modified</c>): those declared in both

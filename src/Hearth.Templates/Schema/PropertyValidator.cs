@@ -299,6 +299,10 @@ public static class PropertyValidator
         return string.Concat(parts).TrimStart('.').Replace(".[", "[", StringComparison.Ordinal);
     }
 
+    /// <summary>" (did you mean 'NAME'?)" for the closest known name, or nothing: the end of a message about a misspelt name.</summary>
+    public static string Hint(string given, IEnumerable<string> known) =>
+        Suggest(given, known) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
+
     /// <summary>The closest known name, for "did you mean" hints on a misspelt key.</summary>
     public static string? Suggest(string given, IEnumerable<string> known)
     {

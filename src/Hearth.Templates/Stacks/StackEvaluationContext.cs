@@ -32,7 +32,7 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
         }
 
         throw new TemplateException(span, DiagnosticCodes.UnknownParameterReference,
-            $"the parameter '{name}' is not declared in the template's 'parameters' section{Hint(name, definition.Parameters.Schemas.Select(s => s.Name))}");
+            $"the parameter '{name}' is not declared in the template's 'parameters' section{Schema.PropertyValidator.Hint(name, definition.Parameters.Schemas.Select(s => s.Name))}");
     }
 
     public override object? GetResourceReference(string resourceName, SourceSpan span)
@@ -96,9 +96,7 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
         }
 
         throw new TemplateException(span, DiagnosticCodes.UnknownResourceReference,
-            $"the resource '{name}' is not defined in this template{Hint(name, definition.Template.Resources.Select(r => r.Name))}");
+            $"the resource '{name}' is not defined in this template{Schema.PropertyValidator.Hint(name, definition.Template.Resources.Select(r => r.Name))}");
     }
 
-    private static string Hint(string name, IEnumerable<string> known) =>
-        Schema.PropertyValidator.Suggest(name, known) is { } s ? $" (did you mean '{s}'?)" : "";
 }

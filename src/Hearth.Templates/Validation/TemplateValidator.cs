@@ -172,7 +172,7 @@ public static class TemplateValidator
             foreach (var dependency in resource.DependsOn.Where(d => definition.Template.FindResource(d.Name) is null))
             {
                 diagnostics.Error(dependency.Span, DiagnosticCodes.UnknownDependency,
-                    $"resource '{resource.Name}' depends on '{dependency.Name}', which is not defined in this template{Hint(dependency.Name, template.Resources.Select(r => r.Name))}");
+                    $"resource '{resource.Name}' depends on '{dependency.Name}', which is not defined in this template{PropertyValidator.Hint(dependency.Name, template.Resources.Select(r => r.Name))}");
             }
 
             if (resource.ExternalId is not null && !resource.DependsOn.IsEmpty)
@@ -307,7 +307,7 @@ public static class TemplateValidator
         }
 
         var known = catalog.TypeNames.ToList();
-        var hint = Hint(resolved.Type, known);
+        var hint = PropertyValidator.Hint(resolved.Type, known);
         var cloud = resolved.Type.StartsWith("OS::Nova::", StringComparison.Ordinal) || resolved.Type.StartsWith("OS::Neutron::", StringComparison.Ordinal)
             ? "; Hearth deploys onto servers that exist: map it to OS::Heat::DeployedServer (or OS::Heat::None) in an environment's resource_registry"
             : "";
@@ -338,7 +338,7 @@ public static class TemplateValidator
             if (target is null)
             {
                 diagnostics.Error(span, DiagnosticCodes.UnknownResourceReference,
-                    $"the resource '{name}' is not defined in this template{Hint(name, definition.Template.Resources.Select(r => r.Name))}");
+                    $"the resource '{name}' is not defined in this template{PropertyValidator.Hint(name, definition.Template.Resources.Select(r => r.Name))}");
                 continue;
             }
 
@@ -356,7 +356,7 @@ public static class TemplateValidator
                 {
                     var known = schema.Attributes.Keys.Append(ResourceTypeSchema.ShowAttribute).Order(StringComparer.Ordinal);
                     diagnostics.Error(span, DiagnosticCodes.UnknownAttribute,
-                        $"resource '{name}' ({schema.Type}) has no attribute '{attribute}'{Hint(attribute, known)}; its attributes are {string.Join(", ", known)}");
+                        $"resource '{name}' ({schema.Type}) has no attribute '{attribute}'{PropertyValidator.Hint(attribute, known)}; its attributes are {string.Join(", ", known)}");
                 }
             }
         }
@@ -523,6 +523,4 @@ public static class TemplateValidator
         return span;
     };
 
-    private static string Hint(string name, IEnumerable<string> known) =>
-        PropertyValidator.Suggest(name, known) is { } s ? $" (did you mean '{s}'?)" : "";
 }

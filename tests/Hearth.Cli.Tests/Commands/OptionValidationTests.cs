@@ -100,6 +100,18 @@ public sealed class OptionValidationTests
         result.Out.ShouldNotContain("Listening");
     }
 
+    [Fact]
+    public async Task Create_MisspeltParameterName_NamesItsPlaceSuggestsTheNameAndBlamesTheParameters()
+    {
+        using var stack = new CliStack();
+
+        var result = await stack.RunAsync("stack", "create", "s", "-t", stack.TemplatePath, "-P", "greeting=hi", "-P", "greting=hello");
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain("--parameter:1:2: error HT302: The Parameter (greting) was not defined in template. Did you mean 'greeting'?");
+        result.Error.ShouldEndWith("hearth: the --parameter values have 1 error\n");
+    }
+
     /// <summary>The stack as JSON and its event log: any write would change one of them.</summary>
     private static async Task<string> StateAsync(CliStack stack)
     {

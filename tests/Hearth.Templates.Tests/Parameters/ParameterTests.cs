@@ -161,6 +161,17 @@ public sealed class ParameterTests
     }
 
     [Fact]
+    public void Resolve_UnknownNameOneTypoFromADeclaredOne_SuggestsIt()
+    {
+        var (schemas, bag) = Read("name: {type: string, default: x}\ntoken: {type: string, default: y}");
+        Resolve(schemas, bag, ("nmae", "a"), ("tokn", "b"), ("zzz", "c"));
+        var messages = bag.ToImmutable().Select(d => $"{d.Code} {d.Message}").ToList();
+        messages.ShouldContain("HT302 The Parameter (nmae) was not defined in template. Did you mean 'name'?");
+        messages.ShouldContain("HT302 The Parameter (tokn) was not defined in template. Did you mean 'token'?");
+        messages.ShouldContain("HT302 The Parameter (zzz) was not defined in template.");
+    }
+
+    [Fact]
     public void Resolve_PseudoParameters_ComeFromStackIdentity()
     {
         var (schemas, bag) = Read("p: {type: string, default: x}");
