@@ -72,7 +72,7 @@ internal sealed class HearthCommandLine(CliConsole console)
                 _ => ExitCodes.UsageOrTemplateError,
             };
         }
-        catch (Exception e) when (Unusable(e) is { } unusable)
+        catch (Exception e) when (Cause<StateUnusableException>(e) is { } unusable)
         {
             await console.Error.WriteLineAsync($"hearth: {unusable.Message}");
             if (unusable is StateNotWritableException)
@@ -88,7 +88,7 @@ internal sealed class HearthCommandLine(CliConsole console)
             await console.Error.WriteLineAsync("hearth: cancelled");
             return ExitCodes.OperationFailed;
         }
-        catch (Exception e) when (RanOutOfMemory(e))
+        catch (Exception e) when (Cause<OutOfMemoryException>(e) is not null)
         {
             // A limit of the machine or the container (or DOTNET_GCHeapHardLimit), not a bug: no stack trace. What the
             // command recorded is kept, as when the process is killed.
@@ -98,28 +98,20 @@ internal sealed class HearthCommandLine(CliConsole console)
         }
     }
 
-    /// <summary>Whether <paramref name="exception"/> is, or was caused by, running out of memory (however deep the engine wrapped it).</summary>
-    private static bool RanOutOfMemory(Exception exception) => exception switch
-    {
-        OutOfMemoryException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(RanOutOfMemory),
-        { InnerException: { } inner } => RanOutOfMemory(inner),
-        _ => false,
-    };
-
-    /// <summary>The state problem behind <paramref name="exception"/>, however deep the engine wrapped it.</summary>
-    private static StateUnusableException? Unusable(Exception exception)
+    /// <summary>The <typeparamref name="T"/> behind <paramref name="exception"/>, however deep the engine wrapped it (inner and aggregated exceptions).</summary>
+    private static T? Cause<T>(Exception exception)
+        where T : Exception
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is StateUnusableException unusable)
+            if (current is T found)
             {
-                return unusable;
+                return found;
             }
 
             if (current is AggregateException aggregate)
             {
-                return aggregate.InnerExceptions.Select(Unusable).FirstOrDefault(found => found is not null);
+                return aggregate.InnerExceptions.Select(Cause<T>).FirstOrDefault(inner => inner is not null);
             }
         }
 
