@@ -163,7 +163,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         if (run is { Termination: ScriptTermination.Exited, ExitCode: null })
         {
             return new DeploymentResult(DeploymentStatus.Failed, null, run.Stdout, run.Stderr, run.Outputs,
-                $"The script was killed on {connection.Target.Description} before it exited (no exit status)", Elapsed(started));
+                $"The script ended on {connection.Target.Description} with no exit status recorded: it was killed, or the process there that waited for it was", Elapsed(started));
         }
 
         return ScriptResults.Interpret(run, request.Outputs, request.Timeout, Elapsed(started));

@@ -45,31 +45,48 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
-    public async Task Run_DispatcherKilledMidRun_ReportsTheRunFromANewSessionWithoutRunningItAgain()
+    public async Task Run_ConnectionDroppedMidRun_ReportsTheRunWithItsStatusFromANewSessionWithoutRunningItAgain()
+    {
+        var connection = Connection();
+        var marker = "hearth-ssh-dropped-" + Guid.NewGuid().ToString("N");
+        var payload = RemoteEnvironment.Payload([], "CREATE", $"#!/bin/sh\necho ran >> count\nexec sh -c 'sleep 2; echo done; exit 3' {marker}\n", [], EngineIdentity.Current);
+
+        var running = connection.RequestAsync("run", RunWords("attempt3"), payload, CancellationToken.None);
+        var (script, job, dispatcher) = await RunningScriptAsync(marker);
+        // The host's end of the connection goes, as when the network drops: the session's sshd process. sshd signals
+        // nothing it started without a terminal, so the dispatcher and its job live on; the job records the status.
+        var sshd = ProcessTable.Parent(dispatcher).ShouldNotBeNull();
+        await KillTheUsersAsync(sshd);
+
+        var reply = await running.Within();
+
+        var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull();
+        run.ExitCode.ShouldBe(3);
+        run.Stdout.ShouldBe("done\n");
+        (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
+        ProcessTable.Stat(script).ShouldBeNull();
+        ProcessTable.Stat(job).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Run_DispatcherAndItsJobKilledMidRun_ReportsTheRunEndedWithoutAStatusAndRunsNothingTwice()
     {
         var connection = Connection();
         var marker = "hearth-ssh-dispatcher-" + Guid.NewGuid().ToString("N");
         var payload = RemoteEnvironment.Payload([], "CREATE", $"#!/bin/sh\necho ran >> count\nexec sh -c 'sleep 2; echo done' {marker}\n", [], EngineIdentity.Current);
 
-        var running = connection.RequestAsync("run", RunWords("attempt3"), payload, CancellationToken.None);
-        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
-        // The script's session leader was started by a job of the dispatcher: the job and the dispatcher die, the script runs on.
-        var script = ProcessTable.WithMarker(marker).Single();
-        var job = ProcessTable.Parent(ProcessTable.Stat(script).ShouldNotBeNull().Session).ShouldNotBeNull();
-        var dispatcher = ProcessTable.Parent(job).ShouldNotBeNull();
-        foreach (var pid in new[] { dispatcher, job })
-        {
-            // Only the test user's processes: a wrong pid here must not take anything else down.
-            (await SshHosts.IsTheUsersAsync(pid)).ShouldBeTrue();
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill(entireProcessTree: false);
-        }
+        var running = connection.RequestAsync("run", RunWords("attempt4"), payload, CancellationToken.None);
+        var (_, job, dispatcher) = await RunningScriptAsync(marker);
+        // The script is in a session of its own: it runs on, but the job that would record its status is gone.
+        await KillTheUsersAsync(dispatcher);
+        await KillTheUsersAsync(job);
 
         var reply = await running.Within();
 
         ProcessTable.Stat(dispatcher).ShouldBeNull();
         var run = RemoteReply.Parse(reply.Stdout, "outputs/CREATE", 1000, ScriptTermination.Exited).ShouldNotBeNull().Run.ShouldNotBeNull();
-        run.ExitCode.ShouldBe(0);
+        run.Termination.ShouldBe(ScriptTermination.Exited);
+        run.ExitCode.ShouldBeNull();
         run.Stdout.ShouldBe("done\n");
         (await File.ReadAllTextAsync(Path.Combine(RemoteFolder, "count"))).ShouldBe("ran\n");
     }
@@ -122,6 +139,25 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
         var error = await Should.ThrowAsync<HostUnreachableException>(host.RunAsync(new HostCommand(["true"]), CancellationToken.None).Within());
 
         error.Message.ShouldContain("Connection refused");
+    }
+
+    /// <summary>The script (its session leader, the process that ran its marker), the dispatcher's job that waits for it, the dispatcher.</summary>
+    private static async Task<(int Script, int Job, int Dispatcher)> RunningScriptAsync(string marker)
+    {
+        await Poll.UntilAsync(() => ProcessTable.WithMarker(marker).Count > 0, "the script runs");
+        var script = ProcessTable.WithMarker(marker).Single();
+        var leader = ProcessTable.Stat(script).ShouldNotBeNull().Session;
+        leader.ShouldBe(script);
+        var job = ProcessTable.Parent(script).ShouldNotBeNull();
+        return (script, job, ProcessTable.Parent(job).ShouldNotBeNull());
+    }
+
+    private static async Task KillTheUsersAsync(int pid)
+    {
+        // Only the test user's processes: a wrong pid here must not take anything else down.
+        (await SshHosts.IsTheUsersAsync(pid)).ShouldBeTrue();
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        process.Kill(entireProcessTree: false);
     }
 
     private SshConnection Connection()
