@@ -316,11 +316,14 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
                                     "-e", "sched:sched_process_exec", "-e", "sched:sched_process_exit", "--",
                                     hearth, "--state", state, "stack", "create", "traced", "-t", dag_tpl, "--max-parallel", "1000"],
                                    capture_output=True, text=True, timeout=900, check=False)
-                lifetimes = bench.script_lifetimes(perf_data, state)[0] if p.returncode == 0 else {}
+                lifetimes, from_exec = bench.script_lifetimes(perf_data, state) if p.returncode == 0 else ({}, {})
                 name = lambda i: f"d{i:03d}"  # noqa: E731
                 if all(name(i) in lifetimes for i in range(count)):
+                    # From the exec too: the process the dispatcher forks for a script runs setsid before the script
+                    # itself, Hearth's start-up inside what the fork-to-exit count calls the script's own duration.
                     owns.append({"operation": operation_seconds(hearth, state, "traced"),
-                                 "own_critical_path": bench.critical_path(lifetimes, deps, count, name)})
+                                 "own_critical_path": bench.critical_path(lifetimes, deps, count, name),
+                                 "own_critical_path_from_exec": bench.critical_path(from_exec, deps, count, name)})
                 else:
                     log(f"   ssh dag: the traced create gave {len(lifetimes)} of {count} scripts' lifetimes; own durations left out")
             hosts.note_deployments(state)
@@ -331,8 +334,10 @@ def run(hearth, work, timed, dag_depends, host_count, steps, repeats, have_ansib
             out["dag"].update(operation=min(operations), operation_ratio=round(min(operations) / path, 2))
         if owns:
             best_own = min(owns, key=lambda o: o["operation"] / o["own_critical_path"])
+            best_exec = min(owns, key=lambda o: o["operation"] / o["own_critical_path_from_exec"])
             out["dag"].update(traced_operation=best_own["operation"], own_critical_path=best_own["own_critical_path"],
                               own_ratio=round(best_own["operation"] / best_own["own_critical_path"], 2),
+                              own_ratio_from_exec=round(best_exec["operation"] / best_exec["own_critical_path_from_exec"], 2),
                               own_runs=owns)
         log(f"   ssh dag: {min(walls):.2f} s wall" + (f", operation {min(operations):.2f} s" if operations else "") + f" against {path:.2f} s"
             + (f"; traced operation {best_own['operation']:.2f} s against own critical path {best_own['own_critical_path']:.2f} s" if owns else ""))
@@ -368,4 +373,7 @@ def table(fmt_s, table_, s):
     if "own_critical_path" in d:
         header += ["critical path of the scripts' own durations (fork → exit, traced)", "operation (traced run) / that (SPEC §6)"]
         row += [fmt_s(d["own_critical_path"]), f"**{d['own_ratio']:.2f}**"]
+    if "own_ratio_from_exec" in d:
+        header += ["the same, each script counted from its own exec"]
+        row += [f"{d['own_ratio_from_exec']:.2f}"]
     return steps + "\n\n" + table_(header, [row])

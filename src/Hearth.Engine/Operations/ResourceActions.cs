@@ -156,11 +156,12 @@ internal sealed class ResourceActions(EngineContext engine, StackRecord stack, s
         });
         var state = RowMapping.ToState(row) with { PhysicalName = PhysicalName(row.Name, row.Id) };
         var retain = state.Data.GetValueOrDefault(DeletionPolicyKey) as string == "Retain";
+        string? said = null;
         if (!retain && handler is not null && row.Action != ResourceAction.Init)
         {
             try
             {
-                await handler.DeleteAsync(state, StackInfo, cancellationToken);
+                said = await handler.DeleteAsync(state, StackInfo, cancellationToken);
             }
             catch (Exception e)
             {
@@ -170,7 +171,7 @@ internal sealed class ResourceActions(EngineContext engine, StackRecord stack, s
             }
         }
 
-        steps.Deleted(row, deleting, retain ? "retained (deletion_policy: Retain)" : "state changed");
+        steps.Deleted(row, deleting, retain ? "retained (deletion_policy: Retain)" : said ?? "state changed");
     }
 
     /// <summary>Records a resource that failed before any action began (an unknown type, properties that do not validate).</summary>

@@ -125,7 +125,8 @@ public abstract class ResourceHandler
     public virtual Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
         CreateAsync(request, cancellationToken);
 
-    public virtual Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Deletes; returns what the DELETE_COMPLETE event should say beyond that (null: nothing).</summary>
+    public virtual Task<string?> DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>
     /// The transports this type's actions run through, if any: before a resume or cancel runs anything, the engine has

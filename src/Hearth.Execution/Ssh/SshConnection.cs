@@ -32,6 +32,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private readonly SemaphoreSlim _opening = new(1);
     private readonly Lock _sessionGate = new();
     private volatile bool _open;
+    private volatile bool _remembered;
     private SshSession? _session;
     private Task<(SshSession? Session, SshCommandResult? Failure)>? _sessionStart;
 
@@ -182,8 +183,22 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     /// Starts an ssh process (a command or the dispatcher's session). Its connection becomes the host's shared one when
     /// there is none: while no connection to the host is known (no command ran through one yet, and no socket from an
     /// earlier engine is there), that start waits its turn under the bound on connections being opened across hosts.
+    /// A start that connected has the state folder remember the host (<see cref="SshFolder.Remember"/>) before its
+    /// result is used, and so before the first request goes to a session.
     /// </summary>
     private async Task<T> OpeningAsync<T>(Func<Task<T>> start, Func<T, bool> connected, CancellationToken ct)
+    {
+        var result = await OpenAsync(start, connected, ct);
+        if (!_remembered && connected(result))
+        {
+            folder.Remember(target);
+            _remembered = true;
+        }
+
+        return result;
+    }
+
+    private async Task<T> OpenAsync<T>(Func<Task<T>> start, Func<T, bool> connected, CancellationToken ct)
     {
         if (_open || File.Exists(folder.ControlSocket(target)))
         {

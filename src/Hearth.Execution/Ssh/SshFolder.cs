@@ -89,15 +89,24 @@ internal sealed class SshFolder
         return file;
     }
 
-    /// <summary>Notes that deployments run on <paramref name="target"/>, so a later resume or cancel looks there for orphans.</summary>
+    /// <summary>
+    /// Notes that this state folder reached <paramref name="target"/> (an ssh start connected), before anything is sent
+    /// there: a later resume or cancel looks there for orphans, and a host never reached holds nothing of this state
+    /// folder (see <see cref="Reached"/>). An earlier Hearth noted a host before its first run instead, reached or not.
+    /// </summary>
     public void Remember(SshTarget target)
     {
-        var file = Path.Combine(HostsFolder, target.FileKey + ".json");
+        var file = HostFile(target);
         if (!File.Exists(file))
         {
             File.WriteAllText(file, JsonSerializer.Serialize(target, SshJson.Default.SshTarget));
         }
     }
+
+    /// <summary>Whether this state folder ever reached <paramref name="target"/> (or, before Hearth noted only that, ran anything there).</summary>
+    public bool Reached(SshTarget target) => File.Exists(HostFile(target));
+
+    private string HostFile(SshTarget target) => Path.Combine(HostsFolder, target.FileKey + ".json");
 
     /// <summary>Every target deployments ran on from this state folder.</summary>
     public IReadOnlyList<SshTarget> Remembered()

@@ -51,7 +51,9 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         }
         catch (Exception e) when (e is HostKeyRejectedException or HostUnreachableException)
         {
-            return DeploymentResult.NotRun(DeploymentStatus.Failed, e.Message, Elapsed(started));
+            return request.Action == DeploymentActions.Delete && !folder.Reached(connection.Target)
+                ? DeploymentResult.NotRun(DeploymentStatus.Skipped, NeverReached(e), Elapsed(started))
+                : DeploymentResult.NotRun(DeploymentStatus.Failed, e.Message, Elapsed(started));
         }
     }
 
@@ -65,7 +67,9 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         }
         catch (Exception e) when (e is HostKeyRejectedException or HostUnreachableException)
         {
-            return DeploymentResult.NotRun(DeploymentStatus.Failed, $"Could not look for a script left running: {e.Message}", Elapsed(started));
+            return folder.Reached(connection.Target)
+                ? DeploymentResult.NotRun(DeploymentStatus.Failed, $"Could not look for a script left running: {e.Message}", Elapsed(started))
+                : null;
         }
     }
 
@@ -96,7 +100,16 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     public async Task RemoveAsync(string deploymentId, CancellationToken ct)
     {
         RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
-        var result = await connection.RequestAsync("remove", [deploymentId], ReadOnlyMemory<byte>.Empty, ct);
+        SshCommandResult result;
+        try
+        {
+            result = await connection.RequestAsync("remove", [deploymentId], ReadOnlyMemory<byte>.Empty, ct);
+        }
+        catch (Exception e) when ((e is HostKeyRejectedException or HostUnreachableException) && !folder.Reached(connection.Target))
+        {
+            return; // Nothing of this state folder was ever sent there, so there is no working folder to remove.
+        }
+
         if (result.ExitCode != 0)
         {
             throw new HostUnreachableException($"could not remove the working folder of deployment {deploymentId} on {connection.Target.Description}: {result.Stderr.Trim()}");
@@ -116,7 +129,6 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
                 : RequestChecks.WithNote(DeploymentResult.NotRun(DeploymentStatus.Failed, error, Elapsed(started)), stopped);
         }
 
-        folder.Remember(connection.Target);
         var attempt = Guid.NewGuid().ToString("N")[..16];
         var payload = RemoteEnvironment.Payload(variables, request.Action, script, request.Outputs, EngineIdentity.Current);
         string[] words = [request.DeploymentId, request.Action, attempt, RequestChecks.HasShebang(script) ? "1" : "0"];
@@ -230,6 +242,13 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         line.Split(' ') is [var state and ("stopped" or "alive"), var pid, var action]
             ? (state == "stopped", $"the {action} script left running by an interrupted operation (pid {pid} on {connection.Target.Description})")
             : null;
+
+    /// <summary>
+    /// Why a DELETE completes without its host: this state folder never reached the host (no connection to it ever
+    /// succeeded, and every request waits for one), so no action of the deployment ran there and nothing is left to undo.
+    /// </summary>
+    private string NeverReached(Exception e) =>
+        $"Nothing to undo on {connection.Target.Description}: no action of this deployment ran there, as Hearth never reached it ({e.Message})";
 
     private static string Stopped(ScriptTermination termination, TimeSpan timeout) =>
         termination == ScriptTermination.Cancelled ? "Deployment cancelled." : $"Deployment timed out after {ScriptResults.FormatSeconds(timeout)}";

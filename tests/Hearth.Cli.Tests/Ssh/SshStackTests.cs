@@ -148,6 +148,70 @@ public sealed class SshStackTests(SshHosts hosts)
         result.ToString().ShouldContain("server 'server' uses the SSH transport but has no ssh.host; give ssh: {host: ADDRESS, user: USER, key_file: PATH, known_host_key: KEY}");
     }
 
+    /// <summary>
+    /// A host this state folder never reached holds nothing of it, so undoing a deployment there needs nothing from it.
+    /// (A host reached before and unreachable now still fails the delete: <see cref="UnreachableHostTests"/>.)
+    /// </summary>
+    [Fact]
+    public async Task Create_HostNeverReached_FailsThenRollsBackWithoutItSayingNothingRanThere()
+    {
+        await using var stack = new DeploymentStack(NeverReachedTemplate);
+
+        var created = await stack.RunAsync(["stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, .. NeverReachedParameters()]);
+
+        created.ExitCode.ShouldNotBe(0);
+        var target = $"ssh {SshHosts.User}@{hosts.Hosts[0].Address}:{hosts.Hosts[0].Port + 1}";
+        created.Error.ShouldContain($"work CREATE_FAILED Deployment to server failed: could not reach {target}");
+        created.Error.ShouldContain($"work DELETE_COMPLETE Nothing to undo on {target}: no action of this deployment ran there, as Hearth never reached it (could not reach {target}");
+        (await stack.StatusAsync()).ShouldBe("ROLLBACK_COMPLETE");
+    }
+
+    [Fact]
+    public async Task Delete_StackWhoseHostWasNeverReached_Completes()
+    {
+        await using var stack = new DeploymentStack(NeverReachedTemplate);
+        (await stack.RunAsync(["stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "--disable-rollback", .. NeverReachedParameters()])).ExitCode.ShouldNotBe(0);
+        (await stack.StatusAsync()).ShouldBe("CREATE_FAILED");
+
+        var deleted = await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes");
+
+        deleted.ExitCode.ShouldBe(0, deleted.ToString());
+        deleted.Error.ShouldContain("work DELETE_COMPLETE Nothing to undo on");
+        (await stack.RunAsync("stack", "show", DeploymentStack.Name)).ExitCode.ShouldBe(4);
+    }
+
+    /// <summary>One deployment with a DELETE action on a server whose address nothing listens on (the first host's next port).</summary>
+    private const string NeverReachedTemplate = """
+        heat_template_version: 2021-04-16
+        parameters:
+          port: {type: number}
+          user: {type: string}
+          key_file: {type: string}
+          host: {type: string}
+          host_key: {type: string}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties:
+              software_config_transport: SSH
+              ssh: {host: {get_param: host}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: host_key}}
+          config:
+            type: OS::Heat::SoftwareConfig
+            properties: {group: script, config: "#!/bin/sh\necho $deploy_action\n"}
+          work:
+            type: OS::Heat::SoftwareDeployment
+            properties: {config: {get_resource: config}, server: {get_resource: server}, actions: [CREATE, DELETE]}
+        """;
+
+    private string[] NeverReachedParameters() =>
+    [
+        "-P", $"port={hosts.Hosts[0].Port + 1}",
+        "-P", $"user={SshHosts.User}",
+        "-P", $"key_file={hosts.KeyFile}",
+        "-P", $"host={hosts.Hosts[0].Address}",
+        "-P", $"host_key={hosts.Hosts[0].HostKey}",
+    ];
+
     private string DeploymentsFolder => Path.Combine(hosts.UserHome, ".hearth", "deployments");
 
     /// <summary>The hosts' dispatcher sessions (each one's reply token, named by its process id).</summary>

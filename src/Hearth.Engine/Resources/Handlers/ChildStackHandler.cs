@@ -17,8 +17,15 @@ internal abstract class ChildStackHandler(EngineContext? engine, StackDefinition
     internal sealed override ResourceHandler ForOperation(EngineContext engine, StackDefinition? definition, ResourceDefinition? resource) =>
         Bind(engine, definition, resource);
 
-    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        engine is not null ? ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken) : Task.CompletedTask;
+    public override async Task<string?> DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
+    {
+        if (engine is not null)
+        {
+            await ChildStacks.DeleteAsync(engine, current.PhysicalId, cancellationToken);
+        }
+
+        return null;
+    }
 
     /// <summary>What a create or an update needs; only a handler bound to an operation has it.</summary>
     protected (EngineContext Engine, StackDefinition Parent, ResourceDefinition Resource) Require() =>

@@ -35,8 +35,11 @@ internal sealed class TestResourceHandler(TimeProvider time) : ResourceHandler
         return ResourceResult.Of(current.PhysicalId, [new("output", value)], [new("value", value)]);
     }
 
-    public override Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        WaitAsync(current.Properties, "delete", cancellationToken);
+    public override async Task<string?> DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
+    {
+        await WaitAsync(current.Properties, "delete", cancellationToken);
+        return null;
+    }
 
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
         (changed.Contains("value") && newProperties.GetValueOrDefault("update_replace") is true) || base.NeedsReplace(changed, newProperties);

@@ -29,8 +29,11 @@ internal sealed class SoftwareDeploymentGroupHandler(ResourceTypeSchema schema, 
     public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
         ConvergeAsync(request, current, cancellationToken);
 
-    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken) =>
-        await Task.WhenAll(Members(current).Select(m => member.DeleteAsync(m.Value, stack, cancellationToken)));
+    public override async Task<string?> DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
+    {
+        var notes = await Task.WhenAll(Members(current).Select(m => member.DeleteAsync(m.Value, stack, cancellationToken)));
+        return notes.OfType<string>().Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } said ? string.Join("; ", said) : null;
+    }
 
     /// <summary>Every property change is an update of the members (Heat: a change of resource_def).</summary>
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => false;

@@ -48,21 +48,23 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
     public static SoftwareDeploymentHandler Structured(DeploymentServices? services) => new(SoftwareDeploymentSchemas.StructuredDeployment, services, structured: true);
 
-    public override Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
-        RunAsync("CREATE", request.Name, request.Properties, request.Stack, request.Resources, previous: null, DeploymentId(request.PhysicalName), cancellationToken);
+    public override async Task<ResourceResult> CreateAsync(ResourceRequest request, CancellationToken cancellationToken) =>
+        (await RunAsync("CREATE", request.Name, request.Properties, request.Stack, request.Resources, previous: null, DeploymentId(request.PhysicalName), cancellationToken)).Result;
 
-    public override Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
-        RunAsync("UPDATE", request.Name, request.Properties, request.Stack, request.Resources, current, DeploymentId(request.PhysicalName), cancellationToken);
+    public override async Task<ResourceResult> UpdateAsync(ResourceRequest request, ResourceState current, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
+        (await RunAsync("UPDATE", request.Name, request.Properties, request.Stack, request.Resources, current, DeploymentId(request.PhysicalName), cancellationToken)).Result;
 
-    public override async Task DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
+    public override async Task<string?> DeleteAsync(ResourceState current, StackInfo stack, CancellationToken cancellationToken)
     {
-        var result = await RunAsync("DELETE", current.Name, current.Properties, stack, resources: null, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
+        var (result, skipped) = await RunAsync("DELETE", current.Name, current.Properties, stack, resources: null, current, current.PhysicalName is null ? Guid.NewGuid().ToString() : DeploymentId(current.PhysicalName), cancellationToken);
 
         // Its inputs and outputs may hold secrets (hidden parameters, what a script printed): none outlives the deployment.
         if (services is not null && result.PhysicalId is { } deploymentId)
         {
             await (await TransportAsync(current.Properties, resources: null, cancellationToken)).RemoveAsync(deploymentId, cancellationToken);
         }
+
+        return skipped;
     }
 
     internal override IDisposable? Starting(string resourceName) => services?.Gates.Announce(resourceName);
@@ -91,7 +93,8 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
     public override object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
 
-    private async Task<ResourceResult> RunAsync(
+    /// <summary>Runs the action; with the transport's reason when it skipped the run (a DELETE on a host never reached).</summary>
+    private async Task<(ResourceResult Result, string? Skipped)> RunAsync(
         string action,
         string resourceName,
         IReadOnlyDictionary<string, object?> properties,
@@ -116,7 +119,7 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
                 throw new ResourceFailedException(failed.StatusReason);
             }
 
-            return new ResourceResult(physicalId, Attributes(previous), data);
+            return (new ResourceResult(physicalId, Attributes(previous), data), null);
         }
 
         var deployments = Services();
@@ -147,8 +150,8 @@ internal sealed class SoftwareDeploymentHandler(ResourceTypeSchema schema, Deplo
 
         return result.Status switch
         {
-            DeploymentStatus.Complete => new ResourceResult(physicalId, Attributes(result), data),
-            DeploymentStatus.Skipped => new ResourceResult(physicalId, Attributes(previous), data),
+            DeploymentStatus.Complete => (new ResourceResult(physicalId, Attributes(result), data), null),
+            DeploymentStatus.Skipped => (new ResourceResult(physicalId, Attributes(previous), data), result.StatusReason),
             _ => throw new ResourceFailedException(Failed(result)),
         };
     }
