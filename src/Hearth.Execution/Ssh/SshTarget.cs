@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -56,12 +57,57 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
         }
 
         var key = ssh.GetValueOrDefault("known_host_key") as string is { Length: > 0 } k ? k.Trim() : null;
-        if (key is not null && (key.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 2 || key.Contains('\n', StringComparison.Ordinal)))
+        if (key is not null && HostKeyProblem(key) is { } problem)
         {
             throw new TransportUnavailableException(
-                $"server '{server.Name}': ssh.known_host_key must be one host key as known_hosts and ssh-keyscan write it, \"TYPE BASE64\" (e.g. the server's /etc/ssh/ssh_host_ed25519_key.pub)");
+                $"server '{server.Name}': ssh.known_host_key {problem}; give the server's public host key, \"TYPE BASE64\": on the server, "
+                + $"cat /etc/ssh/ssh_host_ed25519_key.pub; from here, ssh-keyscan -t ed25519 {host} (its words after the host name)");
         }
 
         return new SshTarget(host, port, user, ssh.GetValueOrDefault("key_file") as string is { Length: > 0 } f ? f : null, key);
+    }
+
+    /// <summary>
+    /// What is wrong with a <c>known_host_key</c>, or null: it must be a public key line, <c>TYPE BASE64 [COMMENT]</c>,
+    /// whose BASE64 is the key in SSH's wire form, which begins with its TYPE again. A placeholder, a key cut short or
+    /// one pasted with ssh-keyscan's host name in front would otherwise reach ssh, and fail as a host key mismatch.
+    /// </summary>
+    private static string? HostKeyProblem(string key)
+    {
+        if (key.Contains('\n', StringComparison.Ordinal))
+        {
+            return "holds more than one line";
+        }
+
+        var words = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is not [var type, var encoded, ..])
+        {
+            return "is one word";
+        }
+
+        if (words is [var name, _, _, ..] && IsKey(words[1], words[2]) == true)
+        {
+            return $"begins with a host name ('{name}'), as ssh-keyscan prints it: give only the words after it";
+        }
+
+        return IsKey(type, encoded) switch
+        {
+            true => null,
+            null => "is not a host key: its second word is not base64 (a placeholder, or a key cut short?)",
+            false => $"is not a host key: its second word is not the base64 of a '{type}' key (is its first word the key's type?)",
+        };
+    }
+
+    /// <summary>Whether <paramref name="encoded"/> is a <paramref name="type"/> key in SSH's wire form; null when it is not base64.</summary>
+    private static bool? IsKey(string type, string encoded)
+    {
+        var blob = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, blob, out var length))
+        {
+            return null;
+        }
+
+        return length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(blob) is var nameLength && nameLength <= length - 4
+            && Encoding.ASCII.GetString(blob, 4, (int)nameLength) == type;
     }
 }

@@ -35,4 +35,19 @@ public class SshFolderTests
 
         folder.Remembered().OrderBy(t => t.Host, StringComparer.Ordinal).ShouldBe([first, second]);
     }
+
+    [Fact]
+    public void Reached_OnlyAHostRemembered()
+    {
+        using var state = new TempDirectory();
+        var folder = new SshFolder(state.Path);
+        folder.Prepare();
+        var reached = new SshTarget("127.0.0.2", 22, null, null, null);
+        var other = reached with { Port = 2222 };
+
+        folder.Remember(reached);
+
+        folder.Reached(reached).ShouldBeTrue();
+        folder.Reached(other).ShouldBeFalse();
+    }
 }
