@@ -166,7 +166,7 @@ public static class TemplateValidator
             foreach (var expression in resource.AllExpressions)
             {
                 ValidateExpression(expression, context, diagnostics, mode, failsAtCreate: true);
-                CheckReferences(expression, definition, context, catalog, enabled, diagnostics, depth);
+                CheckReferences(expression, resource.Name, definition, context, catalog, enabled, diagnostics, depth);
             }
 
             foreach (var dependency in resource.DependsOn.Where(d => definition.Template.FindResource(d.Name) is null))
@@ -209,7 +209,7 @@ public static class TemplateValidator
 
             // Heat evaluates outputs only when they are shown, and shows a failure as the output's value.
             ValidateExpression(output.Value, context, diagnostics, mode, failsAtCreate: false);
-            CheckReferences(output.Value, definition, context, catalog, enabled, diagnostics, depth);
+            CheckReferences(output.Value, from: null, definition, context, catalog, enabled, diagnostics, depth);
             try
             {
                 output.Value.Evaluate(context);
@@ -316,8 +316,10 @@ public static class TemplateValidator
         return null;
     }
 
+    /// <param name="from">The resource whose expression it is (never suggested for its own misspelt reference: that would be a cycle).</param>
     private static void CheckReferences(
         Expression expression,
+        string? from,
         StackDefinition definition,
         EvaluationContext context,
         IResourceTypeCatalog catalog,
@@ -338,7 +340,7 @@ public static class TemplateValidator
             if (target is null)
             {
                 diagnostics.Error(span, DiagnosticCodes.UnknownResourceReference,
-                    $"the resource '{name}' is not defined in this template{PropertyValidator.Hint(name, definition.Template.Resources.Select(r => r.Name))}");
+                    $"the resource '{name}' is not defined in this template{PropertyValidator.Hint(name, definition.Template.Resources.Select(r => r.Name).Where(r => r != from))}");
                 continue;
             }
 
