@@ -58,7 +58,14 @@ internal static class TemplateCommands
         {
             await console.Out.WriteLineAsync("Parameters:");
             await TableWriter.WriteAsync(console.Out, ["Name", "Type", "Value", "From"],
-                report.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, p.Type, p.DisplayValue, p.Source]));
+                report.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, p.Type, p.DisplayValue ?? "(no value)", p.Source]));
+            if (report.Parameters.Where(p => p.DisplayValue is null).Select(p => p.Name).ToList() is { Count: > 0 } missing)
+            {
+                // Valid as Heat's validate has it, but a create without them is refused: say so before the user finds out.
+                await console.Out.WriteLineAsync(
+                    $"A stack needs a value for {string.Join(", ", missing)}: give --parameter {missing[0]}=VALUE (or parameters: in an environment file, -e).");
+            }
+
             await console.Out.WriteLineAsync();
         }
 

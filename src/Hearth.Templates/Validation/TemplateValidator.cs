@@ -47,7 +47,7 @@ public static class TemplateValidator
         var parameters = definition.Parameters.Schemas
             .Select(s => definition.Parameters.Parameters.TryGetValue(s.Name, out var p)
                 ? new ParameterSummary(s.Name, s.Type.ToTemplateName(), p.Display, s.Hidden, SourceName(p.Source), s.Description)
-                : new ParameterSummary(s.Name, s.Type.ToTemplateName(), "(no value)", s.Hidden, "missing", s.Description))
+                : new ParameterSummary(s.Name, s.Type.ToTemplateName(), null, s.Hidden, "missing", s.Description))
             .ToImmutableArray();
         var enabled = definition.EnabledResources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var resources = definition.Template.Resources

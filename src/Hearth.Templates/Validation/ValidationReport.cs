@@ -4,7 +4,8 @@ using Hearth.Templates.Diagnostics;
 namespace Hearth.Templates.Validation;
 
 /// <summary>A parameter as validation shows it: the value is masked when the parameter is hidden.</summary>
-public sealed record ParameterSummary(string Name, string Type, string DisplayValue, bool Hidden, string Source, string? Description);
+/// <param name="DisplayValue">The value as shown (hidden ones masked); null when the parameter has none (no default, none given).</param>
+public sealed record ParameterSummary(string Name, string Type, string? DisplayValue, bool Hidden, string Source, string? Description);
 
 /// <summary>A resource as validation found it: its type as written and as the environment resolves it.</summary>
 public sealed record ResourceSummary(string Name, string Type, string ResolvedType, bool Enabled, ImmutableArray<string> DependsOn);
