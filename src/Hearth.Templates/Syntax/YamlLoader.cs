@@ -38,14 +38,22 @@ public static class YamlLoader
         catch (YamlException e)
         {
             var message = CleanYamlMessage(e.Message);
+            // "While parsing a flow mapping, did not find expected ',' or '}'" is reported where the text ran out, often
+            // the end of the file: say where the '{' or '[' it is about was opened.
+            if (reader.OpenFlow is var (open, at) && e.Message.Contains("flow ", StringComparison.Ordinal))
+            {
+                message += string.Create(CultureInfo.InvariantCulture, $" (in the '{open}' opened at {at.Line}:{at.Column})");
+            }
+
             diagnostics.Error(ErrorSpan(file, text, e, lastMark), DiagnosticCodes.YamlSyntax, $"{(isJson ? "JSON" : "YAML")} syntax error: {message}");
             root = null;
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet reports an unterminated flow collection ("a: [1, 2") without a position: point at the last mark read.
-            diagnostics.Error(Span(file, lastMark, lastMark), DiagnosticCodes.YamlSyntax,
-                $"{(isJson ? "JSON" : "YAML")} syntax error: a '[' or '{{' is not closed before the end of the file");
+            // YamlDotNet reports an unterminated flow collection ("a: [1, 2") without a position: point at its opening.
+            var (open, at) = reader.OpenFlow ?? ('[', lastMark);
+            diagnostics.Error(Span(file, at, at), DiagnosticCodes.YamlSyntax,
+                $"{(isJson ? "JSON" : "YAML")} syntax error: this '{open}' is not closed before the end of the file");
             root = null;
         }
         catch (DepthException e)
@@ -116,6 +124,12 @@ public static class YamlLoader
         // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the diagnostic has the position.
         var index = message.IndexOf("): ", StringComparison.Ordinal);
         var text = index >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(index + 3)..] : message;
+        // Some of its messages are joined with a double space ("While parsing a flow mapping,  did not find …").
+        while (text.Contains("  ", StringComparison.Ordinal))
+        {
+            text = text.Replace("  ", " ", StringComparison.Ordinal);
+        }
+
         return text.TrimEnd('.');
     }
 
@@ -136,12 +150,16 @@ public static class YamlLoader
     private sealed class Reader(string file, bool isJson, DiagnosticBag diagnostics)
     {
         private readonly Dictionary<string, (SyntaxNode Node, long Nodes)> _anchors = new(StringComparer.Ordinal);
+        private readonly Stack<(char Open, Mark Start)> _flows = new();
         private Action<Mark> _onMark = _ => { };
 
         // Nodes read so far with every alias counted as the nodes of its anchor: an anchor's size is the difference
         // between this count after and before it, so nested aliases are counted without walking their trees.
         private long _expandedNodes;
         private long _aliasNodes;
+
+        /// <summary>The innermost flow collection (<c>[…]</c>, <c>{…}</c>) being read: where a syntax error inside one was opened.</summary>
+        public (char Open, Mark Start)? OpenFlow => _flows.Count > 0 ? _flows.Peek() : null;
 
         public SyntaxNode? ReadStream(IParser parser, Action<Mark> onMark)
         {
@@ -209,12 +227,16 @@ public static class YamlLoader
                 case SequenceStart sequenceStart:
                 {
                     parser.MoveNext();
+                    var flow = Opened(sequenceStart.Style == SequenceStyle.Flow, '[', sequenceStart.Start);
                     var items = ImmutableArray.CreateBuilder<SyntaxNode>();
-                    while (!parser.TryConsume<SequenceEnd>(out var end))
+                    while (!parser.Accept<SequenceEnd>(out _))
                     {
                         items.Add(ReadNode(parser, depth + 1));
-                        _ = end;
                     }
+
+                    // Closed before the parser moves past it: reading ahead is where an error after it is thrown.
+                    Closed(flow);
+                    parser.MoveNext();
 
                     var endMark = parser.Current?.Start ?? sequenceStart.End;
                     return Remember(sequenceStart.Anchor, start, new SequenceNode(Span(file, sequenceStart.Start, endMark), items.ToImmutable()));
@@ -223,9 +245,10 @@ public static class YamlLoader
                 case MappingStart mappingStart:
                 {
                     parser.MoveNext();
+                    var flow = Opened(mappingStart.Style == MappingStyle.Flow, '{', mappingStart.Start);
                     var entries = ImmutableArray.CreateBuilder<MappingEntry>();
                     var keys = new HashSet<string>(StringComparer.Ordinal);
-                    while (!parser.TryConsume<MappingEnd>(out _))
+                    while (!parser.Accept<MappingEnd>(out _))
                     {
                         var keyNode = ReadNode(parser, depth + 1);
                         var value = ReadNode(parser, depth + 1);
@@ -249,12 +272,32 @@ public static class YamlLoader
                         }
                     }
 
+                    Closed(flow);
+                    parser.MoveNext();
                     var endMark = parser.Current?.Start ?? mappingStart.End;
                     return Remember(mappingStart.Anchor, start, new MappingNode(Span(file, mappingStart.Start, endMark), entries.ToImmutable()));
                 }
 
                 default:
                     throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "unexpected YAML content");
+            }
+        }
+
+        private bool Opened(bool flow, char open, Mark start)
+        {
+            if (flow)
+            {
+                _flows.Push((open, start));
+            }
+
+            return flow;
+        }
+
+        private void Closed(bool flow)
+        {
+            if (flow)
+            {
+                _flows.Pop();
             }
         }
 
