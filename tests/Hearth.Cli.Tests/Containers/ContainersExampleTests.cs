@@ -68,6 +68,7 @@ public sealed class ContainersExampleTests(ITestOutputHelper output)
         }
 
         PodmanHost.Containers("deploy_resource_name=api").ShouldBeEmpty();
+        Directory.Exists(folder.Combine("route")).ShouldBeFalse();
     }
 
     private static void BuildImages()
