@@ -397,5 +397,4 @@ public static class TemplateReader
         ScalarNode { Value: var v } => Values.Value.TypeName(v),
         _ => "value",
     };
-
 }

@@ -98,5 +98,4 @@ internal sealed class StackEvaluationContext(StackDefinition definition, IResour
         throw new TemplateException(span, DiagnosticCodes.UnknownResourceReference,
             $"the resource '{name}' is not defined in this template{Schema.PropertyValidator.Hint(name, definition.Template.Resources.Select(r => r.Name))}");
     }
-
 }

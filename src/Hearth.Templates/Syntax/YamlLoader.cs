@@ -51,9 +51,16 @@ public static class YamlLoader
         catch (InvalidOperationException)
         {
             // YamlDotNet reports an unterminated flow collection ("a: [1, 2") without a position: point at its opening.
-            var (open, at) = reader.OpenFlow ?? ('[', lastMark);
-            diagnostics.Error(Span(file, at, at), DiagnosticCodes.YamlSyntax,
-                $"{(isJson ? "JSON" : "YAML")} syntax error: this '{open}' is not closed before the end of the file");
+            var syntax = isJson ? "JSON" : "YAML";
+            if (reader.OpenFlow is var (open, at))
+            {
+                diagnostics.Error(Span(file, at, at), DiagnosticCodes.YamlSyntax, $"{syntax} syntax error: this '{open}' is not closed before the end of the file");
+            }
+            else
+            {
+                diagnostics.Error(Span(file, lastMark, lastMark), DiagnosticCodes.YamlSyntax, $"{syntax} syntax error: a '[' or '{{' is not closed before the end of the file");
+            }
+
             root = null;
         }
         catch (DepthException e)

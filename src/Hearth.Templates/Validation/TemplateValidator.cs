@@ -524,5 +524,4 @@ public static class TemplateValidator
 
         return span;
     };
-
 }

@@ -20,6 +20,18 @@ public class SshFolderTests
     }
 
     [Fact]
+    public void Reached_AHostAnEarlierHearthNoted_CountsAsReached()
+    {
+        using var state = new TempDirectory();
+        var target = new SshTarget("127.0.0.7", 2222, "deploy", null, null);
+        // An earlier Hearth noted a host before its first run, reached or not: its deployments' undo must not be skipped.
+        state.File($"ssh/hosts/{target.FileKey}.json",
+            "{\"Host\":\"127.0.0.7\",\"Port\":2222,\"User\":\"deploy\",\"KeyFile\":null,\"KnownHostKey\":null}");
+
+        new SshFolder(state.Path).Reached(target).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Remember_ThenRemembered_GivesEachHostOnceAndSkipsAHalfWrittenFile()
     {
         using var state = new TempDirectory();
