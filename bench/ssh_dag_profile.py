@@ -12,11 +12,17 @@ create first, as bench/ssh_bench.py does) and, for each level, the median over i
   - its exit -> the reply written (`reply` file; a reply of lines alone has none: sent as the status came);
   - the reply written -> the deployment's CREATE_COMPLETE event (the reply sent back, read, parsed; the state written);
 and the level's span (the previous level's last completion to this level's last). Needs root, like ssh_bench.py.
-Usage: python3 bench/ssh_dag_profile.py PATH/TO/hearth [REPEATS]
+
+With --sched, the DAG create runs under `perf record -e sched:sched_switch,sched:sched_process_exec` and each level
+also gets what the machine's cores did in the WINDOW (60 ms) after its start (the previous level's last completion):
+how long they were busy, by command name, and when the level's last script started (its exec).
+
+Usage: python3 bench/ssh_dag_profile.py PATH/TO/hearth [REPEATS] [--sched]
 """
 import datetime
 import glob
 import json
+import re
 import os
 import shutil
 import statistics
@@ -24,12 +30,47 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402
 import ssh_bench  # noqa: E402
 
 LEVELS, WIDTH = 6, 10
+WINDOW = 0.060
+
+
+def scheduled(perf_data):
+    """From a `perf record -k mono` of sched_switch and sched_process_exec: each CPU's runs as (start, end, command)
+    and the execs as (time, file name), both on CLOCK_MONOTONIC."""
+    out = subprocess.run(["perf", "script", "-i", perf_data, "-F", "cpu,time,event,trace", "--ns"],
+                         capture_output=True, text=True, check=True).stdout
+    running, runs, execs = {}, [], []
+    for line in out.splitlines():
+        m = re.search(r"\[(\d+)\]\s+([\d.]+):\s+sched:(\w+):\s*(.*)", line)
+        if not m:
+            continue
+        cpu, at, kind, rest = int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)
+        if kind == "sched_switch":
+            following = re.search(r"next_comm=(.*?) next_pid=", rest).group(1)
+            if cpu in running:
+                runs.append((running[cpu][0], at, running[cpu][1]))
+            running[cpu] = (at, following)
+        elif kind == "sched_process_exec":
+            execs.append((at, re.search(r"filename=(\S+)", rest).group(1)))
+    return runs, execs
+
+
+def busy_after(runs, execs, start, folders):
+    """What the cores ran in the WINDOW after START (monotonic seconds): busy seconds by command (idle left out, thread
+    numbers folded), and when the last of FOLDERS' scripts was exec'd, after START."""
+    by = Counter()
+    for a, b, command in runs:
+        overlap = min(b, start + WINDOW) - max(a, start)
+        if overlap > 0 and not command.startswith("swapper"):
+            by[re.sub(r"[/\d]+$", "", command)] += overlap
+    last = max((at for at, name in execs if any(name.startswith(f) for f in folders)), default=None)
+    return by, (last - start if last else None)
 
 
 def modified(path):
@@ -39,7 +80,7 @@ def modified(path):
         return None
 
 
-def profile(hearth, hosts, work, state):
+def profile(hearth, hosts, work, state, sched=False):
     steps = os.path.join(work, "steps.yaml")
     with open(steps, "w") as f:
         f.write(ssh_bench.template(hosts, 1, "#!/bin/sh\ntrue\n"))
@@ -48,9 +89,17 @@ def profile(hearth, hosts, work, state):
         f.write(ssh_bench.template(hosts, 0, "#!/bin/sh\nsleep 0.2\n", max_concurrent=1000,
                                    depends=bench.dag_depends(LEVELS, WIDTH), spread=LEVELS * WIDTH))
     subprocess.run([hearth, "--state", state, "stack", "create", "warm", "-t", steps, "--max-parallel", "1000"], capture_output=True, check=True)
+    create = [hearth, "--state", state, "stack", "create", "dag", "-t", dag, "--max-parallel", "1000"]
+    perf_data = os.path.join(work, "sched.perf")
+    if sched:
+        create = ["perf", "record", "-q", "-k", "mono", "-o", perf_data, "-a", "-e", "sched:sched_switch,sched:sched_process_exec",
+                  "--exclude-perf", "--"] + create
+    # The state's event times are wall-clock; perf's are CLOCK_MONOTONIC.
+    monotonic_offset = time.time() - time.monotonic()
     started = time.time()
-    subprocess.run([hearth, "--state", state, "stack", "create", "dag", "-t", dag, "--max-parallel", "1000"], capture_output=True, check=True)
+    subprocess.run(create, capture_output=True, check=True)
     wall = time.time() - started
+    runs, execs = scheduled(perf_data) if sched else ([], [])
     events = json.loads(subprocess.run([hearth, "--state", state, "stack", "event", "list", "dag", "-f", "json"],
                                        capture_output=True, text=True, check=True).stdout)
     times = dict(bench.query_state(state, "SELECT id, time FROM events"))
@@ -85,17 +134,24 @@ def profile(hearth, hosts, work, state):
         print(f"  level {level}: engine->request {median_ms(0, 1):4.0f}  request->fork {median_ms(1, 2):3.0f}  script {median_ms(2, 3):4.0f}"
               f"  exit->reply {median_ms(3, 4):3.0f}  reply->complete {median_ms(4, 5):3.0f}  span {1000 * (last - previous):5.0f} ms"
               f"  (first start +{1000 * (first_start - previous):4.0f} ms, slowest engine->request {slowest:4.0f} ms)")
+        if sched and level > 0:
+            folders = [f"{home}/.hearth/deployments/{ids[f'd{level * WIDTH + i:03d}']}/" for i in range(WIDTH)]
+            by, last_exec = busy_after(runs, execs, previous - monotonic_offset, folders)
+            print(f"           cores busy {1000 * sum(by.values()):3.0f} of {2000 * WINDOW:.0f} ms in the {1000 * WINDOW:.0f} ms after the"
+                  f" level's start, the last script exec'd at +{1000 * last_exec:.0f} ms: "
+                  + ", ".join(f"{name} {1000 * t:.1f}" for name, t in by.most_common(8)))
         previous = last
     hosts.note_deployments(state)
 
 
 def main():
-    hearth, repeats = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    args = [a for a in sys.argv[1:] if a != "--sched"]
+    hearth, repeats, sched = args[0], int(args[1]) if len(args) > 1 else 2, "--sched" in sys.argv
     work = tempfile.mkdtemp(prefix="hearth-ssh-dag-profile-")
     hosts = ssh_bench.Hosts(work, 20).start()
     try:
         for rep in range(repeats):
-            profile(hearth, hosts, work, os.path.join(work, f"state-{rep}"))
+            profile(hearth, hosts, work, os.path.join(work, f"state-{rep}"), sched)
     finally:
         hosts.stop()
         shutil.rmtree(work, ignore_errors=True)
