@@ -6,8 +6,8 @@ namespace Hearth.Execution.Ssh;
 
 /// <summary>
 /// What a run request to <see cref="RemoteScripts.Dispatcher"/> carries after its line: the inputs as <c>export NAME='VALUE'</c> lines (every value
-/// single-quoted, so nothing in it is expanded; the script's parent shell sources them from a here-document, so they are
-/// never written to the server's disk), the script, and the declared output names.
+/// single-quoted, so nothing in it is expanded; the script's parent shell runs them from its memory, so they are never
+/// written to the server's disk), the script, and the declared output names.
 /// </summary>
 internal static class RemoteEnvironment
 {

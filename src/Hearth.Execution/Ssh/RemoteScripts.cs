@@ -110,8 +110,9 @@ internal static class RemoteScripts
           line end
         }
         # start: (in a job, with the request's tag, id, action, attempt, shebang, inputs, names) stops what an earlier
-        # run of the deployment left going, runs the script, records its status, reports. The inputs reach a subshell on a
-        # here-document (never on disk, never in an argument), which sources them and becomes setsid, which becomes the script.
+        # run of the deployment left going, runs the script, records its status, reports. The inputs (the engine's export
+        # lines, each value quoted) are run by a subshell from the job's memory, which then becomes setsid, which becomes
+        # the script: never on disk (a here-document is a file for bash, ksh and zsh), never in an argument.
         start() {
           cd "$root/$id" || exit 0
           run="runs/$action.$attempt"; reply="$run/reply"; out=; len=0; filed=
@@ -127,9 +128,7 @@ internal static class RemoteScripts
           elif [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
           for f in outputs/"$action".*; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f outputs/"$action".*; fi; break; done
           if [ "$shebang" = 1 ]; then set -- "$PWD/$action"; else set -- /bin/sh "$PWD/$action"; fi
-          ( . /dev/fd/3 && exec 3<&- && exec setsid "$@" ) < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- 3<<EOF &
-        $inputs
-        EOF
+          ( eval "$inputs" && exec setsid "$@" ) < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
           pid=$!
           if st "$pid"; then printf '%s %s\n%s\n' "$pid" "$ticks" "$engine" > "$run/pid"; else printf '%s\n%s\n' "$pid" "$engine" > "$run/pid"; fi
           # The records of earlier runs that ended go while the script runs: removing them is no reason to start it later.

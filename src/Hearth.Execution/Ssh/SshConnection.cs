@@ -35,8 +35,15 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private volatile bool _remembered;
     private SshSession? _session;
     private Task<(SshSession? Session, SshCommandResult? Failure)>? _sessionStart;
+    private volatile Exception? _unreachable;
 
     public SshTarget Target => target;
+
+    /// <summary>
+    /// Why this engine could not connect to the host, when its last try failed and none succeeded since: undoing what
+    /// could not run there need not wait for the same failure again.
+    /// </summary>
+    public Exception? Unreachable => _unreachable;
 
     /// <summary>
     /// Runs <paramref name="command"/> (shell text for the login shell) with <paramref name="stdin"/>, trying again with
@@ -189,10 +196,14 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private async Task<T> OpeningAsync<T>(Func<Task<T>> start, Func<T, bool> connected, CancellationToken ct)
     {
         var result = await OpenAsync(start, connected, ct);
-        if (!_remembered && connected(result))
+        if (connected(result))
         {
-            folder.Remember(target);
-            _remembered = true;
+            _unreachable = null;
+            if (!_remembered)
+            {
+                folder.Remember(target);
+                _remembered = true;
+            }
         }
 
         return result;
@@ -346,30 +357,37 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
 
             if (HostKeys.IsRejection(result.Stderr))
             {
-                throw new HostKeyRejectedException(HostKeys.Explain(target, folder.KnownHosts));
+                throw NoteUnreachable(new HostKeyRejectedException(HostKeys.Explain(target, folder.KnownHosts, options.AcceptNewHostKeys)));
             }
 
             // A refused login is an answer, not a dropped connection: trying again only delays the same refusal.
             if (result.Stderr.Contains("Permission denied (", StringComparison.Ordinal))
             {
                 _open = false;
-                throw new HostUnreachableException(
+                if (target.KeyFile is { } keyFile && SshTarget.KeyFileProblem(keyFile, result.Stderr) is { } problem)
+                {
+                    throw NoteUnreachable(new HostUnreachableException($"could not log in to {target.Description}: {problem}"));
+                }
+
+                throw NoteUnreachable(new HostUnreachableException(
                     $"could not log in to {target.Description}: the host refused the key ({LastLine(result.Stderr)}); " +
-                    "check ssh.user and ssh.key_file, and that the key's public half is in that user's ~/.ssh/authorized_keys on the host");
+                    "check ssh.user and ssh.key_file, and that the key's public half is in that user's ~/.ssh/authorized_keys on the host"));
             }
 
             var jittered = backoff * (0.5 + Random.Shared.NextDouble());
             if (attempt >= options.ConnectRetries || time.GetElapsedTime(firstFailure.Value) + jittered > options.RetryWindow)
             {
                 _open = false;
-                throw new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
-                    $"could not reach {target.Description} ({attempt + 1} tries): {LastLine(result.Stderr)}"));
+                throw NoteUnreachable(new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
+                    $"could not reach {target.Description} ({attempt + 1} tries): {LastLine(result.Stderr)}")));
             }
 
             await Task.Delay(jittered, time, ct);
             backoff *= 2;
         }
     }
+
+    private Exception NoteUnreachable(Exception failure) => _unreachable = failure;
 
     private List<string> Arguments(string? command, string? control = null)
     {

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -50,6 +52,18 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
             throw new TransportUnavailableException($"server '{server.Name}': ssh.host '{host}' is not a host name or address");
         }
 
+        if (host.Contains('@', StringComparison.Ordinal))
+        {
+            throw new TransportUnavailableException(
+                $"server '{server.Name}': ssh.host '{host}' names a user; give the host alone in ssh.host and the user in ssh.user");
+        }
+
+        if (host.Contains(':', StringComparison.Ordinal) && !(IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6))
+        {
+            throw new TransportUnavailableException(
+                $"server '{server.Name}': ssh.host '{host}' is not a host name or address; give the host alone in ssh.host and the port in ssh.port");
+        }
+
         var user = ssh.GetValueOrDefault("user") as string is { Length: > 0 } u ? u : null;
         if (user is not null && (user.StartsWith('-') || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '@')))
         {
@@ -61,10 +75,40 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
         {
             throw new TransportUnavailableException(
                 $"server '{server.Name}': ssh.known_host_key {problem}; give the server's public host key, \"TYPE BASE64\": on the server, "
-                + $"cat /etc/ssh/ssh_host_ed25519_key.pub; from here, ssh-keyscan -t ed25519 {host} (its words after the host name)");
+                + $"cat /etc/ssh/ssh_host_ed25519_key.pub; from here, ssh-keyscan -t ed25519 {(port == 22 ? "" : $"-p {port} ")}{host} (its words after the host name)");
         }
 
-        return new SshTarget(host, port, user, ssh.GetValueOrDefault("key_file") as string is { Length: > 0 } f ? f : null, key);
+        // A relative key file is this command's (ssh -i reads it so); the broker that starts ssh later runs elsewhere.
+        var keyFile = ssh.GetValueOrDefault("key_file") as string is { Length: > 0 } f ? (IsRelative(f) ? Path.GetFullPath(f) : f) : null;
+        return new SshTarget(host, port, user, keyFile, key);
+    }
+
+    /// <summary>
+    /// Whether <c>ssh.key_file</c> is relative to the current folder: a server refuses it at its create or update, as its
+    /// later commands (and the state's broker) run from other folders. <c>~/…</c> is the engine user's home, as for ssh.
+    /// </summary>
+    public static bool IsRelative(string keyFile) => !Path.IsPathRooted(keyFile) && !keyFile.StartsWith("~/", StringComparison.Ordinal);
+
+    /// <summary>What keeps ssh from using <paramref name="keyFile"/>, from what ssh said when a login failed; null when it said nothing of it.</summary>
+    public static string? KeyFileProblem(string keyFile, string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.FirstOrDefault(l => l.StartsWith("Warning: Identity file", StringComparison.Ordinal) && l.Contains("not accessible", StringComparison.Ordinal)) is { } missing)
+        {
+            return $"ssh.key_file {keyFile} cannot be read on this machine ({missing.TrimEnd('.')}); give the path of the private key here";
+        }
+
+        if (lines.Any(l => l.Contains("UNPROTECTED PRIVATE KEY FILE", StringComparison.Ordinal) || l.Contains("are too open", StringComparison.Ordinal)))
+        {
+            return $"ssh.key_file {keyFile} can be read by other users, and ssh will not use such a key: chmod 600 {keyFile}";
+        }
+
+        if (lines.FirstOrDefault(l => l.StartsWith("Load key", StringComparison.Ordinal)) is { } unloadable)
+        {
+            return $"ssh could not use ssh.key_file {keyFile} ({unloadable}); give a private key without a passphrase (ssh runs in batch mode, with no one to ask)";
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -23,6 +23,11 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     {
         var started = time.GetTimestamp();
         RequestChecks.Validate(request);
+        if (request.Action == DeploymentActions.Delete && NeverReachable() is { } unreachable)
+        {
+            return DeploymentResult.NotRun(DeploymentStatus.Skipped, NeverReached(unreachable), Elapsed(started));
+        }
+
         try
         {
             // A run stops what a dead engine left running for the deployment itself, in the same round trip; anything
@@ -61,6 +66,11 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     {
         RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
         var started = time.GetTimestamp();
+        if (NeverReachable() is not null)
+        {
+            return null;
+        }
+
         try
         {
             return await StopLeftoverAsync(deploymentId, started, ct);
@@ -100,6 +110,11 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     public async Task RemoveAsync(string deploymentId, CancellationToken ct)
     {
         RequestChecks.ValidateId(deploymentId, nameof(deploymentId));
+        if (NeverReachable() is not null)
+        {
+            return; // As below, without waiting for the same failure again.
+        }
+
         SshCommandResult result;
         try
         {
@@ -242,6 +257,12 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         line.Split(' ') is [var state and ("stopped" or "alive"), var pid, var action]
             ? (state == "stopped", $"the {action} script left running by an interrupted operation (pid {pid} on {connection.Target.Description})")
             : null;
+
+    /// <summary>
+    /// Why this engine could not reach the host, when this state folder never reached it either: nothing of it can be
+    /// there, and undoing it need not try (and wait) again.
+    /// </summary>
+    private Exception? NeverReachable() => connection.Unreachable is { } failure && !folder.Reached(connection.Target) ? failure : null;
 
     /// <summary>
     /// Why a DELETE completes without its host: this state folder never reached the host (no connection to it ever

@@ -5,6 +5,7 @@ namespace Hearth.Cli.Tests.Ssh;
 
 /// <summary>Stacks whose deployments run on servers reached over SSH (real sshd on 127.0.0.2 …), through the in-process <c>hearth</c>.</summary>
 [Collection(SshHostsCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SshStackTests(SshHosts hosts)
 {
     /// <summary>A backend on one host, its frontend on another given the backend's address, a check on a third.</summary>
@@ -147,6 +148,128 @@ public sealed class SshStackTests(SshHosts hosts)
         result.ExitCode.ShouldNotBe(0);
         result.ToString().ShouldContain("server 'server' uses the SSH transport but has no ssh.host; give ssh: {host: ADDRESS, user: USER, key_file: PATH, known_host_key: KEY}");
     }
+
+    /// <summary>
+    /// A server given another host moves its deployment: created on the new host, then deleted on the old one (its
+    /// DELETE action runs there), never left running where the state no longer looks.
+    /// </summary>
+    [Fact]
+    public async Task Update_ServerMovedToAnotherHost_ReplacesItsDeploymentCreatingThereAndDeletingOnTheOldHost()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"hearth-moves-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(log);
+        File.SetUnixFileMode(log, (UnixFileMode)0x1FF); // the ssh user writes here
+        try
+        {
+            await using var stack = new DeploymentStack(MovingTemplate);
+            string[] common = ["-P", $"port={hosts.Hosts[0].Port}", "-P", $"user={SshHosts.User}", "-P", $"key_file={hosts.KeyFile}", "-P", $"log={log}/actions"];
+            await stack.CreateAsync([.. common, "-P", $"host={hosts.Hosts[0].Address}", "-P", $"host_key={hosts.Hosts[0].HostKey}"]);
+            var first = (await stack.ResourceAsync("work")).GetProperty("physical_resource_id").GetString();
+
+            var moved = await stack.RunAsync(["stack", "update", DeploymentStack.Name, "-t", stack.TemplatePath, .. common,
+                "-P", $"host={hosts.Hosts[1].Address}", "-P", $"host_key={hosts.Hosts[1].HostKey}"]);
+
+            moved.ExitCode.ShouldBe(0, moved.ToString());
+            (await stack.OutputAsync("where")).ShouldBe(hosts.Hosts[1].Address);
+            var afterMove = (await stack.ResourceAsync("work")).GetProperty("physical_resource_id").GetString();
+            afterMove.ShouldNotBe(first);
+            File.ReadAllLines(Path.Combine(log, "actions")).ShouldBe(
+                [$"CREATE {hosts.Hosts[0].Address}", $"CREATE {hosts.Hosts[1].Address}", $"DELETE {hosts.Hosts[0].Address}"]);
+
+            // A new key file is another way to reach the same place: the server updates in place, the deployment stays.
+            var copy = Path.Combine(stack.Folder, "key_copy");
+            File.Copy(hosts.KeyFile, copy);
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var rekeyed = await stack.RunAsync(["stack", "update", DeploymentStack.Name, "--existing", "-P", $"key_file={copy}"]);
+
+            rekeyed.ExitCode.ShouldBe(0, rekeyed.ToString());
+            rekeyed.Error.ShouldContain("server UPDATE_COMPLETE");
+            (await stack.ResourceAsync("work")).GetProperty("physical_resource_id").GetString().ShouldBe(afterMove);
+            File.ReadAllLines(Path.Combine(log, "actions")).Length.ShouldBe(3);
+
+            (await stack.RunAsync("stack", "delete", DeploymentStack.Name, "--yes")).ExitCode.ShouldBe(0);
+            File.ReadAllLines(Path.Combine(log, "actions")).Last().ShouldBe($"DELETE {hosts.Hosts[1].Address}");
+        }
+        finally
+        {
+            Directory.Delete(log, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Create_KeyFileMissingOrReadableByOthers_FailsSayingWhatIsWrongWithIt()
+    {
+        await using var first = new DeploymentStack(NeverReachedTemplate);
+        await using var second = new DeploymentStack(NeverReachedTemplate);
+        var open = Path.Combine(first.Folder, "open_key");
+        File.Copy(hosts.KeyFile, open);
+        File.SetUnixFileMode(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var missing = Path.Combine(second.Folder, "no_such_key");
+        string[] parameters(DeploymentStack stack, string key) =>
+        [
+            "stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath,
+            "-P", $"port={hosts.Hosts[0].Port}", "-P", $"user={SshHosts.User}", "-P", $"key_file={key}",
+            "-P", $"host={hosts.Hosts[0].Address}", "-P", $"host_key={hosts.Hosts[0].HostKey}",
+        ];
+
+        var withOpen = await first.RunAsync(parameters(first, open));
+        var withMissing = await second.RunAsync(parameters(second, missing));
+
+        withOpen.ExitCode.ShouldNotBe(0);
+        withOpen.Error.ShouldContain($"ssh.key_file {open} can be read by other users, and ssh will not use such a key: chmod 600 {open}");
+        withMissing.ExitCode.ShouldNotBe(0);
+        withMissing.Error.ShouldContain($"ssh.key_file {missing} cannot be read on this machine (Warning: Identity file {missing} not accessible: No such file or directory); give the path of the private key here");
+    }
+
+    [Theory]
+    [InlineData("key_file=relative_key", "ssh.key_file 'relative_key' is relative to the folder this command runs in, and later commands run from others; give it whole (")]
+    [InlineData("host=deploy@192.0.2.10", "ssh.host 'deploy@192.0.2.10' names a user; give the host alone in ssh.host and the user in ssh.user")]
+    [InlineData("host=192.0.2.10:2222", "ssh.host '192.0.2.10:2222' is not a host name or address; give the host alone in ssh.host and the port in ssh.port")]
+    public async Task Create_ServerWithAMisplacedSetting_FailsAtTheServerSayingWhereItGoes(string parameter, string message)
+    {
+        await using var stack = new DeploymentStack(NeverReachedTemplate);
+        string[] defaults = ["port=22", "user=deploy", "key_file=/nonexistent/key", "host=192.0.2.10", $"host_key={hosts.Hosts[0].HostKey}"];
+
+        var result = await stack.RunAsync(["stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath,
+            .. defaults.Where(d => d.Split('=')[0] != parameter.Split('=')[0]).Append(parameter).SelectMany(p => new[] { "-P", p })]);
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Error.ShouldContain($"server 'server': {message}");
+    }
+
+    /// <summary>One deployment whose script logs its action and the address it ran at; the server's host is a parameter.</summary>
+    private const string MovingTemplate = """
+        heat_template_version: 2021-04-16
+        parameters:
+          port: {type: number}
+          user: {type: string}
+          key_file: {type: string}
+          host: {type: string}
+          host_key: {type: string}
+          log: {type: string}
+        resources:
+          server:
+            type: OS::Heat::DeployedServer
+            properties:
+              software_config_transport: SSH
+              ssh: {host: {get_param: host}, port: {get_param: port}, user: {get_param: user}, key_file: {get_param: key_file}, known_host_key: {get_param: host_key}}
+          config:
+            type: OS::Heat::SoftwareConfig
+            properties:
+              group: script
+              inputs: [{name: log}]
+              outputs: [{name: where}]
+              config: |
+                #!/bin/sh
+                set -- $SSH_CONNECTION
+                echo "$deploy_action $3" >> "$log"
+                printf '%s' "$3" > "${heat_outputs_path}.where"
+          work:
+            type: OS::Heat::SoftwareDeployment
+            properties: {config: {get_resource: config}, server: {get_resource: server}, actions: [CREATE, DELETE], input_values: {log: {get_param: log}}}
+        outputs:
+          where: {value: {get_attr: [work, where]}}
+        """;
 
     /// <summary>
     /// A host this state folder never reached holds nothing of it, so undoing a deployment there needs nothing from it.

@@ -42,8 +42,44 @@ public class SshTargetTests
         error.Message.ShouldBe("server 'backend': ssh.port 70000 is not a port (1-65535)");
     }
 
-    private static ServerTarget Server(string knownHostKey, long port = 22) => new("backend", "SSH", new Dictionary<string, object?>
+    [Fact]
+    public void From_KnownHostKeyThatIsNoKeyOnAnotherPort_SaysHowToScanThatPort()
     {
-        ["ssh"] = new Dictionary<string, object?> { ["host"] = "10.0.0.5", ["port"] = port, ["user"] = "deploy", ["known_host_key"] = knownHostKey },
+        var error = Should.Throw<TransportUnavailableException>(() => SshTarget.From(Server("10.0.0.5 " + Key, port: 2222L)));
+
+        error.Message.ShouldEndWith("from here, ssh-keyscan -t ed25519 -p 2222 10.0.0.5 (its words after the host name)");
+    }
+
+    [Theory]
+    [InlineData("2001:db8::10")]
+    [InlineData("backend.example.org")]
+    public void From_HostNameOrIpv6Address_IsTheHost(string host)
+    {
+        SshTarget.From(Server(Key, host: host)).Host.ShouldBe(host);
+    }
+
+    [Fact]
+    public void From_RelativeKeyFile_IsTheOneInThisCommandsFolder()
+    {
+        SshTarget.From(Server(Key, keyFile: "keys/id")).KeyFile.ShouldBe(Path.GetFullPath("keys/id"));
+        SshTarget.From(Server(Key, keyFile: "~/.ssh/id")).KeyFile.ShouldBe("~/.ssh/id");
+    }
+
+    [Theory]
+    [InlineData("Warning: Identity file /k not accessible: No such file or directory.\nuser@h: Permission denied (publickey).",
+        "ssh.key_file /k cannot be read on this machine (Warning: Identity file /k not accessible: No such file or directory); give the path of the private key here")]
+    [InlineData("@@@@@\n@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\nPermissions 0644 for '/k' are too open.\nuser@h: Permission denied (publickey).",
+        "ssh.key_file /k can be read by other users, and ssh will not use such a key: chmod 600 /k")]
+    [InlineData("Load key \"/k\": incorrect passphrase supplied to decrypt private key\nuser@h: Permission denied (publickey).",
+        "ssh could not use ssh.key_file /k (Load key \"/k\": incorrect passphrase supplied to decrypt private key); give a private key without a passphrase (ssh runs in batch mode, with no one to ask)")]
+    [InlineData("user@h: Permission denied (publickey).", null)]
+    public void KeyFileProblem_WhatSshSaidOfTheKey_IsTheReason(string stderr, string? problem)
+    {
+        SshTarget.KeyFileProblem("/k", stderr).ShouldBe(problem);
+    }
+
+    private static ServerTarget Server(string knownHostKey, long port = 22, string host = "10.0.0.5", string? keyFile = null) => new("backend", "SSH", new Dictionary<string, object?>
+    {
+        ["ssh"] = new Dictionary<string, object?> { ["host"] = host, ["port"] = port, ["user"] = "deploy", ["known_host_key"] = knownHostKey, ["key_file"] = keyFile },
     });
 }

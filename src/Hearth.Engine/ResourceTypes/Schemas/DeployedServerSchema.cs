@@ -46,8 +46,9 @@ public static class DeployedServerSchema
                 schema: Keys(
                     Prop("container", PropertyType.String, "The container name.", constraints: Length(min: 1)),
                     Prop("object", PropertyType.String, "The object name.", constraints: Length(min: 1)))),
-            // Hearth extension: how the SSH transport reaches the server. Update in place: it changes how Hearth
-            // connects, not what is deployed, so it must not replace the server and with it every deployment.
+            // Hearth extension: how the SSH transport reaches the server. Updated in place when only how Hearth connects
+            // changes (key_file, known_host_key); a new host, port or user moves the server, which DeployedServerHandler
+            // then replaces, and with it every deployment on it.
             Prop("ssh", PropertyType.Map, "Hearth: how to reach the server with the SSH transport.",
                 updateAllowed: true,
                 schema: Keys(

@@ -39,6 +39,16 @@ internal sealed class DeployedServerHandler(DeploymentServices? services) : Reso
     }
 
     /// <summary>
+    /// A server that moves is replaced, and with it every deployment on it: where a deployment's folder and what its
+    /// scripts started live is the transport and, over SSH, the host, port and user (whose home holds the folders), so a
+    /// change of any of them creates the deployments where the server is now and then deletes them where it was (the
+    /// replaced server keeps the old address for that). The rest changes how Hearth reaches the same place (the key
+    /// file, the host key, how many deployments run at once, the name) and updates in place.
+    /// </summary>
+    public override bool NeedsReplace(ResourceState current, IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) =>
+        Location(current.Properties) != Location(newProperties) || base.NeedsReplace(current, changed, newProperties);
+
+    /// <summary>
     /// An operation on the stack starts: the server's transport starts connecting, so that the deployments the
     /// operation runs there (or deletes) find the connection ready instead of each level of the graph waiting for it.
     /// </summary>
@@ -60,6 +70,19 @@ internal sealed class DeployedServerHandler(DeploymentServices? services) : Reso
     public static int MaxConcurrentDeployments(IReadOnlyDictionary<string, object?> properties) =>
         properties.GetValueOrDefault("max_concurrent_deployments") is long n && n > 0 ? (int)n : 1;
 
+    /// <summary>Where the server's deployments live: its transport and, over SSH, the host, port and user.</summary>
+    private static (string Transport, string? Host, long Port, string? User) Location(IReadOnlyDictionary<string, object?> properties)
+    {
+        var transport = Transport(properties);
+        if (transport != DeployedServerSchema.SshTransport || properties.GetValueOrDefault(SshTarget.Property) is not IReadOnlyDictionary<string, object?> ssh)
+        {
+            return (transport, null, 0, null);
+        }
+
+        return (transport, ssh.GetValueOrDefault("host") as string, ssh.GetValueOrDefault("port") as long? ?? DeployedServerSchema.DefaultSshPort,
+            ssh.GetValueOrDefault("user") as string is { Length: > 0 } user ? user : null);
+    }
+
     /// <summary>The server the request describes, once its transport and settings are known to be usable.</summary>
     private static ServerTarget Checked(ResourceRequest request)
     {
@@ -77,6 +100,13 @@ internal sealed class DeployedServerHandler(DeploymentServices? services) : Reso
             {
                 // Said at the server's create, not at its first deployment's.
                 _ = SshTarget.From(server);
+                if ((request.Properties.GetValueOrDefault(SshTarget.Property) as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("key_file") is string keyFile
+                    && SshTarget.IsRelative(keyFile))
+                {
+                    throw new ResourceFailedException(
+                        $"server '{request.Name}': ssh.key_file '{keyFile}' is relative to the folder this command runs in, and later commands run from others; "
+                        + $"give it whole ({Path.GetFullPath(keyFile)}) or from your home folder (~/.ssh/…)");
+                }
             }
             catch (TransportUnavailableException e)
             {
