@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hearth.Templates.Stacks;
 
 namespace Hearth.Execution.Scripts;
 
@@ -108,8 +109,9 @@ internal sealed class OutputTail(int capacity)
         return string.Create(CultureInfo.InvariantCulture, $"{TruncationMarker(dropped)}\n{Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip)}");
     }
 
+    /// <summary>The line before a tail whose beginning was dropped; hidden values cut by it are masked by what follows (<see cref="HiddenValues.CutMarker"/>).</summary>
     public static string TruncationMarker(long droppedBytes) =>
-        string.Create(CultureInfo.InvariantCulture, $"[hearth: output truncated, the first {droppedBytes} bytes were dropped]");
+        string.Create(CultureInfo.InvariantCulture, $"{HiddenValues.CutMarker}{droppedBytes} bytes were dropped]");
 
     /// <summary>Makes the ring big enough for <paramref name="count"/> more bytes (it wraps only once it has its full capacity).</summary>
     private void Reserve(int count)

@@ -54,7 +54,16 @@ public sealed class HiddenValues
     /// <summary>True when there is nothing to hide.</summary>
     public bool IsEmpty => _texts.IsEmpty && _quoted.IsEmpty && _names.IsEmpty;
 
-    /// <summary>The masked text: every hidden value's text inside it replaced (a short one where it is quoted whole).</summary>
+    /// <summary>
+    /// How the line begins that stands before the tail of an output whose beginning was dropped (a script printed more
+    /// than is kept): what follows that line begins where the output was cut, perhaps inside a hidden value.
+    /// </summary>
+    public const string CutMarker = "[hearth: output truncated, the first ";
+
+    /// <summary>
+    /// The masked text: every hidden value's text inside it replaced (a short one where it is quoted whole), and where
+    /// an output was cut (<see cref="CutMarker"/>), the end of a hidden value the cut left at the start of what follows.
+    /// </summary>
     public string Mask(string text)
     {
         foreach (var secret in _texts)
@@ -67,7 +76,34 @@ public sealed class HiddenValues
             text = text.Replace(quoted, QuotedMask, StringComparison.Ordinal);
         }
 
-        return text;
+        return _texts.IsEmpty ? text : MaskCut(text);
+    }
+
+    /// <summary>After the cut marker's line: the longest end of a hidden value the kept text begins with, masked.</summary>
+    private string MaskCut(string text)
+    {
+        var marker = text.IndexOf(CutMarker, StringComparison.Ordinal);
+        var lineEnd = marker < 0 ? -1 : text.IndexOf('\n', marker);
+        if (lineEnd < 0)
+        {
+            return text;
+        }
+
+        var kept = text.AsSpan(lineEnd + 1);
+        var cut = 0;
+        foreach (var secret in _texts)
+        {
+            for (var length = secret.Length - 1; length > cut; length--)
+            {
+                if (kept.StartsWith(secret.AsSpan(secret.Length - length), StringComparison.Ordinal))
+                {
+                    cut = length;
+                    break;
+                }
+            }
+        }
+
+        return cut == 0 ? text : string.Concat(text.AsSpan(0, lineEnd + 1), ResolvedParameters.Mask, kept[cut..]);
     }
 
     private const string QuotedMask = "'" + ResolvedParameters.Mask + "'";

@@ -221,6 +221,44 @@ public sealed class HiddenValueTests
         text.ShouldBe("True story, code ******", "masking every True or None would hide nothing");
     }
 
+    /// <summary>
+    /// A script prints more than is kept, and the cut falls inside a hidden value: what the cut left of it (its last
+    /// five characters, at the start of the kept tail) is masked too.
+    /// </summary>
+    [Fact]
+    public async Task OutputShow_OutputCutInsideAHiddenValue_MasksWhatTheCutLeftOfIt()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              password: {type: string, hidden: true}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties: {software_config_transport: LOCAL}
+              config:
+                type: OS::Heat::SoftwareConfig
+                properties:
+                  group: script
+                  inputs: [{name: password}]
+                  config: |
+                    #!/bin/sh
+                    printf 'start %s' "$password"
+                    head -c 1048571 /dev/zero | tr '\0' a
+              talk:
+                type: OS::Heat::SoftwareDeployment
+                properties: {config: {get_resource: config}, server: {get_resource: server}, input_values: {password: {get_param: password}}}
+            outputs:
+              stdout: {value: {get_attr: [talk, deploy_stdout]}}
+            """);
+        await stack.CreateAsync("--parameter", $"password={Secret}");
+
+        var stdout = (await stack.OutputsAsync())["stdout"] ?? "";
+
+        stdout.ShouldStartWith("[hearth: output truncated, the first 15 bytes were dropped]\n******aaaa");
+        stdout.ShouldNotContain(Secret[^5..]);
+    }
+
     /// <summary>With <c>fail=true</c>, a deployment whose CREATE and DELETE print the password to stderr and fail.</summary>
     private const string FailingOnNewPassword = """
         heat_template_version: 2021-04-16
