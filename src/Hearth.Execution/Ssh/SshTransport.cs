@@ -182,10 +182,10 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
             return leftover ?? DeploymentResult.NotRun(DeploymentStatus.Failed, $"The run on {connection.Target.Description} reported nothing", Elapsed(started));
         }
 
-        return RequestChecks.WithNote(Result(run, request, started), leftover);
+        return RequestChecks.WithNote(Result(run, request, script, started), leftover);
     }
 
-    private DeploymentResult Result(ScriptRun run, DeploymentRequest request, long started)
+    private DeploymentResult Result(ScriptRun run, DeploymentRequest request, string script, long started)
     {
         if (run is { Termination: ScriptTermination.Exited, ExitCode: null })
         {
@@ -193,7 +193,36 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
                 $"The script ended on {connection.Target.Description} with no exit status recorded: it was killed, or the process there that waited for it was", Elapsed(started));
         }
 
+        if (run is { Termination: ScriptTermination.Exited, ExitCode: 126 or 127 } && StartFailure(run.Stderr, request, script) is { } failure)
+        {
+            return new DeploymentResult(DeploymentStatus.Failed, run.ExitCode, run.Stdout, run.Stderr, run.Outputs, failure, Elapsed(started));
+        }
+
         return ScriptResults.Interpret(run, request.Outputs, request.Timeout, Elapsed(started));
+    }
+
+    /// <summary>
+    /// Why the script could not start on the host, as the LOCAL transport says it, when <c>setsid</c> said it could not
+    /// execute the script's file (which the dispatcher had just written): its <c>#!</c> line names an interpreter the host
+    /// lacks, or cannot run. Null when the script started (its own exit status 126 or 127 is its business).
+    /// </summary>
+    private string? StartFailure(string stderr, DeploymentRequest request, string script)
+    {
+        const string prefix = "setsid: failed to execute ";
+        var said = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        if (!said.StartsWith(prefix, StringComparison.Ordinal) || !said.Contains($"/{request.DeploymentId}/{request.Action}: ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var interpreter = RequestChecks.HasShebang(script) ? script[2..].Split('\n')[0].Trim().Split(' ', '\t')[0] : "/bin/sh";
+        var why = said[(said.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        return why switch
+        {
+            "No such file or directory" => $"Could not start the script on {connection.Target.Description}: the interpreter on its #! line ({interpreter}) was not found there ({said})",
+            "Permission denied" => $"Could not start the script on {connection.Target.Description}: the interpreter on its #! line ({interpreter}) cannot be run there ({said})",
+            _ => $"Could not start the script on {connection.Target.Description}: {said}",
+        };
     }
 
     /// <summary>Waits for the run until it ends, its timeout passes or the caller cancels.</summary>

@@ -142,6 +142,17 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
     }
 
     [Fact]
+    public async Task DeployAsync_InterpreterTheHostLacks_FailsSayingSoAsOnThisMachine()
+    {
+        var result = await Transport().DeployAsync(Request("#!/usr/bin/no-such-interpreter -e\necho ran\n"), CancellationToken.None).Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Failed);
+        result.ExitCode.ShouldBe(127);
+        result.StatusReason.ShouldStartWith(
+            $"Could not start the script on ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port}: the interpreter on its #! line (/usr/bin/no-such-interpreter) was not found there (setsid: failed to execute ");
+    }
+
+    [Fact]
     public async Task DeployAsync_WorkingFolder_PrivateUnderTheUsersHome()
     {
         var result = await Transport().DeployAsync(Request("#!/bin/sh\npwd\necho \"$0\"\n"), CancellationToken.None).Within();
