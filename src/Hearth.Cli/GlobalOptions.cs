@@ -38,6 +38,48 @@ internal static class GlobalOptions
 
     /// <summary>The token given with <c>--token</c>, before the command or after <c>stack</c>; null if none.</summary>
     public static string? Token(ParseResult parse) => parse.GetValue(OfStack.Token) ?? parse.GetValue(BeforeCommand.Token);
+
+    /// <summary>
+    /// <c>hearth</c> with the options that chose this command's stacks (<c>--state</c>, <c>--database</c> without its
+    /// password, <c>--server</c>; never <c>--token</c>): the start of a command that the output suggests, so that,
+    /// pasted, it acts on the same stacks.
+    /// </summary>
+    public static string Command(ParseResult parse)
+    {
+        if (Server(parse) is { Length: > 0 } server)
+        {
+            // The server's stacks: no state of this machine's is read.
+            return $"hearth --server {Word(server)}";
+        }
+
+        var words = new List<string> { "hearth" };
+        if (parse.GetValue(State) is { Length: > 0 } state)
+        {
+            words.AddRange(["--state", Word(state)]);
+        }
+
+        if (parse.GetValue(Database) is { Length: > 0 } database)
+        {
+            words.AddRange(["--database", Word(WithoutPassword(database))]);
+        }
+
+        return string.Join(' ', words);
+    }
+
+    /// <summary>A word as a shell reads it: as it is when it holds nothing the shell treats specially, else single-quoted.</summary>
+    private static string Word(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:@%+=,~".Contains(c, StringComparison.Ordinal))
+            ? text
+            : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A connection URL with the password in its user part replaced by <c>PASSWORD</c>.</summary>
+    private static string WithoutPassword(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.IndexOf('@', StringComparison.Ordinal);
+        var colon = scheme < 0 || at < 0 ? -1 : url.IndexOf(':', scheme + 3, at - scheme - 3);
+        return colon < 0 ? url : string.Concat(url.AsSpan(0, colon + 1), "PASSWORD", url.AsSpan(at));
+    }
 }
 
 /// <summary><c>--server</c> and <c>--token</c>: which server the <c>hearth stack</c> commands work on, and the API token for it.</summary>

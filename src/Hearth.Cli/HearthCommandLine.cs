@@ -15,19 +15,7 @@ internal sealed class HearthCommandLine(CliConsole console)
 {
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var root = new RootCommand("Hearth: a dataflow deployment orchestrator that speaks Heat (HOT) templates.");
-        foreach (var option in GlobalOptions.All)
-        {
-            root.Options.Add(option);
-        }
-
-        var stack = StackCommands.Create(console);
-        root.Subcommands.Add(TemplateCommands.Create(console));
-        root.Subcommands.Add(stack);
-        root.Subcommands.Add(ServerCommand.Create(console));
-        root.Subcommands.Add(TokenCommands.Create(console));
-        root.Subcommands.Add(SshBrokerCommand.Create(console));
-
+        var (root, stack) = Commands(console);
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration
         {
@@ -64,7 +52,8 @@ internal sealed class HearthCommandLine(CliConsole console)
         catch (EngineException e)
         {
             await DiagnosticPrinter.WriteAsync(console, e.Diagnostics);
-            await console.Error.WriteLineAsync($"hearth: {EngineErrorText.Render(e)}");
+            await console.Error.WriteLineAsync($"hearth: {EngineErrorText.Render(e, GlobalOptions.Command(parseResult))}");
+
             return e.Kind switch
             {
                 EngineErrorKind.Busy => ExitCodes.StackBusy,
@@ -78,7 +67,7 @@ internal sealed class HearthCommandLine(CliConsole console)
             if (unusable is StateNotWritableException)
             {
                 await console.Error.WriteLineAsync(
-                    "hearth: nothing recorded before was lost; once that is fixed, 'hearth stack resume NAME' continues an operation this stopped.");
+                    $"hearth: nothing recorded before was lost; once that is fixed, an operation this stopped is interrupted: {StackCommands.ResumeOrCancel(parseResult)}.");
             }
 
             return ExitCodes.StateUnusable;
@@ -93,9 +82,32 @@ internal sealed class HearthCommandLine(CliConsole console)
             // A limit of the machine or the container (or DOTNET_GCHeapHardLimit), not a bug: no stack trace. What the
             // command recorded is kept, as when the process is killed.
             await console.Error.WriteLineAsync(
-                "hearth: out of memory: the command stopped. Nothing recorded before was lost; once memory is freed, 'hearth stack resume NAME' continues an operation this stopped.");
+                $"hearth: out of memory: the command stopped. Nothing recorded before was lost; once memory is freed, an operation this stopped is interrupted: {StackCommands.ResumeOrCancel(parseResult)}.");
             return ExitCodes.OutOfMemory;
         }
+    }
+
+    /// <summary>
+    /// What finishes or rolls back an operation that the command line <paramref name="args"/> leaves interrupted (see
+    /// <see cref="StackCommands.ResumeOrCancel"/>); for a process that is ending at once, which has no parse at hand.
+    /// </summary>
+    public static string ResumeOrCancel(string[] args, CliConsole console) => StackCommands.ResumeOrCancel(Commands(console).Root.Parse(args));
+
+    private static (RootCommand Root, Command Stack) Commands(CliConsole console)
+    {
+        var root = new RootCommand("Hearth: a dataflow deployment orchestrator that speaks Heat (HOT) templates.");
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        var stack = StackCommands.Create(console);
+        root.Subcommands.Add(TemplateCommands.Create(console));
+        root.Subcommands.Add(stack);
+        root.Subcommands.Add(ServerCommand.Create(console));
+        root.Subcommands.Add(TokenCommands.Create(console));
+        root.Subcommands.Add(SshBrokerCommand.Create(console));
+        return (root, stack);
     }
 
     /// <summary>The <typeparamref name="T"/> behind <paramref name="exception"/>, however deep the engine wrapped it (inner and aggregated exceptions).</summary>

@@ -11,7 +11,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var console = new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In);
-        using var signals = new StopSignals(Console.Error, System.Environment.Exit);
+        using var signals = new StopSignals(Console.Error, System.Environment.Exit, () => HearthCommandLine.ResumeOrCancel(args, console));
         try
         {
             return await new HearthCommandLine(console).RunAsync(args, signals.Token);

@@ -13,15 +13,18 @@ internal sealed class StopSignals : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TextWriter _error;
     private readonly Action<int> _exit;
+    private readonly Func<string> _resumeOrCancel;
     private readonly PosixSignalRegistration[] _registrations;
     private int _received;
 
     /// <param name="error">Where the signal is acknowledged (a synchronized writer: signals arrive on their own thread).</param>
     /// <param name="exit">Ends the process at once with an exit code.</param>
-    public StopSignals(TextWriter error, Action<int> exit)
+    /// <param name="resumeOrCancel">The commands that finish or roll back an operation the process leaves interrupted.</param>
+    public StopSignals(TextWriter error, Action<int> exit, Func<string> resumeOrCancel)
     {
         _error = error;
         _exit = exit;
+        _resumeOrCancel = resumeOrCancel;
         _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
     }
 
@@ -42,8 +45,7 @@ internal sealed class StopSignals : IDisposable
             return;
         }
 
-        _error.WriteLine($"hearth: {name} received again: ended at once. An operation it ran is left interrupted: "
-            + "'hearth stack resume NAME' finishes it, 'hearth stack cancel NAME' rolls it back.");
+        _error.WriteLine($"hearth: {name} received again: ended at once. An operation it ran is left interrupted: {_resumeOrCancel()}.");
         _error.Flush();
         _exit(ExitCodes.StackBusy);
     }

@@ -59,7 +59,8 @@ internal sealed class OperationLock(IStateStore store, ResourceHandlerRegistry h
         if (attempt is LockAttempt.Held held)
         {
             throw new EngineException(EngineErrorKind.Busy,
-                $"stack '{stack.Name}' is busy: '{held.Holder.Operation}' is running in process {held.Holder.ProcessId} on {held.Holder.Host} since {held.Holder.AcquiredAt:u}");
+                $"stack '{stack.Name}' is busy: '{held.Holder.Operation}' is running in process {held.Holder.ProcessId} on {held.Holder.Host} since {held.Holder.AcquiredAt:u}",
+                suggestion: new SuggestedAction(SuggestedActionKind.WaitOrStop, stack.Name));
         }
 
         try

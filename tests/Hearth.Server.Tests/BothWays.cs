@@ -81,9 +81,15 @@ internal sealed partial class BothWays : IDisposable
         }
     }
 
-    public static string Masked(string text) => PhysicalId().Replace(Uuid().Replace(Timestamp().Replace(text, "TIME"), "ID"), "-PHYSICAL");
+    /// <summary>What differs between two runs of the same command: times, ids, and the options that chose the stacks in the commands a message suggests.</summary>
+    public static string Masked(string text) =>
+        ChosenStacks().Replace(PhysicalId().Replace(Uuid().Replace(Timestamp().Replace(text, "TIME"), "ID"), "-PHYSICAL"), "hearth ");
 
     public void Dispose() => _server.Dispose();
+
+    /// <summary>A suggested command's <c>--state DIR</c> (a local run's) or <c>--server URL</c> (a run through the server).</summary>
+    [GeneratedRegex(@"hearth --(state|server) \S+ ")]
+    private static partial Regex ChosenStacks();
 
     [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
     private static partial Regex Timestamp();

@@ -56,7 +56,7 @@ public sealed class CliThroughServerOperationTests
         remote[5].Out.ShouldContain("[after]: CREATE_IN_PROGRESS  Hook pre-create is cleared");
         remote[5].Out.TrimEnd().Split('\n')[^1].ShouldContain("[hooked]: CREATE_COMPLETE");
         remote[7].ExitCode.ShouldBe(2);
-        remote[7].Error.ShouldBe("hearth: resource 'after' of stack 'hooked' is not waiting at a hook ('hearth stack hook list hooked' shows those that are)\n");
+        remote[7].Error.ShouldBe($"hearth: resource 'after' of stack 'hooked' is not waiting at a hook ('hearth --server {both.Url} stack hook list hooked' shows those that are)\n");
         Directory.Exists(both.ClientState).ShouldBeFalse("a command sent to a server must not make a local state");
     }
 

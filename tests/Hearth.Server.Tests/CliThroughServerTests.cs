@@ -158,7 +158,8 @@ public sealed class CliThroughServerTests
 
         local.ExitCode.ShouldBe(4, local.Error);
         exit.ShouldBe(4, error);
-        error.ShouldBe(local.Error);
+        BothWays.Masked(error).ShouldBe(BothWays.Masked(local.Error));
+        error.ShouldContain($"'hearth --server {server.Url} stack list' shows the stacks there are");
     }
 
     [Fact]

@@ -99,7 +99,7 @@ internal static class Background
 
         File.Delete(started);
         await console.Error.WriteLineAsync($"Stack {stackName}: started in the background (process {process.Id}, log {log}).");
-        await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stackName} --follow");
+        await console.Error.WriteLineAsync($"Follow it with: {GlobalOptions.Command(parse)} stack event list {stackName} --follow");
         return ExitCodes.Success;
     }
 
@@ -193,11 +193,11 @@ internal static class Background
     /// <c>--no-wait</c> on a server: the server runs the operation, and has accepted it (its first event is recorded)
     /// when the request returns, so there is no process to start here.
     /// </summary>
-    public static async Task<int> ReportAcceptedAsync(CliConsole console, Engine.Operations.OperationOutcome outcome)
+    public static async Task<int> ReportAcceptedAsync(ParseResult parse, CliConsole console, Engine.Operations.OperationOutcome outcome)
     {
         var stack = outcome.Stack;
         await console.Error.WriteLineAsync($"Stack {stack.Name}: {HeatStatus.Format(stack.Action, stack.Status)} on the server.");
-        await console.Error.WriteLineAsync($"Follow it with: hearth stack event list {stack.Name} --follow");
+        await console.Error.WriteLineAsync($"Follow it with: {GlobalOptions.Command(parse)} stack event list {stack.Name} --follow");
         return ExitCodes.Success;
     }
 }

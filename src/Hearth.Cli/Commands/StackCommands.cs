@@ -13,6 +13,17 @@ internal static class StackCommands
 {
     private static readonly Argument<string> StackName = new("NAME") { Description = "The stack name" };
 
+    /// <summary>
+    /// What finishes or rolls back an operation this command leaves interrupted, as commands to paste: for its stack
+    /// (NAME when it names none) and with the options that chose its state.
+    /// </summary>
+    public static string ResumeOrCancel(ParseResult parse)
+    {
+        var command = $"{GlobalOptions.Command(parse)} stack";
+        var name = parse.GetResult(StackName)?.GetValueOrDefault<string>() is { Length: > 0 } given ? given : "NAME";
+        return $"'{command} resume {name}' finishes it, '{command} cancel {name}' rolls it back";
+    }
+
     public static Command Create(CliConsole console)
     {
         var stack = new Command("stack", "Create, update, inspect and delete stacks");
@@ -146,7 +157,7 @@ internal static class StackCommands
             var outcome = await Progress.RunAsync(console, observer => run(engine, observer));
             if (noWait)
             {
-                return await Background.ReportAcceptedAsync(console, outcome);
+                return await Background.ReportAcceptedAsync(parse, console, outcome);
             }
 
             return await ReportAsync(console, engine, outcome, change.Format, ct);
@@ -248,7 +259,7 @@ internal static class StackCommands
                 var outcome = await Progress.RunAsync(console, observer => engine.DeleteAsync(name, observer, ct));
                 if (noWait)
                 {
-                    return await Background.ReportAcceptedAsync(console, outcome);
+                    return await Background.ReportAcceptedAsync(parse, console, outcome);
                 }
 
                 if (outcome.Succeeded)
@@ -362,7 +373,7 @@ internal static class StackCommands
                 var outcome = await Progress.RunAsync(console, observer => run(engine, name, observer, ct));
                 if (noWait)
                 {
-                    return await Background.ReportAcceptedAsync(console, outcome);
+                    return await Background.ReportAcceptedAsync(parse, console, outcome);
                 }
 
                 if (outcome.Succeeded && outcome.Stack.Action == ResourceAction.Delete)

@@ -79,6 +79,9 @@ public enum SuggestedActionKind
 
     /// <summary>The stack's last operation was interrupted: resume it to finish it, or cancel it to roll it back.</summary>
     ResumeOrCancel,
+
+    /// <summary>An operation runs on the stack: wait for it, or stop it where it runs (it then rolls back).</summary>
+    WaitOrStop,
 }
 
 /// <summary>An output as Heat's API shows it: a value, or the error that evaluating it raised.</summary>

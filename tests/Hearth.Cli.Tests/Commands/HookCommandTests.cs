@@ -66,7 +66,7 @@ public sealed class HookCommandTests
         var clear = await CliRunner.RunAsync("--state", temp.Path, "stack", "hook", "clear", "h", "first");
 
         clear.ExitCode.ShouldBe(2);
-        clear.Error.ShouldContain("hearth: resource 'first' of stack 'h' is not waiting at a hook ('hearth stack hook list h' shows those that are)");
+        clear.Error.ShouldContain($"hearth: resource 'first' of stack 'h' is not waiting at a hook ('hearth --state {temp.Path} stack hook list h' shows those that are)");
     }
 
     private static async Task<JsonNode> WaitForHookAsync(string state)

@@ -127,7 +127,7 @@ public sealed partial class StackCommandTests
         var result = await stack.RunAsync("stack", "create", "demo", "-t", stack.TemplatePath);
 
         result.ExitCode.ShouldBe(2, result.ToString());
-        result.Error.ShouldContain("hearth: a stack named 'demo' exists already: update it with 'hearth stack update demo', or pick another name");
+        result.Error.ShouldContain($"hearth: a stack named 'demo' exists already: update it with 'hearth --state {stack.State} stack update demo', or pick another name");
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed partial class StackCommandTests
         var result = await stack.RunAsync("stack", "update", "ghost", "-t", stack.TemplatePath);
 
         result.ExitCode.ShouldBe(4, result.ToString());
-        result.Error.ShouldContain("hearth: stack 'ghost' not found; 'hearth stack list' shows the stacks there are");
+        result.Error.ShouldContain($"hearth: stack 'ghost' not found; 'hearth --state {stack.State} stack list' shows the stacks there are");
     }
 
     [Fact]

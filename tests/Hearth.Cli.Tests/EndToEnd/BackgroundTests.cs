@@ -121,6 +121,7 @@ public sealed class BackgroundTests
 
         result.ExitCode.ShouldBe(3, result.ToString());
         result.Error.ShouldContain($"stack 's' is busy: 'update' is running in process {update.Id}");
+        result.Error.ShouldContain("; wait for it to end, or stop it where it runs (Ctrl+C in its terminal, or kill -INT with its process id on its machine): it then rolls back");
         result.Error.ShouldNotContain("started in the background");
         Directory.GetFiles(Path.Combine(stack.State, "logs")).ShouldBeEmpty();
     }

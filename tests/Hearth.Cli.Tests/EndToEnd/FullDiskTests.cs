@@ -49,7 +49,7 @@ public sealed class FullDiskTests
         File.Exists(marker).ShouldBeTrue();
         create.ExitCode.ShouldBe(StateUnusable, create.ToString());
         create.Error.ShouldContain($"Cannot write the state database '{state}/hearth.db': the disk is full.");
-        create.Error.ShouldContain("'hearth stack resume NAME' continues");
+        create.Error.ShouldContain($"an operation this stopped is interrupted: 'hearth --state {state} stack resume demo' finishes it");
         create.Error.ShouldNotContain("   at ");
         list.Out.ShouldContain("CREATE_IN_PROGRESS (interrupted)");
         resume.ExitCode.ShouldBe(0, resume.ToString());

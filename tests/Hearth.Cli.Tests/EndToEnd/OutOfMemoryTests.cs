@@ -28,7 +28,7 @@ public sealed class OutOfMemoryTests
 
         create.ExitCode.ShouldBe(OutOfMemory, create.ToString());
         create.Error.ShouldContain("hearth: out of memory: the command stopped.");
-        create.Error.ShouldContain("'hearth stack resume NAME' continues");
+        create.Error.ShouldContain($"an operation this stopped is interrupted: 'hearth --state {state} stack resume big' finishes it, 'hearth --state {state} stack cancel big' rolls it back.");
         create.Error.ShouldNotContain("   at ");
         create.Error.ShouldNotContain("internal error");
         list.ExitCode.ShouldBe(0, list.ToString());

@@ -166,7 +166,7 @@ public sealed class RealProcessTests
         var refused = await HearthProcess.RunAsync("--state", stack.State, "stack", "update", "s", "-t", stack.TemplatePath, "-P", "v=three");
         refused.ExitCode.ShouldBe(3, refused.ToString());
         refused.Error.ShouldContain(
-            "hearth: stack 's' was interrupted during UPDATE (the process running it died): run 'hearth stack resume s' to finish it or 'hearth stack cancel s' to roll it back");
+            $"hearth: stack 's' was interrupted during UPDATE (the process running it died): run 'hearth --state {stack.State} stack resume s' to finish it or 'hearth --state {stack.State} stack cancel s' to roll it back");
         (await StatusAsync(stack)).ShouldBe("UPDATE_IN_PROGRESS");
     }
 

@@ -94,7 +94,7 @@ public sealed class StopSignalTests
         result.Error.ShouldNotContain("internal error");
         result.Error.ShouldNotContain("   at ");
         result.Error.ShouldContain($"hearth: {saidSecond} received again: ended at once");
-        result.Error.ShouldContain("'hearth stack cancel NAME' rolls it back");
+        result.Error.ShouldContain($"'hearth --state {stack.State} stack cancel s' rolls it back");
         var show = await HearthProcess.RunAsync("--state", stack.State, "stack", "show", "s");
         show.Out.ShouldContain("ROLLBACK_IN_PROGRESS (interrupted)");
 
