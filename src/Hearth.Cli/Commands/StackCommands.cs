@@ -160,7 +160,7 @@ internal static class StackCommands
                 return await Background.ReportAcceptedAsync(parse, console, outcome);
             }
 
-            return await ReportAsync(console, engine, outcome, change.Format, ct);
+            return await ReportAsync(console, engine, outcome, change.Format, ct, hearth: GlobalOptions.Command(parse));
         }
     }
 
@@ -269,6 +269,7 @@ internal static class StackCommands
                 }
 
                 await console.Error.WriteLineAsync($"Stack {name} {HeatStatus.Format(outcome.Stack.Action, outcome.Stack.Status)}: {outcome.Stack.StatusReason}");
+                await console.Error.WriteLineAsync($"hearth: once what failed is fixed, '{GlobalOptions.Command(parse)} stack delete {name}' tries again (what was deleted stays deleted).");
                 return ExitCodes.OperationFailed;
             }
         });
@@ -383,7 +384,7 @@ internal static class StackCommands
                     return ExitCodes.Success;
                 }
 
-                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested);
+                return await ReportAsync(console, engine, outcome, parse.GetValue(format), ct, rollbackRequested, GlobalOptions.Command(parse));
             }
         });
         return command;
@@ -409,8 +410,9 @@ internal static class StackCommands
     /// as <c>stack show</c> gives it (its parameters and template description included), as Heat's client does.
     /// </summary>
     /// <param name="rollbackRequested">Cancel: the rollback is what the user asked for, so a completed one is a success.</param>
+    /// <param name="hearth">How a command this suggests begins (<see cref="GlobalOptions.Command"/>).</param>
     private static async Task<int> ReportAsync(
-        CliConsole console, IStackService engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false)
+        CliConsole console, IStackService engine, OperationOutcome outcome, OutputFormat format, CancellationToken ct, bool rollbackRequested = false, string hearth = "hearth")
     {
         var stack = outcome.Stack;
         var succeeded = outcome.Succeeded && (!outcome.RolledBack || rollbackRequested);
@@ -419,6 +421,12 @@ internal static class StackCommands
         {
             await console.Error.WriteLineAsync($"Stack {stack.Name} {HeatStatus.Format(stack.Action, stack.Status)}: {stack.StatusReason}");
             await FailureText.WriteAsync(console.Error, outcome.Failures);
+            if (stack is { Action: ResourceAction.Rollback, Status: OperationStatus.Failed })
+            {
+                // What is left half undone waits for the user: docs/engine.md, "a failure during rollback".
+                await console.Error.WriteLineAsync(
+                    $"hearth: once what failed is fixed, '{hearth} stack cancel {stack.Name}' finishes the rollback, or '{hearth} stack delete {stack.Name}' removes the stack and what it made.");
+            }
 
             if (outputs.Count > 0)
             {

@@ -20,10 +20,16 @@ internal static class FailureText
 
     public static async Task WriteAsync(TextWriter writer, IEnumerable<Failure> failures)
     {
-        foreach (var failure in failures)
+        var all = failures.ToList();
+        foreach (var failure in all)
         {
+            // A resource that failed twice (its create, then its delete in the rollback) names the action of each.
+            var text = failure is { Resource: { } resource, Action: { } action } && all.Count(f => f.Resource == resource) > 1
+                ? $"{resource} ({action.ToHeatString()}): {failure.Message}"
+                : failure.ToString();
+
             // A reason of several lines (a config hook may quote the end of stderr in it) stays indented under its line.
-            await writer.WriteLineAsync($"  failed: {failure.ToString().ReplaceLineEndings(Indent)}");
+            await writer.WriteLineAsync($"  failed: {text.ReplaceLineEndings(Indent)}");
             await WriteOutputAsync(writer, failure, "");
         }
     }

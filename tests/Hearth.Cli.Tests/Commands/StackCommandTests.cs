@@ -203,6 +203,30 @@ public sealed partial class StackCommandTests
     }
 
     [Fact]
+    public async Task Delete_ADeletionFails_SaysHowToTryAgain()
+    {
+        await using var stack = new Deployments.DeploymentStack("""
+            heat_template_version: 2021-04-16
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+              config:
+                type: OS::Heat::SoftwareConfig
+                properties: {group: script, config: "#!/bin/sh\n[ \"$deploy_action\" != DELETE ] || exit 1\n"}
+              work:
+                type: OS::Heat::SoftwareDeployment
+                properties: {config: {get_resource: config}, server: {get_resource: server}, actions: [CREATE, DELETE]}
+            """);
+        await stack.CreateAsync();
+
+        var result = await stack.RunAsync("stack", "delete", Deployments.DeploymentStack.Name, "--yes");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Error.ShouldContain("Stack s DELETE_FAILED");
+        result.Error.ShouldContain($"hearth: once what failed is fixed, 'hearth --state {stack.State} stack delete s' tries again (what was deleted stays deleted).");
+    }
+
+    [Fact]
     public async Task Update_UnknownStack_Exits4()
     {
         using var stack = new CliStack();

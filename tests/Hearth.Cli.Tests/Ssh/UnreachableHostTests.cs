@@ -77,6 +77,10 @@ public sealed class UnreachableHostTests(SshHosts hosts) : IAsyncLifetime
         created.Error.ShouldContain($"second CREATE_FAILED Deployment to server failed: {reach}");
         created.Error.ShouldContain("first DELETE_COMPLETE");
         created.Error.ShouldContain($"s ROLLBACK_FAILED Rollback failed: second: Deployment to server failed: {reach}");
+        created.Error.ShouldContain($"  failed: second (CREATE): Deployment to server failed: {reach}");
+        created.Error.ShouldContain($"  failed: second (DELETE): Deployment to server failed: {reach}");
+        created.Error.ShouldContain(
+            $"hearth: once what failed is fixed, 'hearth --state {stack.State} stack cancel s' finishes the rollback, or 'hearth --state {stack.State} stack delete s' removes the stack and what it made.");
         (await stack.StatusAsync()).ShouldBe("ROLLBACK_FAILED");
         Lines(log).Select(Words).Order(StringComparer.Ordinal).ShouldBe(["first CREATE", "first DELETE", "second CREATE"]);
 
