@@ -137,6 +137,10 @@ internal static class Planner
             if (change.Kind != ChangeKind.Unchanged)
             {
                 lookup.Changing.Add(definition.Name);
+                if (change.Kind == ChangeKind.Update && handler.KeepsReferenceOnUpdate)
+                {
+                    lookup.KeepingReference.Add(definition.Name);
+                }
             }
 
             changes.Add(change);
@@ -218,15 +222,22 @@ internal static class Planner
         return order;
     }
 
-    /// <summary>Stored resources, except that anything changing in the preview is "known after apply".</summary>
+    /// <summary>
+    /// Stored resources, except that anything changing in the preview is "known after apply" — but for the reference of
+    /// a resource updated in place, which stays (<see cref="ResourceHandler.KeepsReferenceOnUpdate"/>).
+    /// </summary>
     private sealed class PreviewResources(ResourceHandlerRegistry handlers) : IResourceLookup
     {
         public RuntimeResources Stored { get; } = new(handlers);
 
         public HashSet<string> Changing { get; } = new(StringComparer.Ordinal);
 
+        public HashSet<string> KeepingReference { get; } = new(StringComparer.Ordinal);
+
         public object? GetReference(string resourceName, SourceSpan span) =>
-            Changing.Contains(resourceName) || Stored.Get(resourceName) is null ? Unknown.Value : Stored.GetReference(resourceName, span);
+            (Changing.Contains(resourceName) && !KeepingReference.Contains(resourceName)) || Stored.Get(resourceName) is null
+                ? Unknown.Value
+                : Stored.GetReference(resourceName, span);
 
         public object? GetAttribute(string resourceName, string attributeName, IReadOnlyList<object?> path, SourceSpan span) =>
             Changing.Contains(resourceName) || Stored.Get(resourceName) is null ? Unknown.Value : Stored.GetAttribute(resourceName, attributeName, path, span);

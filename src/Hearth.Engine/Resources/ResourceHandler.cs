@@ -171,6 +171,12 @@ public abstract class ResourceHandler
     /// <summary>The value of <c>get_resource</c> once created (Heat's reference id): the physical id by default.</summary>
     public virtual object? ReferenceId(ResourceState state) => state.PhysicalId ?? state.Name;
 
+    /// <summary>
+    /// Whether an update in place leaves <see cref="ReferenceId"/> as it was (the physical id stays): a preview then
+    /// knows the <c>get_resource</c> of a resource it will update, and what uses only that is unchanged.
+    /// </summary>
+    public virtual bool KeepsReferenceOnUpdate => true;
+
     /// <summary>An attribute value; the stored attributes by default.</summary>
     public virtual object? GetAttribute(ResourceState state, string name) => state.Attributes.GetValueOrDefault(name);
 

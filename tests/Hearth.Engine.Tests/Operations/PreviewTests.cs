@@ -77,6 +77,45 @@ public sealed class PreviewTests
         (await harness.SnapshotAsync("plan")).ToString().ShouldBe(before.ToString());
     }
 
+    /// <summary>
+    /// A resource updated in place keeps its physical id, so what uses only its <c>get_resource</c> is unchanged; one
+    /// replaced gets a new id, so what uses it may change.
+    /// </summary>
+    [Fact]
+    public async Task PreviewAsync_ReferenceOfAResourceUpdatedInPlaceOrReplaced_KnownOrKnownAfterApply()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        const string template = """
+            heat_template_version: 2021-04-16
+            parameters:
+              tuned: {type: string, default: low}
+              replaced: {type: string, default: one}
+            resources:
+              kept:
+                type: OS::Heat::TestResource
+                properties: {value: {get_param: tuned}}
+              renewed:
+                type: OS::Heat::TestResource
+                properties: {value: {get_param: replaced}, update_replace: true}
+              user_of_kept:
+                type: OS::Heat::TestResource
+                properties: {value: {get_resource: kept}}
+              user_of_renewed:
+                type: OS::Heat::TestResource
+                properties: {value: {get_resource: renewed}}
+            """;
+        (await harness.CreateAsync("plan", template)).Succeeded.ShouldBeTrue();
+
+        var preview = await harness.Engine.PreviewAsync("plan", harness.Source(template, "tuned=high", "replaced=two"), [], CancellationToken.None).WaitAsync(EngineHarness.Timeout);
+
+        var changes = preview.Changes.ToDictionary(c => c.ResourceName);
+        changes["kept"].Kind.ShouldBe(ChangeKind.Update);
+        changes["user_of_kept"].Kind.ShouldBe(ChangeKind.Unchanged);
+        changes["renewed"].Kind.ShouldBe(ChangeKind.Replace);
+        changes["user_of_renewed"].Kind.ShouldBe(ChangeKind.Update);
+        changes["user_of_renewed"].KnownAfterApply.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task PreviewAsync_NoStackYet_ListsCreates()
     {

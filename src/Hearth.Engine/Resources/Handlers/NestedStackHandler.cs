@@ -64,6 +64,9 @@ internal sealed class NestedStackHandler : ChildStackHandler
     /// <summary>Updating a nested stack is a convergence of the child: every property change is an update in place.</summary>
     public override bool NeedsReplace(IReadOnlySet<string> changed, IReadOnlyDictionary<string, object?> newProperties) => false;
 
+    /// <summary>Its reference may be an output of the child, which an update may change.</summary>
+    public override bool KeepsReferenceOnUpdate => false;
+
     /// <summary>Heat: the nested stack's <c>OS::stack_id</c> output if it has one, else the nested stack's id.</summary>
     public override object? ReferenceId(ResourceState state) =>
         state.Attributes.TryGetValue("OS::stack_id", out var id) && id is not null ? id : state.PhysicalId ?? state.Name;

@@ -34,6 +34,9 @@ internal sealed class RandomStringHandler : ResourceHandler
     public override object? ReferenceId(ResourceState state) =>
         state.PhysicalId is null ? state.Name : state.Data.GetValueOrDefault("value");
 
+    /// <summary>Its reference is the string, not the physical id.</summary>
+    public override bool KeepsReferenceOnUpdate => false;
+
     public override object? GetAttribute(ResourceState state, string name) =>
         name == "value" ? state.Data.GetValueOrDefault("value") : base.GetAttribute(state, name);
 
