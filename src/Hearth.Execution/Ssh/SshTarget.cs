@@ -46,22 +46,9 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
             long p and >= 1 and <= 65535 => (int)p,
             var other => throw new TransportUnavailableException($"server '{server.Name}': ssh.port {other} is not a port (1-65535)"),
         };
-        if (host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (HostProblem(host) is { } hostProblem)
         {
-            // ssh would take a leading '-' for an option.
-            throw new TransportUnavailableException($"server '{server.Name}': ssh.host '{host}' is not a host name or address");
-        }
-
-        if (host.Contains('@', StringComparison.Ordinal))
-        {
-            throw new TransportUnavailableException(
-                $"server '{server.Name}': ssh.host '{host}' names a user; give the host alone in ssh.host and the user in ssh.user");
-        }
-
-        if (host.Contains(':', StringComparison.Ordinal) && !(IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6))
-        {
-            throw new TransportUnavailableException(
-                $"server '{server.Name}': ssh.host '{host}' is not a host name or address; give the host alone in ssh.host and the port in ssh.port");
+            throw new TransportUnavailableException($"server '{server.Name}': {hostProblem}");
         }
 
         var user = ssh.GetValueOrDefault("user") as string is { Length: > 0 } u ? u : null;
@@ -82,6 +69,30 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
         var keyFile = ssh.GetValueOrDefault("key_file") as string is { Length: > 0 } f ? (IsRelative(f) ? Path.GetFullPath(f) : f) : null;
         return new SshTarget(host, port, user, keyFile, key);
     }
+
+    /// <summary>What is wrong with an <c>ssh.host</c>, or null: it is a host name or address alone.</summary>
+    public static string? HostProblem(string host)
+    {
+        if (host.Length == 0 || host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            // ssh would take a leading '-' for an option.
+            return $"ssh.host '{host}' is not a host name or address";
+        }
+
+        if (host.Contains('@', StringComparison.Ordinal))
+        {
+            return $"ssh.host '{host}' names a user; give the host alone in ssh.host and the user in ssh.user";
+        }
+
+        return host.Contains(':', StringComparison.Ordinal) && !(IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+            ? $"ssh.host '{host}' is not a host name or address; give the host alone in ssh.host and the port in ssh.port"
+            : null;
+    }
+
+    /// <summary>Why a relative <c>ssh.key_file</c> is refused (<see cref="IsRelative"/>), and what to give.</summary>
+    public static string RelativeKeyFile(string keyFile) =>
+        $"ssh.key_file '{keyFile}' is relative to the folder this command runs in, and later commands run from others; "
+        + $"give it whole ({Path.GetFullPath(keyFile)}) or from your home folder (~/.ssh/…)";
 
     /// <summary>
     /// Whether <c>ssh.key_file</c> is relative to the current folder: a server refuses it at its create or update, as its
@@ -116,7 +127,7 @@ public sealed record SshTarget(string Host, int Port, string? User, string? KeyF
     /// whose BASE64 is the key in SSH's wire form, which begins with its TYPE again. A placeholder, a key cut short or
     /// one pasted with ssh-keyscan's host name in front would otherwise reach ssh, and fail as a host key mismatch.
     /// </summary>
-    private static string? HostKeyProblem(string key)
+    public static string? HostKeyProblem(string key)
     {
         if (key.Contains('\n', StringComparison.Ordinal))
         {

@@ -281,6 +281,8 @@ public static class PropertyValidator
                 return count >= 0 && ((length.Min is { } lmin && count < lmin) || (length.Max is { } lmax && count > lmax))
                     ? $"length ({count}) is out of range (min: {Bound(length.Min)}, max: {Bound(length.Max)})"
                     : null;
+            case CheckedConstraint check:
+                return value is null ? null : check.Problem(value);
             case AllowedPatternConstraint pattern when value is string text:
                 return Regex.IsMatch(text, $"^(?:{pattern.Pattern})$", RegexOptions.None, TimeSpan.FromSeconds(1))
                     ? null

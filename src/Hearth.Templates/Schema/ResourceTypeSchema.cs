@@ -25,6 +25,9 @@ public sealed record LengthConstraint(int? Min, int? Max, string? Description = 
 
 public sealed record AllowedPatternConstraint(string Pattern, string? Description = null) : PropertyConstraint(Description);
 
+/// <summary>Hearth extension: a check of one of Hearth's own properties, in code; <paramref name="Problem"/> says what is wrong with a value, or null.</summary>
+public sealed record CheckedConstraint(Func<object?, string?> Problem, string? Description = null) : PropertyConstraint(Description);
+
 /// <summary>One property of a resource type.</summary>
 /// <param name="Name">The property name.</param>
 /// <param name="Type">Its type; values are converted to it as Heat does (numbers to strings, "true" to booleans, …).</param>

@@ -49,6 +49,21 @@ public sealed class ExampleEnvironmentTests
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Error.ShouldBeEmpty();
         using var report = JsonDocument.Parse(result.Out);
+
+        // env/ssh.yaml holds placeholders for the hosts' keys, to be replaced: validate warns of each, and of nothing else.
+        var diagnostics = report.RootElement.GetProperty("diagnostics").EnumerateArray()
+            .Select(d => $"{d.GetProperty("severity").GetString()} {d.GetProperty("code").GetString()}: {d.GetProperty("message").GetString()}").ToList();
+        if (environment == "ssh.yaml")
+        {
+            diagnostics.ShouldNotBeEmpty();
+            diagnostics.ShouldAllBe(d => d.StartsWith("warning HT504: property 'ssh.known_host_key' of resource '")
+                && d.EndsWith("': the value is not a host key: its second word is not base64 (a placeholder, or a key cut short?)"));
+        }
+        else
+        {
+            diagnostics.ShouldBeEmpty();
+        }
+
         var fromEnvironment = report.RootElement.GetProperty("parameters").EnumerateArray()
             .Where(p => p.GetProperty("source").GetString() == "parameter_defaults")
             .Select(p => p.GetProperty("name").GetString());

@@ -225,7 +225,7 @@ public sealed class SshStackTests(SshHosts hosts)
     [InlineData("key_file=relative_key", "ssh.key_file 'relative_key' is relative to the folder this command runs in, and later commands run from others; give it whole (")]
     [InlineData("host=deploy@192.0.2.10", "ssh.host 'deploy@192.0.2.10' names a user; give the host alone in ssh.host and the user in ssh.user")]
     [InlineData("host=192.0.2.10:2222", "ssh.host '192.0.2.10:2222' is not a host name or address; give the host alone in ssh.host and the port in ssh.port")]
-    public async Task Create_ServerWithAMisplacedSetting_FailsAtTheServerSayingWhereItGoes(string parameter, string message)
+    public async Task Create_ServerWithAMisplacedSetting_RefusedBeforeAnythingRunsSayingWhereItGoes(string parameter, string message)
     {
         await using var stack = new DeploymentStack(NeverReachedTemplate);
         string[] defaults = ["port=22", "user=deploy", "key_file=/nonexistent/key", "host=192.0.2.10", $"host_key={hosts.Hosts[0].HostKey}"];
@@ -233,8 +233,21 @@ public sealed class SshStackTests(SshHosts hosts)
         var result = await stack.RunAsync(["stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath,
             .. defaults.Where(d => d.Split('=')[0] != parameter.Split('=')[0]).Append(parameter).SelectMany(p => new[] { "-P", p })]);
 
-        result.ExitCode.ShouldNotBe(0);
-        result.Error.ShouldContain($"server 'server': {message}");
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Error.ShouldContain($"error HT504: property 'ssh.{parameter.Split('=')[0]}' of resource 'server': {message}");
+        (await stack.RunAsync("stack", "show", DeploymentStack.Name)).ExitCode.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Validate_PlaceholderHostKey_WarnsWithItsPlace()
+    {
+        await using var stack = new DeploymentStack(NeverReachedTemplate);
+
+        var result = await stack.RunAsync("template", "validate", "-t", stack.TemplatePath, "-P", "port=22", "-P", "user=deploy", "-P", "key_file=/k",
+            "-P", "host=192.0.2.10", "-P", "host_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI-replace-with-the-host-key");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Error.ShouldMatch(@"stack\.yaml:\d+:\d+: warning HT504: property 'ssh\.known_host_key' of resource 'server': the value is not a host key: its second word is not base64 \(a placeholder, or a key cut short\?\)");
     }
 
     /// <summary>One deployment whose script logs its action and the address it ran at; the server's host is a parameter.</summary>

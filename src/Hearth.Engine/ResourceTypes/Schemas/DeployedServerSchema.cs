@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Hearth.Execution.Ssh;
 using Hearth.Templates.Schema;
 using static Hearth.Engine.ResourceTypes.Schemas.SchemaFactory;
 
@@ -52,11 +53,14 @@ public static class DeployedServerSchema
             Prop("ssh", PropertyType.Map, "Hearth: how to reach the server with the SSH transport.",
                 updateAllowed: true,
                 schema: Keys(
-                    Prop("host", PropertyType.String, "The host name or address."),
+                    Prop("host", PropertyType.String, "The host name or address.",
+                        constraints: Checked(value => value is string host ? SshTarget.HostProblem(host) : null)),
                     Prop("port", PropertyType.Integer, "The SSH port.", defaultValue: DefaultSshPort, constraints: Range(1, 65535)),
                     Prop("user", PropertyType.String, "The user to log in as."),
-                    Prop("key_file", PropertyType.String, "The private key file to authenticate with."),
-                    Prop("known_host_key", PropertyType.String, "The server's expected host key (as in known_hosts)."))),
+                    Prop("key_file", PropertyType.String, "The private key file to authenticate with.",
+                        constraints: Checked(value => value is string { Length: > 0 } file && SshTarget.IsRelative(file) ? SshTarget.RelativeKeyFile(file) : null)),
+                    Prop("known_host_key", PropertyType.String, "The server's expected host key (as in known_hosts).",
+                        constraints: Checked(value => value is string { Length: > 0 } key && SshTarget.HostKeyProblem(key.Trim()) is { } problem ? $"the value {problem}" : null)))),
             // Hearth extension: how many deployments may run on this server at once.
             Prop("max_concurrent_deployments", PropertyType.Integer, "Hearth: the most deployments to run on this server at once.",
                 defaultValue: 1L, updateAllowed: true, constraints: Range(min: 1)),

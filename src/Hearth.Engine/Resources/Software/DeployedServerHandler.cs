@@ -103,9 +103,7 @@ internal sealed class DeployedServerHandler(DeploymentServices? services) : Reso
                 if ((request.Properties.GetValueOrDefault(SshTarget.Property) as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("key_file") is string keyFile
                     && SshTarget.IsRelative(keyFile))
                 {
-                    throw new ResourceFailedException(
-                        $"server '{request.Name}': ssh.key_file '{keyFile}' is relative to the folder this command runs in, and later commands run from others; "
-                        + $"give it whole ({Path.GetFullPath(keyFile)}) or from your home folder (~/.ssh/…)");
+                    throw new ResourceFailedException($"server '{request.Name}': {SshTarget.RelativeKeyFile(keyFile)}");
                 }
             }
             catch (TransportUnavailableException e)
