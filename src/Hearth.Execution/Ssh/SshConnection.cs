@@ -45,6 +45,9 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     /// </summary>
     public Exception? Unreachable => _unreachable;
 
+    /// <summary>Whether the host's dispatcher session runs: no request is sent before it does.</summary>
+    public bool HasSession => _session is { Ended: false };
+
     /// <summary>
     /// Runs <paramref name="command"/> (shell text for the login shell) with <paramref name="stdin"/>, trying again with
     /// a jittered backoff while the connection fails. Only for commands that are safe to repeat: each remote script of

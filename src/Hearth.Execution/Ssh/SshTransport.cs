@@ -248,6 +248,14 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
     /// <summary>Kills the script's session on the server; gives up on the run if the server does not answer in time.</summary>
     private async Task StopRunAsync(DeploymentRequest request, string attempt, Task running, CancellationTokenSource abandon)
     {
+        if (!connection.HasSession)
+        {
+            // Still connecting (a host that does not answer): a stop would wait for the same connection. Should the run
+            // have gone out meanwhile, its record makes the next action of the deployment stop it first.
+            await abandon.CancelAsync();
+            return;
+        }
+
         using var bounded = new CancellationTokenSource(StopWait, time);
         try
         {

@@ -322,6 +322,36 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         result.StatusReason.ShouldContain("Connection refused");
     }
 
+    /// <summary>A host that accepts the connection and never speaks: cancelling gives up on it, without a stop that would wait for it too.</summary>
+    [Fact]
+    public async Task DeployAsync_CancelledWhileTheHostSaysNothing_EndsCancelled()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                held.Add(await silent.AcceptSocketAsync());
+            }
+        });
+        var host = Hosts.Hosts[0] with { Address = "127.0.0.1", Port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port };
+        var transport = Transports.For(Server(host, keyFile: Hosts.KeyFile));
+        using var cancel = new CancellationTokenSource();
+
+        var deploying = transport.DeployAsync(Request("#!/bin/sh\necho ok\n"), cancel.Token);
+        await Poll.UntilAsync(() => !held.IsEmpty, "ssh connected to the silent host");
+        await cancel.CancelAsync();
+        var result = await deploying.Within();
+
+        result.Status.ShouldBe(DeploymentStatus.Cancelled, result.StatusReason);
+        foreach (var socket in held)
+        {
+            socket.Dispose();
+        }
+    }
+
     [Fact]
     public async Task DeployAsync_KeyTheHostRefuses_FailsAtOnceSayingWhatToCheck()
     {
