@@ -56,7 +56,7 @@ public sealed class EngineErrorTests
     }
 
     [Fact]
-    public async Task UpdateAsync_LockHeldByALiveProcess_IsBusyWithoutNamingACommand()
+    public async Task UpdateAsync_LockHeldByALiveProcess_IsBusySuggestingToWaitOrStopItWithoutNamingACommand()
     {
         await using var harness = await EngineHarness.CreateAsync();
         var (stack, _) = await CreatedAndLockedByAnotherAsync(harness, "update");
@@ -67,7 +67,7 @@ public sealed class EngineErrorTests
 
         error.Kind.ShouldBe(EngineErrorKind.Busy);
         error.Message.ShouldStartWith("stack 's' is busy: 'update' is running in process");
-        error.Suggestion.ShouldBeNull();
+        error.Suggestion.ShouldBe(new SuggestedAction(SuggestedActionKind.WaitOrStop, "s"));
         NamesNoCommand(error);
     }
 
