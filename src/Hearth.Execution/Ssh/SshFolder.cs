@@ -20,7 +20,9 @@ internal sealed class SshFolder
 
     private readonly string _root;
 
-    public SshFolder(string stateRoot)
+    /// <param name="stateRoot">The state folder.</param>
+    /// <param name="temporary">Where the sockets go when the state folder's path is too long for them: the system's temporary folder.</param>
+    public SshFolder(string stateRoot, string? temporary = null)
     {
         _root = Path.Combine(Path.GetFullPath(stateRoot), "ssh");
         ControlFolder = Path.Combine(_root, "cm");
@@ -28,7 +30,7 @@ internal sealed class SshFolder
         {
             // The state folder's path is too long for a socket in it: a private folder in /tmp named after it instead.
             var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_root)))[..16];
-            ControlFolder = Path.Combine(Path.GetTempPath(), $"hearth-ssh-{Environment.UserName}", key);
+            ControlFolder = Path.Combine(temporary ?? Path.GetTempPath(), $"hearth-ssh-{Environment.UserName}", key);
         }
     }
 
@@ -57,17 +59,34 @@ internal sealed class SshFolder
     private string HostsFolder => Path.Combine(_root, "hosts");
 
     /// <summary>Creates the folders (private) once per engine.</summary>
+    /// <exception cref="TransportUnavailableException">The socket folder in /tmp is another user's (or a link): nothing is sent through it.</exception>
     public void Prepare()
     {
+        if (Path.GetDirectoryName(ControlFolder) is { } parent && !parent.StartsWith(_root, StringComparison.Ordinal))
+        {
+            // /tmp is everyone's: a folder there with the name Hearth would use may have been made by another user, who
+            // could then stand a socket of their own where the engine sends inputs and scripts. Only one of ours will do.
+            Directory.CreateDirectory(parent, Private);
+            MustBeOurs(parent);
+            File.SetUnixFileMode(parent, Private);
+        }
+
         foreach (var folder in new[] { _root, ControlFolder, HostsFolder, Path.Combine(_root, "known_hosts.d") })
         {
             Directory.CreateDirectory(folder, Private);
+            MustBeOurs(folder);
             File.SetUnixFileMode(folder, Private);
         }
+    }
 
-        if (Path.GetDirectoryName(ControlFolder) is { } parent && !parent.StartsWith(_root, StringComparison.Ordinal))
+    /// <summary>A folder of this user's, and no link (to one of someone else's).</summary>
+    private static void MustBeOurs(string folder)
+    {
+        if (new DirectoryInfo(folder).LinkTarget is not null || Hearth.State.NativeFiles.Owner(folder) is not { } owner || owner != Hearth.State.NativeFiles.CurrentUser)
         {
-            File.SetUnixFileMode(parent, Private);
+            throw new TransportUnavailableException(
+                $"the folder {folder}, where Hearth keeps its SSH connections' sockets, is not this user's own (another user made it, or it is a link): "
+                + "remove it, or give the state folder a shorter path (the sockets then live in it)");
         }
     }
 

@@ -2,9 +2,62 @@ using Hearth.Execution.Ssh;
 
 namespace Hearth.Execution.Tests.Ssh;
 
-/// <summary>The hosts a state folder remembers for crash recovery (ssh/hosts/*.json), read and written.</summary>
+/// <summary>
+/// The hosts a state folder remembers for crash recovery (ssh/hosts/*.json), read and written; the socket folder in /tmp
+/// that a state folder with a long path uses, refused unless it is the user's own.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class SshFolderTests
 {
+    /// <summary>A state path too long for sockets in it (they then go to the temporary folder).</summary>
+    private static string LongState(TempDirectory state) => Path.Combine(state.Path, new string('s', 100));
+
+    [Fact]
+    public void Prepare_LongStatePath_MakesAPrivateSocketFolderOfItsOwnInTheTemporaryFolder()
+    {
+        using var state = new TempDirectory();
+        using var temporary = new TempDirectory();
+        var folder = new SshFolder(LongState(state), temporary.Path);
+
+        folder.Prepare();
+
+        folder.ControlFolder.ShouldStartWith(Path.Combine(temporary.Path, $"hearth-ssh-{Environment.UserName}") + "/");
+        File.GetUnixFileMode(Path.GetDirectoryName(folder.ControlFolder)!).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Prepare_SocketFolderInTheTemporaryFolderMadeByAnotherUserOrALink_RefusedSayingWhatToDo(bool link)
+    {
+        if (Hearth.State.NativeFiles.CurrentUser != 0)
+        {
+            return; // Making a folder another user's takes root (CI runs the tests as root).
+        }
+
+        using var state = new TempDirectory();
+        using var temporary = new TempDirectory();
+        var theirs = Path.Combine(temporary.Path, $"hearth-ssh-{Environment.UserName}");
+        if (link)
+        {
+            var elsewhere = Directory.CreateDirectory(Path.Combine(temporary.Path, "elsewhere")).FullName;
+            Directory.CreateSymbolicLink(theirs, elsewhere);
+        }
+        else
+        {
+            Directory.CreateDirectory(theirs);
+            File.SetUnixFileMode(theirs, (UnixFileMode)0x1FF);
+            using var chown = System.Diagnostics.Process.Start("chown", ["nobody", theirs]);
+            chown.WaitForExit();
+            chown.ExitCode.ShouldBe(0);
+        }
+
+        var error = Should.Throw<TransportUnavailableException>(() => new SshFolder(LongState(state), temporary.Path).Prepare());
+
+        error.Message.ShouldBe($"the folder {theirs}, where Hearth keeps its SSH connections' sockets, is not this user's own (another user made it, or it is a link): "
+            + "remove it, or give the state folder a shorter path (the sockets then live in it)");
+    }
+
     [Fact]
     public void Remembered_AHostFileAnEarlierHearthWrote_IsReadBack()
     {
