@@ -47,6 +47,10 @@ internal static class RemoteScripts
     public const string Dispatcher = """
         set -u
         umask 077
+        # A reply written after the engine's end went (a killed command, a dropped channel) fails instead of killing its job
+        # with SIGPIPE, which would take the turn to write (the token) with it and leave every other job waiting for it.
+        # The scripts get the default back.
+        trap '' PIPE
         # st PID: the start time of a live (not zombie) process into $ticks; reads /proc with builtins only.
         st() { stat_=; read -r stat_ 2>/dev/null < "/proc/$1/stat" || return 1; stat_=${stat_##*) }; set -- $stat_; [ "$1" = Z ] && return 1; shift 19; ticks=$1; }
         alive() { [ -n "$1" ] && [ -n "$2" ] && st "$1" && [ "$ticks" = "$2" ]; }
@@ -128,7 +132,7 @@ internal static class RemoteScripts
           elif [ "$shebang" = 1 ]; then install -m 700 "$run/script" "$action"; else mv -f "$run/script" "$action"; fi
           for f in outputs/"$action".*; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f outputs/"$action".*; fi; break; done
           if [ "$shebang" = 1 ]; then set -- "$PWD/$action"; else set -- /bin/sh "$PWD/$action"; fi
-          ( eval "$inputs" && exec setsid "$@" ) < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
+          ( trap - PIPE; eval "$inputs" && exec setsid "$@" ) < /dev/null > "$run/stdout" 2> "$run/stderr" 5>&- &
           pid=$!
           if st "$pid"; then printf '%s %s\n%s\n' "$pid" "$ticks" "$engine" > "$run/pid"; else printf '%s\n%s\n' "$pid" "$engine" > "$run/pid"; fi
           # The records of earlier runs that ended go while the script runs: removing them is no reason to start it later.
