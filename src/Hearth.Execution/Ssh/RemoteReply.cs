@@ -105,7 +105,8 @@ internal static class RemoteReply
 
         public byte[]? Bytes(int count)
         {
-            if (_at + count > bytes.Length)
+            // Counts come from the host: one past what is left (or past int's range) is a reply that is not the dispatcher's.
+            if (count < 0 || count > bytes.Length - _at)
             {
                 return null;
             }

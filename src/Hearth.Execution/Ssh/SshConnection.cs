@@ -401,11 +401,11 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
             "-o", "BatchMode=yes",
             // A pinned key (known_host_key) is never replaced; Hearth's own known_hosts learns new hosts only when asked to.
             "-o", options.AcceptNewHostKeys && target.KnownHostKey is null ? "StrictHostKeyChecking=accept-new" : "StrictHostKeyChecking=yes",
-            "-o", $"UserKnownHostsFile=\"{folder.KnownHostsFor(target)}\"",
+            "-o", $"UserKnownHostsFile=\"{Literal(folder.KnownHostsFor(target))}\"",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "UpdateHostKeys=no",
             "-o", "ControlMaster=auto",
-            "-o", $"ControlPath=\"{folder.ControlSocket(target)}\"",
+            "-o", $"ControlPath=\"{Literal(folder.ControlSocket(target))}\"",
             "-o", Seconds("ControlPersist", options.ControlPersist),
             "-o", Seconds("ConnectTimeout", options.ConnectTimeout),
             "-o", Seconds("ServerAliveInterval", options.AliveInterval),
@@ -436,6 +436,9 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
 
         return arguments;
     }
+
+    /// <summary>A path for an ssh option that expands % tokens (ControlPath, UserKnownHostsFile): a '%' in it stays one.</summary>
+    private static string Literal(string path) => path.Replace("%", "%%", StringComparison.Ordinal);
 
     private static string Seconds(string option, TimeSpan span) =>
         string.Create(CultureInfo.InvariantCulture, $"{option}={Math.Max(1, (long)Math.Ceiling(span.TotalSeconds))}");

@@ -196,6 +196,20 @@ public sealed class SshStackTests(SshHosts hosts)
         }
     }
 
+    /// <summary>ssh reads '%' in a socket's or known_hosts file's path as a token of its own: a state folder with one still connects.</summary>
+    [Fact]
+    public async Task Create_StateFolderWithAPercentSignInItsPath_Connects()
+    {
+        // Inside the stack's folder, which goes with it (and the state's broker ends once its folder is gone).
+        await using var stack = new DeploymentStack(Template);
+        var state = Path.Combine(stack.Folder, "state-50%d");
+
+        var created = await CliRunner.RunAsync(["--state", state, "stack", "create", "p", "-t", stack.TemplatePath, .. Parameters()]);
+
+        created.ExitCode.ShouldBe(0, created.ToString());
+        (await CliRunner.RunAsync("--state", state, "stack", "delete", "p", "--yes")).ExitCode.ShouldBe(0);
+    }
+
     [Fact]
     public async Task Create_KeyFileMissingOrReadableByOthers_FailsSayingWhatIsWrongWithIt()
     {
