@@ -232,7 +232,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
     private async Task<(string Id, ContainerOutcome? Failure)> RunNewAsync(ContainerSpec spec, string settings, int generation, CommandLog containerLog, CancellationToken ct)
     {
         var name = PodmanName(context, spec, generation);
-        var run = await podman.RunLoggedAsync(PodmanArguments.Run(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), containerLog, ct);
+        var run = await podman.RunLoggedAsync(PodmanArguments.RunCommand(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), containerLog, ct);
         if (!run.Succeeded)
         {
             await podman.RemoveAsync(name, ct);
@@ -246,7 +246,7 @@ internal sealed class ContainerUpdate(PodmanClient podman, ContainerContext cont
     private async Task<ContainerOutcome> RunOneShotAsync(ContainerSpec spec, string settings, int generation, CommandLog containerLog, CancellationToken ct)
     {
         var name = PodmanName(context, spec, generation);
-        var run = await podman.RunLoggedAsync(PodmanArguments.Run(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), containerLog, ct);
+        var run = await podman.RunLoggedAsync(PodmanArguments.RunCommand(spec, name, PodmanArguments.Labels(context, spec, settings, generation)), containerLog, ct);
         if (!spec.ExitCodes.Contains(run.ExitCode))
         {
             // Its output is in deploy_stdout/stderr; the container would only pass for a run that succeeded.

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
+using Hearth.Execution.Hosts;
 using Hearth.Templates.Schema.DockerCmd;
 
 namespace Hearth.Execution.Containers;
@@ -75,6 +77,50 @@ public static class PodmanArguments
         args.AddRange(RunSettings(spec));
         return args.ToImmutable();
     }
+
+    /// <summary>
+    /// <see cref="Run"/> as the command that starts the container: its environment's values leave the command line
+    /// (which every user of the machine can read, in <c>ps</c>) for podman's stdin, read as an env file after the
+    /// container's own, so they still win over those; a value of several lines, which an env file cannot hold, reaches
+    /// podman in its own environment, which <c>--env=NAME</c> passes on.
+    /// </summary>
+    public static HostCommand RunCommand(ContainerSpec spec, string podmanName, IEnumerable<KeyValuePair<string, string>> labels)
+    {
+        var arguments = new List<string>();
+        var file = new StringBuilder();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var argument in Run(spec, podmanName, labels))
+        {
+            var equals = argument.StartsWith(EnvOption, StringComparison.Ordinal) ? argument.IndexOf('=', EnvOption.Length) : -1;
+            if (equals <= EnvOption.Length)
+            {
+                arguments.Add(argument);
+                continue;
+            }
+
+            var (name, value) = (argument[EnvOption.Length..equals], argument[(equals + 1)..]);
+            if (value.Contains('\n', StringComparison.Ordinal))
+            {
+                environment[name] = value;
+                arguments.Add(EnvOption + name);
+            }
+            else
+            {
+                if (file.Length == 0)
+                {
+                    arguments.Add(StdinEnvFile);
+                }
+
+                file.Append(name).Append('=').Append(value).Append('\n');
+            }
+        }
+
+        return new HostCommand(arguments, file.Length > 0 ? file.ToString() : null, environment.Count > 0 ? environment : null);
+    }
+
+    private const string EnvOption = "--env=";
+
+    private const string StdinEnvFile = "--env-file=/dev/stdin";
 
     /// <summary><c>podman exec</c> of an <c>exec</c> action in <paramref name="target"/> (the container found for its first command item).</summary>
     public static ImmutableArray<string> Exec(ContainerSpec spec, string target)

@@ -34,9 +34,13 @@ internal sealed class PodmanClient(ICommandHost host)
     }
 
     /// <summary>Runs a command whose output belongs to the deployment's (deploy_stdout, deploy_stderr), kept in <paramref name="log"/>.</summary>
-    public async Task<HostCommandResult> RunLoggedAsync(IReadOnlyList<string> arguments, CommandLog log, CancellationToken ct)
+    public Task<HostCommandResult> RunLoggedAsync(IReadOnlyList<string> arguments, CommandLog log, CancellationToken ct) =>
+        RunLoggedAsync(new HostCommand(arguments), log, ct);
+
+    /// <summary>As above, with the command's stdin and environment.</summary>
+    public async Task<HostCommandResult> RunLoggedAsync(HostCommand command, CommandLog log, CancellationToken ct)
     {
-        var result = await host.RunAsync(new HostCommand(arguments), ct);
+        var result = await host.RunAsync(command, ct);
         log.Add(result);
         return result;
     }

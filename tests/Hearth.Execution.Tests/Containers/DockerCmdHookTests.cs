@@ -120,6 +120,25 @@ public sealed class DockerCmdHookTests : IDisposable
         after.Count.ShouldBe(3, "the new generations and the failed one-shot are removed");
     }
 
+    /// <summary>
+    /// A container's environment reaches it whole (a value of one line and one of several, a later entry over an earlier),
+    /// through podman's stdin and environment rather than its command line (PodmanArgumentsTests).
+    /// </summary>
+    [Fact]
+    public async Task DeployAsync_Environment_ReachesTheContainerOutsidePodmansCommandLine()
+    {
+        var result = await DeployAsync($"""
+            env:
+              image: {PodmanHost.Image1}
+              detach: false
+              environment: ["SECRET=s3cr3t value=with equals", "PEM=line one\nline two", "LATER=first", "LATER=second"]
+              command: [sh, -c, 'printf "%s|%s|%s|" "$SECRET" "$PEM" "$LATER"']
+            """);
+
+        result.Status.ShouldBe(DeploymentStatus.Complete, result.StatusReason);
+        result.Stdout.ShouldBe("s3cr3t value=with equals|line one\nline two|second|");
+    }
+
     [Fact]
     public async Task DeployAsync_PodmanRunFails_ReasonNamesTheStepPodmansWordsAreTheStderr()
     {

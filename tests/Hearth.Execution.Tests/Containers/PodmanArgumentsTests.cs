@@ -136,6 +136,23 @@ public sealed class PodmanArgumentsTests
         ]);
     }
 
+    [Fact]
+    public void RunCommand_Environment_ValuesOnStdinAsAnEnvFileOrInPodmansEnvironmentNeverInArgv()
+    {
+        const string config = """
+            api:
+              image: img
+              env_file: [own.env]
+              environment: {A: "1", SECRET: "s3cr3t=x", PEM: "line one\nline two"}
+            """;
+
+        var command = PodmanArguments.RunCommand(Spec(config, "api"), "api-1", [new("l", "v")]);
+
+        command.Arguments.ShouldBe(["podman", "run", "--name", "api-1", "--label", "l=v", "--detach=true", "--env-file=own.env", "--env-file=/dev/stdin", "--env=PEM", "img"]);
+        command.StandardInput.ShouldBe("A=1\nSECRET=s3cr3t=x\n");
+        command.Environment.ShouldBe(new Dictionary<string, string> { ["PEM"] = "line one\nline two" });
+    }
+
     [Theory]
     [InlineData("{image: i, net: host}", "it uses the host's network (net: host)")]
     [InlineData("{image: i, ports: ['8080:80']}", "it publishes the fixed host port 8080:80")]
