@@ -43,8 +43,15 @@ internal static class DispatcherFrames
     /// <summary>The longest header line (three numbers and two spaces, with room to spare).</summary>
     private const int MaxHeader = 128;
 
+    /// <summary>
+    /// The longest frame read: a run's reply holds the tails of its stdout and stderr and its outputs, each at most
+    /// <see cref="SshOptions.MaxCapturedBytes"/> (1 MiB); a frame past this is no dispatcher's, and is not read into memory.
+    /// </summary>
+    public const int MaxFrame = 256 * 1024 * 1024;
+
     /// <summary>"TAG CODE LENGTH\n", or null at the end of the stream.</summary>
-    /// <exception cref="IOException">Not a header: the stream is not a dispatcher's.</exception>
+    /// <exception cref="NotAFrameException">Not a header: the stream is not a dispatcher's.</exception>
+    /// <exception cref="IOException">The stream ended inside the line.</exception>
     public static async Task<(string Tag, int Code, int Length)?> ReadHeaderAsync(Stream stream)
     {
         var line = await ReadLineAsync(stream, MaxHeader);
@@ -57,8 +64,9 @@ internal static class DispatcherFrames
             && tag.Length > 0
             && int.TryParse(code, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c)
             && int.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            && n <= MaxFrame
                 ? (tag, c, n)
-                : throw new IOException($"the dispatcher wrote '{line}' where a reply was expected");
+                : throw new NotAFrameException(line);
     }
 
     public static byte[] Header(string tag, int code, int length) =>
@@ -90,6 +98,19 @@ internal static class DispatcherFrames
             line.Append((char)one[0]);
         }
     }
+}
+
+/// <summary>
+/// What came where the dispatcher's next frame was to start was no frame: something else wrote to the session's stdout
+/// (usually a login script of the SSH user that prints, which the dispatcher's output then follows). The session is of
+/// no use; its ssh is ended rather than waited for (the dispatcher behind it would wait for requests forever).
+/// </summary>
+internal sealed class NotAFrameException(string line) : IOException(
+    $"the host wrote '{(line.Length > 80 ? line[..80] + "…" : line)}' where Hearth's dispatcher was to answer: something the SSH user's login runs "
+    + "writes to stdout (a ~/.bashrc, ~/.profile or /etc/profile.d script on the host); make it print nothing when the shell is not interactive")
+{
+    /// <summary>What a request gets instead of a reply: an answer (not a dropped connection, which would be tried again), with the reason.</summary>
+    public const int ExitCode = 3;
 }
 
 /// <summary>The engine's own ssh process running the dispatcher: requests on its stdin, frames on its stdout.</summary>

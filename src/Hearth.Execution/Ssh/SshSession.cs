@@ -144,9 +144,15 @@ internal sealed class SshSession : IAsyncDisposable
                 }
             }
         }
+        catch (NotAFrameException e)
+        {
+            // Its ssh would never end by itself: the dispatcher behind what was written waits for requests.
+            ended = (NotAFrameException.ExitCode, e.Message);
+            await _link.CloseAsync(idle: false);
+        }
         catch (IOException)
         {
-            // Cut off mid-frame (EndOfStreamException is one), or not a dispatcher: the session is over.
+            // Cut off mid-frame (EndOfStreamException is one): the session is over.
         }
         catch (ObjectDisposedException)
         {

@@ -307,6 +307,7 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
         private readonly Task _reading;
         private Stream? _engine;
         private volatile bool _ended;
+        private volatile string? _notAFrame;
 
         private KeptSession(ProcessLink link)
         {
@@ -419,6 +420,12 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
                     await ForwardAsync(engine => engine.WriteAsync((byte[])[.. DispatcherFrames.Header(tag, code, length), .. body]).AsTask());
                 }
             }
+            catch (NotAFrameException e)
+            {
+                // Its ssh would never end by itself (the dispatcher behind waits for requests): ended, and the engine told why.
+                _notAFrame = e.Message;
+                await _link.CloseAsync(idle: false);
+            }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
                 // Cut off mid-frame, or closed by the broker: the session is over.
@@ -460,7 +467,7 @@ public sealed class SshSessionBroker(string stateRoot, TimeProvider time)
         private async Task<(int Code, string Said)> ExitAsync()
         {
             var (code, said) = await _link.EndedAsync();
-            return (code ?? SshConnection.ConnectionFailed, said);
+            return _notAFrame is { } why ? (NotAFrameException.ExitCode, why) : (code ?? SshConnection.ConnectionFailed, said);
         }
     }
 }

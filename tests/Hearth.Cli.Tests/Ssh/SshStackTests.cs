@@ -210,6 +210,20 @@ public sealed class SshStackTests(SshHosts hosts)
         (await CliRunner.RunAsync("--state", state, "stack", "delete", "p", "--yes")).ExitCode.ShouldBe(0);
     }
 
+    /// <summary>A login that prints to stdout (a ~/.bashrc that echoes): the deployment fails saying so, rather than waiting for a dispatcher's answer.</summary>
+    [Fact]
+    public async Task Create_LoginPrintsToStdout_FailsSayingWhatTheHostWrote()
+    {
+        await using var stack = new DeploymentStack(NeverReachedTemplate);
+        var key = await hosts.ChattyKeyFileAsync("Welcome to the host!");
+
+        var result = await stack.RunAsync("stack", "create", DeploymentStack.Name, "-t", stack.TemplatePath, "-P", $"port={hosts.Hosts[0].Port}",
+            "-P", $"user={SshHosts.User}", "-P", $"key_file={key}", "-P", $"host={hosts.Hosts[0].Address}", "-P", $"host_key={hosts.Hosts[0].HostKey}");
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Error.ShouldContain("the host wrote 'Welcome to the host!' where Hearth's dispatcher was to answer: something the SSH user's login runs writes to stdout");
+    }
+
     [Fact]
     public async Task Create_KeyFileMissingOrReadableByOthers_FailsSayingWhatIsWrongWithIt()
     {

@@ -36,6 +36,19 @@ public class SshHosts : IAsyncLifetime
     /// <summary>The test user's home, where the SSH transport keeps its deployments on every host (they share this machine).</summary>
     public string UserHome { get; private set; } = "";
 
+    /// <summary>
+    /// A new client key, authorised on every host with a login that prints <paramref name="banner"/> to stdout before
+    /// it runs the command (as a ~/.bashrc that echoes would).
+    /// </summary>
+    public async Task<string> ChattyKeyFileAsync(string banner)
+    {
+        var key = _folder.Combine("chatty_" + Guid.NewGuid().ToString("N")[..8]);
+        await RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hearth-test-chatty", "-f", key]);
+        var forced = $"command=\"echo '{banner}'; eval \\\"$SSH_ORIGINAL_COMMAND\\\"\" ";
+        await File.AppendAllTextAsync(_folder.Combine("authorized_keys"), forced + await File.ReadAllTextAsync(key + ".pub"));
+        return key;
+    }
+
     /// <summary>A new folder the hosts' scripts (the test user) can write in, for logs and markers a test reads; gone with the fixture.</summary>
     public string SharedFolder()
     {
