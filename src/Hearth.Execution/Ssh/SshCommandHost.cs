@@ -9,7 +9,7 @@ namespace Hearth.Execution.Ssh;
 /// <see cref="ICommandHost"/> on a server over its shared SSH connection. The argv is quoted word by word for the
 /// remote shell, which runs it with <c>exec</c>; the environment travels on stdin ahead of the program's own input
 /// (as <c>export</c> lines with quoted values, read by the shell before the program starts), so it shows in no
-/// command line. stdout and stderr are kept whole.
+/// command line. stdout and stderr are kept as on this machine: the last 1 MiB of each.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 internal sealed class SshCommandHost(SshConnection connection) : ICommandHost
@@ -45,9 +45,10 @@ internal sealed class SshCommandHost(SshConnection connection) : ICommandHost
         var env = Encoding.UTF8.GetBytes(environment.ToString());
         byte[] stdin = [.. Encoding.ASCII.GetBytes(env.Length.ToString(CultureInfo.InvariantCulture) + "\n"), .. env, .. Encoding.UTF8.GetBytes(command.StandardInput ?? "")];
         var text = RemoteScripts.Command(Launcher, command.Arguments);
-        // Tried again only when the connection failed before the program started: a program must never run twice.
-        var result = await connection.RunAsync(text, stdin, ct, r => r.ExitCode == SshConnection.ConnectionFailed && !r.Stderr.StartsWith(Started));
-        var stderr = result.Stderr.StartsWith(Started) ? result.Stderr[1..] : result.Stderr;
+        // Tried again only when the connection failed before the program started: a program must never run twice. The mark
+        // may follow what the login wrote to stderr first (a locale warning, a banner).
+        var result = await connection.RunAsync(text, stdin, ct, r => r.ExitCode == SshConnection.ConnectionFailed && !r.Stderr.Contains(Started, StringComparison.Ordinal));
+        var stderr = result.Stderr.IndexOf(Started, StringComparison.Ordinal) is >= 0 and var mark ? result.Stderr.Remove(mark, 1) : result.Stderr;
         return new HostCommandResult(result.ExitCode, Encoding.UTF8.GetString(result.Stdout), stderr);
     }
 }

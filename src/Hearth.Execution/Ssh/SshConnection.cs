@@ -264,8 +264,9 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         using var process = await StartClientAsync(start, ct);
 
         using var kill = ct.Register(() => Kill(process));
-        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Kept as on this machine (LocalCommandHost): the last MaxCapturedBytes of each, a marker line before them when cut.
+        var stdout = TailAsync(process.StandardOutput.BaseStream, options.MaxCapturedBytes);
+        var stderr = TailAsync(process.StandardError.BaseStream, options.MaxCapturedBytes);
         try
         {
             await process.StandardInput.BaseStream.WriteAsync(stdin, CancellationToken.None);
@@ -277,7 +278,7 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
         }
 
         await process.WaitForExitAsync(CancellationToken.None);
-        var result = new SshCommandResult(process.ExitCode, await stdout, await stderr);
+        var result = new SshCommandResult(process.ExitCode, Encoding.UTF8.GetBytes(await stdout), await stderr);
         ct.ThrowIfCancellationRequested();
         return result;
     }
@@ -446,11 +447,18 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
     private static string LastLine(string stderr) =>
         stderr.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() is { Length: > 0 } line ? line : "ssh exited with 255";
 
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    /// <summary>The last <paramref name="max"/> bytes of <paramref name="stream"/> as text (<see cref="Scripts.OutputTail.ToText"/>), read to its end.</summary>
+    private static async Task<string> TailAsync(Stream stream, int max)
     {
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, CancellationToken.None);
-        return buffer.ToArray();
+        var tail = new Scripts.OutputTail(max);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, CancellationToken.None)) > 0)
+        {
+            tail.Append(buffer.AsSpan(0, read));
+        }
+
+        return tail.ToText();
     }
 
     private static void Kill(Process process)

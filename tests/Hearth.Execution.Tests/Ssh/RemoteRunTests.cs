@@ -131,6 +131,33 @@ public class RemoteRunTests(SshHosts hosts) : SshTransportFixture(hosts)
         File.Delete(counter);
     }
 
+    /// <summary>A login that writes to stderr before the program starts does not make a 255 of the program's look like ssh's (run again).</summary>
+    [Fact]
+    public async Task CommandHost_LoginWritesToStderrProgramExits255_IsItsResultAndRunsOnce()
+    {
+        var key = await Hosts.ChattyKeyFileAsync("warning: setlocale: LC_ALL: cannot change locale", onStderr: true);
+        var host = Transports.CommandHost(Server(Hosts.Hosts[0], keyFile: key));
+        var counter = Path.Combine("/tmp", "hearth-ssh-count-" + Guid.NewGuid().ToString("N"));
+
+        var result = await host.RunAsync(new HostCommand(["sh", "-c", $"echo ran >> {counter}; exit 255"]), CancellationToken.None).Within();
+
+        result.ExitCode.ShouldBe(255);
+        (await File.ReadAllTextAsync(counter)).ShouldBe("ran\n");
+        File.Delete(counter);
+    }
+
+    [Fact]
+    public async Task CommandHost_MoreOutputThanKept_GivesItsTailAsOnThisMachine()
+    {
+        var host = Transports.CommandHost(Server(0));
+
+        var result = await host.RunAsync(new HostCommand(["sh", "-c", "head -c 1048676 /dev/zero | tr '\\0' a; echo end"]), CancellationToken.None).Within();
+
+        result.ExitCode.ShouldBe(0);
+        result.StandardOutput.ShouldStartWith("[hearth: output truncated, the first 104 bytes were dropped]\naaa");
+        result.StandardOutput.ShouldEndWith("aend\n");
+    }
+
     [Fact]
     public async Task CommandHost_NothingListening_ThrowsHostUnreachable()
     {

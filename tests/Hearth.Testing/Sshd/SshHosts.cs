@@ -37,14 +37,14 @@ public class SshHosts : IAsyncLifetime
     public string UserHome { get; private set; } = "";
 
     /// <summary>
-    /// A new client key, authorised on every host with a login that prints <paramref name="banner"/> to stdout before
-    /// it runs the command (as a ~/.bashrc that echoes would).
+    /// A new client key, authorised on every host with a login that prints <paramref name="banner"/> to stdout (or
+    /// stderr) before it runs the command, as a ~/.bashrc that echoes would (<paramref name="banner"/> has no quote).
     /// </summary>
-    public async Task<string> ChattyKeyFileAsync(string banner)
+    public async Task<string> ChattyKeyFileAsync(string banner, bool onStderr = false)
     {
         var key = _folder.Combine("chatty_" + Guid.NewGuid().ToString("N")[..8]);
         await RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hearth-test-chatty", "-f", key]);
-        var forced = $"command=\"echo '{banner}'; eval \\\"$SSH_ORIGINAL_COMMAND\\\"\" ";
+        var forced = $"command=\"echo '{banner}'{(onStderr ? " >&2" : "")}; eval \\\"$SSH_ORIGINAL_COMMAND\\\"\" ";
         await File.AppendAllTextAsync(_folder.Combine("authorized_keys"), forced + await File.ReadAllTextAsync(key + ".pub"));
         return key;
     }
