@@ -44,6 +44,12 @@ public sealed record SshOptions(string StateRoot)
     /// <summary>The first backoff; each retry doubles it, with ±50 % jitter.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a request other than a run may take, connecting included: a working host answers a list or a removal at
+    /// once and a stop within ~10 s (a script that dies slowly); one that takes longer is stuck, and is said to be.
+    /// </summary>
+    public TimeSpan AnswerWait { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How much of stdout, of stderr and of each output file is kept. Default 1 MiB, as on LOCAL.</summary>
     public int MaxCapturedBytes { get; init; } = 1024 * 1024;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
 using Hearth.Execution.Hosts;
@@ -16,6 +17,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
 {
     /// <summary>How long a stopped run may take to report before the transport stops waiting for its connection.</summary>
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(15);
+
 
     private string Root => options.RemoteRoot;
 
@@ -88,13 +90,13 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         var stopped = new List<string>();
         try
         {
-            var listing = await connection.RequestAsync("list", [], ReadOnlyMemory<byte>.Empty, ct);
+            var listing = await AskAsync("list", [], ct);
             foreach (var line in Lines(listing.Stdout))
             {
                 // "running ID ACTION.ATTEMPT MACHINE PID TICKS"
                 if (line.Split(' ', 4) is ["running", var id, var run, var engine] && EngineIdentity.IsDeadHere(engine))
                 {
-                    var reply = await connection.RequestAsync("stop", [id, run], ReadOnlyMemory<byte>.Empty, ct);
+                    var reply = await AskAsync("stop", [id, run], ct);
                     stopped.AddRange(Lines(reply.Stdout).Select(l => Describe(l) is var (_, text) ? text : l));
                 }
             }
@@ -118,7 +120,7 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         SshCommandResult result;
         try
         {
-            result = await connection.RequestAsync("remove", [deploymentId], ReadOnlyMemory<byte>.Empty, ct);
+            result = await AskAsync("remove", [deploymentId], ct);
         }
         catch (Exception e) when ((e is HostKeyRejectedException or HostUnreachableException) && !folder.Reached(connection.Target))
         {
@@ -268,9 +270,26 @@ internal sealed class SshTransport(SshConnection connection, SshFolder folder, S
         }
     }
 
+    /// <summary>A request other than a run, bounded by <see cref="SshOptions.AnswerWait"/>.</summary>
+    /// <exception cref="HostUnreachableException">The host did not answer in time (or could not be reached).</exception>
+    private async Task<SshCommandResult> AskAsync(string verb, IReadOnlyList<string> words, CancellationToken ct)
+    {
+        using var bound = new CancellationTokenSource(options.AnswerWait, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, bound.Token);
+        try
+        {
+            return await connection.RequestAsync(verb, words, ReadOnlyMemory<byte>.Empty, linked.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new HostUnreachableException(string.Create(CultureInfo.InvariantCulture,
+                $"{connection.Target.Description} did not answer Hearth's '{verb}' within {options.AnswerWait.TotalSeconds:0} s: its dispatcher is stuck (a hung filesystem under the user's home?), or the connection is"));
+        }
+    }
+
     private async Task<DeploymentResult?> StopLeftoverAsync(string deploymentId, long started, CancellationToken ct)
     {
-        var reply = await connection.RequestAsync("stop", [deploymentId, "*"], ReadOnlyMemory<byte>.Empty, ct);
+        var reply = await AskAsync("stop", [deploymentId, "*"], ct);
         return Leftover([.. Lines(reply.Stdout)], started);
     }
 

@@ -322,6 +322,21 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         result.StatusReason.ShouldContain("Connection refused");
     }
 
+    /// <summary>A host whose dispatcher says it is ready and then answers nothing (a hung filesystem under its home): a stop gives up in time, saying so.</summary>
+    [Fact]
+    public async Task StopLeftoverAsync_DispatcherThatNeverAnswers_FailsInTimeSayingTheHostIsStuck()
+    {
+        var key = await Hosts.KeyFileLoggingInToAsync("printf '0 0 0\\n'; cat > /dev/null");
+        await using var transports = new SshTransports(Options with { AnswerWait = TimeSpan.FromSeconds(2) }, TimeProvider.System);
+        var transport = transports.For(Server(Hosts.Hosts[0], keyFile: key, knownHostKey: Hosts.Hosts[0].HostKey));
+
+        var result = await transport.StopLeftoverAsync(DeploymentId, CancellationToken.None).Within();
+
+        result.ShouldNotBeNull().Status.ShouldBe(DeploymentStatus.Failed);
+        result.StatusReason.ShouldBe($"Could not look for a script left running: ssh {SshHosts.User}@{Hosts.Hosts[0].Address}:{Hosts.Hosts[0].Port} did not answer Hearth's 'stop' within 2 s: "
+            + "its dispatcher is stuck (a hung filesystem under the user's home?), or the connection is");
+    }
+
     /// <summary>A host that accepts the connection and never speaks: cancelling gives up on it, without a stop that would wait for it too.</summary>
     [Fact]
     public async Task DeployAsync_CancelledWhileTheHostSaysNothing_EndsCancelled()

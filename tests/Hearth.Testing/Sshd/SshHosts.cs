@@ -40,12 +40,18 @@ public class SshHosts : IAsyncLifetime
     /// A new client key, authorised on every host with a login that prints <paramref name="banner"/> to stdout (or
     /// stderr) before it runs the command, as a ~/.bashrc that echoes would (<paramref name="banner"/> has no quote).
     /// </summary>
-    public async Task<string> ChattyKeyFileAsync(string banner, bool onStderr = false)
+    public Task<string> ChattyKeyFileAsync(string banner, bool onStderr = false) =>
+        KeyFileLoggingInToAsync($"echo '{banner}'{(onStderr ? " >&2" : "")}; eval \\\"$SSH_ORIGINAL_COMMAND\\\"");
+
+    /// <summary>
+    /// A new client key, authorised on every host with <paramref name="command"/> run instead of what the client asks
+    /// (its text as in authorized_keys' <c>command="…"</c>: a '"' escaped).
+    /// </summary>
+    public async Task<string> KeyFileLoggingInToAsync(string command)
     {
-        var key = _folder.Combine("chatty_" + Guid.NewGuid().ToString("N")[..8]);
-        await RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hearth-test-chatty", "-f", key]);
-        var forced = $"command=\"echo '{banner}'{(onStderr ? " >&2" : "")}; eval \\\"$SSH_ORIGINAL_COMMAND\\\"\" ";
-        await File.AppendAllTextAsync(_folder.Combine("authorized_keys"), forced + await File.ReadAllTextAsync(key + ".pub"));
+        var key = _folder.Combine("forced_" + Guid.NewGuid().ToString("N")[..8]);
+        await RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hearth-test-forced", "-f", key]);
+        await File.AppendAllTextAsync(_folder.Combine("authorized_keys"), $"command=\"{command}\" " + await File.ReadAllTextAsync(key + ".pub"));
         return key;
     }
 
