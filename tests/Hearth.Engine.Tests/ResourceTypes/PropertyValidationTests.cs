@@ -215,7 +215,7 @@ public sealed class PropertyValidationTests
               port: "2222"
               user: deploy
               key_file: ~/.ssh/id_ed25519
-              known_host_key: ssh-ed25519 AAAAC3Nza
+              known_host_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINX7XFAGXA24XPn+F1ER94sPEJVNBeaCmyx+yTcayZYi
             """);
 
         snippet.Diagnostics.ShouldBeEmpty();
