@@ -344,11 +344,19 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
         var held = new System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket>();
-        _ = Task.Run(async () =>
+        using var stopAccepting = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
         {
-            while (true)
+            try
             {
-                held.Add(await silent.AcceptSocketAsync());
+                while (true)
+                {
+                    held.Add(await silent.AcceptSocketAsync(stopAccepting.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
             }
         });
         var host = Hosts.Hosts[0] with { Address = "127.0.0.1", Port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port };
@@ -361,6 +369,8 @@ public class SshTransportTests(SshHosts hosts) : SshTransportFixture(hosts)
         var result = await deploying.Within();
 
         result.Status.ShouldBe(DeploymentStatus.Cancelled, result.StatusReason);
+        await stopAccepting.CancelAsync();
+        await accepting.Within();
         foreach (var socket in held)
         {
             socket.Dispose();
