@@ -25,7 +25,10 @@ public static class PropertyValidator
         SpanLocator locate,
         DiagnosticBag diagnostics)
     {
-        var context = new Context(resourceName, schema.Type, locate, diagnostics);
+        var context = new Context(resourceName, schema.Type, locate, diagnostics)
+        {
+            Resource = properties as IReadOnlyDictionary<string, object?> ?? Value.NewMap(),
+        };
         if (properties is Unknown)
         {
             return Value.NewMap();
@@ -146,7 +149,7 @@ public static class PropertyValidator
 
         foreach (var constraint in schema.ConstraintList)
         {
-            var problem = Check(constraint, converted);
+            var problem = Check(constraint, converted, context.Resource);
             if (problem is not null)
             {
                 context.Report(path, DiagnosticCodes.PropertyConstraintFailed,
@@ -253,7 +256,7 @@ public static class PropertyValidator
         return schema.Schema is { Count: > 0 } nested ? ValidateMap(nested, map, path, context) : map;
     }
 
-    private static string? Check(PropertyConstraint constraint, object? value)
+    private static string? Check(PropertyConstraint constraint, object? value, IReadOnlyDictionary<string, object?> resource)
     {
         switch (constraint)
         {
@@ -282,7 +285,7 @@ public static class PropertyValidator
                     ? $"length ({count}) is out of range (min: {Bound(length.Min)}, max: {Bound(length.Max)})"
                     : null;
             case CheckedConstraint check:
-                return value is null ? null : check.Problem(value);
+                return value is null ? null : check.Problem(value, resource);
             case AllowedPatternConstraint pattern when value is string text:
                 return Regex.IsMatch(text, $"^(?:{pattern.Pattern})$", RegexOptions.None, TimeSpan.FromSeconds(1))
                     ? null
@@ -361,6 +364,9 @@ public static class PropertyValidator
         public string ResourceName { get; } = resourceName;
 
         public string Type { get; } = type;
+
+        /// <summary>The resource's properties as given, for a <see cref="CheckedConstraint"/>.</summary>
+        public IReadOnlyDictionary<string, object?> Resource { get; init; } = Value.NewMap();
 
         public void Report(IReadOnlyList<object> path, string code, string message) =>
             diagnostics.Error(locate(path), code, message);

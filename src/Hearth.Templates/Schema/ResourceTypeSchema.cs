@@ -25,8 +25,12 @@ public sealed record LengthConstraint(int? Min, int? Max, string? Description = 
 
 public sealed record AllowedPatternConstraint(string Pattern, string? Description = null) : PropertyConstraint(Description);
 
-/// <summary>Hearth extension: a check of one of Hearth's own properties, in code; <paramref name="Problem"/> says what is wrong with a value, or null.</summary>
-public sealed record CheckedConstraint(Func<object?, string?> Problem, string? Description = null) : PropertyConstraint(Description);
+/// <summary>
+/// Hearth extension: a check of one of Hearth's own properties, in code. <paramref name="Problem"/> says what is wrong
+/// with a value, or null; it is given the resource's properties too, for a check that holds only with some of them
+/// (the SSH settings of a server whose transport is SSH).
+/// </summary>
+public sealed record CheckedConstraint(Func<object?, IReadOnlyDictionary<string, object?>, string?> Problem, string? Description = null) : PropertyConstraint(Description);
 
 /// <summary>One property of a resource type.</summary>
 /// <param name="Name">The property name.</param>

@@ -266,6 +266,38 @@ public sealed class SshStackTests(SshHosts hosts)
         (await stack.RunAsync("stack", "show", DeploymentStack.Name)).ExitCode.ShouldBe(4);
     }
 
+    /// <summary>
+    /// The ssh settings of a server on another transport are not used, so not checked: a stack made before the checks,
+    /// with placeholders there, still creates and updates.
+    /// </summary>
+    [Fact]
+    public async Task Update_LocalServerWithUnusedSshSettings_NotChecked()
+    {
+        await using var stack = new DeploymentStack("""
+            heat_template_version: 2021-04-16
+            parameters:
+              v: {type: string, default: one}
+            resources:
+              server:
+                type: OS::Heat::DeployedServer
+                properties:
+                  software_config_transport: LOCAL
+                  ssh: {host: "deploy@10.0.0.5", key_file: relative_key, known_host_key: "ssh-ed25519 AAAA-replace-me"}
+              config:
+                type: OS::Heat::SoftwareConfig
+                properties: {group: script, config: "#!/bin/sh\necho $v\n", inputs: [{name: v}]}
+              work:
+                type: OS::Heat::SoftwareDeployment
+                properties: {config: {get_resource: config}, server: {get_resource: server}, input_values: {v: {get_param: v}}}
+            """);
+        await stack.CreateAsync();
+
+        var updated = await stack.UpdateAsync("v=two");
+
+        updated.ExitCode.ShouldBe(0, updated.ToString());
+        updated.Error.ShouldNotContain("HT504");
+    }
+
     [Fact]
     public async Task Validate_PlaceholderHostKey_WarnsWithItsPlace()
     {

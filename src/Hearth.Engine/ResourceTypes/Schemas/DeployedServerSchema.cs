@@ -30,6 +30,13 @@ public static class DeployedServerSchema
     /// <summary>The SSH port when <c>ssh.port</c> is not given.</summary>
     public const long DefaultSshPort = 22;
 
+    /// <summary>
+    /// A check of an <c>ssh</c> setting that holds only when the server's transport is SSH: with another one (LOCAL) the
+    /// settings are not used, and a stack made before the check keeps updating.
+    /// </summary>
+    private static ImmutableArray<PropertyConstraint> OverSsh(Func<string, string?> problem) =>
+        Checked((value, resource) => value is string { Length: > 0 } text && resource.GetValueOrDefault("software_config_transport") is SshTransport ? problem(text) : null);
+
     /// <summary>OS::Heat::DeployedServer.</summary>
     public static ResourceTypeSchema Schema { get; } = ResourceTypeSchema.Create(
         ResourceTypeNames.DeployedServer,
@@ -54,13 +61,13 @@ public static class DeployedServerSchema
                 updateAllowed: true,
                 schema: Keys(
                     Prop("host", PropertyType.String, "The host name or address.",
-                        constraints: Checked(value => value is string host ? SshTarget.HostProblem(host) : null)),
+                        constraints: OverSsh(SshTarget.HostProblem)),
                     Prop("port", PropertyType.Integer, "The SSH port.", defaultValue: DefaultSshPort, constraints: Range(1, 65535)),
                     Prop("user", PropertyType.String, "The user to log in as."),
                     Prop("key_file", PropertyType.String, "The private key file to authenticate with.",
-                        constraints: Checked(value => value is string { Length: > 0 } file && SshTarget.IsRelative(file) ? SshTarget.RelativeKeyFile(file) : null)),
+                        constraints: OverSsh(file => SshTarget.IsRelative(file) ? SshTarget.RelativeKeyFile(file) : null)),
                     Prop("known_host_key", PropertyType.String, "The server's expected host key (as in known_hosts).",
-                        constraints: Checked(value => value is string { Length: > 0 } key && SshTarget.HostKeyProblem(key.Trim()) is { } problem ? $"the value {problem}" : null)))),
+                        constraints: OverSsh(key => SshTarget.HostKeyProblem(key.Trim()) is { } problem ? $"the value {problem}" : null)))),
             // Hearth extension: how many deployments may run on this server at once.
             Prop("max_concurrent_deployments", PropertyType.Integer, "Hearth: the most deployments to run on this server at once.",
                 defaultValue: 1L, updateAllowed: true, constraints: Range(min: 1)),

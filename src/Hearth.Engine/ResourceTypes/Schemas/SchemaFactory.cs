@@ -37,8 +37,8 @@ internal static class SchemaFactory
     public static ImmutableArray<PropertyConstraint> Range(double? min = null, double? max = null) =>
         [new RangeConstraint(min, max)];
 
-    /// <summary>A check in code of a Hearth property's value (<see cref="CheckedConstraint"/>): what is wrong with it, or null.</summary>
-    public static ImmutableArray<PropertyConstraint> Checked(Func<object?, string?> problem) => [new CheckedConstraint(problem)];
+    /// <summary>A check in code of a Hearth property's value, given the resource's properties (<see cref="CheckedConstraint"/>): what is wrong with it, or null.</summary>
+    public static ImmutableArray<PropertyConstraint> Checked(Func<object?, IReadOnlyDictionary<string, object?>, string?> problem) => [new CheckedConstraint(problem)];
 
     public static ImmutableArray<PropertyConstraint> Length(int? min = null, int? max = null) =>
         [new LengthConstraint(min, max)];
