@@ -66,11 +66,11 @@ internal static class GlobalOptions
         return string.Join(' ', words);
     }
 
-    /// <summary>A word as a shell reads it: as it is when it holds nothing the shell treats specially, else single-quoted.</summary>
+    /// <summary>A word as a shell reads it: as it is when it holds nothing the shell treats specially, else quoted (<see cref="Execution.ShellText.Quote"/>).</summary>
     private static string Word(string text) =>
         text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:@%+=,~".Contains(c, StringComparison.Ordinal))
             ? text
-            : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+            : Execution.ShellText.Quote(text);
 
     /// <summary>A connection URL with the password in its user part replaced by <c>PASSWORD</c>.</summary>
     private static string WithoutPassword(string url)

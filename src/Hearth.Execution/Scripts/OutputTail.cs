@@ -109,6 +109,20 @@ internal sealed class OutputTail(int capacity)
         return string.Create(CultureInfo.InvariantCulture, $"{TruncationMarker(dropped)}\n{Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip)}");
     }
 
+    /// <summary>The last <paramref name="capacity"/> bytes of <paramref name="stream"/> as <see cref="ToText"/> gives them, read to its end.</summary>
+    public static async Task<string> ReadAsync(Stream stream, int capacity)
+    {
+        var tail = new OutputTail(capacity);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, CancellationToken.None)) > 0)
+        {
+            tail.Append(buffer.AsSpan(0, read));
+        }
+
+        return tail.ToText();
+    }
+
     /// <summary>The line before a tail whose beginning was dropped; hidden values cut by it are masked by what follows (<see cref="HiddenValues.CutMarker"/>).</summary>
     public static string TruncationMarker(long droppedBytes) =>
         string.Create(CultureInfo.InvariantCulture, $"{HiddenValues.CutMarker}{droppedBytes} bytes were dropped]");

@@ -265,8 +265,8 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
 
         using var kill = ct.Register(() => Kill(process));
         // Kept as on this machine (LocalCommandHost): the last MaxCapturedBytes of each, a marker line before them when cut.
-        var stdout = TailAsync(process.StandardOutput.BaseStream, options.MaxCapturedBytes);
-        var stderr = TailAsync(process.StandardError.BaseStream, options.MaxCapturedBytes);
+        var stdout = Scripts.OutputTail.ReadAsync(process.StandardOutput.BaseStream, options.MaxCapturedBytes);
+        var stderr = Scripts.OutputTail.ReadAsync(process.StandardError.BaseStream, options.MaxCapturedBytes);
         try
         {
             await process.StandardInput.BaseStream.WriteAsync(stdin, CancellationToken.None);
@@ -446,20 +446,6 @@ internal sealed class SshConnection(SshTarget target, SshOptions options, SshFol
 
     private static string LastLine(string stderr) =>
         stderr.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() is { Length: > 0 } line ? line : "ssh exited with 255";
-
-    /// <summary>The last <paramref name="max"/> bytes of <paramref name="stream"/> as text (<see cref="Scripts.OutputTail.ToText"/>), read to its end.</summary>
-    private static async Task<string> TailAsync(Stream stream, int max)
-    {
-        var tail = new Scripts.OutputTail(max);
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, CancellationToken.None)) > 0)
-        {
-            tail.Append(buffer.AsSpan(0, read));
-        }
-
-        return tail.ToText();
-    }
 
     private static void Kill(Process process)
     {
